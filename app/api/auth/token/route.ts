@@ -1,0 +1,28 @@
+import { clientFrom } from "@/lib/auth/client";
+import { fail } from "@/lib/auth/errors";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { issueTokenPair } from "@/lib/auth/tokens";
+import { parseBody } from "@/lib/http/body";
+import { errorResponse, json } from "@/lib/http/respond";
+import { otherMethods, route } from "@/lib/http/route";
+import { LoginBody } from "@/lib/http/schemas";
+
+/** SimpleJWT's obtain-pair contract: every failure is a 401, field errors flattened to one string. */
+export const POST = route(async (request) => {
+  const body = await parseBody(request, LoginBody);
+  if (!body.ok) {
+    if (body.code !== "validation_error") return errorResponse(body);
+    const flattened = Object.fromEntries(Object.entries(body.body ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+    return errorResponse(fail("token_request_invalid", { message: body.message, body: flattened }));
+  }
+  const result = await signInWithPassword(body.value, clientFrom(request.headers), issueTokenPair);
+  if (!result.ok) {
+    return result.code === "invalid_credentials" ? errorResponse({ ...result, body: { non_field_errors: "Invalid credentials" } }) : errorResponse(result);
+  }
+  if (result.value.kind === "signed_in") return json({ refresh: result.value.session.refresh, access: result.value.session.access });
+  const { challenge } = result.value;
+  const message = challenge.requires_2fa_setup ? "2FA setup required" : "2FA verification required";
+  return json({ ...challenge, message, error: message, code: challenge.requires_2fa_setup ? "2fa_setup_required" : "2fa_required" }, 401);
+});
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,0 +1,31 @@
+import "server-only";
+import { ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { recordSecurityEvent } from "./audit";
+import { regenerateBackupCodes } from "./backup-codes";
+import { confirmStepUp, type StepUpProof } from "./step-up";
+import { confirmTotpSetup } from "./totp";
+import { disableTwoFactor } from "./two-factor";
+
+/** The signed-in caller of an account-security action (API principal or web user). */
+export type AccountActor = { userId: number; username: string; isStaff: boolean; sessionId: string };
+
+export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo): Promise<Result<{ backupCodes: string[] }>> {
+  const result = await confirmTotpSetup(actor.userId, token);
+  if (result.ok) await recordSecurityEvent({ type: "totp.enabled", userId: actor.userId, client });
+  return result;
+}
+
+export async function disableTwoFactorWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo): Promise<Result<void>> {
+  const stepUp = await confirmStepUp(actor, proof, client);
+  if (!stepUp.ok) return stepUp;
+  return disableTwoFactor(actor, client);
+}
+
+export async function regenerateBackupCodesWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo): Promise<Result<string[]>> {
+  const stepUp = await confirmStepUp(actor, proof, client);
+  if (!stepUp.ok) return stepUp;
+  const codes = await regenerateBackupCodes(actor.userId);
+  if (codes.ok) await recordSecurityEvent({ type: "backup_codes.regenerated", userId: actor.userId, client });
+  return codes.ok ? ok(codes.value) : codes;
+}

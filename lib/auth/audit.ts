@@ -1,0 +1,44 @@
+import "server-only";
+import { db, type DbClient } from "@/lib/db";
+import type { ClientInfo } from "./client";
+
+/** Every security-relevant thing that happens, by name. Never put a secret or a code in `details`. */
+export type SecurityEventType =
+  | "login.succeeded"
+  | "login.failed"
+  | "login.rate_limited"
+  | "login.2fa_required"
+  | "login.2fa_failed"
+  | "login.session_locked"
+  | "signup"
+  | "logout"
+  | "token.refresh_reuse"
+  | "totp.enabled"
+  | "totp.failed"
+  | "backup_code.failed"
+  | "backup_code.used"
+  | "backup_codes.regenerated"
+  | "passkey.added"
+  | "passkey.removed"
+  | "passkey.renamed"
+  | "passkey.failed"
+  | "2fa.disabled"
+  | "api_key.created"
+  | "api_key.revoked"
+  | "reauth.failed"
+  | "admin.created";
+
+export async function recordSecurityEvent(
+  event: { type: SecurityEventType; userId?: number | null; client?: ClientInfo; details?: Record<string, string | number | boolean | null> },
+  client: DbClient = db,
+): Promise<void> {
+  await client.securityEvent.create({
+    data: {
+      type: event.type,
+      userId: event.userId ?? null,
+      ipAddress: event.client?.ip ?? null,
+      userAgent: event.client?.userAgent ?? "",
+      details: event.details ?? {},
+    },
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * Every expected failure of lib/auth, with its HTTP status and the message django-lokdown sends.
+ * Core functions return these as values; lib/http turns them into JSON responses in one place.
+ */
+export const ERRORS = {
+  validation_error: { status: 400, message: "Invalid request" },
+  invalid_json: { status: 400, message: "Request body must be valid JSON" },
+  unsupported_media_type: { status: 415, message: "Content-Type must be application/json" },
+  payload_too_large: { status: 413, message: "Request body is too large" },
+  method_not_allowed: { status: 405, message: "Method not allowed" },
+  not_found: { status: 404, message: "Not found" },
+
+  invalid_credentials: { status: 401, message: "Invalid credentials" },
+  /** SimpleJWT answers field errors on /auth/token with 401, not 400. */
+  token_request_invalid: { status: 401, message: "Invalid request" },
+  rate_limited: { status: 429, message: "Too many authentication attempts" },
+  backup_code_rate_limited: { status: 429, message: "Too many backup code attempts" },
+  signup_disabled: { status: 403, message: "Registration is disabled" },
+  username_taken: { status: 400, message: "A user with that username already exists" },
+  email_taken: { status: 400, message: "A user with that email already exists" },
+  weak_password: { status: 400, message: "This password is too weak" },
+  auth_session_failed: { status: 500, message: "Failed to create authentication session" },
+
+  invalid_session: { status: 400, message: "Invalid or expired session" },
+  session_used: { status: 400, message: "Session already used" },
+  no_2fa_method: { status: 400, message: "No valid 2FA method provided" },
+  invalid_totp: { status: 401, message: "Invalid TOTP token" },
+  invalid_passkey: { status: 401, message: "Invalid passkey response" },
+  invalid_backup_code: { status: 401, message: "Invalid backup code" },
+  primary_2fa_required: { status: 403, message: "Primary 2FA enrollment required before using backup codes" },
+  not_authorized_for_user: { status: 403, message: "Not authorized for this user" },
+  admin_2fa_not_required: { status: 400, message: "Admin 2FA is not required" },
+  twofa_already_enabled: { status: 400, message: "2FA is already enabled; complete verification instead" },
+
+  not_authenticated: { status: 401, message: "Authentication credentials were not provided." },
+  token_not_valid: { status: 401, message: "Token is invalid or expired" },
+  api_key_invalid: { status: 401, message: "Invalid or expired API key" },
+  api_key_not_allowed: { status: 403, message: "API keys cannot be used for this endpoint; sign in with a password" },
+  reauth_required: { status: 403, message: "Confirm your password or a second factor to continue" },
+  invalid_reauth: { status: 401, message: "Invalid password or code" },
+
+  totp_disabled: { status: 403, message: "TOTP support is disabled" },
+  totp_already_enabled: { status: 400, message: "TOTP is already enabled" },
+  totp_missing_token: { status: 400, message: "Missing token" },
+  totp_no_pending_setup: { status: 400, message: "No pending TOTP setup found" },
+  totp_setup_failed: { status: 500, message: "Failed to complete TOTP setup" },
+  twofa_required_for_staff: { status: 403, message: "Staff accounts must keep two-factor authentication while ADMIN_2FA_REQUIRED is on" },
+  no_backup_codes_without_factor: { status: 400, message: "Enable TOTP or a passkey before generating backup codes" },
+
+  passkey_disabled: { status: 403, message: "Passkey support is disabled" },
+  passkey_not_enabled: { status: 400, message: "User does not have passkey enabled" },
+  passkey_no_challenge: { status: 400, message: "No valid session challenge found" },
+  passkey_save_failed: { status: 400, message: "Failed to save passkey credential" },
+  passkey_already_registered: { status: 400, message: "This passkey is already registered" },
+  credential_not_found: { status: 404, message: "Credential not found" },
+  credential_id_required: { status: 400, message: "credential_id parameter required" },
+
+  api_keys_disabled: { status: 403, message: "API keys are disabled" },
+  api_key_not_found: { status: 404, message: "API key not found" },
+  api_key_indefinite_disabled: { status: 400, message: "Indefinite API key lifespans are disabled" },
+  api_key_lifespan_exceeded: { status: 400, message: "Expiry exceeds the configured maximum lifespan" },
+  api_key_limit_reached: { status: 400, message: "You have reached the maximum number of active API keys" },
+
+  database_unavailable: { status: 503, message: "The service is temporarily unavailable; try again shortly" },
+  internal_error: { status: 500, message: "Internal server error" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type Failure = {
+  ok: false;
+  code: ErrorCode;
+  /** Overrides the catalogue message where the contract needs a more specific one. */
+  message?: string;
+  /** Seconds, for 429 answers. */
+  retryAfter?: number;
+  /** Extra JSON keys merged into the response body (e.g. the Pre2FA payload of /auth/token). */
+  body?: Record<string, unknown>;
+};
+export type Success<T> = { ok: true; value: T };
+export type Result<T> = Success<T> | Failure;
+
+export const ok = <T>(value: T): Success<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, extra: Omit<Failure, "ok" | "code"> = {}): Failure => ({ ok: false, code, ...extra });

@@ -1,0 +1,104 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { fail, ok, type ErrorCode, type Result } from "./errors";
+
+/**
+ * One policy for every password and code path (django-lokdown's W7). Two counters guard each
+ * attempt, both in PostgreSQL so every app instance sees the same numbers:
+ *  - per client IP: a fixed window of N attempts (LOGIN_INIT_RATE_LIMIT, TOTP_VERIFY_RATE_LIMIT,
+ *    BACKUP_CODE_RATE_LIMIT), counting every attempt as django-lokdown does;
+ *  - per account *and* IP: exponential backoff after repeated failures. Keyed by the pair, so an
+ *    attacker elsewhere can slow down only themselves, never lock the real user out.
+ */
+export type AttemptScope = "password" | "totp" | "backup_code" | "passkey" | "reauth";
+
+type WindowPolicy = { limit: number; windowSeconds: number; error: ErrorCode };
+
+function windowPolicy(scope: AttemptScope): WindowPolicy {
+  switch (scope) {
+    case "totp":
+      return { ...settings.rateLimits.totp, error: "rate_limited" };
+    case "backup_code":
+      return { ...settings.rateLimits.backupCode, error: "backup_code_rate_limited" };
+    default:
+      return { ...settings.rateLimits.login, error: "rate_limited" };
+  }
+}
+
+/** Failures allowed per account and IP before backoff starts, and its ceiling. */
+export const BACKOFF = { freeFailures: 5, windowSeconds: 15 * 60, maxDelaySeconds: 15 * 60 } as const;
+
+export type WindowState = { count: number; expiresAt: Date };
+export type BackoffState = { failures: number; lastFailureAt: Date };
+export type Decision = { allowed: true } | { allowed: false; retryAfter: number };
+
+/** Pure: is the attempt that produced this counter state allowed? */
+export function decideWindow(state: WindowState, limit: number, now: Date): Decision {
+  if (state.count <= limit) return { allowed: true };
+  return { allowed: false, retryAfter: Math.max(1, Math.ceil((state.expiresAt.getTime() - now.getTime()) / 1000)) };
+}
+
+/** Pure: after `failures` recent failures, how long must the next attempt wait? */
+export function decideBackoff(state: BackoffState | null, now: Date): Decision {
+  if (!state || state.failures < BACKOFF.freeFailures) return { allowed: true };
+  const delay = Math.min(2 ** (state.failures - BACKOFF.freeFailures + 1), BACKOFF.maxDelaySeconds);
+  const waitMs = state.lastFailureAt.getTime() + delay * 1000 - now.getTime();
+  return waitMs <= 0 ? { allowed: true } : { allowed: false, retryAfter: Math.ceil(waitMs / 1000) };
+}
+
+/** Atomically counts one event in a fixed window and returns the new state. */
+async function incrementWindow(key: string, windowSeconds: number, now: Date): Promise<WindowState> {
+  const expires = new Date(now.getTime() + windowSeconds * 1000);
+  const rows = await db.$queryRaw<{ count: number; expires_at: Date }[]>`
+    INSERT INTO rate_limit_buckets (key, count, window_start, updated_at, expires_at)
+    VALUES (${key}, 1, ${now}, ${now}, ${expires})
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN rate_limit_buckets.expires_at <= ${now} THEN 1 ELSE rate_limit_buckets.count + 1 END,
+      window_start = CASE WHEN rate_limit_buckets.expires_at <= ${now} THEN ${now} ELSE rate_limit_buckets.window_start END,
+      expires_at = CASE WHEN rate_limit_buckets.expires_at <= ${now} THEN ${expires} ELSE rate_limit_buckets.expires_at END,
+      updated_at = ${now}
+    RETURNING count, expires_at`;
+  const row = rows[0];
+  if (!row) throw new Error("rate limit upsert returned no row");
+  return { count: Number(row.count), expiresAt: row.expires_at };
+}
+
+const ipKey = (scope: AttemptScope, ip: string | null) => `ip:${scope}:${ip ?? "unknown"}`;
+const accountKey = (scope: AttemptScope, account: string, ip: string | null) =>
+  `fail:${scope}:${account.toLowerCase()}:${ip ?? "unknown"}`;
+
+/**
+ * Call before checking a password or code. Counts the attempt against the IP window and refuses
+ * while the account-and-IP pair is backing off.
+ */
+export async function checkAttempt(
+  scope: AttemptScope,
+  who: { ip: string | null; account?: string },
+  now = new Date(),
+): Promise<Result<void>> {
+  const policy = windowPolicy(scope);
+  const window = decideWindow(await incrementWindow(ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
+  if (!window.allowed) return fail(policy.error, { retryAfter: window.retryAfter });
+  if (who.account) {
+    const bucket = await db.rateLimitBucket.findUnique({ where: { key: accountKey(scope, who.account, who.ip) } });
+    const state = bucket && bucket.expiresAt > now ? { failures: bucket.count, lastFailureAt: bucket.updatedAt } : null;
+    const backoff = decideBackoff(state, now);
+    if (!backoff.allowed) return fail(policy.error, { retryAfter: backoff.retryAfter });
+  }
+  return ok(undefined);
+}
+
+export async function recordFailedAttempt(scope: AttemptScope, who: { ip: string | null; account: string }, now = new Date()): Promise<void> {
+  await incrementWindow(accountKey(scope, who.account, who.ip), BACKOFF.windowSeconds, now);
+}
+
+export async function clearFailedAttempts(scope: AttemptScope, who: { ip: string | null; account: string }): Promise<void> {
+  await db.rateLimitBucket.deleteMany({ where: { key: accountKey(scope, who.account, who.ip) } });
+}
+
+/** Removes expired counters; called by the cleanup command. */
+export async function deleteExpiredRateLimitBuckets(now = new Date()): Promise<number> {
+  const { count } = await db.rateLimitBucket.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
+}

@@ -1,0 +1,107 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { AMR } from "./amr";
+import { recordSecurityEvent } from "./audit";
+import { getFactorSummary, hasSecondFactor } from "./factors";
+import { createLoginSession, type FirstFactor } from "./login-sessions";
+import { burnPasswordCheck, verifyPassword } from "./password";
+import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
+
+/** Turns a fully authenticated user into a session of some kind (API token pair, web cookie). */
+export type SessionIssuer<T> = (tx: Tx, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
+
+/** django-lokdown's Pre2FA and Pre2FA-setup payloads (§3.2), keys in wire form. */
+export type SecondFactorChallenge = {
+  session_id: string;
+  requires_2fa: true;
+  requires_2fa_setup: boolean;
+  totp_enabled: boolean;
+  passkey_enabled: boolean;
+  backup_codes_available: boolean;
+  totp_available?: boolean;
+  passkey_available?: boolean;
+};
+
+export type SignInResult<T> = { kind: "signed_in"; userId: number; session: T } | { kind: "second_factor"; challenge: SecondFactorChallenge };
+
+export type SignInUser = { id: number; username: string; isStaff: boolean };
+
+/**
+ * After the first factor: either a session right away, or a pending login that needs a second
+ * factor (or, for staff without one under ADMIN_2FA_REQUIRED, enrollment).
+ */
+export async function beginSignIn<T>(
+  user: SignInUser,
+  firstFactor: FirstFactor,
+  client: ClientInfo,
+  issue: SessionIssuer<T>,
+  now = new Date(),
+): Promise<SignInResult<T>> {
+  const factors = await getFactorSummary(user.id);
+  const enrolled = hasSecondFactor(factors);
+  const mustEnroll = settings.admin2faRequired && user.isStaff && !enrolled;
+  if (!enrolled && !mustEnroll) {
+    const amr = [firstFactor === "oauth" ? AMR.oauth : AMR.password];
+    const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
+    await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor } });
+    return { kind: "signed_in", userId: user.id, session };
+  }
+  const sessionId = await createLoginSession(db, { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client }, now);
+  await recordSecurityEvent({ type: "login.2fa_required", userId: user.id, client, details: { setup: mustEnroll } });
+  // Enrolled methods are always shown, whatever the enrollment switches say (django-lokdown's W29).
+  const challenge: SecondFactorChallenge = {
+    session_id: sessionId,
+    requires_2fa: true,
+    requires_2fa_setup: mustEnroll,
+    totp_enabled: factors.totp,
+    passkey_enabled: factors.passkeys > 0,
+    backup_codes_available: enrolled && factors.backupCodesRemaining > 0,
+  };
+  if (mustEnroll) {
+    challenge.totp_available = settings.totpEnabled;
+    challenge.passkey_available = settings.passkeyEnabled;
+  }
+  return { kind: "second_factor", challenge };
+}
+
+/** Finds the account for a username or e-mail address. */
+export async function findLoginUser(identifier: string) {
+  const value = identifier.trim().toLowerCase();
+  return db.user.findFirst({
+    where: value.includes("@") ? { OR: [{ username: value }, { email: value }] } : { username: value },
+    select: { id: true, username: true, isStaff: true, isActive: true, passwordHash: true },
+  });
+}
+
+/**
+ * Password sign-in. Unknown user, wrong password and inactive account give the same answer after
+ * the same amount of work.
+ */
+export async function signInWithPassword<T>(
+  input: { username: string; password: string },
+  client: ClientInfo,
+  issue: SessionIssuer<T>,
+  now = new Date(),
+): Promise<Result<SignInResult<T>>> {
+  const account = input.username.trim().toLowerCase();
+  const limited = await checkAttempt("password", { ip: client.ip, account }, now);
+  if (!limited.ok) {
+    await recordSecurityEvent({ type: "login.rate_limited", client, details: { username: account.slice(0, 150) } });
+    return limited;
+  }
+  const user = await findLoginUser(account);
+  if (!user?.passwordHash) {
+    await burnPasswordCheck(input.password);
+  }
+  const valid = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
+  if (!user || !valid || !user.isActive) {
+    await recordFailedAttempt("password", { ip: client.ip, account }, now);
+    await recordSecurityEvent({ type: "login.failed", userId: user?.id ?? null, client, details: { username: account.slice(0, 150) } });
+    return fail("invalid_credentials");
+  }
+  await clearFailedAttempts("password", { ip: client.ip, account });
+  return ok(await beginSignIn(user, "password", client, issue, now));
+}

@@ -1,0 +1,168 @@
+import "server-only";
+import { createHmac } from "node:crypto";
+import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+import { db, type DbClient } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { fail, ok, type Result } from "./errors";
+import { randomToken, sha256Hex } from "./secrets";
+import type { ClientInfo } from "./client";
+import { recordSecurityEvent } from "./audit";
+
+/**
+ * Access tokens: short-lived HS256 JWTs with algorithm, issuer and audience pinned, carrying the
+ * session id (`sid`) so revoking a session takes effect on the next request.
+ * Refresh tokens: opaque random strings stored as SHA-256, one family per session; each is
+ * accepted once, and presenting a used one again revokes the whole family.
+ */
+
+const ALGORITHM = "HS256";
+let signingKey: Uint8Array | undefined;
+function jwtKey(): Uint8Array {
+  signingKey ??= new Uint8Array(createHmac("sha256", settings.authSecret).update("lokdown:jwt").digest());
+  return signingKey;
+}
+
+export type AccessClaims = { userId: number; sessionId: string; amr: string[] };
+export type TokenPair = { access: string; refresh: string; sessionId: string };
+
+export async function signAccessToken(claims: AccessClaims, now = new Date()): Promise<string> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ token_type: "access", user_id: claims.userId, sid: claims.sessionId, amr: claims.amr })
+    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+    .setSubject(String(claims.userId))
+    .setIssuer(settings.tokens.issuer)
+    .setAudience(settings.tokens.audience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + settings.tokens.accessMinutes * 60)
+    .setJti(randomToken(16))
+    .sign(jwtKey());
+}
+
+/** Checks signature, algorithm, issuer, audience and expiry only; see verifyAccessToken for revocation. */
+export async function decodeAccessToken(token: string, now = new Date()): Promise<AccessClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, jwtKey(), {
+      algorithms: [ALGORITHM],
+      issuer: settings.tokens.issuer,
+      audience: settings.tokens.audience,
+      currentDate: now,
+      requiredClaims: ["sub", "exp", "iat"],
+    });
+    const userId = Number(payload.sub);
+    if (payload.token_type !== "access" || !Number.isInteger(userId) || typeof payload.sid !== "string") return null;
+    const amr = Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === "string") : [];
+    return { userId, sessionId: payload.sid, amr };
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+    throw error;
+  }
+}
+
+export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean };
+
+/** A valid signature, a live session and an active user: one indexed lookup. */
+export async function verifyAccessToken(token: string, now = new Date()): Promise<Result<VerifiedAccess>> {
+  const claims = await decodeAccessToken(token, now);
+  if (!claims) return fail("token_not_valid");
+  const session = await db.authSession.findUnique({
+    where: { id: claims.sessionId },
+    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: { isActive: true, username: true, isStaff: true } } },
+  });
+  if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now || !session.user.isActive) {
+    return fail("token_not_valid");
+  }
+  return ok({ ...claims, username: session.user.username, isStaff: session.user.isStaff });
+}
+
+function refreshExpiry(now: Date): Date {
+  return new Date(now.getTime() + settings.tokens.refreshDays * 86_400_000);
+}
+
+/** Starts an API session (refresh-token family) and returns its first token pair. */
+export async function issueTokenPair(
+  tx: DbClient,
+  input: { userId: number; amr: string[]; client: ClientInfo },
+  now = new Date(),
+): Promise<TokenPair> {
+  const refresh = randomToken(32);
+  const session = await tx.authSession.create({
+    data: {
+      userId: input.userId,
+      kind: "api",
+      amr: input.amr,
+      ipAddress: input.client.ip,
+      userAgent: input.client.userAgent,
+      reauthAt: now,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: refreshExpiry(now),
+      refreshTokens: { create: { tokenHash: sha256Hex(refresh), expiresAt: refreshExpiry(now), createdAt: now } },
+    },
+  });
+  await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
+  const access = await signAccessToken({ userId: input.userId, sessionId: session.id, amr: input.amr }, now);
+  return { access, refresh, sessionId: session.id };
+}
+
+type RefreshRow = {
+  id: string;
+  session_id: string;
+  used_at: Date | null;
+  expires_at: Date;
+  user_id: number;
+  amr: string[];
+  revoked_at: Date | null;
+  session_expires_at: Date;
+  is_active: boolean;
+};
+
+/**
+ * Exchanges a refresh token for a new pair. The row lock makes concurrent presentations of one
+ * token queue up: the first rotates it, every later one sees it used and revokes the family.
+ */
+export async function rotateRefreshToken(refresh: string, client: ClientInfo, now = new Date()): Promise<Result<TokenPair>> {
+  return db.$transaction(
+    async (tx) => {
+      const rows = await tx.$queryRaw<RefreshRow[]>`
+        SELECT rt.id, rt.session_id, rt.used_at, rt.expires_at, s.user_id, s.amr, s.revoked_at,
+               s.expires_at AS session_expires_at, u.is_active
+        FROM refresh_tokens rt
+        JOIN auth_sessions s ON s.id = rt.session_id
+        JOIN users u ON u.id = s.user_id
+        WHERE rt.token_hash = ${sha256Hex(refresh)}
+        FOR UPDATE OF rt, s`;
+      const row = rows[0];
+      if (!row) return fail("token_not_valid");
+      if (row.used_at) {
+        if (!row.revoked_at) {
+          await tx.authSession.update({ where: { id: row.session_id }, data: { revokedAt: now, revokedReason: "refresh_token_reuse" } });
+          await recordSecurityEvent({ type: "token.refresh_reuse", userId: row.user_id, client, details: { session: row.session_id } }, tx);
+        }
+        return fail("token_not_valid");
+      }
+      if (row.revoked_at || row.expires_at <= now || row.session_expires_at <= now || !row.is_active) return fail("token_not_valid");
+      const next = randomToken(32);
+      await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
+      await tx.refreshToken.create({ data: { sessionId: row.session_id, tokenHash: sha256Hex(next), expiresAt: refreshExpiry(now), createdAt: now } });
+      await tx.authSession.update({
+        where: { id: row.session_id },
+        data: { lastSeenAt: now, ipAddress: client.ip, userAgent: client.userAgent, expiresAt: refreshExpiry(now) },
+      });
+      const access = await signAccessToken({ userId: row.user_id, sessionId: row.session_id, amr: row.amr }, now);
+      return ok({ access, refresh: next, sessionId: row.session_id });
+    },
+    { maxWait: 10_000, timeout: 10_000 },
+  );
+}
+
+/** Revokes the family a refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
+export async function revokeRefreshFamily(refresh: string, now = new Date()): Promise<{ userId: number } | null> {
+  const token = await db.refreshToken.findUnique({ where: { tokenHash: sha256Hex(refresh) }, select: { session: { select: { id: true, userId: true } } } });
+  if (!token) return null;
+  await revokeSession(token.session.id, "logout", now);
+  return { userId: token.session.userId };
+}
+
+export async function revokeSession(sessionId: string, reason: string, now = new Date()): Promise<void> {
+  await db.authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+}

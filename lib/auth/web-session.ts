@@ -1,0 +1,119 @@
+import "server-only";
+import { cache } from "react";
+import { cookies, headers } from "next/headers";
+import { db, type DbClient } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { randomToken, sha256Hex } from "./secrets";
+import { clientFrom, type ClientInfo } from "./client";
+import { revokeSession } from "./tokens";
+
+/**
+ * Browser sessions: an opaque random cookie (httpOnly, SameSite=Lax, Secure in production, and
+ * __Host- prefixed there so no subdomain can set it), stored server-side as a SHA-256 hash.
+ */
+const prefix = settings.production ? "__Host-" : "";
+export const SESSION_COOKIE = `${prefix}lokdown_session`;
+/** Holds the id of a pending login between the password page and the 2FA page. */
+export const PENDING_LOGIN_COOKIE = `${prefix}lokdown_pending`;
+
+const cookieOptions = (expires: Date) => ({ httpOnly: true, secure: settings.production, sameSite: "lax" as const, path: "/", expires });
+
+export type WebSessionToken = { token: string; expiresAt: Date };
+
+/** A SessionIssuer for the web: creates the server-side record; the caller sets the cookie. */
+export async function issueWebSession(
+  tx: DbClient,
+  input: { userId: number; amr: string[]; client: ClientInfo },
+  now = new Date(),
+): Promise<WebSessionToken> {
+  const token = randomToken(32);
+  const expiresAt = new Date(now.getTime() + settings.webSessionDays * 86_400_000);
+  await tx.authSession.create({
+    data: {
+      userId: input.userId,
+      kind: "web",
+      amr: input.amr,
+      webTokenHash: sha256Hex(token),
+      ipAddress: input.client.ip,
+      userAgent: input.client.userAgent,
+      reauthAt: now,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+    },
+  });
+  await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
+  return { token, expiresAt };
+}
+
+export async function setSessionCookie(session: WebSessionToken): Promise<void> {
+  const jar = await cookies();
+  jar.set(SESSION_COOKIE, session.token, cookieOptions(session.expiresAt));
+  jar.delete(PENDING_LOGIN_COOKIE);
+}
+
+export async function setPendingLoginCookie(loginSessionId: string): Promise<void> {
+  (await cookies()).set(PENDING_LOGIN_COOKIE, loginSessionId, cookieOptions(new Date(Date.now() + settings.loginSessionMinutes * 60_000)));
+}
+
+export async function readPendingLoginCookie(): Promise<string | null> {
+  return (await cookies()).get(PENDING_LOGIN_COOKIE)?.value ?? null;
+}
+
+export async function clearPendingLoginCookie(): Promise<void> {
+  (await cookies()).delete(PENDING_LOGIN_COOKIE);
+}
+
+/** The signed-in browser user, as a small DTO; never the database row. */
+export type WebUser = {
+  id: number;
+  username: string;
+  email: string;
+  isStaff: boolean;
+  sessionId: string;
+  amr: string[];
+  reauthAt: Date;
+};
+
+const TOUCH_INTERVAL_MS = 5 * 60_000;
+
+/** One lookup per request (React cache): who is signed in, or null. */
+export const getWebUser = cache(async (): Promise<WebUser | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const session = await db.authSession.findUnique({
+    where: { webTokenHash: sha256Hex(token) },
+    select: {
+      id: true,
+      amr: true,
+      reauthAt: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      user: { select: { id: true, username: true, email: true, isStaff: true, isActive: true } },
+    },
+  });
+  const now = new Date();
+  if (!session || session.revokedAt || session.expiresAt <= now || !session.user.isActive) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    // Written at most every few minutes: reads should not turn into writes on every page view.
+    await db.authSession.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  }
+  const { user } = session;
+  return { id: user.id, username: user.username, email: user.email, isStaff: user.isStaff, sessionId: session.id, amr: session.amr, reauthAt: session.reauthAt };
+});
+
+export async function endWebSession(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) {
+    const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(token) }, select: { id: true } });
+    if (session) await revokeSession(session.id, "logout");
+  }
+  jar.delete(SESSION_COOKIE);
+}
+
+/** Client info of the current request, for server actions and server components. */
+export async function currentClient(): Promise<ClientInfo> {
+  return clientFrom(await headers());
+}

@@ -1,0 +1,234 @@
+import { z } from "zod";
+
+/**
+ * Every setting the app reads, validated once. This module is the only reader of process.env.
+ * Names follow django-lokdown where it has one; defaults are the ones a first-rate template ships.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "True", "False"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ["true", "1", "yes", "on", "True"].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalInt = (min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "" || v === "None") return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** A django-ratelimit style rate ("10/m", "100/h") or a bare number of attempts per minute. */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = (raw ?? fallback).trim();
+      const match = /^(\d+)(?:\/(\d*)([smhd]))?$/.exec(v);
+      const unitSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+      if (!match || Number(match[1]) < 1) {
+        ctx.addIssue({ code: "custom", message: 'must look like "10/m", "100/h" or "10"' });
+        return z.NEVER;
+      }
+      const unit = (match[3] ?? "m") as keyof typeof unitSeconds;
+      const multiplier = match[2] ? Number(match[2]) : 1;
+      return { limit: Number(match[1]), windowSeconds: unitSeconds[unit] * Math.max(1, multiplier) };
+    });
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const origin = z.string().refine((v) => {
+  try {
+    const url = new URL(v);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === v;
+  } catch {
+    return false;
+  }
+}, "must be an origin such as https://example.com (scheme, host, optional port, nothing else)");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    NEXT_PHASE: z.string().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+      .optional(),
+    AUTH_SECRET: z.string().optional(),
+    LOKDOWN_ENCRYPTION_KEY: z.string().optional(),
+
+    WEBAUTHN_RP_ID: z
+      .string()
+      .default("localhost")
+      .refine((v) => /^[a-z0-9.-]+$/i.test(v), "must be a bare host name such as example.com"),
+    WEBAUTHN_RP_NAME: z.string().min(1).default("next-lokdown"),
+    WEBAUTHN_ORIGINS: list,
+    WEBAUTHN_ORIGIN: list,
+    LOKDOWN_TOTP_ISSUER: z.string().optional(),
+
+    TWOFA_SESSION_TIMEOUT: int(10, 1, 1440),
+    BACKUP_CODE_RATE_LIMIT: rate("10/m"),
+    TOTP_VERIFY_RATE_LIMIT: rate("10/m"),
+    LOGIN_INIT_RATE_LIMIT: rate("10/m"),
+    BACKUP_CODES_COUNT: int(8, 4, 32),
+    BACKUP_CODE_LENGTH: int(10, 8, 32),
+    ADMIN_2FA_REQUIRED: bool(true),
+    LOKDOWN_TOTP_ENABLED: bool(true),
+    LOKDOWN_PASSKEY_ENABLED: bool(true),
+    LOKDOWN_SIGNUP_ENABLED: bool(false),
+
+    LOKDOWN_API_KEYS_ENABLED: bool(false),
+    LOKDOWN_API_KEY_MAX_LIFESPAN_DAYS: optionalInt(1, 36500),
+    LOKDOWN_API_KEY_ALLOW_INDEFINITE: bool(true),
+    LOKDOWN_API_KEY_PREFIX: z
+      .string()
+      .default("lk_")
+      .refine((v) => /^[A-Za-z0-9_-]{1,16}$/.test(v), "must be 1-16 letters, digits, _ or -"),
+    LOKDOWN_API_KEY_AUTH_SCHEME: z
+      .string()
+      .default("Api-Key")
+      .refine((v) => /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(v) && v.toLowerCase() !== "bearer", "must be a single word other than Bearer"),
+    LOKDOWN_API_KEY_MAX_PER_USER: int(25, 1, 1000),
+
+    LOKDOWN_ACCESS_TOKEN_MINUTES: int(15, 1, 1440),
+    LOKDOWN_REFRESH_TOKEN_DAYS: int(5, 1, 365),
+    LOKDOWN_JWT_ISSUER: z.string().min(1).default("next-lokdown"),
+    LOKDOWN_JWT_AUDIENCE: z.string().min(1).default("next-lokdown-api"),
+    LOKDOWN_WEB_SESSION_DAYS: int(14, 1, 365),
+    LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
+    LOKDOWN_TRUSTED_PROXIES: int(0, 0, 10),
+
+    ADMIN_USERNAME: z.string().optional(),
+    ADMIN_PASSWORD: z.string().optional(),
+    ADMIN_EMAIL: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    // `next build` loads modules to analyse them; runtime-only requirements wait for the server.
+    if (v.NEXT_PHASE === "phase-production-build") return;
+    if (!v.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required (npm run dev, npm start and npm test set it for the embedded database)" });
+    }
+    const production = v.NODE_ENV === "production";
+    for (const name of ["AUTH_SECRET", "LOKDOWN_ENCRYPTION_KEY"] as const) {
+      if (production && !v[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+    }
+    if (v.AUTH_SECRET !== undefined && v.AUTH_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "must be at least 32 characters (openssl rand -base64 32)" });
+    }
+    for (const [i, key] of (v.LOKDOWN_ENCRYPTION_KEY ?? "").split(",").filter(Boolean).entries()) {
+      if (Buffer.from(key.trim(), "base64").length !== 32) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["LOKDOWN_ENCRYPTION_KEY"],
+          message: `key ${i + 1} must be 32 bytes in base64 (openssl rand -base64 32)`,
+        });
+      }
+    }
+    for (const o of [...v.WEBAUTHN_ORIGINS, ...v.WEBAUTHN_ORIGIN]) {
+      const parsed = origin.safeParse(o);
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["WEBAUTHN_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
+    }
+  });
+
+export type Settings = ReturnType<typeof parseSettings>;
+
+/** Parses a process.env-like record. Throws one Error naming every missing or malformed variable. */
+export function parseSettings(source: Record<string, string | undefined>) {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(settings)"} ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const v = result.data;
+  const production = v.NODE_ENV === "production";
+  // Development and tests get stable throwaway secrets so a fresh clone runs; production never does.
+  const authSecret = v.AUTH_SECRET ?? "development-only-auth-secret-not-for-production-use";
+  const encryptionKeys = (v.LOKDOWN_ENCRYPTION_KEY ?? "ZGV2ZWxvcG1lbnQtb25seS1lbmNyeXB0aW9uLWtleSE=")
+    .split(",")
+    .map((k) => Buffer.from(k.trim(), "base64"));
+  const origins = [...new Set([...v.WEBAUTHN_ORIGINS, ...v.WEBAUTHN_ORIGIN])];
+  return {
+    production,
+    nodeEnv: v.NODE_ENV,
+    databaseUrl: v.DATABASE_URL ?? "",
+    authSecret,
+    authSecretIsDefault: v.AUTH_SECRET === undefined,
+    /** First key encrypts; every key decrypts (rotation). */
+    encryptionKeys,
+    encryptionKeyIsDefault: v.LOKDOWN_ENCRYPTION_KEY === undefined,
+    webauthn: {
+      rpId: v.WEBAUTHN_RP_ID.toLowerCase(),
+      rpName: v.WEBAUTHN_RP_NAME,
+      /** Allowlist of page origins for WebAuthn ceremonies; also the app's own origins. */
+      origins: origins.length > 0 ? origins : ["http://localhost:3000"],
+      originsConfigured: origins.length > 0,
+    },
+    totpIssuer: v.LOKDOWN_TOTP_ISSUER ?? v.WEBAUTHN_RP_NAME,
+    loginSessionMinutes: v.TWOFA_SESSION_TIMEOUT,
+    rateLimits: {
+      login: v.LOGIN_INIT_RATE_LIMIT,
+      totp: v.TOTP_VERIFY_RATE_LIMIT,
+      backupCode: v.BACKUP_CODE_RATE_LIMIT,
+    },
+    backupCodes: { count: v.BACKUP_CODES_COUNT, length: v.BACKUP_CODE_LENGTH },
+    admin2faRequired: v.ADMIN_2FA_REQUIRED,
+    admin2faRequiredExplicit: source.ADMIN_2FA_REQUIRED !== undefined,
+    totpEnabled: v.LOKDOWN_TOTP_ENABLED,
+    passkeyEnabled: v.LOKDOWN_PASSKEY_ENABLED,
+    signupEnabled: v.LOKDOWN_SIGNUP_ENABLED,
+    apiKeys: {
+      enabled: v.LOKDOWN_API_KEYS_ENABLED,
+      maxLifespanDays: v.LOKDOWN_API_KEY_MAX_LIFESPAN_DAYS,
+      allowIndefinite: v.LOKDOWN_API_KEY_ALLOW_INDEFINITE,
+      prefix: v.LOKDOWN_API_KEY_PREFIX,
+      authScheme: v.LOKDOWN_API_KEY_AUTH_SCHEME,
+      maxPerUser: v.LOKDOWN_API_KEY_MAX_PER_USER,
+    },
+    tokens: {
+      accessMinutes: v.LOKDOWN_ACCESS_TOKEN_MINUTES,
+      refreshDays: v.LOKDOWN_REFRESH_TOKEN_DAYS,
+      issuer: v.LOKDOWN_JWT_ISSUER,
+      audience: v.LOKDOWN_JWT_AUDIENCE,
+    },
+    webSessionDays: v.LOKDOWN_WEB_SESSION_DAYS,
+    stepUpMinutes: v.LOKDOWN_STEP_UP_MINUTES,
+    trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,
+    firstAdmin: { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD, email: v.ADMIN_EMAIL },
+  };
+}
+
+/**
+ * The validated settings. A plain object so that tests can override a field for one case and
+ * restore it; application code treats it as read-only.
+ */
+export const settings: Settings = parseSettings(process.env);

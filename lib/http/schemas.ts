@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { optionalText, requiredText, secretText } from "./fields";
+
+/** Request bodies of the JSON API. The OpenAPI description is generated from these. */
+
+export const LoginBody = z.object({ username: requiredText(254), password: secretText() });
+
+export const RegisterBody = z.object({ username: requiredText(150), email: requiredText(254), password: secretText() });
+
+/** A browser PublicKeyCredential in WebAuthn JSON form; a JSON string of it is accepted too. */
+export const PasskeyResponse = z
+  .union([z.record(z.string(), z.unknown()), z.string().max(32_768)])
+  .transform((v, ctx) => {
+    if (typeof v !== "string") return v;
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: "custom", message: "Must be a PublicKeyCredential object." });
+    return z.NEVER;
+  });
+
+export const VerifyBody = z.object({
+  session_id: requiredText(64),
+  totp_token: optionalText(32),
+  backup_code: optionalText(64),
+  passkey_response: PasskeyResponse.nullish(),
+});
+
+export const BackupVerifyBody = z.object({ session_id: requiredText(64), backup_code: requiredText(64) });
+
+/** SimpleJWT's `{refresh}`; `refresh_token` is accepted as an alias. */
+export const RefreshBody = z
+  .object({ refresh: optionalText(512), refresh_token: optionalText(512) })
+  .transform((v, ctx) => {
+    const token = v.refresh ?? v.refresh_token;
+    if (token === undefined) {
+      ctx.addIssue({ code: "custom", message: "This field is required.", path: ["refresh"] });
+      return z.NEVER;
+    }
+    return token;
+  });
+
+export const SessionIdBody = z.object({ session_id: requiredText(64) });
+
+export const TotpTokenBody = z.object({ totp_token: requiredText(32) });
+
+export const LoginTotpVerifyBody = z.object({ session_id: requiredText(64), totp_token: requiredText(32) });
+
+/** Step-up proof accepted by sensitive endpoints: the password, a TOTP code or a backup code. */
+export const StepUpFields = {
+  password: optionalText(1024),
+  totp_token: optionalText(32),
+  backup_code: optionalText(64),
+};
+export const StepUpBody = z.object(StepUpFields);
