@@ -1,4 +1,7 @@
 import "server-only";
+import { db } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { getFactorSummary, hasSecondFactor } from "./factors";
 import { ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
@@ -28,4 +31,36 @@ export async function regenerateBackupCodesWithStepUp(actor: AccountActor, proof
   const codes = await regenerateBackupCodes(actor.userId);
   if (codes.ok) await recordSecurityEvent({ type: "backup_codes.regenerated", userId: actor.userId, client });
   return codes.ok ? ok(codes.value) : codes;
+}
+
+export type SecurityOverview = {
+  enabled: boolean;
+  totp: boolean;
+  totpSince: Date | null;
+  totpAvailable: boolean;
+  passkeys: number;
+  passkeyAvailable: boolean;
+  backupCodesRemaining: number;
+  hasPassword: boolean;
+  /** Staff under ADMIN_2FA_REQUIRED cannot turn 2FA off. */
+  mustKeepTwoFactor: boolean;
+};
+
+/** Everything the account security page shows, in one read. */
+export async function getSecurityOverview(userId: number): Promise<SecurityOverview> {
+  const [user, factors] = await Promise.all([
+    db.user.findUniqueOrThrow({ where: { id: userId }, select: { isStaff: true, passwordHash: true, totpDevice: { select: { confirmedAt: true } } } }),
+    getFactorSummary(userId),
+  ]);
+  return {
+    enabled: hasSecondFactor(factors),
+    totp: factors.totp,
+    totpSince: factors.totp ? (user.totpDevice?.confirmedAt ?? null) : null,
+    totpAvailable: settings.totpEnabled,
+    passkeys: factors.passkeys,
+    passkeyAvailable: settings.passkeyEnabled,
+    backupCodesRemaining: factors.backupCodesRemaining,
+    hasPassword: user.passwordHash !== null,
+    mustKeepTwoFactor: user.isStaff && settings.admin2faRequired,
+  };
 }

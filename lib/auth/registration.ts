@@ -12,3 +12,7 @@ export async function registerUser(input: NewUser, client: ClientInfo, now = new
   if (!limited.ok) return limited;
   return createUser({ ...input, isStaff: false }, client);
 }
+
+export function signupOpen(): boolean {
+  return settings.signupEnabled;
+}

@@ -6,7 +6,7 @@ import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
 import { recordSecurityEvent } from "./audit";
 import { getFactorSummary, hasSecondFactor } from "./factors";
-import { createLoginSession, type FirstFactor } from "./login-sessions";
+import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS, type FirstFactor } from "./login-sessions";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 
@@ -104,4 +104,35 @@ export async function signInWithPassword<T>(
   }
   await clearFailedAttempts("password", { ip: client.ip, account });
   return ok(await beginSignIn(user, "password", client, issue, now));
+}
+
+/** What the 2FA page may show for a pending login. Reads only; null when it cannot be used. */
+export type PendingLoginView = {
+  username: string;
+  requiresSetup: boolean;
+  totp: boolean;
+  passkey: boolean;
+  backupCodes: boolean;
+  totpAvailable: boolean;
+  passkeyAvailable: boolean;
+};
+
+export async function describePendingLogin(sessionId: string, client: ClientInfo, now = new Date()): Promise<PendingLoginView | null> {
+  if (!isSessionId(sessionId)) return null;
+  const session = await db.loginSession.findUnique({
+    where: { id: sessionId },
+    select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true, failedAttempts: true, ipAddress: true, userAgent: true, user: { select: { username: true, isActive: true } } },
+  });
+  if (!session || session.consumedAt || session.expiresAt <= now || !session.user.isActive) return null;
+  if (session.failedAttempts >= MAX_FAILED_ATTEMPTS || session.ipAddress !== client.ip || session.userAgent !== client.userAgent) return null;
+  const factors = await getFactorSummary(session.userId);
+  return {
+    username: session.user.username,
+    requiresSetup: session.requiresSetup && !hasSecondFactor(factors),
+    totp: factors.totp,
+    passkey: factors.passkeys > 0,
+    backupCodes: hasSecondFactor(factors) && factors.backupCodesRemaining > 0,
+    totpAvailable: settings.totpEnabled,
+    passkeyAvailable: settings.passkeyEnabled,
+  };
 }

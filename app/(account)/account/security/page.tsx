@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { requireWebUser } from "@/lib/auth/guards";
+import { getSecurityOverview } from "@/lib/auth/account-security";
+import { siteOrigin } from "@/lib/auth/site";
+import { BackupCodesSection } from "./backup-codes-section";
+import { DisableSection } from "./disable-section";
+import { TotpSetupSection } from "./totp-section";
+
+export const metadata: Metadata = { title: "Security" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SecurityPage({ searchParams }: Props) {
+  const user = await requireWebUser("/account/security");
+  const overview = await getSecurityOverview(user.id);
+  const welcome = (await searchParams).welcome !== undefined;
+  const site = siteOrigin();
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold tracking-tight">Security</h1>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Two-factor authentication, backup codes and how you sign in.</p>
+      </div>
+      {welcome && <Alert tone="success">Welcome aboard! Turn on two-factor authentication to protect your new account.</Alert>}
+
+      <Card title="Authenticator app" description="Codes from an app such as Google Authenticator, Authy, 1Password or Microsoft Authenticator.">
+        {overview.totp ? (
+          <p className="text-sm" data-testid="totp-enabled">
+            <span className="font-semibold text-emerald-700 dark:text-emerald-400">On</span>
+            {overview.totpSince && <span className="text-zinc-600 dark:text-zinc-400"> · since {overview.totpSince.toISOString().slice(0, 10)}</span>}
+          </p>
+        ) : overview.totpAvailable ? (
+          <TotpSetupSection username={user.username} site={site} />
+        ) : (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Authenticator apps are turned off on this site.</p>
+        )}
+      </Card>
+
+      {overview.enabled && (
+        <Card title="Backup codes" description="Single-use codes for when you cannot reach your authenticator or passkey.">
+          <BackupCodesSection remaining={overview.backupCodesRemaining} username={user.username} site={site} hasPassword={overview.hasPassword} hasTotp={overview.totp} />
+        </Card>
+      )}
+
+      {overview.enabled && !overview.mustKeepTwoFactor && (
+        <Card title="Turn off two-factor authentication" description="Removes your authenticator app, passkeys and backup codes. Confirm with your password or a code.">
+          <DisableSection hasPassword={overview.hasPassword} hasTotp={overview.totp} />
+        </Card>
+      )}
+    </div>
+  );
+}

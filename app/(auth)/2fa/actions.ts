@@ -1,0 +1,70 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { safeReturnPath } from "@/lib/auth/guards";
+import { beginLoginTotpSetup, confirmLoginTotpSetup } from "@/lib/auth/login-enrollment";
+import { completePendingLogin } from "@/lib/auth/second-factor";
+import { SECOND_FACTORS } from "@/lib/auth/second-factors";
+import type { Failure } from "@/lib/auth/errors";
+import {
+  clearPendingLoginCookie,
+  currentClient,
+  issueWebSession,
+  readPendingLoginCookie,
+  setSessionCookie,
+} from "@/lib/auth/web-session";
+import { failureState, formFields, type FormState } from "@/lib/http/form";
+
+export type EnrollState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[]; next?: string };
+
+/** A pending login that cannot continue sends the user back to the password step. */
+async function restartIfDead(failure: Failure): Promise<void> {
+  if (failure.code === "invalid_session" || failure.code === "session_used") {
+    await clearPendingLoginCookie();
+    redirect("/login?expired=1");
+  }
+}
+
+async function pendingId(): Promise<string> {
+  const id = await readPendingLoginCookie();
+  if (!id) redirect("/login?expired=1");
+  return id;
+}
+
+export async function verifySecondFactorAction(_: FormState, formData: FormData): Promise<FormState> {
+  const fields = formFields(formData, ["totp_token", "backup_code", "next"]);
+  const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
+  if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
+  const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, await currentClient(), issueWebSession);
+  if (!result.ok) {
+    await restartIfDead(result);
+    return failureState(result);
+  }
+  await setSessionCookie(result.value);
+  redirect(safeReturnPath(fields.next));
+}
+
+export async function beginEnrollTotpAction(_: EnrollState): Promise<EnrollState> {
+  const setup = await beginLoginTotpSetup(await pendingId(), await currentClient());
+  if (!setup.ok) {
+    await restartIfDead(setup);
+    return failureState(setup);
+  }
+  return { setup: { secret: setup.value.secret, qrCode: setup.value.qrCode } };
+}
+
+export async function confirmEnrollTotpAction(state: EnrollState, formData: FormData): Promise<EnrollState> {
+  const fields = formFields(formData, ["totp_token", "next"]);
+  const result = await confirmLoginTotpSetup(await pendingId(), fields.totp_token, await currentClient(), issueWebSession);
+  if (!result.ok) {
+    await restartIfDead(result);
+    return { ...failureState(result), setup: state.setup };
+  }
+  await setSessionCookie(result.value.session);
+  return { backupCodes: result.value.backupCodes, next: safeReturnPath(fields.next) };
+}
+
+export async function cancelSignInAction(): Promise<void> {
+  await clearPendingLoginCookie();
+  redirect("/login");
+}

@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth-card";
+import { safeReturnPath } from "@/lib/auth/guards";
+import { describePendingLogin } from "@/lib/auth/sign-in";
+import { siteOrigin } from "@/lib/auth/site";
+import { currentClient, readPendingLoginCookie } from "@/lib/auth/web-session";
+import { cancelSignInAction } from "./actions";
+import { EnrollTotp } from "./enroll-totp";
+import { VerifyForm } from "./verify-form";
+
+export const metadata: Metadata = { title: "Two-factor authentication" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function TwoFactorPage({ searchParams }: Props) {
+  const next = safeReturnPath((await searchParams).next);
+  const sessionId = await readPendingLoginCookie();
+  const pending = sessionId ? await describePendingLogin(sessionId, await currentClient()) : null;
+  if (!pending) redirect("/login?expired=1");
+
+  const cancel = (
+    <form action={cancelSignInAction} className="text-center">
+      <button type="submit" className="text-sm text-zinc-500 hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200">
+        Cancel and start over
+      </button>
+    </form>
+  );
+
+  if (pending.requiresSetup) {
+    return (
+      <AuthCard title="Protect your staff account" subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${pending.username}.`}>
+        {pending.totpAvailable && <EnrollTotp next={next} username={pending.username} site={siteOrigin()} />}
+        {cancel}
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Two-factor authentication" subtitle={`Confirm it's you, ${pending.username}.`}>
+      <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} />
+      {cancel}
+    </AuthCard>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { FormState } from "@/lib/http/form";
+import { loginAction } from "./actions";
+
+export function LoginForm({ next, signupEnabled }: { next: string; signupEnabled: boolean }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(loginAction, {});
+  return (
+    <form action={action} className="space-y-5" noValidate>
+      {state.error && <Alert tone="error">{state.error}</Alert>}
+      <input type="hidden" name="next" value={next} />
+      <Field
+        label="Username or email"
+        name="username"
+        autoComplete="username webauthn"
+        required
+        defaultValue={state.values?.username}
+        error={state.fieldErrors?.username?.[0]}
+      />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password?.[0]} />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+      {signupEnabled && (
+        <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
+          New here?{" "}
+          <Link href="/signup" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+            Create an account
+          </Link>
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,29 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { registerUser } from "@/lib/auth/registration";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { currentClient, issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
+import { failureState, formFields, parseForm, type FormState } from "@/lib/http/form";
+import { requiredText, secretText } from "@/lib/http/fields";
+
+const SignupForm = z
+  .object({ username: requiredText(150), email: requiredText(254), password: secretText(), confirm: secretText() })
+  .refine((v) => v.password === v.confirm, { message: "The two passwords differ.", path: ["confirm"] });
+
+export async function signupAction(_: FormState, formData: FormData): Promise<FormState> {
+  const fields = formFields(formData, ["username", "email", "password", "confirm"]);
+  const values = { username: fields.username, email: fields.email };
+  const parsed = parseForm(SignupForm, fields);
+  if (!parsed.ok) return { ...parsed.state, values };
+  const client = await currentClient();
+  const created = await registerUser(parsed.value, client);
+  if (!created.ok) return failureState(created, values);
+  const signedIn = await signInWithPassword({ username: created.value.username, password: parsed.value.password }, client, issueWebSession);
+  if (signedIn.ok && signedIn.value.kind === "signed_in") {
+    await setSessionCookie(signedIn.value.session);
+    redirect("/account/security?welcome=1");
+  }
+  redirect("/login?created=1");
+}

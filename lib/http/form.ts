@@ -1,0 +1,39 @@
+import type { z } from "zod";
+import { ERRORS, type Failure } from "@/lib/auth/errors";
+
+/** What a server action hands back to its form (useActionState). */
+export type FormState = {
+  error?: string;
+  fieldErrors?: Record<string, string[]>;
+  /** Submitted values to refill the form (never passwords or codes). */
+  values?: Record<string, string>;
+};
+
+/** Reads named text fields of a form; anything else (files, missing) becomes "". */
+export function formFields<K extends string>(formData: FormData, keys: readonly K[]): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const key of keys) {
+    const value = formData.get(key);
+    out[key] = typeof value === "string" ? value : "";
+  }
+  return out;
+}
+
+export function parseForm<S extends z.ZodType>(schema: S, input: Record<string, string>): { ok: true; value: z.output<S> } | { ok: false; state: FormState } {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) (fieldErrors[issue.path.map(String).join(".")] ??= []).push(issue.message);
+  return { ok: false, state: { error: "Please correct the highlighted fields.", fieldErrors } };
+}
+
+/** A failure as a form message; rate limits say when to try again. */
+export function failureState(failure: Failure, values?: Record<string, string>): FormState {
+  const base = failure.message ?? ERRORS[failure.code].message;
+  const error = failure.retryAfter ? `${base}. Try again in ${failure.retryAfter} s.` : base;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(failure.body ?? {})) {
+    if (Array.isArray(value)) fieldErrors[key] = value.map(String);
+  }
+  return { error, fieldErrors, values };
+}
