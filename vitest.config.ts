@@ -13,7 +13,13 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          environment: "node",
+          // Unit tests never connect; lib/env.ts still wants a URL so `npm run test:unit` runs anywhere.
+          env: { DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unit-tests@127.0.0.1:1/never-connected" },
+        },
       },
       {
         resolve: { alias },
