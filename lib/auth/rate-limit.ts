@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type ErrorCode, type Result } from "./errors";
 
@@ -48,9 +48,9 @@ export function decideBackoff(state: BackoffState | null, now: Date): Decision {
 }
 
 /** Atomically counts one event in a fixed window and returns the new state. */
-async function incrementWindow(key: string, windowSeconds: number, now: Date): Promise<WindowState> {
+async function incrementWindow(client: DbClient, key: string, windowSeconds: number, now: Date): Promise<WindowState> {
   const expires = new Date(now.getTime() + windowSeconds * 1000);
-  const rows = await db.$queryRaw<{ count: number; expires_at: Date }[]>`
+  const rows = await client.$queryRaw<{ count: number; expires_at: Date }[]>`
     INSERT INTO rate_limit_buckets (key, count, window_start, updated_at, expires_at)
     VALUES (${key}, 1, ${now}, ${now}, ${expires})
     ON CONFLICT (key) DO UPDATE SET
@@ -70,18 +70,20 @@ const accountKey = (scope: AttemptScope, account: string, ip: string | null) =>
 
 /**
  * Call before checking a password or code. Counts the attempt against the IP window and refuses
- * while the account-and-IP pair is backing off.
+ * while the account-and-IP pair is backing off. Inside a transaction pass its client: a second
+ * pool connection per transaction would exhaust the pool under concurrent requests.
  */
 export async function checkAttempt(
   scope: AttemptScope,
   who: { ip: string | null; account?: string },
   now = new Date(),
+  client: DbClient = db,
 ): Promise<Result<void>> {
   const policy = windowPolicy(scope);
-  const window = decideWindow(await incrementWindow(ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
+  const window = decideWindow(await incrementWindow(client, ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
   if (!window.allowed) return fail(policy.error, { retryAfter: window.retryAfter });
   if (who.account) {
-    const bucket = await db.rateLimitBucket.findUnique({ where: { key: accountKey(scope, who.account, who.ip) } });
+    const bucket = await client.rateLimitBucket.findUnique({ where: { key: accountKey(scope, who.account, who.ip) } });
     const state = bucket && bucket.expiresAt > now ? { failures: bucket.count, lastFailureAt: bucket.updatedAt } : null;
     const backoff = decideBackoff(state, now);
     if (!backoff.allowed) return fail(policy.error, { retryAfter: backoff.retryAfter });
@@ -89,12 +91,17 @@ export async function checkAttempt(
   return ok(undefined);
 }
 
-export async function recordFailedAttempt(scope: AttemptScope, who: { ip: string | null; account: string }, now = new Date()): Promise<void> {
-  await incrementWindow(accountKey(scope, who.account, who.ip), BACKOFF.windowSeconds, now);
+export async function recordFailedAttempt(
+  scope: AttemptScope,
+  who: { ip: string | null; account: string },
+  now = new Date(),
+  client: DbClient = db,
+): Promise<void> {
+  await incrementWindow(client, accountKey(scope, who.account, who.ip), BACKOFF.windowSeconds, now);
 }
 
-export async function clearFailedAttempts(scope: AttemptScope, who: { ip: string | null; account: string }): Promise<void> {
-  await db.rateLimitBucket.deleteMany({ where: { key: accountKey(scope, who.account, who.ip) } });
+export async function clearFailedAttempts(scope: AttemptScope, who: { ip: string | null; account: string }, client: DbClient = db): Promise<void> {
+  await client.rateLimitBucket.deleteMany({ where: { key: accountKey(scope, who.account, who.ip) } });
 }
 
 /** Removes expired counters; called by the cleanup command. */

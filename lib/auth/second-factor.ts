@@ -62,14 +62,14 @@ export async function completePendingLogin<T>(
       }
       if (!chosen) return fail("no_2fa_method");
 
-      const limited = await checkAttempt(chosen.scope, { ip: client.ip, account: login.username }, now);
+      const limited = await checkAttempt(chosen.scope, { ip: client.ip, account: login.username }, now, tx);
       if (!limited.ok) return limited;
 
       const ctx: FactorContext = { tx, userId: login.userId, username: login.username, loginSessionId: login.id, client, now };
       const verified = await chosen.verify(ctx, input);
       if (!verified.ok) return recordFailure(ctx, chosen, verified);
 
-      await clearFailedAttempts(chosen.scope, { ip: client.ip, account: login.username });
+      await clearFailedAttempts(chosen.scope, { ip: client.ip, account: login.username }, tx);
       await consumePendingLogin(tx, login.id, chosen.name, now);
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
       const amr = [...new Set([firstFactor, ...verified.value, AMR.multiFactor])];
@@ -83,7 +83,7 @@ async function recordFailure(ctx: FactorContext, factor: SecondFactor, failure: 
   // Only wrong proofs count against the session; refusals such as "no primary factor" do not.
   if (failure.code === "primary_2fa_required") return failure;
   const locked = await countFailedCode(ctx.tx, ctx.loginSessionId);
-  await recordFailedAttempt(factor.scope, { ip: ctx.client.ip, account: ctx.username }, ctx.now);
+  await recordFailedAttempt(factor.scope, { ip: ctx.client.ip, account: ctx.username }, ctx.now, ctx.tx);
   await recordSecurityEvent({ type: factor.failureEvent, userId: ctx.userId, client: ctx.client, details: { login_session: ctx.loginSessionId } }, ctx.tx);
   if (locked) {
     await recordSecurityEvent({ type: "login.session_locked", userId: ctx.userId, client: ctx.client, details: { login_session: ctx.loginSessionId } }, ctx.tx);
