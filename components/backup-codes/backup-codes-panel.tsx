@@ -31,7 +31,7 @@ export function BackupCodesPanel({ codes, username, site }: { codes: string[]; u
   }
 
   return (
-    <div className="space-y-4">
+    <div className="max-w-md space-y-4">
       <p className="text-sm text-zinc-700 dark:text-zinc-300">
         Save these codes somewhere safe. Each works <strong>once</strong>, and they will not be shown again.
       </p>

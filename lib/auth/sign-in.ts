@@ -136,3 +136,13 @@ export async function describePendingLogin(sessionId: string, client: ClientInfo
     passkeyAvailable: settings.passkeyEnabled,
   };
 }
+
+/**
+ * True when this pending login was just completed by enrolling a factor, by this user: the 2FA
+ * page keeps showing the enrollment result (the backup codes) instead of bouncing to sign-in.
+ */
+export async function wasCompletedByEnrollment(sessionId: string, userId: number, now = new Date()): Promise<boolean> {
+  if (!isSessionId(sessionId)) return false;
+  const session = await db.loginSession.findUnique({ where: { id: sessionId }, select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true } });
+  return Boolean(session && session.userId === userId && session.requiresSetup && session.consumedAt && session.expiresAt > now);
+}

@@ -46,10 +46,11 @@ export async function issueWebSession(
   return { token, expiresAt };
 }
 
-export async function setSessionCookie(session: WebSessionToken): Promise<void> {
+/** Signs the browser in. `keepPending` leaves the pending-login cookie for a page that still shows its result. */
+export async function setSessionCookie(session: WebSessionToken, options: { keepPending?: boolean } = {}): Promise<void> {
   const jar = await cookies();
   jar.set(SESSION_COOKIE, session.token, cookieOptions(session.expiresAt));
-  jar.delete(PENDING_LOGIN_COOKIE);
+  if (!options.keepPending) jar.delete(PENDING_LOGIN_COOKIE);
 }
 
 export async function setPendingLoginCookie(loginSessionId: string): Promise<void> {

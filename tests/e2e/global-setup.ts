@@ -11,7 +11,7 @@ declare module "vitest" {
   }
 }
 
-const ADMIN = { username: "admin", password: "e2e admin password 42" };
+const ADMIN = { username: "admin", password: "grey lantern orchard 42" };
 
 let server: ChildProcess | undefined;
 

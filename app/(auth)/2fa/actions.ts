@@ -60,8 +60,14 @@ export async function confirmEnrollTotpAction(state: EnrollState, formData: Form
     await restartIfDead(result);
     return { ...failureState(result), setup: state.setup };
   }
-  await setSessionCookie(result.value.session);
+  await setSessionCookie(result.value.session, { keepPending: true });
   return { backupCodes: result.value.backupCodes, next: safeReturnPath(fields.next) };
+}
+
+/** After the new backup codes were seen: forget the finished login and go on. */
+export async function finishEnrollmentAction(formData: FormData): Promise<void> {
+  await clearPendingLoginCookie();
+  redirect(safeReturnPath(formFields(formData, ["next"]).next));
 }
 
 export async function cancelSignInAction(): Promise<void> {

@@ -1,13 +1,12 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState } from "react";
 import { BackupCodesPanel } from "@/components/backup-codes/backup-codes-panel";
 import { TotpSetupDetails } from "@/components/totp/totp-setup-details";
 import { Alert } from "@/components/ui/alert";
-import { Button, buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { beginEnrollTotpAction, confirmEnrollTotpAction, type EnrollState } from "./actions";
+import { beginEnrollTotpAction, confirmEnrollTotpAction, finishEnrollmentAction, type EnrollState } from "./actions";
 
 /** First-login enrollment for staff: start, scan, verify, then see the backup codes once. */
 export function EnrollTotp({ next, username, site }: { next: string; username: string; site: string }) {
@@ -20,9 +19,12 @@ export function EnrollTotp({ next, username, site }: { next: string; username: s
       <div className="space-y-5">
         <Alert tone="success">Two-factor authentication is on. You are signed in.</Alert>
         <BackupCodesPanel codes={done.backupCodes} username={username} site={site} />
-        <Link href={done.next ?? next} className={buttonClass("primary", "w-full")}>
-          I have saved my codes — continue
-        </Link>
+        <form action={finishEnrollmentAction}>
+          <input type="hidden" name="next" value={done.next ?? next} />
+          <Button type="submit" className="w-full">
+            I have saved my codes — continue
+          </Button>
+        </form>
       </div>
     );
   }

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
 import { safeReturnPath } from "@/lib/auth/guards";
-import { describePendingLogin } from "@/lib/auth/sign-in";
+import { describePendingLogin, wasCompletedByEnrollment } from "@/lib/auth/sign-in";
 import { siteOrigin } from "@/lib/auth/site";
-import { currentClient, readPendingLoginCookie } from "@/lib/auth/web-session";
+import { currentClient, getWebUser, readPendingLoginCookie } from "@/lib/auth/web-session";
 import { cancelSignInAction } from "./actions";
 import { EnrollTotp } from "./enroll-totp";
 import { VerifyForm } from "./verify-form";
@@ -17,7 +17,18 @@ export default async function TwoFactorPage({ searchParams }: Props) {
   const next = safeReturnPath((await searchParams).next);
   const sessionId = await readPendingLoginCookie();
   const pending = sessionId ? await describePendingLogin(sessionId, await currentClient()) : null;
-  if (!pending) redirect("/login?expired=1");
+  if (!pending) {
+    // Enrollment signs the user in; the page then re-renders and must keep showing the new codes.
+    const user = await getWebUser();
+    if (user && sessionId && (await wasCompletedByEnrollment(sessionId, user.id))) {
+      return (
+        <AuthCard title="Protect your staff account" subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${user.username}.`}>
+          <EnrollTotp next={next} username={user.username} site={siteOrigin()} />
+        </AuthCard>
+      );
+    }
+    redirect("/login?expired=1");
+  }
 
   const cancel = (
     <form action={cancelSignInAction} className="text-center">

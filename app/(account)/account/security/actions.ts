@@ -28,7 +28,7 @@ export async function confirmTotpSetupAction(state: TotpSetupState, formData: Fo
   const { totp_token } = formFields(formData, ["totp_token"]);
   const result = await enableTotp(actorOf(user), totp_token, await currentClient());
   if (!result.ok) return { ...failureState(result), setup: state.setup };
-  revalidatePath(PAGE);
+  // No revalidation here: it would re-render the page without this form before the codes are seen.
   return { backupCodes: result.value.backupCodes };
 }
 
