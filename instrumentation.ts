@@ -1,6 +1,9 @@
 /** Runs once when a server instance starts. */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { settings } = await import("@/lib/env");
+  const { logConfigFindings } = await import("@/lib/config-checks");
+  logConfigFindings(settings);
   const { ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
   await ensureFirstAdmin();
 }

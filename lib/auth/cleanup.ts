@@ -1,0 +1,116 @@
+import "server-only";
+import { db, type DbClient } from "@/lib/db";
+import { settings } from "@/lib/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * What `security-audit --cleanup` removes: rows that can no longer do anything. It never deletes
+ * a user's working factor (TOTP, passkeys, unused backup codes) nor a usable API key or session;
+ * django-lokdown's cleanup deleted passkeys unused for 90 days, silently switching 2FA off (W21).
+ */
+
+export type CleanupCategory =
+  | "expiredLoginSessions"
+  | "spentWebAuthnChallenges"
+  | "expiredRateLimitBuckets"
+  | "oldSecurityEvents"
+  | "deadApiKeys"
+  | "deadAuthSessions";
+
+export type CleanupCounts = Record<CleanupCategory, number> & {
+  /** Refresh tokens that go with the deleted auth sessions (removed by the same delete). */
+  refreshTokensOfDeadSessions: number;
+};
+
+export type CleanupResult = { applied: boolean; retentionDays: number; cutoff: string; counts: CleanupCounts; total: number };
+
+export const CLEANUP_DESCRIPTIONS: Record<keyof CleanupCounts, string> = {
+  expiredLoginSessions: "expired pending logins",
+  spentWebAuthnChallenges: "used or expired WebAuthn challenges",
+  expiredRateLimitBuckets: "expired rate-limit counters",
+  oldSecurityEvents: "security events past retention",
+  deadApiKeys: "API keys revoked or expired before the retention cutoff",
+  deadAuthSessions: "sessions revoked or expired before the retention cutoff",
+  refreshTokensOfDeadSessions: "refresh tokens of those sessions",
+};
+
+const DAY_MS = 86_400_000;
+
+function predicates(now: Date, cutoff: Date) {
+  const expiredLogin: Prisma.LoginSessionWhereInput = { expiresAt: { lt: now } };
+  const deadSession: Prisma.AuthSessionWhereInput = { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] };
+  return {
+    expiredLogin,
+    // Includes challenges of expired logins, which the login delete would otherwise cascade uncounted.
+    spentChallenge: { OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }, { loginSession: { is: expiredLogin } }] } satisfies Prisma.WebAuthnChallengeWhereInput,
+    expiredBucket: { expiresAt: { lt: now } } satisfies Prisma.RateLimitBucketWhereInput,
+    oldEvent: { createdAt: { lt: cutoff } } satisfies Prisma.SecurityEventWhereInput,
+    // An API key or session that could still authenticate is never "dead", whatever its age.
+    deadKey: { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] } satisfies Prisma.ApiKeyWhereInput,
+    deadSession,
+    deadRefresh: { session: { is: deadSession } } satisfies Prisma.RefreshTokenWhereInput,
+  };
+}
+
+async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Promise<CleanupCounts> {
+  const [challenges, logins, buckets, events, keys, sessions, refresh] = await Promise.all([
+    client.webAuthnChallenge.count({ where: p.spentChallenge }),
+    client.loginSession.count({ where: p.expiredLogin }),
+    client.rateLimitBucket.count({ where: p.expiredBucket }),
+    client.securityEvent.count({ where: p.oldEvent }),
+    client.apiKey.count({ where: p.deadKey }),
+    client.authSession.count({ where: p.deadSession }),
+    client.refreshToken.count({ where: p.deadRefresh }),
+  ]);
+  return {
+    expiredLoginSessions: logins,
+    spentWebAuthnChallenges: challenges,
+    expiredRateLimitBuckets: buckets,
+    oldSecurityEvents: events,
+    deadApiKeys: keys,
+    deadAuthSessions: sessions,
+    refreshTokensOfDeadSessions: refresh,
+  };
+}
+
+const sum = (c: CleanupCounts) => Object.values(c).reduce((a, b) => a + b, 0);
+
+/** Dry run: how many rows each category would lose. Reads only. */
+export async function planCleanup(options: { now?: Date; retentionDays?: number } = {}): Promise<CleanupResult> {
+  const now = options.now ?? new Date();
+  const retentionDays = options.retentionDays ?? settings.auditRetentionDays;
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const counts = await countAll(db, predicates(now, cutoff));
+  return { applied: false, retentionDays, cutoff: cutoff.toISOString(), counts, total: sum(counts) };
+}
+
+/** Deletes the rows planCleanup counts, in one transaction; returns what was deleted. */
+export async function applyCleanup(options: { now?: Date; retentionDays?: number } = {}): Promise<CleanupResult> {
+  const now = options.now ?? new Date();
+  const retentionDays = options.retentionDays ?? settings.auditRetentionDays;
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const p = predicates(now, cutoff);
+  const counts = await db.$transaction(
+    async (tx): Promise<CleanupCounts> => {
+      // Children first, so that no delete cascades into rows it did not count.
+      const challenges = await tx.webAuthnChallenge.deleteMany({ where: p.spentChallenge });
+      const logins = await tx.loginSession.deleteMany({ where: p.expiredLogin });
+      const buckets = await tx.rateLimitBucket.deleteMany({ where: p.expiredBucket });
+      const events = await tx.securityEvent.deleteMany({ where: p.oldEvent });
+      const keys = await tx.apiKey.deleteMany({ where: p.deadKey });
+      const refresh = await tx.refreshToken.deleteMany({ where: p.deadRefresh });
+      const sessions = await tx.authSession.deleteMany({ where: p.deadSession });
+      return {
+        expiredLoginSessions: logins.count,
+        spentWebAuthnChallenges: challenges.count,
+        expiredRateLimitBuckets: buckets.count,
+        oldSecurityEvents: events.count,
+        deadApiKeys: keys.count,
+        deadAuthSessions: sessions.count,
+        refreshTokensOfDeadSessions: refresh.count,
+      };
+    },
+    { maxWait: 10_000, timeout: 120_000 },
+  );
+  return { applied: true, retentionDays, cutoff: cutoff.toISOString(), counts, total: sum(counts) };
+}

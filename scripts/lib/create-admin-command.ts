@@ -1,0 +1,25 @@
+import { settings } from "@/lib/env";
+import { createUser } from "@/lib/auth/users";
+import { EXIT, type CliIO, type ExitCode } from "./cli";
+
+/** Creates a staff account; every refusal (weak password, taken name, bad e-mail) is explained. */
+export async function createAdminCommand(input: { username: string; email: string; password: string }, io: CliIO): Promise<ExitCode> {
+  const created = await createUser({ ...input, isStaff: true }, { ip: null, userAgent: "create-admin" });
+  if (!created.ok) {
+    const fields = Object.entries(created.body ?? {});
+    if (fields.length === 0) io.stderr.write(`create-admin: ${created.message ?? created.code}\n`);
+    else io.stderr.write("create-admin: the account was not created:\n");
+    for (const [field, messages] of fields) {
+      for (const message of Array.isArray(messages) ? messages : [messages]) io.stderr.write(`  ${field}: ${String(message)}\n`);
+    }
+    return EXIT.failure;
+  }
+  const user = created.value;
+  io.stdout.write(`Created staff user "${user.username}" (id ${user.id}, ${user.email}).\n`);
+  io.stdout.write(
+    settings.admin2faRequired
+      ? "Sign in at /login: you will be asked to set up two-factor authentication (ADMIN_2FA_REQUIRED).\n"
+      : "Sign in at /login.\n",
+  );
+  return EXIT.ok;
+}
