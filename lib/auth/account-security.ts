@@ -5,6 +5,7 @@ import { getFactorSummary, hasSecondFactor } from "./factors";
 import { ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
+import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import { regenerateBackupCodes } from "./backup-codes";
 import { confirmStepUp, type StepUpProof } from "./step-up";
 import { confirmTotpSetup } from "./totp";
@@ -13,9 +14,19 @@ import { disableTwoFactor } from "./two-factor";
 /** The signed-in caller of an account-security action (API principal or web user). */
 export type AccountActor = { userId: number; username: string; isStaff: boolean; sessionId: string };
 
-export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo): Promise<Result<{ backupCodes: string[] }>> {
-  const result = await confirmTotpSetup(actor.userId, token);
-  if (result.ok) await recordSecurityEvent({ type: "totp.enabled", userId: actor.userId, client });
+/** Finishes TOTP enrollment. Rate-limited and logged like every other code check (W7). */
+export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
+  const who = { ip: client.ip, account: actor.username };
+  const limited = await checkAttempt("totp", who, now);
+  if (!limited.ok) return limited;
+  const result = await confirmTotpSetup(actor.userId, token, now);
+  if (result.ok) {
+    await clearFailedAttempts("totp", who);
+    await recordSecurityEvent({ type: "totp.enabled", userId: actor.userId, client });
+  } else if (result.code === "invalid_totp") {
+    await recordFailedAttempt("totp", who, now);
+    await recordSecurityEvent({ type: "totp.failed", userId: actor.userId, client, details: { during: "setup" } });
+  }
   return result;
 }
 

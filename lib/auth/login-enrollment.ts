@@ -6,7 +6,8 @@ import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
 import { recordSecurityEvent } from "./audit";
 import { getFactorSummary, hasSecondFactor } from "./factors";
-import { consumePendingLogin, lockPendingLogin, type PendingLogin } from "./login-sessions";
+import { consumePendingLogin, countFailedCode, lockPendingLogin, type PendingLogin } from "./login-sessions";
+import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import type { SessionIssuer } from "./sign-in";
 import { beginTotpSetup, confirmTotpSetupIn, type TotpSetup } from "./totp";
 
@@ -48,8 +49,21 @@ export async function confirmLoginTotpSetup<T>(
       const login = pending.value;
       const check = await checkEnrollmentAllowed(tx, login, settings.totpEnabled, "totp_disabled");
       if (!check.ok) return check;
+      const who = { ip: client.ip, account: login.username };
+      const limited = await checkAttempt("totp", who, now, tx);
+      if (!limited.ok) return limited;
       const confirmed = await confirmTotpSetupIn(tx, login.userId, token, now);
-      if (!confirmed.ok) return confirmed;
+      if (!confirmed.ok) {
+        // A wrong code counts against the pending login like any other (it dies after five).
+        if (confirmed.code === "invalid_totp") {
+          const locked = await countFailedCode(tx, login.id);
+          await recordFailedAttempt("totp", who, now, tx);
+          await recordSecurityEvent({ type: "totp.failed", userId: login.userId, client, details: { login_session: login.id, during: "setup" } }, tx);
+          if (locked) await recordSecurityEvent({ type: "login.session_locked", userId: login.userId, client, details: { login_session: login.id } }, tx);
+        }
+        return confirmed;
+      }
+      await clearFailedAttempts("totp", who, tx);
       await consumePendingLogin(tx, login.id, "totp", now);
       await recordSecurityEvent({ type: "totp.enabled", userId: login.userId, client, details: { during_login: true } }, tx);
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;

@@ -3,6 +3,8 @@ import * as login from "@/app/api/auth/login/route";
 import * as token from "@/app/api/auth/token/route";
 import * as verify from "@/app/api/auth/verify/route";
 import * as verifyBackup from "@/app/api/auth/2fa/verify/backup/route";
+import * as setupTotp from "@/app/api/auth/2fa/setup/totp/route";
+import * as verifyTotp from "@/app/api/auth/2fa/verify/totp/route";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
@@ -168,5 +170,24 @@ describe("BACKUP_CODE_RATE_LIMIT (default 10/m per IP)", () => {
     const other: Client = newClient();
     const s = await startSecondFactorLogin(users[2] ?? { username: "", password: "" }, other);
     expect((await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client: other, body: { session_id: s, backup_code: enrolled[2]?.backupCodes[0] } })).status).toBe(200);
+  });
+});
+
+describe("TOTP enrollment shares the TOTP limiter (W7)", () => {
+  it("/2fa/verify/totp answers 429 past TOTP_VERIFY_RATE_LIMIT, even with the right code", async () => {
+    freezeTime();
+    overrideSettings({ rateLimits: { totp: { limit: 3, windowSeconds: 60 } } });
+    const user = await makeUser();
+    const client = newClient();
+    const login = await passwordLogin(user, client);
+    const access = login.json.access_token as string;
+    const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access });
+    const secret = setup.json.secret as string;
+    const wrong = await wrongCodeFor(secret);
+    for (let i = 0; i < 3; i++) {
+      expect((await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: wrong } })).status).toBe(401);
+    }
+    const res = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(secret) } });
+    expect429(res, "rate_limited");
   });
 });
