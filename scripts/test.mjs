@@ -3,6 +3,7 @@
 // then that database is emptied by the tests, so never point it at data you want to keep.
 //   node scripts/test.mjs [--only=unit,integration,e2e]
 import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
 
@@ -13,6 +14,34 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
 const vitest = (args, env) => run(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...args], { env: { ...process.env, ...env } });
 
+/**
+ * One run at a time per checkout: runs share .next (the build) and .data/test-postgres. A lock
+ * left by a process that no longer exists is taken over.
+ */
+async function acquireLock() {
+  const dir = path.join(root, ".data", "test-run.lock");
+  mkdirSync(path.dirname(dir), { recursive: true });
+  for (let waited = 0; ; waited += 2) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, "pid"), String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(path.join(dir, "pid"), "utf8"));
+        process.kill(owner, 0);
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (waited % 30 === 0) console.log(`[test] waiting for another test run (pid ${owner}) to finish`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+const releaseLock = await acquireLock();
 let embedded = null;
 let failed = false;
 try {
@@ -45,5 +74,6 @@ try {
   failed = true;
 } finally {
   await embedded?.stop();
+  releaseLock();
 }
 process.exit(failed ? 1 : 0);
