@@ -3,7 +3,7 @@
 // then that database is emptied by the tests, so never point it at data you want to keep.
 //   node scripts/test.mjs [--only=unit,integration,e2e]
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
 
@@ -30,6 +30,14 @@ async function acquireLock() {
       let owner = 0;
       try {
         owner = Number(readFileSync(path.join(dir, "pid"), "utf8"));
+      } catch {
+        // Just created by another run that has not written its pid yet, unless it is old.
+        const age = Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+        if (age > 10_000) rmSync(dir, { recursive: true, force: true });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      try {
         process.kill(owner, 0);
       } catch {
         rmSync(dir, { recursive: true, force: true });
