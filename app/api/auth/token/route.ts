@@ -6,9 +6,12 @@ import { parseBody } from "@/lib/http/body";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 import { LoginBody } from "@/lib/http/schemas";
+import { refuseApiKeyCredential } from "@/lib/auth/principal";
 
 /** SimpleJWT's obtain-pair contract: every failure is a 401, field errors flattened to one string. */
 export const POST = route(async (request) => {
+  const refused = refuseApiKeyCredential(request);
+  if (!refused.ok) return errorResponse(refused);
   const body = await parseBody(request, LoginBody);
   if (!body.ok) {
     if (body.code !== "validation_error") return errorResponse(body);

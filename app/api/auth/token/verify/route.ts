@@ -7,12 +7,15 @@ import { simpleJwtTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 import { VerifyBody } from "@/lib/http/schemas";
+import { refuseApiKeyCredential } from "@/lib/auth/principal";
 
 /**
  * django-lokdown's second-factor step with SimpleJWT keys (§3.3 (9)). A body with only `token`
  * is SimpleJWT's token-verify instead: 200 {} when the access token is valid and not revoked.
  */
 export const POST = route(async (request) => {
+  const refused = refuseApiKeyCredential(request);
+  if (!refused.ok) return errorResponse(refused);
   const raw = await readJsonObject(request);
   if (!raw.ok) return errorResponse(raw);
   if (typeof raw.value.token === "string" && raw.value.session_id === undefined) {

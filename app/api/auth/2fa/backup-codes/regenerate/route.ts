@@ -1,5 +1,5 @@
 import { clientFrom } from "@/lib/auth/client";
-import { authenticateRequest } from "@/lib/auth/principal";
+import { authenticateSessionRequest } from "@/lib/auth/principal";
 import { regenerateBackupCodesWithStepUp } from "@/lib/auth/account-security";
 import { parseBody } from "@/lib/http/body";
 import { stepUpProof } from "@/lib/http/auth-responses";
@@ -8,7 +8,7 @@ import { otherMethods, route } from "@/lib/http/route";
 import { StepUpBody } from "@/lib/http/schemas";
 
 export const POST = route(async (request) => {
-  const principal = await authenticateRequest(request);
+  const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);
   const body = await parseBody(request, StepUpBody);
   if (!body.ok) return errorResponse(body);

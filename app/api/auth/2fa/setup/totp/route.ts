@@ -1,11 +1,11 @@
-import { authenticateRequest } from "@/lib/auth/principal";
+import { authenticateSessionRequest } from "@/lib/auth/principal";
 import { beginTotpSetup } from "@/lib/auth/totp";
 import { readJsonObject } from "@/lib/http/body";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
 export const POST = route(async (request) => {
-  const principal = await authenticateRequest(request);
+  const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);
   const body = await readJsonObject(request);
   if (!body.ok) return errorResponse(body);

@@ -1,5 +1,5 @@
 import { clientFrom } from "@/lib/auth/client";
-import { authenticateRequest } from "@/lib/auth/principal";
+import { authenticateSessionRequest } from "@/lib/auth/principal";
 import { enableTotp } from "@/lib/auth/account-security";
 import { parseBody } from "@/lib/http/body";
 import { errorResponse, json } from "@/lib/http/respond";
@@ -7,7 +7,7 @@ import { otherMethods, route } from "@/lib/http/route";
 import { TotpTokenBody } from "@/lib/http/schemas";
 
 export const POST = route(async (request) => {
-  const principal = await authenticateRequest(request);
+  const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);
   const body = await parseBody(request, TotpTokenBody);
   if (!body.ok) return errorResponse(body);

@@ -6,8 +6,11 @@ import { restTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 import { LoginTotpVerifyBody } from "@/lib/http/schemas";
+import { refuseApiKeyCredential } from "@/lib/auth/principal";
 
 export const POST = route(async (request) => {
+  const refused = refuseApiKeyCredential(request);
+  if (!refused.ok) return errorResponse(refused);
   const body = await parseBody(request, LoginTotpVerifyBody);
   if (!body.ok) return errorResponse(body);
   const { session_id, totp_token } = body.value;
