@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/_actions/session";
+import { apiKeysEnabled } from "@/lib/auth/api-keys";
 import { getWebUser } from "@/lib/auth/web-session";
 import { ThemeToggle, type Theme } from "./theme-toggle";
 
@@ -25,6 +26,11 @@ export async function SiteHeader({ theme }: { theme: Theme }) {
             <Link href="/account/security" className={navLink}>
               Security
             </Link>
+            {apiKeysEnabled() && (
+              <Link href="/account/api-keys" className={navLink}>
+                API keys
+              </Link>
+            )}
             <form action={signOutAction}>
               <button type="submit" className={navLink}>
                 Sign out

@@ -74,12 +74,12 @@ export function ensureApiKeysEnabled(): Result<void> {
   return settings.apiKeys.enabled ? ok(undefined) : fail("api_keys_disabled");
 }
 
-export type ApiKeyOptions = { enabled: boolean; allowIndefinite: boolean; maxLifespanDays: number | null; maxPerUser: number };
+export type ApiKeyOptions = { enabled: boolean; allowIndefinite: boolean; maxLifespanDays: number | null; maxPerUser: number; authScheme: string };
 
-/** What the UI needs to offer valid choices. */
+/** What the UI needs to offer valid choices and show how keys are sent. */
 export function apiKeyOptions(): ApiKeyOptions {
-  const { enabled, allowIndefinite, maxLifespanDays, maxPerUser } = settings.apiKeys;
-  return { enabled, allowIndefinite: allowIndefinite && maxLifespanDays === null, maxLifespanDays, maxPerUser };
+  const { enabled, allowIndefinite, maxLifespanDays, maxPerUser, authScheme } = settings.apiKeys;
+  return { enabled, allowIndefinite: allowIndefinite && maxLifespanDays === null, maxLifespanDays, maxPerUser, authScheme };
 }
 
 export type ApiKeySummary = {
