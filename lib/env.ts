@@ -76,6 +76,23 @@ const origin = z.string().refine((v) => {
   }
 }, "must be an origin such as https://example.com (scheme, host, optional port, nothing else)");
 
+/**
+ * Problem with an OpenID Connect issuer URL, or null: https, or plain http only on a loopback host
+ * (a provider in tests or on the developer's machine). No query or fragment.
+ */
+export function issuerUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be a URL such as https://login.example.com";
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) return "must use https (http only for localhost)";
+  if (url.search || url.hash || url.username || url.password) return "must not carry a query, fragment or credentials";
+  return null;
+}
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -130,6 +147,19 @@ const schema = z
     /** Days to keep security events and revoked/expired API keys and sessions before `security-audit --cleanup` deletes them. Default 90. */
     LOKDOWN_AUDIT_RETENTION_DAYS: int(90, 1, 36500),
 
+    /** django-lokdown's switch for social login (endpoints, buttons, next-auth routes). Default false. */
+    LOKDOWN_SOCIALAUTH_ENABLED: bool(false),
+    /** Extra origins (besides WEBAUTHN_ORIGINS) an SPA may ask the provider to return to. */
+    LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: list,
+    AUTH_GITHUB_ID: z.string().optional(),
+    AUTH_GITHUB_SECRET: z.string().optional(),
+    AUTH_GOOGLE_ID: z.string().optional(),
+    AUTH_GOOGLE_SECRET: z.string().optional(),
+    AUTH_OIDC_ID: z.string().optional(),
+    AUTH_OIDC_SECRET: z.string().optional(),
+    AUTH_OIDC_ISSUER: z.string().optional(),
+    AUTH_OIDC_NAME: z.string().optional(),
+
     ADMIN_USERNAME: z.string().optional(),
     ADMIN_PASSWORD: z.string().optional(),
     ADMIN_EMAIL: z.string().optional(),
@@ -160,7 +190,64 @@ const schema = z
       const parsed = origin.safeParse(o);
       if (!parsed.success) ctx.addIssue({ code: "custom", path: ["WEBAUTHN_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
     }
+    for (const o of v.LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS) {
+      const parsed = origin.safeParse(o);
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
+    }
+    for (const name of ["GITHUB", "GOOGLE", "OIDC"] as const) {
+      const id = v[`AUTH_${name}_ID`];
+      const secret = v[`AUTH_${name}_SECRET`];
+      if (Boolean(id) !== Boolean(secret)) {
+        ctx.addIssue({ code: "custom", path: [id ? `AUTH_${name}_SECRET` : `AUTH_${name}_ID`], message: `is required when AUTH_${name}_${id ? "ID" : "SECRET"} is set` });
+      }
+    }
+    if (v.AUTH_OIDC_ID && !v.AUTH_OIDC_ISSUER) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "is required when AUTH_OIDC_ID is set" });
+    if (v.AUTH_OIDC_ISSUER) {
+      const problem = issuerUrlProblem(v.AUTH_OIDC_ISSUER);
+      if (problem) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: problem });
+    }
   });
+
+/** An OAuth/OIDC provider configured through AUTH_* environment variables. */
+export type EnvOAuthProvider = {
+  id: string;
+  type: "github" | "google" | "oidc";
+  displayName: string;
+  clientId: string;
+  clientSecret: string;
+  issuer: string | null;
+};
+
+function envOAuthProviders(v: z.output<typeof schema>): EnvOAuthProvider[] {
+  const providers: EnvOAuthProvider[] = [];
+  if (v.AUTH_GITHUB_ID && v.AUTH_GITHUB_SECRET) {
+    providers.push({ id: "github", type: "github", displayName: "GitHub", clientId: v.AUTH_GITHUB_ID, clientSecret: v.AUTH_GITHUB_SECRET, issuer: null });
+  }
+  if (v.AUTH_GOOGLE_ID && v.AUTH_GOOGLE_SECRET) {
+    providers.push({ id: "google", type: "google", displayName: "Google", clientId: v.AUTH_GOOGLE_ID, clientSecret: v.AUTH_GOOGLE_SECRET, issuer: null });
+  }
+  if (v.AUTH_OIDC_ID && v.AUTH_OIDC_SECRET && v.AUTH_OIDC_ISSUER) {
+    providers.push({
+      id: "oidc",
+      type: "oidc",
+      displayName: v.AUTH_OIDC_NAME?.trim() || "Single sign-on",
+      clientId: v.AUTH_OIDC_ID,
+      clientSecret: v.AUTH_OIDC_SECRET,
+      issuer: v.AUTH_OIDC_ISSUER,
+    });
+  }
+  return providers;
+}
+
+/** How to reach the SMTP server: a URL, or host and port with optional credentials. */
+export type SmtpConfig = { url: string } | { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null };
+
+function smtpConfig(v: z.output<typeof schema>): SmtpConfig | null {
+  if (v.SMTP_URL) return { url: v.SMTP_URL };
+  if (!v.SMTP_HOST) return null;
+  const auth = v.SMTP_USER && v.SMTP_PASSWORD ? { user: v.SMTP_USER, pass: v.SMTP_PASSWORD } : null;
+  return { host: v.SMTP_HOST, port: v.SMTP_PORT, secure: v.SMTP_SECURE ?? v.SMTP_PORT === 465, auth };
+}
 
 export type Settings = ReturnType<typeof parseSettings>;
 
@@ -228,6 +315,13 @@ export function parseSettings(source: Record<string, string | undefined>) {
     /** Retention for security events and dead API keys / sessions, in days (cleanup). */
     auditRetentionDays: v.LOKDOWN_AUDIT_RETENTION_DAYS,
     firstAdmin: { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD, email: v.ADMIN_EMAIL },
+    socialAuth: {
+      enabled: v.LOKDOWN_SOCIALAUTH_ENABLED,
+      /** Origins an SPA callback_url may use besides WEBAUTHN_ORIGINS. */
+      allowedCallbackOrigins: v.LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS.map((o) => o.toLowerCase()),
+      /** Providers from AUTH_* variables: always enabled, read-only in the admin area. */
+      envProviders: envOAuthProviders(v),
+    },
   };
 }
 

@@ -26,7 +26,13 @@ export type SecurityEventType =
   | "api_key.created"
   | "api_key.revoked"
   | "reauth.failed"
-  | "admin.created";
+  | "admin.created"
+  | "oauth.linked"
+  | "oauth.unlinked"
+  | "oauth.refused"
+  | "oauth_provider.created"
+  | "oauth_provider.updated"
+  | "oauth_provider.deleted";
 
 export async function recordSecurityEvent(
   event: { type: SecurityEventType; userId?: number | null; client?: ClientInfo; details?: Record<string, string | number | boolean | null> },
