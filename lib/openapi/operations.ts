@@ -1,0 +1,447 @@
+import type { z } from "zod";
+import type { ErrorCode } from "@/lib/auth/errors";
+import { CreateApiKeyBody } from "@/lib/http/api-key-schemas";
+import { PasskeyLoginBody, PasskeyRemoveBody, PasskeyRenameBody, PasskeyVerifyBody } from "@/lib/http/passkey-schemas";
+import {
+  BackupVerifyBody,
+  LoginBody,
+  LoginTotpVerifyBody,
+  RefreshBody,
+  RegisterBody,
+  SessionIdBody,
+  StepUpBody,
+  TotpTokenBody,
+  VerifyBody,
+} from "@/lib/http/schemas";
+import { DOCS_ASSET_NAMES } from "./docs-page";
+import * as R from "./responses";
+
+/**
+ * Every endpoint under app/api, described once. Request bodies are the zod schemas the handlers
+ * validate with (lib/http/*schemas.ts); tests/unit/openapi.routes-covered.test.ts fails when a
+ * route.ts exports a method that is not listed here, or uses a different authentication.
+ */
+
+/** none: no credential; session: a Bearer access token (API keys refused); any: Bearer or Api-Key. */
+export type Auth = "none" | "session" | "any";
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+export type Body = z.ZodType | z.ZodType[];
+
+export type Parameter = { name: string; in: "path" | "query"; description: string; required: boolean; schema: Record<string, unknown> };
+
+export type Operation = {
+  method: Method;
+  path: string;
+  tag: Tag;
+  operationId: string;
+  summary: string;
+  description?: string;
+  auth: Auth;
+  /** Request body schema(s); several means any one of them. */
+  body?: Body;
+  /** True when an empty body is accepted too (the handler reads `{}`). */
+  bodyOptional?: boolean;
+  parameters?: Parameter[];
+  responses: Record<number, { description: string; body?: Body; contentType?: string }>;
+  /** Expected failures, by catalogue code; grouped into responses by their HTTP status. */
+  errors?: ErrorCode[];
+};
+
+export const TAGS = {
+  "Sign-in": "Password, second-factor and passwordless sign-in, JWT refresh and logout.",
+  "Staff enrollment": "First sign-in of staff without a factor while ADMIN_2FA_REQUIRED is on.",
+  "Two-factor": "TOTP, backup codes and 2FA status of the signed-in user.",
+  Passkeys: "The signed-in user's passkeys.",
+  "API keys": "Long-lived keys for scripts: `Authorization: Api-Key <key>`.",
+  Account: "Who is calling.",
+  Meta: "Health and this description.",
+} as const;
+export type Tag = keyof typeof TAGS;
+
+const pathId = (description: string): Parameter => ({ name: "id", in: "path", description, required: true, schema: { type: "string", pattern: "^[0-9]+$" } });
+
+const BODY: ErrorCode[] = ["validation_error", "invalid_json", "unsupported_media_type", "payload_too_large"];
+const PENDING: ErrorCode[] = ["invalid_session", "session_used"];
+
+export const OPERATIONS: Operation[] = [
+  {
+    method: "post",
+    path: "/api/auth/login",
+    tag: "Sign-in",
+    operationId: "login",
+    summary: "Sign in with a password",
+    description: "Answers a TokenPair, or a challenge when a second factor (or, for staff, enrollment) is needed.",
+    auth: "none",
+    body: LoginBody,
+    responses: { 200: { description: "Signed in, or a second factor is needed.", body: [R.TokenPair, R.SecondFactorChallenge] } },
+    errors: [...BODY, "invalid_credentials", "rate_limited", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/verify",
+    tag: "Sign-in",
+    operationId: "verifySecondFactor",
+    summary: "Complete a sign-in with TOTP, a passkey or a backup code",
+    auth: "none",
+    body: VerifyBody,
+    responses: { 200: { description: "Signed in.", body: R.TokenPair } },
+    errors: [...BODY, ...PENDING, "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/verify/backup",
+    tag: "Sign-in",
+    operationId: "verifyBackupCode",
+    summary: "Complete a sign-in with a backup code",
+    auth: "none",
+    body: BackupVerifyBody,
+    responses: { 200: { description: "Signed in; the code is used up.", body: R.TokenPairWithMessage } },
+    errors: [...BODY, ...PENDING, "invalid_backup_code", "primary_2fa_required", "backup_code_rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/passkey/options",
+    tag: "Sign-in",
+    operationId: "passkeyStepOptions",
+    summary: "WebAuthn options for the passkey step of a pending sign-in",
+    auth: "none",
+    body: SessionIdBody,
+    responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: R.AssertionOptions } },
+    errors: [...BODY, ...PENDING, "passkey_not_enabled", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/passkey/login/options",
+    tag: "Sign-in",
+    operationId: "passwordlessOptions",
+    summary: "WebAuthn options for passwordless sign-in with a discoverable passkey",
+    auth: "none",
+    bodyOptional: true,
+    responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: R.PasswordlessOptions } },
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/passkey/login",
+    tag: "Sign-in",
+    operationId: "passwordlessLogin",
+    summary: "Sign in with a user-verified passkey alone",
+    auth: "none",
+    body: PasskeyLoginBody,
+    responses: { 200: { description: "Signed in.", body: R.TokenPair } },
+    errors: [...BODY, ...PENDING, "invalid_passkey", "passkey_disabled", "rate_limited", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/token",
+    tag: "Sign-in",
+    operationId: "obtainTokenPair",
+    summary: "SimpleJWT-style password sign-in",
+    description: "Every failure is a 401 (SimpleJWT); field errors are flattened to one string per field.",
+    auth: "none",
+    body: LoginBody,
+    responses: {
+      200: { description: "Signed in (no second factor needed).", body: R.SimpleJwtPair },
+      401: { description: "Bad input or credentials, or a second factor is needed (the challenge is in the body).", body: [R.TokenObtainChallenge, R.ErrorBody] },
+    },
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "rate_limited", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/token/refresh",
+    tag: "Sign-in",
+    operationId: "refreshTokens",
+    summary: "Exchange a refresh token for a new pair",
+    description: "Each refresh token works once; presenting a used one revokes the whole session.",
+    auth: "none",
+    body: RefreshBody,
+    responses: { 200: { description: "A new pair; the old refresh token is spent.", body: R.SimpleJwtPair } },
+    errors: [...BODY, "token_not_valid", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/token/verify",
+    tag: "Sign-in",
+    operationId: "verifyTokenOrSecondFactor",
+    summary: "Second factor with SimpleJWT keys, or check an access token",
+    description: "With `session_id`: as /api/auth/verify, answering `access`/`refresh`. With only `token`: 200 {} when the access token is valid.",
+    auth: "none",
+    body: [VerifyBody, R.TokenVerifyBody],
+    responses: { 200: { description: "Signed in, or the token is valid.", body: [R.SimpleJwtPairWith2fa, R.EmptyObject] } },
+    errors: [...BODY, ...PENDING, "token_not_valid", "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/logout",
+    tag: "Sign-in",
+    operationId: "logout",
+    summary: "End an API session",
+    auth: "none",
+    body: R.LogoutBody,
+    bodyOptional: true,
+    responses: { 200: { description: "The session and all its tokens are revoked.", body: R.Message } },
+    errors: ["validation_error", "invalid_json", "unsupported_media_type", "payload_too_large", "token_not_valid"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/register",
+    tag: "Sign-in",
+    operationId: "register",
+    summary: "Create an account (when LOKDOWN_SIGNUP_ENABLED)",
+    auth: "none",
+    body: RegisterBody,
+    responses: { 201: { description: "Created.", body: R.RegisteredUser } },
+    errors: [...BODY, "signup_disabled", "username_taken", "email_taken", "weak_password", "rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/login/setup/totp",
+    tag: "Staff enrollment",
+    operationId: "loginSetupTotp",
+    summary: "Start TOTP enrollment during a staff first sign-in",
+    auth: "none",
+    body: SessionIdBody,
+    responses: { 200: { description: "Scan the QR code, then confirm with a code.", body: R.TotpSetup } },
+    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/login/verify/totp",
+    tag: "Staff enrollment",
+    operationId: "loginVerifyTotp",
+    summary: "Confirm TOTP enrollment and sign in",
+    auth: "none",
+    body: LoginTotpVerifyBody,
+    responses: { 200: { description: "Enrolled and signed in; backup codes shown once.", body: R.TokenPairWithBackupCodes } },
+    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled", "totp_no_pending_setup", "invalid_totp"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/login/setup/passkey",
+    tag: "Staff enrollment",
+    operationId: "loginSetupPasskey",
+    summary: "Passkey registration options during a staff first sign-in",
+    description: "The answer's session_id names the registration challenge; send it to /api/auth/login/verify/passkey.",
+    auth: "none",
+    body: SessionIdBody,
+    responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: R.RegistrationOptions } },
+    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "passkey_disabled", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/login/verify/passkey",
+    tag: "Staff enrollment",
+    operationId: "loginVerifyPasskey",
+    summary: "Register the passkey and sign in",
+    auth: "none",
+    body: PasskeyVerifyBody,
+    responses: { 200: { description: "Enrolled and signed in.", body: R.TokenPairWithMessage } },
+    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "passkey_disabled", "invalid_passkey", "passkey_already_registered", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/setup/totp",
+    tag: "Two-factor",
+    operationId: "setupTotp",
+    summary: "Start TOTP enrollment",
+    description: "Each call replaces the pending secret; it expires unless confirmed.",
+    auth: "session",
+    bodyOptional: true,
+    responses: { 200: { description: "Scan the QR code, then confirm with a code.", body: R.TotpSetup } },
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "totp_disabled", "totp_already_enabled"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/verify/totp",
+    tag: "Two-factor",
+    operationId: "verifyTotpSetup",
+    summary: "Confirm TOTP enrollment",
+    auth: "session",
+    body: TotpTokenBody,
+    responses: { 200: { description: "TOTP is on; a fresh set of backup codes, shown once.", body: R.BackupCodes } },
+    errors: [...BODY, "totp_disabled", "totp_already_enabled", "totp_no_pending_setup", "invalid_totp"],
+  },
+  {
+    method: "get",
+    path: "/api/auth/2fa/status",
+    tag: "Two-factor",
+    operationId: "twoFactorStatus",
+    summary: "Which factors the caller has, and which may be enrolled",
+    auth: "any",
+    responses: { 200: { description: "Status.", body: R.TwoFactorStatus } },
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/disable",
+    tag: "Two-factor",
+    operationId: "disableTwoFactor",
+    summary: "Remove every factor and backup code (needs step-up)",
+    auth: "session",
+    body: StepUpBody,
+    responses: { 200: { description: "2FA is off.", body: R.Message } },
+    errors: [...BODY, "reauth_required", "invalid_reauth", "twofa_required_for_staff", "rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/backup-codes/regenerate",
+    tag: "Two-factor",
+    operationId: "regenerateBackupCodes",
+    summary: "Replace the backup codes (needs step-up)",
+    auth: "session",
+    body: StepUpBody,
+    responses: { 200: { description: "The new codes, shown once; the old ones stop working.", body: R.BackupCodes } },
+    errors: [...BODY, "reauth_required", "invalid_reauth", "no_backup_codes_without_factor", "rate_limited"],
+  },
+  {
+    method: "get",
+    path: "/api/auth/2fa/passkey/credentials",
+    tag: "Passkeys",
+    operationId: "listPasskeys",
+    summary: "The caller's passkeys",
+    auth: "session",
+    responses: { 200: { description: "Newest first.", body: R.PasskeyList } },
+  },
+  {
+    method: "patch",
+    path: "/api/auth/2fa/passkey/credentials/{id}",
+    tag: "Passkeys",
+    operationId: "renamePasskey",
+    summary: "Rename one of the caller's passkeys",
+    auth: "session",
+    parameters: [pathId("The passkey's `id`.")],
+    body: PasskeyRenameBody,
+    responses: { 200: { description: "Renamed.", body: R.Passkey } },
+    errors: [...BODY, "credential_not_found"],
+  },
+  {
+    method: "delete",
+    path: "/api/auth/2fa/passkey/remove",
+    tag: "Passkeys",
+    operationId: "removePasskey",
+    summary: "Remove one of the caller's passkeys (needs step-up)",
+    description: "The credential id may be given in the query or the body; the step-up proof goes in the body.",
+    auth: "session",
+    parameters: [{ name: "credential_id", in: "query", description: "base64url credential id.", required: false, schema: { type: "string" } }],
+    body: PasskeyRemoveBody,
+    responses: { 200: { description: "Removed.", body: R.Message } },
+    errors: [...BODY, "credential_id_required", "credential_not_found", "reauth_required", "invalid_reauth", "staff_last_factor", "rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/passkey/setup",
+    tag: "Passkeys",
+    operationId: "passkeyRegistrationOptions",
+    summary: "Registration options for a new passkey",
+    auth: "session",
+    bodyOptional: true,
+    responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: R.RegistrationOptions } },
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/2fa/passkey/verify",
+    tag: "Passkeys",
+    operationId: "registerPasskey",
+    summary: "Finish registering a passkey",
+    auth: "session",
+    body: PasskeyVerifyBody,
+    responses: { 200: { description: "Registered.", body: R.PasskeyRegistered } },
+    errors: [...BODY, ...PENDING, "passkey_disabled", "invalid_passkey", "passkey_already_registered"],
+  },
+  {
+    method: "get",
+    path: "/api/auth/api-keys",
+    tag: "API keys",
+    operationId: "listApiKeys",
+    summary: "The caller's keys that are not revoked (expired ones show is_active: false)",
+    auth: "session",
+    responses: { 200: { description: "Newest first; never the key itself.", body: R.ApiKeyList } },
+    errors: ["api_keys_disabled"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/api-keys",
+    tag: "API keys",
+    operationId: "createApiKey",
+    summary: "Create a key (needs step-up); the full key is shown once",
+    auth: "session",
+    body: CreateApiKeyBody,
+    responses: { 201: { description: "Created.", body: R.CreatedApiKey } },
+    errors: [...BODY, "api_keys_disabled", "api_key_indefinite_disabled", "api_key_lifespan_exceeded", "api_key_limit_reached", "reauth_required", "invalid_reauth", "rate_limited"],
+  },
+  {
+    method: "delete",
+    path: "/api/auth/api-keys/{id}",
+    tag: "API keys",
+    operationId: "revokeApiKey",
+    summary: "Revoke a key (staff may revoke anyone's)",
+    auth: "session",
+    parameters: [pathId("The key's `id`.")],
+    responses: { 200: { description: "Revoked.", body: R.Message } },
+    errors: ["api_keys_disabled", "api_key_not_found"],
+  },
+  {
+    method: "get",
+    path: "/api/me",
+    tag: "Account",
+    operationId: "me",
+    summary: "The caller's profile (example protected endpoint)",
+    auth: "any",
+    responses: { 200: { description: "Profile.", body: R.Profile } },
+  },
+  {
+    method: "get",
+    path: "/api/whoami",
+    tag: "Account",
+    operationId: "whoami",
+    summary: "Which user and credential a request carries",
+    auth: "any",
+    responses: { 200: { description: "Identity.", body: R.WhoAmI } },
+  },
+  {
+    method: "get",
+    path: "/api/health",
+    tag: "Meta",
+    operationId: "health",
+    summary: "Liveness (no database access)",
+    auth: "none",
+    responses: { 200: { description: "Alive.", body: R.Health } },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    tag: "Meta",
+    operationId: "openapi",
+    summary: "This OpenAPI 3.1 description",
+    auth: "none",
+    responses: { 200: { description: "The document.", body: R.OpenApiDocument } },
+  },
+  {
+    method: "get",
+    path: "/api/docs",
+    tag: "Meta",
+    operationId: "docs",
+    summary: "Interactive documentation (Swagger UI, served from this app)",
+    auth: "none",
+    responses: { 200: { description: "HTML page.", contentType: "text/html" } },
+  },
+  {
+    method: "get",
+    path: "/api/docs/{asset}",
+    tag: "Meta",
+    operationId: "docsAsset",
+    summary: "Swagger UI script and style sheet",
+    auth: "none",
+    parameters: [
+      {
+        name: "asset",
+        in: "path",
+        description: "File name.",
+        required: true,
+        schema: { type: "string", enum: DOCS_ASSET_NAMES },
+      },
+    ],
+    responses: { 200: { description: "The file.", contentType: "application/octet-stream" } },
+    errors: ["not_found"],
+  },
+];

@@ -1,0 +1,180 @@
+import { z } from "zod";
+
+/**
+ * Response bodies, for the OpenAPI description. Strict objects: the contract test
+ * (tests/integration/openapi.responses-match.test.ts) parses real answers with them, so a key
+ * added or dropped in a handler fails the build until this file says so too.
+ */
+
+const dateTime = z.iso.datetime({ offset: true });
+const CODE = /^[a-z0-9_]+$/;
+const nullableDateTime = dateTime.nullable();
+
+export const ErrorBody = z
+  .object({
+    error: z.string().meta({ description: "Human-readable message (django-lokdown's `error`)." }),
+    // A plain string, not the whole catalogue as an enum: each operation lists the codes it answers.
+    code: z.string().regex(CODE).meta({ description: "Machine-readable code from the error catalogue; each operation's responses list the codes it uses." }),
+    detail: z.string().optional().meta({ description: "Same as `error`, for SimpleJWT/DRF clients, on authentication failures." }),
+  })
+  .catchall(z.unknown())
+  .meta({ description: "Every error. Validation errors also carry DRF-style field keys: `{\"username\": [\"This field is required.\"]}`." });
+
+export const Message = z.strictObject({ message: z.string() });
+
+export const TokenPair = z
+  .strictObject({ access_token: z.string(), refresh_token: z.string(), requires_2fa: z.literal(false) })
+  .meta({ description: "A signed-in API session: a short-lived JWT access token and a single-use refresh token." });
+
+export const TokenPairWithMessage = TokenPair.extend({ message: z.string() });
+
+export const TokenPairWithBackupCodes = TokenPair.extend({
+  message: z.string(),
+  backup_codes: z.array(z.string()).meta({ description: "Shown once; store them now." }),
+});
+
+const pre2faFields = {
+  session_id: z.string().meta({ description: "Send this with the second factor." }),
+  requires_2fa: z.literal(true),
+  requires_2fa_setup: z.boolean().meta({ description: "True for staff who must enroll a factor first (ADMIN_2FA_REQUIRED)." }),
+  totp_enabled: z.boolean(),
+  passkey_enabled: z.boolean(),
+  backup_codes_available: z.boolean(),
+  totp_available: z.boolean().optional().meta({ description: "Only when requires_2fa_setup: TOTP enrollment is switched on." }),
+  passkey_available: z.boolean().optional().meta({ description: "Only when requires_2fa_setup: passkey enrollment is switched on." }),
+};
+
+export const SecondFactorChallenge = z
+  .strictObject(pre2faFields)
+  .meta({ description: "The password was right; a second factor (or, for staff, enrollment) is needed." });
+
+export const SimpleJwtPair = z.strictObject({ access: z.string(), refresh: z.string() });
+
+export const SimpleJwtPairWith2fa = SimpleJwtPair.extend({ requires_2fa: z.literal(false) });
+
+export const TokenObtainChallenge = z
+  .strictObject({
+    ...pre2faFields,
+    message: z.enum(["2FA verification required", "2FA setup required"]),
+    error: z.enum(["2FA verification required", "2FA setup required"]),
+    code: z.enum(["2fa_required", "2fa_setup_required"]),
+  })
+  .meta({ description: "SimpleJWT's obtain-pair answers 401 when a second factor is needed, carrying the challenge." });
+
+export const EmptyObject = z.strictObject({}).meta({ description: "The token is valid." });
+
+export const TotpSetup = z.strictObject({
+  secret: z.string().meta({ description: "Base32 secret, for manual entry." }),
+  qr_code: z.string().meta({ description: "PNG, standard base64, no data: prefix." }),
+  provisioning_uri: z.string().meta({ description: "otpauth://totp/… URI." }),
+});
+
+export const BackupCodes = z.strictObject({ message: z.string(), backup_codes: z.array(z.string()) });
+
+export const TwoFactorStatus = z.strictObject({
+  is_enabled: z.boolean(),
+  totp_enabled: z.boolean(),
+  passkey_enabled: z.boolean(),
+  totp_available: z.boolean(),
+  passkey_available: z.boolean(),
+  backup_codes_remaining: z.int().min(0),
+});
+
+const webAuthnOptions = (kind: string) =>
+  z
+    .object({ challenge: z.string().meta({ description: "base64url" }) })
+    .catchall(z.unknown())
+    .meta({ description: `Standard WebAuthn ${kind} options JSON (base64url binary fields), ready for the browser's parse*OptionsFromJSON.` });
+
+export const RegistrationOptions = z.strictObject({
+  session_id: z.string().meta({ description: "Identifies the challenge; send it back with the browser's response." }),
+  options: webAuthnOptions("PublicKeyCredentialCreationOptions"),
+});
+
+export const PasswordlessOptions = z.strictObject({
+  session_id: z.string().meta({ description: "Identifies the challenge; send it back with the browser's response." }),
+  options: webAuthnOptions("PublicKeyCredentialRequestOptions"),
+});
+
+export const AssertionOptions = z.strictObject({
+  challenge: z.string(),
+  rp_id: z.string(),
+  timeout: z.int().meta({ description: "Milliseconds." }),
+  options: webAuthnOptions("PublicKeyCredentialRequestOptions"),
+});
+
+export const Passkey = z.strictObject({
+  id: z.int(),
+  credential_id: z.string().meta({ description: "base64url" }),
+  sign_count: z.int().min(0),
+  rp_id: z.string(),
+  user_handle: z.string().meta({ description: "The account's random WebAuthn user handle (base64url)." }),
+  created_at: dateTime,
+  last_used: nullableDateTime,
+  name: z.string(),
+  transports: z.array(z.string()),
+  device_type: z.string().meta({ description: "singleDevice or multiDevice" }),
+  backed_up: z.boolean(),
+  aaguid: z.string(),
+  authenticator: z.string().nullable().meta({ description: "Authenticator model from its AAGUID, when known." }),
+});
+
+export const PasskeyList = z.array(Passkey);
+
+export const PasskeyRegistered = z.strictObject({ message: z.string(), credential: Passkey });
+
+export const ApiKey = z.strictObject({
+  id: z.int(),
+  name: z.string(),
+  prefix: z.string(),
+  created_at: dateTime,
+  last_used_at: nullableDateTime,
+  expires_at: nullableDateTime,
+  is_active: z.boolean(),
+});
+
+export const ApiKeyList = z.strictObject({ api_keys: z.array(ApiKey) });
+
+export const CreatedApiKey = z.strictObject({
+  id: z.int(),
+  name: z.string(),
+  prefix: z.string(),
+  api_key: z.string().meta({ description: "The full key, shown only in this answer." }),
+  created_at: dateTime,
+  expires_at: nullableDateTime,
+});
+
+export const RegisteredUser = z.strictObject({ id: z.int(), username: z.string(), email: z.string() });
+
+const authenticatedWith = z.enum(["access_token", "api_key"]);
+
+export const Profile = z.strictObject({
+  id: z.int(),
+  username: z.string(),
+  email: z.string(),
+  is_staff: z.boolean(),
+  date_joined: dateTime,
+  last_login: nullableDateTime,
+  authenticated_with: authenticatedWith,
+});
+
+export const WhoAmI = z.strictObject({ id: z.int(), username: z.string(), is_staff: z.boolean(), authenticated_with: authenticatedWith });
+
+export const Health = z.strictObject({ status: z.literal("ok") });
+
+export const OpenApiDocument = z
+  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })
+  .catchall(z.unknown())
+  .meta({ description: "This document." });
+
+/**
+ * Bodies the route handlers read without a zod schema of their own (they only look at one or two
+ * keys); described here so the document is complete.
+ */
+export const TokenVerifyBody = z
+  .object({ token: z.string().meta({ description: "An access token to check." }) })
+  .meta({ description: "SimpleJWT's token-verify form; sent without session_id." });
+
+export const LogoutBody = z
+  .object({ refresh: z.string().optional(), refresh_token: z.string().optional() })
+  .meta({ description: "A refresh token of the session to end; without one, the session of the Bearer access token ends." });
