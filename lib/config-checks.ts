@@ -12,16 +12,17 @@ export type Finding = { id: string; level: CheckLevel; message: string; hint: st
 
 /** django-lokdown check IDs that have no counterpart here, and why. */
 export const NOT_APPLICABLE: Record<string, string> = {
-  W003: "SITE_ID for django-allauth: this app has no social login and no Sites framework.",
-  W004: "SOCIALACCOUNT_ADAPTER must be lokdown's: there is no social login, so no adapter to misconfigure.",
-  W006: "ACCOUNT_ADAPTER must be lokdown's so allauth honours the sign-up switch: sign-up here has one code path " +
-    "(lib/auth/registration.ts) that always reads LOKDOWN_SIGNUP_ENABLED; L107 reports it open in production.",
+  W004: "SOCIALACCOUNT_ADAPTER must be lokdown's so OAuth sign-ins go through its 2FA step: here every OAuth sign-in goes " +
+    "through lib/auth, and there is no adapter setting to get wrong.",
+  W006: "ACCOUNT_ADAPTER must be lokdown's so allauth honours the sign-up switch: here password and social sign-up both read " +
+    "LOKDOWN_SIGNUP_ENABLED in lib/auth; L107 reports it open in production.",
 };
 
 /** Every check, for `npm run check -- --list` and the README. */
 export const CHECKS: { id: string; summary: string }[] = [
   { id: "W001", summary: "ADMIN_2FA_REQUIRED is off in production" },
   { id: "W002", summary: "WEBAUTHN_ORIGINS is not configured in production" },
+  { id: "W003", summary: "Social login providers are configured (AUTH_*) but LOKDOWN_SOCIALAUTH_ENABLED is off" },
   { id: "W005", summary: "ADMIN_2FA_REQUIRED is on but both TOTP and passkeys are disabled" },
   { id: "L101", summary: "AUTH_SECRET is missing (the built-in development secret is in use)" },
   { id: "L102", summary: "AUTH_SECRET is weak (short, low-entropy or a placeholder)" },
@@ -31,6 +32,7 @@ export const CHECKS: { id: string; summary: string }[] = [
   { id: "L106", summary: "Non-HTTPS origins in production (Secure cookies and passkeys fail, traffic is readable)" },
   { id: "L107", summary: "Public sign-up is open in production" },
   { id: "L108", summary: "API keys may live forever (indefinite keys allowed and no maximum lifespan)" },
+  { id: "L109", summary: "Non-HTTPS social-login callback origins in production" },
 ];
 
 const DEV_AUTH_SECRET = "development-only-auth-secret-not-for-production-use";
@@ -68,6 +70,11 @@ export function rpIdMatchesHost(rpId: string, host: string): boolean {
 }
 
 const isLocalHost = (host: string) => host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
+/** https, or http on the local machine (browsers treat that as a secure context). */
+const isSecureOrigin = (origin: string) => {
+  const url = new URL(origin);
+  return url.protocol === "https:" || isLocalHost(url.hostname);
+};
 
 /** Runs every check against the given settings. */
 export function runConfigChecks(s: Settings): Finding[] {
@@ -83,6 +90,14 @@ export function runConfigChecks(s: Settings): Finding[] {
       "warning",
       `WEBAUTHN_ORIGINS (or WEBAUTHN_ORIGIN) is not configured in production; ${s.webauthn.origins.join(", ")} is assumed.`,
       "Set WEBAUTHN_ORIGINS to the site's origin(s), e.g. https://example.com.",
+    );
+  }
+  if (!s.socialAuth.enabled && s.socialAuth.envProviders.length > 0) {
+    add(
+      "W003",
+      "warning",
+      `Social login providers are configured (${s.socialAuth.envProviders.map((p) => p.id).join(", ")}) but LOKDOWN_SOCIALAUTH_ENABLED is off: they are ignored.`,
+      "Set LOKDOWN_SOCIALAUTH_ENABLED=true, or remove the AUTH_* provider variables.",
     );
   }
   if (s.admin2faRequired && !s.totpEnabled && !s.passkeyEnabled) {
@@ -124,16 +139,22 @@ export function runConfigChecks(s: Settings): Finding[] {
     );
   }
   if (s.production) {
-    const insecure = s.webauthn.origins.filter((o) => {
-      const url = new URL(o);
-      return url.protocol !== "https:" && !isLocalHost(url.hostname);
-    });
+    const insecure = s.webauthn.origins.filter((o) => !isSecureOrigin(o));
     if (insecure.length > 0) {
       add(
         "L106",
         "error",
         `Origins without HTTPS in production: ${insecure.join(", ")}. Session cookies are Secure and __Host- prefixed, so browsers drop them over HTTP; passkeys need HTTPS too.`,
         "Serve the site over HTTPS and list https:// origins in WEBAUTHN_ORIGINS.",
+      );
+    }
+    const insecureCallbacks = s.socialAuth.enabled ? s.socialAuth.allowedCallbackOrigins.filter((o) => !isSecureOrigin(o)) : [];
+    if (insecureCallbacks.length > 0) {
+      add(
+        "L109",
+        "error",
+        `Social-login callback origins without HTTPS in production: ${insecureCallbacks.join(", ")}. Sign-in results would travel in clear text.`,
+        "List only https:// origins in LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS.",
       );
     }
     if (s.signupEnabled) {

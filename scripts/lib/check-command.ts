@@ -17,7 +17,7 @@ export function formatFindings(findings: Finding[], mode: string): string {
   for (const f of findings) out += `${formatFinding(f)}\n`;
   const count = (level: Finding["level"]) => findings.filter((f) => f.level === level).length;
   out += findings.length === 0 ? "No issues found.\n" : `${findings.length} finding(s): ${count("error")} error(s), ${count("warning")} warning(s), ${count("info")} info.\n`;
-  out += `Not applicable here: ${Object.keys(NOT_APPLICABLE).join(", ")} (social login checks; see --list).\n`;
+  out += `Not applicable here: ${Object.keys(NOT_APPLICABLE).join(", ")} (see --list).\n`;
   return out;
 }
 

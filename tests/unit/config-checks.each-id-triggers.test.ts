@@ -26,6 +26,7 @@ describe("configuration checks", () => {
   const cases: [string, Record<string, string | undefined>][] = [
     ["W001", { ADMIN_2FA_REQUIRED: "false" }],
     ["W002", { WEBAUTHN_ORIGINS: undefined, WEBAUTHN_RP_ID: undefined }],
+    ["W003", { AUTH_GITHUB_ID: "Iv1.abc", AUTH_GITHUB_SECRET: "s3cret-value" }],
     ["W005", { LOKDOWN_TOTP_ENABLED: "false", LOKDOWN_PASSKEY_ENABLED: "false" }],
     ["L101", { NODE_ENV: "development", AUTH_SECRET: undefined }],
     ["L102", { AUTH_SECRET: "a".repeat(40) }],
@@ -38,6 +39,7 @@ describe("configuration checks", () => {
     ["L106", { WEBAUTHN_ORIGINS: "http://example.com" }],
     ["L107", { LOKDOWN_SIGNUP_ENABLED: "true" }],
     ["L108", { LOKDOWN_API_KEYS_ENABLED: "true" }],
+    ["L109", { LOKDOWN_SOCIALAUTH_ENABLED: "true", LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com,http://spa.example.net" }],
   ];
   it.each(cases)("report %s for a configuration that triggers it", (id, change) => {
     const env = { ...GOOD, ...change };
@@ -45,9 +47,14 @@ describe("configuration checks", () => {
     expect(ids(env)).toEqual([id]);
   });
 
-  it("cover every listed ID with a case, and list W003, W004, W006 as not applicable", () => {
+  it("cover every listed ID with a case, and list W004 and W006 as not applicable", () => {
     expect(new Set(cases.map(([id]) => id))).toEqual(new Set(CHECKS.map((c) => c.id)));
-    expect(Object.keys(NOT_APPLICABLE)).toEqual(["W003", "W004", "W006"]);
+    expect(Object.keys(NOT_APPLICABLE)).toEqual(["W004", "W006"]);
+  });
+
+  it("accept social login with https callbacks, and providers with the switch on", () => {
+    const social = { LOKDOWN_SOCIALAUTH_ENABLED: "true", AUTH_GITHUB_ID: "Iv1.abc", AUTH_GITHUB_SECRET: "s3cret-value", LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com" };
+    expect(ids({ ...GOOD, ...social })).toEqual([]);
   });
 
   it("rate missing secrets as errors in production and warnings in development", () => {
@@ -103,7 +110,7 @@ describe("npm run check", () => {
     expect(out.text()).toContain("lokdown.W001 [warning] ADMIN_2FA_REQUIRED is off in production");
     expect(out.text()).toContain("lokdown.L107 [warning]");
     expect(out.text()).toContain("2 finding(s): 0 error(s), 2 warning(s), 0 info.");
-    expect(out.text()).toContain("Not applicable here: W003, W004, W006");
+    expect(out.text()).toContain("Not applicable here: W004, W006");
   });
 
   it("exits 0 when only info findings remain, and prints JSON with --json", async () => {
@@ -135,6 +142,6 @@ describe("npm run check", () => {
   it("lists every check with --list", async () => {
     const out = capture();
     expect(await checkCommand(["--list"], { stdout: out.stream, stderr: capture().stream }, GOOD)).toBe(0);
-    for (const id of ["W001", "W002", "W003", "W004", "W005", "W006", "L101", "L108"]) expect(out.text()).toContain(`lokdown.${id}`);
+    for (const id of ["W001", "W002", "W003", "W004", "W005", "W006", "L101", "L109"]) expect(out.text()).toContain(`lokdown.${id}`);
   });
 });
