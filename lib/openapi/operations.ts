@@ -85,7 +85,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: VerifyBody,
     responses: { 200: { description: "Signed in.", body: R.TokenPair } },
-    errors: [...BODY, ...PENDING, "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited"],
+    errors: [...BODY, ...PENDING, "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -96,7 +96,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: BackupVerifyBody,
     responses: { 200: { description: "Signed in; the code is used up.", body: R.TokenPairWithMessage } },
-    errors: [...BODY, ...PENDING, "invalid_backup_code", "primary_2fa_required", "backup_code_rate_limited"],
+    errors: [...BODY, ...PENDING, "invalid_backup_code", "primary_2fa_required", "backup_code_rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -168,7 +168,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: [VerifyBody, R.TokenVerifyBody],
     responses: { 200: { description: "Signed in, or the token is valid.", body: [R.SimpleJwtPairWith2fa, R.EmptyObject] } },
-    errors: [...BODY, ...PENDING, "token_not_valid", "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited"],
+    errors: [...BODY, ...PENDING, "token_not_valid", "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -213,7 +213,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: LoginTotpVerifyBody,
     responses: { 200: { description: "Enrolled and signed in; backup codes shown once.", body: R.TokenPairWithBackupCodes } },
-    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled", "totp_no_pending_setup", "invalid_totp"],
+    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled", "totp_no_pending_setup", "invalid_totp", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -299,7 +299,7 @@ export const OPERATIONS: Operation[] = [
     operationId: "listPasskeys",
     summary: "The caller's passkeys",
     auth: "session",
-    responses: { 200: { description: "Newest first.", body: R.PasskeyList } },
+    responses: { 200: { description: "Oldest first.", body: R.PasskeyList } },
   },
   {
     method: "patch",

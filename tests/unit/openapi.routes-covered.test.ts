@@ -7,7 +7,7 @@ import { OPERATIONS, type Auth } from "@/lib/openapi/operations";
 const API_DIR = path.resolve("app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-type RouteFile = { file: string; path: string; methods: string[]; allow: string[] | null; auth: Auth; readsBody: boolean };
+type RouteFile = { file: string; path: string; methods: string[]; allow: string[] | null; auth: Auth; readsBody: boolean; refusesApiKeys: boolean };
 
 /** app/api/auth/api-keys/[id]/route.ts → /api/auth/api-keys/{id}; route groups vanish. */
 function urlPath(file: string): string {
@@ -35,7 +35,8 @@ function readRoute(file: string): RouteFile {
   const allow = allowMatch ? (allowMatch[1] ?? "").split(",").map((s) => s.trim()) : null;
   const auth: Auth = source.includes("authenticateSessionRequest(") ? "session" : source.includes("authenticateRequest(") ? "any" : "none";
   const readsBody = /\b(parseBody|readJsonObject)\(/.test(source);
-  return { file: path.relative(process.cwd(), file), path: urlPath(file), methods: [...implemented].sort(), allow, auth, readsBody };
+  const refusesApiKeys = source.includes("refuseApiKeyCredential(") || auth === "session";
+  return { file: path.relative(process.cwd(), file), path: urlPath(file), methods: [...implemented].sort(), allow, auth, readsBody, refusesApiKeys };
 }
 
 function routeFiles(dir: string): string[] {
@@ -64,6 +65,8 @@ describe("the OpenAPI document covers every route under app/api", () => {
       expect(item?.[method.toLowerCase()], `${method} ${route.path} is missing from lib/openapi/operations.ts`).toBeDefined();
       const op = OPERATIONS.find((o) => o.path === route.path && o.method === method.toLowerCase());
       expect(op?.auth, `${method} ${route.path}: documented auth differs from ${route.file}`).toBe(route.auth);
+      const listsRefusal = (op?.errors ?? []).includes("api_key_not_allowed") || op?.auth === "session";
+      expect(listsRefusal, `${method} ${route.path}: api_key_not_allowed documented ${listsRefusal}, but ${route.file} ${route.refusesApiKeys ? "refuses" : "does not refuse"} API keys`).toBe(route.refusesApiKeys);
       if (route.readsBody && method !== "GET") expect(op?.body ?? op?.bodyOptional, `${method} ${route.path} reads a body the document does not describe`).toBeTruthy();
     }
     if (route.allow) expect([...route.allow].sort(), `${route.file}: otherMethods() names other methods than it implements`).toEqual(route.methods);
