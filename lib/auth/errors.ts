@@ -54,6 +54,7 @@ export const ERRORS = {
   passkey_already_registered: { status: 400, message: "This passkey is already registered" },
   credential_not_found: { status: 404, message: "Credential not found" },
   credential_id_required: { status: 400, message: "credential_id parameter required" },
+  staff_last_factor: { status: 403, message: "Staff accounts must keep a second factor while ADMIN_2FA_REQUIRED is on: add another passkey or an authenticator app first" },
 
   api_keys_disabled: { status: 403, message: "API keys are disabled" },
   api_key_not_found: { status: 404, message: "API key not found" },

@@ -2,6 +2,7 @@ import "server-only";
 import type { SecondFactor } from "./second-factor";
 import { totpFactor } from "./totp";
 import { backupCodeFactor } from "./backup-codes";
+import { passkeyFactor } from "./passkey-assertions";
 
 /** Every second factor, in the order a login step tries them (django-lokdown §4.3). */
-export const SECOND_FACTORS: readonly SecondFactor[] = [totpFactor, backupCodeFactor];
+export const SECOND_FACTORS: readonly SecondFactor[] = [totpFactor, passkeyFactor, backupCodeFactor];

@@ -1,0 +1,66 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { AMR } from "./amr";
+import { recordSecurityEvent } from "./audit";
+import { checkEnrollmentAllowed } from "./login-enrollment";
+import { consumePendingLogin, isSessionId, lockPendingLogin } from "./login-sessions";
+import { createRegistrationOptions, isDuplicateCredential, verifyAndStoreRegistration, type PasskeyView, type RegistrationStart } from "./passkeys";
+import type { SessionIssuer } from "./sign-in";
+import { consumeChallengeById } from "./webauthn-challenges";
+
+/**
+ * Staff first login with a passkey (django-lokdown §4.4, endpoints 5 and 6). Only while the user
+ * has no factor at all (W1): a stolen password cannot add a passkey to a protected account.
+ * The registration challenge is tied to the login session, which is consumed on success.
+ */
+export async function beginLoginPasskeySetup(loginSessionId: string, client: ClientInfo, now = new Date()): Promise<Result<RegistrationStart>> {
+  return db.$transaction(async (tx): Promise<Result<RegistrationStart>> => {
+    const pending = await lockPendingLogin(tx, loginSessionId, client, now);
+    if (!pending.ok) return pending;
+    const allowed = await checkEnrollmentAllowed(tx, pending.value, settings.passkeyEnabled, "passkey_disabled");
+    if (!allowed.ok) return allowed;
+    return ok(await createRegistrationOptions(tx, pending.value.userId, pending.value.id, now));
+  });
+}
+
+/** `challengeId` is the session_id that beginLoginPasskeySetup returned. */
+export async function confirmLoginPasskeySetup<T>(
+  challengeId: string,
+  response: unknown,
+  name: string | undefined,
+  client: ClientInfo,
+  issue: SessionIssuer<T>,
+  now = new Date(),
+): Promise<Result<{ session: T; passkey: PasskeyView }>> {
+  if (!isSessionId(challengeId)) return fail("invalid_session");
+  try {
+    return await db.$transaction(
+      async (tx): Promise<Result<{ session: T; passkey: PasskeyView }>> => {
+        const link = await tx.webAuthnChallenge.findUnique({ where: { id: challengeId }, select: { purpose: true, loginSessionId: true } });
+        if (!link || link.purpose !== "registration" || !link.loginSessionId) return fail("invalid_session");
+        const pending = await lockPendingLogin(tx, link.loginSessionId, client, now);
+        if (!pending.ok) return pending;
+        const login = pending.value;
+        const allowed = await checkEnrollmentAllowed(tx, login, settings.passkeyEnabled, "passkey_disabled");
+        if (!allowed.ok) return allowed;
+        const challenge = await consumeChallengeById(tx, challengeId, { purpose: "registration", userId: login.userId, loginSession: "any" }, now);
+        if (!challenge.ok) return challenge;
+        const stored = await verifyAndStoreRegistration(tx, challenge.value, login.userId, response, name, now);
+        if (!stored.ok) return stored;
+        await consumePendingLogin(tx, login.id, "passkey", now);
+        await recordSecurityEvent({ type: "passkey.added", userId: login.userId, client, details: { passkey: stored.value.passkey.id, during_login: true } }, tx);
+        const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
+        const amr = [firstFactor, AMR.passkey, ...(stored.value.userVerified ? [AMR.userVerified] : []), AMR.multiFactor];
+        const session = await issue(tx, { userId: login.userId, amr, client }, now);
+        return ok({ session, passkey: stored.value.passkey });
+      },
+      { maxWait: 10_000, timeout: 15_000 },
+    );
+  } catch (error) {
+    if (isDuplicateCredential(error)) return fail("passkey_already_registered");
+    throw error;
+  }
+}
