@@ -14,6 +14,19 @@ const TYPE_LABELS: Record<(typeof FAILED_SECOND_FACTOR_EVENTS)[number], string> 
   "login.2fa_failed": "other",
 };
 
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}${l}\n`).join("");
+}
+
 /** Pure: the human-readable report. */
 export function formatReport(report: SecurityReport, cleanup: CleanupResult | null): string {
   const u = report.users;
@@ -61,7 +74,7 @@ export function formatReport(report: SecurityReport, cleanup: CleanupResult | nu
   out += row("Registered", report.passkeys.total);
   out += row("Not used for 90+ days", report.passkeys.unusedFor90Days);
 
-  out += `\nSecurity score: ${report.score.value.toFixed(1)}/100\n  ${report.score.formula}\n`;
+  out += `\nSecurity score: ${report.score.value.toFixed(1)}/100\n${wrap(report.score.formula, 96, "  ")}`;
 
   out += "\nAlerts\n";
   if (report.alerts.length === 0) out += "  No alerts.\n";
