@@ -80,6 +80,20 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     expect(next.json).toMatchObject({ requires_2fa: true, requires_2fa_setup: false, totp_enabled: true, backup_codes_available: true });
   });
 
+  it("concurrent confirmations of one enrollment mint exactly one token pair", async () => {
+    freezeTime();
+    const staff = await makeUser({ staff: true });
+    const client = newClient();
+    const session_id = (await passwordLogin(staff, client)).json.session_id;
+    const setup = await setupTotp(client, session_id);
+    const code = await totpNow(setup.json.secret as string);
+    const results = await Promise.all(Array.from({ length: 6 }, () => verifyTotp(client, session_id, code)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 200)) expect(r.json).toEqual({ error: "Session already used", code: "session_used" });
+    expect(await db.authSession.count({ where: { userId: staff.id } })).toBe(1);
+    expect(await db.backupCode.count({ where: { userId: staff.id } })).toBe(settings.backupCodes.count);
+  });
+
   it("refuses enrollment once the user has a factor: 400 2FA is already enabled (W1/W2)", async () => {
     freezeTime();
     const staff = await makeUser({ staff: true });

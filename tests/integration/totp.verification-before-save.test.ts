@@ -157,6 +157,18 @@ describe("TOTP setup: verification before save", () => {
     expect(await db.backupCode.count({ where: { userId: ctx.user.id } })).toBe(8);
   });
 
+  it("concurrent confirmations enable TOTP once, with one set of backup codes (W17)", async () => {
+    freezeTime();
+    const ctx = await startSetup();
+    const code = await totpNow(ctx.setup.json.secret as string);
+    const results = await Promise.all(Array.from({ length: 5 }, () => confirm(ctx, { totp_token: code })));
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 200)) expect(r.json.code).toBe("totp_already_enabled");
+    const stored = await db.backupCode.count({ where: { userId: ctx.user.id } });
+    expect(stored).toBe((winners[0]?.json.backup_codes as string[]).length);
+  });
+
   it("a missing or blank totp_token is a 400 field error", async () => {
     freezeTime();
     const ctx = await startSetup();
