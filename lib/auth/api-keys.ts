@@ -27,6 +27,15 @@ export const MAX_EXPIRES_IN_DAYS = 36_500;
 export type ParsedApiKey = { lookup: string; secret: string };
 
 const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+const lookupPatterns = new Map<string, RegExp>();
+function lookupPattern(prefix: string): RegExp {
+  let pattern = lookupPatterns.get(prefix);
+  if (!pattern) {
+    pattern = new RegExp(`^${escapeRegExp(prefix)}[0-9a-f]{${LOOKUP_HEX}}$`);
+    lookupPatterns.set(prefix, pattern);
+  }
+  return pattern;
+}
 
 /** Splits a presented key into its lookup id and secret; null when it cannot be one of ours. */
 export function parseApiKey(key: string, prefix = settings.apiKeys.prefix): ParsedApiKey | null {
@@ -34,8 +43,7 @@ export function parseApiKey(key: string, prefix = settings.apiKeys.prefix): Pars
   if (dot < 0) return null;
   const lookup = key.slice(0, dot);
   const secret = key.slice(dot + 1);
-  const lookupPattern = new RegExp(`^${escapeRegExp(prefix)}[0-9a-f]{${LOOKUP_HEX}}$`);
-  return lookupPattern.test(lookup) && SECRET_PATTERN.test(secret) ? { lookup, secret } : null;
+  return lookupPattern(prefix).test(lookup) && SECRET_PATTERN.test(secret) ? { lookup, secret } : null;
 }
 
 /** A fresh key. The caller stores `lookup` and `hashApiKeySecret(secret)`, and shows `key` once. */

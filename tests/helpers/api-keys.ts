@@ -29,13 +29,16 @@ export async function createKey(token: string, body: Record<string, unknown> = {
   return res.json as { id: number; name: string; prefix: string; api_key: string; created_at: string; expires_at: string | null };
 }
 
-type DeleteHandler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
-const deleteHandler: DeleteHandler = apiKey.DELETE;
+type IdHandler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+
+/** Adapts a route handler of an `[id]` segment to `call`, which passes untyped params. */
+export function withIdParam(handler: IdHandler) {
+  return (request: Request, context: { params: Promise<Record<string, string | string[]>> }) =>
+    context.params.then((p) => handler(request, { params: Promise.resolve({ id: String(p.id) }) }));
+}
 
 export function revokeKey(id: number | string, options: CallOptions = {}) {
-  const handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) =>
-    context.params.then((p) => deleteHandler(request, { params: Promise.resolve({ id: String(p.id) }) }));
-  return call(handler, "DELETE", `/api/auth/api-keys/${id}`, { ...options, params: { id: String(id) } });
+  return call(withIdParam(apiKey.DELETE), "DELETE", `/api/auth/api-keys/${id}`, { ...options, params: { id: String(id) } });
 }
 
 /** GET /api/me with an API key. */

@@ -13,11 +13,21 @@ import * as tokenVerify from "@/app/api/auth/token/verify/route";
 import * as verifyBackup from "@/app/api/auth/2fa/verify/backup/route";
 import * as loginVerifyTotp from "@/app/api/auth/login/verify/totp/route";
 import * as me from "@/app/api/me/route";
+import * as passkeySetup from "@/app/api/auth/2fa/passkey/setup/route";
+import * as passkeyVerify from "@/app/api/auth/2fa/passkey/verify/route";
+import * as passkeyList from "@/app/api/auth/2fa/passkey/credentials/route";
+import * as passkeyRename from "@/app/api/auth/2fa/passkey/credentials/[id]/route";
+import * as passkeyRemove from "@/app/api/auth/2fa/passkey/remove/route";
+import * as passkeyOptions from "@/app/api/auth/2fa/passkey/options/route";
+import * as passkeyLoginOptions from "@/app/api/auth/passkey/login/options/route";
+import * as passkeyLogin from "@/app/api/auth/passkey/login/route";
+import * as loginSetupPasskey from "@/app/api/auth/login/setup/passkey/route";
+import * as loginVerifyPasskey from "@/app/api/auth/login/verify/passkey/route";
 import { snapshotCounts } from "../helpers/db";
 import { call } from "../helpers/http";
 import { accessTokenFor, passwordLogin } from "../helpers/two-factor";
 import { makeUser } from "../helpers/users";
-import { apiKeyAuth, createKey, enableApiKeys, revokeKey } from "../helpers/api-keys";
+import { apiKeyAuth, createKey, enableApiKeys, revokeKey, withIdParam } from "../helpers/api-keys";
 
 type Handler = Parameters<typeof call>[0];
 
@@ -32,6 +42,7 @@ describe("where API keys may not act (W4)", () => {
     const headers = apiKeyAuth(key.api_key);
     const credentials = { username: user.username, password: user.password };
 
+    const pending = { session_id: "00000000-0000-0000-0000-000000000000" };
     const refused: [string, Handler, string, Record<string, unknown>][] = [
       ["GET", apiKeys.GET, "/api/auth/api-keys", {}],
       ["POST", apiKeys.POST, "/api/auth/api-keys", { name: "minted by a key", password: user.password }],
@@ -46,10 +57,22 @@ describe("where API keys may not act (W4)", () => {
       ["POST", verify.POST, "/api/auth/verify", { session_id: "00000000-0000-0000-0000-000000000000", totp_token: "123456" }],
       ["POST", verifyBackup.POST, "/api/auth/2fa/verify/backup", { session_id: "00000000-0000-0000-0000-000000000000", backup_code: "ABCDEFGHJK" }],
       ["POST", loginVerifyTotp.POST, "/api/auth/login/verify/totp", { session_id: "00000000-0000-0000-0000-000000000000", totp_token: "123456" }],
+      ["POST", passkeySetup.POST, "/api/auth/2fa/passkey/setup", {}],
+      ["POST", passkeyVerify.POST, "/api/auth/2fa/passkey/verify", { passkey_response: {} }],
+      ["GET", passkeyList.GET, "/api/auth/2fa/passkey/credentials", {}],
+      ["PATCH", withIdParam(passkeyRename.PATCH), "/api/auth/2fa/passkey/credentials/1", { name: "renamed by a key" }],
+      ["DELETE", passkeyRemove.DELETE, "/api/auth/2fa/passkey/remove?credential_id=AAAA", { password: user.password }],
+      ["POST", passkeyOptions.POST, "/api/auth/2fa/passkey/options", pending],
+      ["POST", passkeyLoginOptions.POST, "/api/auth/passkey/login/options", {}],
+      ["POST", passkeyLogin.POST, "/api/auth/passkey/login", { passkey_response: {} }],
+      ["POST", loginSetupPasskey.POST, "/api/auth/login/setup/passkey", pending],
+      ["POST", loginVerifyPasskey.POST, "/api/auth/login/verify/passkey", { ...pending, passkey_response: {} }],
     ];
     const before = await snapshotCounts();
     for (const [method, handler, path, body] of refused) {
-      const res = await call(handler, method, path, { headers, body: method === "GET" ? undefined : body });
+      const [pathname = path, search = ""] = path.split("?");
+      const query = Object.fromEntries(new URLSearchParams(search));
+      const res = await call(handler, method, pathname, { headers, query, params: { id: "1" }, body: method === "GET" ? undefined : body });
       expect(res.status, path).toBe(403);
       expect(res.json, path).toEqual({ error: "API keys cannot be used for this endpoint; sign in with a password", code: "api_key_not_allowed" });
     }
