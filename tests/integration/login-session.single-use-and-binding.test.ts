@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as login from "@/app/api/auth/login/route";
 import * as verify from "@/app/api/auth/verify/route";
 import * as verifyBackup from "@/app/api/auth/2fa/verify/backup/route";
 import { MAX_FAILED_ATTEMPTS } from "@/lib/auth/login-sessions";
@@ -70,6 +71,42 @@ describe("login sessions (pending second factor)", () => {
     expect(res.json.code).toBe("invalid_session");
     // The rightful client can still finish.
     expect((await verifyCode(client, session_id, await totpNow(secret))).status).toBe(200);
+  });
+
+  it("a forged X-Forwarded-For does not pass the IP binding when no proxy is trusted", async () => {
+    freezeTime();
+    const user = await makeUser();
+    const { secret } = await enrollTotp(user);
+    const client = newClient();
+    const session_id = await startSecondFactorLogin(user, client);
+    const attacker = { ...newClient(), userAgent: client.userAgent };
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client: attacker,
+      headers: { "x-forwarded-for": client.ip },
+      body: { session_id, totp_token: await totpNow(secret) },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe("invalid_session");
+  });
+
+  it("behind a trusted proxy, binds to the client address the proxy saw", async () => {
+    freezeTime();
+    overrideSettings({ trustedProxies: 1 });
+    const user = await makeUser();
+    const { secret } = await enrollTotp(user);
+    const proxy = newClient();
+    const viaProxy = (clientIp: string, forged = "") => ({ "x-forwarded-for": `${forged ? `${forged}, ` : ""}${clientIp}` });
+    const start = await call(login.POST, "POST", "/api/auth/login", { client: proxy, headers: viaProxy("198.51.100.7"), body: { username: user.username, password: user.password } });
+    const session_id = start.json.session_id;
+    expect(typeof session_id).toBe("string");
+    const other = await call(verify.POST, "POST", "/api/auth/verify", {
+      client: proxy,
+      headers: viaProxy("198.51.100.8", "198.51.100.7"),
+      body: { session_id, totp_token: await totpNow(secret) },
+    });
+    expect(other.status).toBe(400);
+    const same = await call(verify.POST, "POST", "/api/auth/verify", { client: proxy, headers: viaProxy("198.51.100.7", "203.0.113.1"), body: { session_id, totp_token: await totpNow(secret) } });
+    expect(same.status).toBe(200);
   });
 
   it("are bound to the starting user agent", async () => {
