@@ -30,6 +30,8 @@ export default defineConfig({
           // One database for the suite: files run one after another, tests reset what they use.
           fileParallelism: false,
           setupFiles: ["tests/helpers/integration-setup.ts"],
+          // next-auth imports "next/server" without an extension, which only a bundler resolves.
+          server: { deps: { inline: ["next-auth"] } },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -79,6 +79,11 @@ export type OAuthProviderCredentials = {
 /** What the sign-in page and the bridge API may show about a provider. */
 export type EnabledProvider = { id: string; type: OAuthProviderType; displayName: string };
 
+/** LOKDOWN_SOCIALAUTH_ENABLED: off means no buttons, no next-auth routes and 403 from the bridge API. */
+export function socialAuthEnabled(): boolean {
+  return settings.socialAuth.enabled;
+}
+
 export function oauthRedirectUri(providerId: string, origin = siteOrigin()): string {
   return `${origin}${NEXTAUTH_BASE_PATH}/callback/${providerId}`;
 }

@@ -1,0 +1,218 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { db, type Tx } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { fail, ok, type ErrorCode, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import type { AccountActor } from "./account-security";
+import { recordSecurityEvent } from "./audit";
+import { getFactorSummary, hasSecondFactor } from "./factors";
+import { isSessionId } from "./login-sessions";
+import { findEnabledProvider, listOAuthProviders } from "./oauth-providers";
+import { randomToken } from "./secrets";
+import { beginSignIn, type SessionIssuer, type SignInResult, type SignInUser } from "./sign-in";
+import { confirmStepUp, type StepUpProof } from "./step-up";
+import { USERNAME_PATTERN } from "./users";
+
+/** How long a finished provider sign-in may wait to be bridged into a session. */
+export const OAUTH_SIGN_IN_SECONDS = 300;
+
+/** What a provider told us about the person who just signed in with it. */
+export type ProviderIdentity = {
+  provider: string;
+  providerAccountId: string;
+  email: string | null;
+  /** True only when the provider itself says it verified this address. */
+  emailVerified: boolean;
+};
+
+export type ProviderSignIn = { signInId: string; userId: number; created: boolean; linked: boolean };
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function normalizeEmail(email: string | null): string | null {
+  const value = email?.trim().toLowerCase() ?? "";
+  return value.length <= 254 && EMAIL_PATTERN.test(value) ? value : null;
+}
+
+/** A username from the e-mail's local part, within USERNAME_PATTERN ("Jöhn.Doe+x" → "john.doe+x"). */
+export function usernameFromEmail(email: string | null, maxLength = 150): string {
+  const local = (email ?? "").split("@")[0] ?? "";
+  let name = local
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9_.+-]+/g, "")
+    .slice(0, maxLength);
+  if (name.length < 3) name = `${name || "user"}_${name ? "user" : randomBytes(2).toString("hex")}`.slice(0, maxLength);
+  return USERNAME_PATTERN.test(name) ? name : `user_${randomBytes(3).toString("hex")}`;
+}
+
+/** Attempt `n` at a free username: the base, then _2 … _5, then a random suffix. */
+function usernameCandidate(base: string, attempt: number): string {
+  if (attempt === 0) return base;
+  const suffix = attempt < 5 ? `_${attempt + 1}` : `_${randomBytes(3).toString("hex")}`;
+  return `${base.slice(0, 150 - suffix.length)}${suffix}`;
+}
+
+const uniqueViolation = (error: unknown): string | null =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002" ? JSON.stringify(error.meta ?? {}) : null;
+
+async function refuse(identity: ProviderIdentity, code: ErrorCode, client: ClientInfo, userId: number | null = null): Promise<Result<never>> {
+  await recordSecurityEvent({ type: "oauth.refused", userId, client, details: { provider: identity.provider, reason: code } });
+  return fail(code);
+}
+
+async function createSignIn(tx: Tx | typeof db, userId: number, provider: string, now: Date): Promise<string> {
+  const row = await tx.oAuthSignIn.create({
+    data: { userId, provider, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_SIGN_IN_SECONDS * 1000) },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+/**
+ * After the provider vouched for an identity: finds the linked user, links by a verified e-mail
+ * (only to an account without 2FA and not staff, W27), or creates a user while sign-up is open.
+ * Records a single-use OAuthSignIn for the bridge step. Never signs anyone in by itself.
+ */
+export async function completeProviderSignIn(identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<ProviderSignIn>> {
+  if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
+  const email = normalizeEmail(identity.email);
+  // Each round either finishes or lost a race on a unique constraint; the next round sees the winner.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const account = await db.oAuthAccount.findUnique({
+      where: { provider_providerAccountId: { provider: identity.provider, providerAccountId: identity.providerAccountId } },
+      select: { id: true, user: { select: { id: true, isActive: true } } },
+    });
+    if (account) {
+      if (!account.user.isActive) return refuse(identity, "oauth_account_inactive", client, account.user.id);
+      await db.oAuthAccount.update({
+        where: { id: account.id },
+        data: { lastUsedAt: now, ...(email ? { email, emailVerified: identity.emailVerified } : {}) },
+      });
+      return ok({ signInId: await createSignIn(db, account.user.id, identity.provider, now), userId: account.user.id, created: false, linked: false });
+    }
+    if (!email) return refuse(identity, "oauth_email_missing", client);
+    if (!identity.emailVerified) return refuse(identity, "oauth_email_not_verified", client);
+
+    const existing = await db.user.findUnique({ where: { email }, select: { id: true, isActive: true, isStaff: true } });
+    if (existing) {
+      if (!existing.isActive) return refuse(identity, "oauth_account_inactive", client, existing.id);
+      // A verified address proves control of the mailbox, not of the account's second factor.
+      if (existing.isStaff || hasSecondFactor(await getFactorSummary(existing.id))) {
+        return refuse(identity, "oauth_account_not_linked", client, existing.id);
+      }
+      try {
+        const signInId = await db.$transaction(async (tx) => {
+          await tx.oAuthAccount.create({ data: { userId: existing.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now } });
+          return createSignIn(tx, existing.id, identity.provider, now);
+        });
+        await recordSecurityEvent({ type: "oauth.linked", userId: existing.id, client, details: { provider: identity.provider, by: "verified_email" } });
+        return ok({ signInId, userId: existing.id, created: false, linked: true });
+      } catch (error) {
+        if (uniqueViolation(error)) continue;
+        throw error;
+      }
+    }
+
+    if (!settings.signupEnabled) return refuse(identity, "oauth_signup_closed", client);
+    const base = usernameFromEmail(email);
+    for (let n = 0; n < 10; n++) {
+      try {
+        const created = await db.$transaction(async (tx) => {
+          const user = await tx.user.create({
+            data: { username: usernameCandidate(base, n), email, passwordHash: null, webauthnUserHandle: randomToken(32), createdAt: now },
+            select: { id: true },
+          });
+          await tx.oAuthAccount.create({ data: { userId: user.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now } });
+          return { userId: user.id, signInId: await createSignIn(tx, user.id, identity.provider, now) };
+        });
+        await recordSecurityEvent({ type: "signup", userId: created.userId, client, details: { method: "oauth", provider: identity.provider } });
+        return ok({ ...created, created: true, linked: false });
+      } catch (error) {
+        const target = uniqueViolation(error);
+        if (!target) throw error;
+        // Only a taken username is retried here; a taken e-mail or account means another request won.
+        if (target.includes("email") || target.includes("provider")) break;
+      }
+    }
+  }
+  throw new Error("Could not settle a provider sign-in after repeated conflicts");
+}
+
+/** Uses up a finished provider sign-in. Of two concurrent calls only one gets the user. */
+export async function consumeOAuthSignIn(signInId: string, now = new Date()): Promise<Result<SignInUser & { provider: string }>> {
+  if (!isSessionId(signInId)) return fail("oauth_sign_in_invalid");
+  const claimed = await db.oAuthSignIn.updateMany({ where: { id: signInId, consumedAt: null, expiresAt: { gt: now } }, data: { consumedAt: now } });
+  if (claimed.count !== 1) return fail("oauth_sign_in_invalid");
+  const row = await db.oAuthSignIn.findUnique({
+    where: { id: signInId },
+    select: { provider: true, user: { select: { id: true, username: true, isStaff: true, isActive: true } } },
+  });
+  if (!row || !row.user.isActive) return fail("oauth_account_inactive");
+  return ok({ id: row.user.id, username: row.user.username, isStaff: row.user.isStaff, provider: row.provider });
+}
+
+/**
+ * The bridge: a finished provider sign-in becomes a session, or a pending login that needs the
+ * second factor (or staff enrollment), exactly like a password sign-in.
+ */
+export async function finishOAuthSignIn<T>(signInId: string, client: ClientInfo, issue: SessionIssuer<T>, now = new Date()): Promise<Result<SignInResult<T>>> {
+  if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
+  const user = await consumeOAuthSignIn(signInId, now);
+  if (!user.ok) return user;
+  if (!(await findEnabledProvider(user.value.provider))) return fail("oauth_sign_in_invalid");
+  return ok(await beginSignIn(user.value, "oauth", client, issue, now));
+}
+
+export async function deleteExpiredOAuthSignIns(now = new Date()): Promise<number> {
+  const { count } = await db.oAuthSignIn.deleteMany({ where: { expiresAt: { lte: now } } });
+  return count;
+}
+
+export type LinkedAccount = {
+  id: number;
+  provider: string;
+  providerName: string;
+  email: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
+
+export async function listLinkedAccounts(userId: number): Promise<LinkedAccount[]> {
+  const [accounts, providers] = await Promise.all([
+    db.oAuthAccount.findMany({ where: { userId }, select: { id: true, provider: true, email: true, createdAt: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
+    listOAuthProviders(),
+  ]);
+  const names = new Map(providers.filter((p) => !p.overriddenByEnvironment).map((p) => [p.id, p.displayName]));
+  return accounts.map((a) => ({ ...a, providerName: names.get(a.provider) ?? a.provider }));
+}
+
+/**
+ * Removes a provider link after step-up. Refused when it is the last way in: no password, no
+ * passkey and no other provider. The user row is locked so two unlinks cannot both pass the check.
+ */
+export async function unlinkOAuthAccount(actor: AccountActor, accountId: number, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  const owned = await db.oAuthAccount.findFirst({ where: { id: accountId, userId: actor.userId }, select: { id: true } });
+  if (!owned) return fail("oauth_account_not_found");
+  const stepUp = await confirmStepUp(actor, proof, client, now);
+  if (!stepUp.ok) return stepUp;
+  const result = await db.$transaction(async (tx): Promise<Result<string>> => {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;
+    const account = await tx.oAuthAccount.findFirst({ where: { id: accountId, userId: actor.userId }, select: { provider: true } });
+    if (!account) return fail("oauth_account_not_found");
+    const [user, passkeys, others] = await Promise.all([
+      tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } }),
+      tx.passkeyCredential.count({ where: { userId: actor.userId } }),
+      tx.oAuthAccount.count({ where: { userId: actor.userId, id: { not: accountId } } }),
+    ]);
+    if (!user.passwordHash && passkeys === 0 && others === 0) return fail("oauth_last_sign_in_method");
+    await tx.oAuthAccount.delete({ where: { id: accountId } });
+    return ok(account.provider);
+  });
+  if (!result.ok) return result;
+  await recordSecurityEvent({ type: "oauth.unlinked", userId: actor.userId, client, details: { provider: result.value } });
+  return ok(undefined);
+}
