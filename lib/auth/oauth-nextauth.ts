@@ -4,11 +4,14 @@ import { decode } from "next-auth/jwt";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { NextRequest } from "next/server";
 import { settings } from "@/lib/env";
 import { clientFrom, type ClientInfo } from "./client";
 import { appOrigins, callbackOrigins, WEB_COMPLETE_PATH } from "./oauth-callback-url";
 import { loadEnabledProviders, NEXTAUTH_BASE_PATH, type OAuthProviderCredentials, type OAuthProviderType } from "./oauth-providers";
+import { linkProviderAccount, readLinkIntent } from "./oauth-link";
 import { completeProviderSignIn, OAUTH_SIGN_IN_SECONDS, type ProviderIdentity } from "./oauth";
 import { siteOrigin } from "./site";
 
@@ -20,6 +23,7 @@ import { siteOrigin } from "./site";
  */
 
 export const OAUTH_ERROR_PATH = "/oauth/error";
+export const CONNECTIONS_PATH = "/account/connections";
 
 /** Set by the signIn callback, read by the jwt callback of the same request. */
 const signInIds = new WeakMap<object, string>();
@@ -108,7 +112,14 @@ export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAu
       async signIn({ user, account, profile }) {
         const type = account ? types.get(account.provider) : undefined;
         if (!account || !type) return `${OAUTH_ERROR_PATH}?error=OAuthSignInError`;
-        const result = await completeProviderSignIn(await identityFrom(type, account, profile), client);
+        const identity = await identityFrom(type, account, profile);
+        // A signed-in user linking this provider from the account page: link, never sign in.
+        const intent = request ? await readLinkIntent(request.headers, account.provider) : null;
+        if (intent) {
+          const linked = await linkProviderAccount(intent, identity, client);
+          return linked.ok ? `${CONNECTIONS_PATH}?linked=${encodeURIComponent(account.provider)}` : `${OAUTH_ERROR_PATH}?error=${linked.code}`;
+        }
+        const result = await completeProviderSignIn(identity, client);
         if (!result.ok) return `${OAUTH_ERROR_PATH}?error=${result.code}`;
         signInIds.set(user, result.value.signInId);
         return true;
@@ -155,6 +166,11 @@ export async function handleNextAuthRequest(request: Request): Promise<Response>
  * state/PKCE cookies and redirects the browser to the provider. Throws Next's redirect.
  */
 export async function redirectToProvider(providerId: string, returnTo: string): Promise<never> {
+  // next-auth derives the redirect URI from these headers; a host that is not ours never gets one.
+  const h = await headers();
+  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "https";
+  const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() ?? h.get("host") ?? "";
+  if (!appOrigins().includes(`${proto}://${host}`.toLowerCase())) redirect(`${OAUTH_ERROR_PATH}?error=Configuration`);
   await nextAuth.signIn(providerId, { redirectTo: returnTo });
   throw new Error("next-auth did not redirect to the provider");
 }

@@ -6,6 +6,7 @@ import { safeReturnPath } from "@/lib/auth/guards";
 import { signupOpen } from "@/lib/auth/registration";
 import { getWebUser } from "@/lib/auth/web-session";
 import { LoginForm } from "./login-form";
+import { ProviderButtons } from "@/components/oauth/provider-buttons";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -21,6 +22,7 @@ export default async function LoginPage({ searchParams }: Props) {
       {params.expired !== undefined && <Alert tone="warning">Your sign-in expired. Please start again.</Alert>}
       {params.created !== undefined && <Alert tone="success">Your account is ready. Sign in to continue.</Alert>}
       <LoginForm next={next} signupEnabled={signupOpen()} />
+      <ProviderButtons next={next} />
     </AuthCard>
   );
 }

@@ -4,6 +4,7 @@ import { Card } from "@/components/ui/card";
 import { requireWebUser } from "@/lib/auth/guards";
 import { getSecurityOverview } from "@/lib/auth/account-security";
 import { siteOrigin } from "@/lib/auth/site";
+import { ConnectionsCard } from "@/components/oauth/connections-card";
 import { BackupCodesSection } from "./backup-codes-section";
 import { DisableSection } from "./disable-section";
 import { TotpSetupSection } from "./totp-section";
@@ -49,6 +50,7 @@ export default async function SecurityPage({ searchParams }: Props) {
           <DisableSection hasPassword={overview.hasPassword} hasTotp={overview.totp} />
         </Card>
       )}
+      <ConnectionsCard userId={user.id} />
     </div>
   );
 }

@@ -1,0 +1,38 @@
+import { NextResponse } from "next/server";
+import { clientFrom } from "@/lib/auth/client";
+import { safeReturnPath } from "@/lib/auth/guards";
+import { finishOAuthSignIn } from "@/lib/auth/oauth";
+import { endProviderSessionCookies, OAUTH_ERROR_PATH, readProviderSignIn } from "@/lib/auth/oauth-nextauth";
+import { socialAuthEnabled } from "@/lib/auth/oauth-providers";
+import { siteOrigin } from "@/lib/auth/site";
+import { issueWebSession, setPendingLoginCookie, setSessionCookie } from "@/lib/auth/web-session";
+
+/**
+ * Where next-auth sends the browser after the provider: the provider sign-in (used once) becomes a
+ * web session, or the same 2FA step (and staff enrollment) as a password sign-in.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const next = safeReturnPath(new URL(request.url).searchParams.get("next"), "/account");
+  const go = (path: string) => {
+    const response = NextResponse.redirect(new URL(path, siteOrigin()), 303);
+    for (const cookie of endProviderSessionCookies(request.headers)) response.headers.append("set-cookie", cookie);
+    response.headers.set("cache-control", "no-store");
+    return response;
+  };
+  try {
+    if (!socialAuthEnabled()) return go(`${OAUTH_ERROR_PATH}?error=social_auth_disabled`);
+    const signInId = await readProviderSignIn(request.headers);
+    if (!signInId) return go(`${OAUTH_ERROR_PATH}?error=oauth_sign_in_invalid`);
+    const result = await finishOAuthSignIn(signInId, clientFrom(request.headers), issueWebSession);
+    if (!result.ok) return go(`${OAUTH_ERROR_PATH}?error=${result.code}`);
+    if (result.value.kind === "signed_in") {
+      await setSessionCookie(result.value.session);
+      return go(next);
+    }
+    await setPendingLoginCookie(result.value.challenge.session_id);
+    return go(`/2fa?next=${encodeURIComponent(next)}`);
+  } catch (error) {
+    console.error("[lokdown] /oauth/complete failed:", error);
+    return go(`${OAUTH_ERROR_PATH}?error=internal_error`);
+  }
+}

@@ -1,0 +1,86 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { db } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import type { AccountActor } from "./account-security";
+import { recordSecurityEvent } from "./audit";
+import type { ProviderIdentity } from "./oauth";
+import { constantTimeEqual, keyedHash, sha256Hex } from "./secrets";
+import { confirmStepUp, type StepUpProof } from "./step-up";
+import { SESSION_COOKIE } from "./web-session";
+
+/**
+ * Linking a provider to the signed-in account (the only way to link an account with 2FA): after
+ * step-up, a short-lived signed "link intent" cookie names the user, the web session and the
+ * provider. When the provider returns, the link is made only if the same browser still holds
+ * that session.
+ */
+
+const prefix = settings.production ? "__Host-" : "";
+export const LINK_INTENT_COOKIE = `${prefix}lokdown_oauth_link`;
+export const LINK_INTENT_SECONDS = 600;
+
+export type LinkIntent = { userId: number; sessionId: string; provider: string };
+
+const sign = (payload: string) => keyedHash("oauth-link-intent", payload);
+
+/** Step-up, then the cookie value that authorises one link to `provider` for LINK_INTENT_SECONDS. */
+export async function beginProviderLink(actor: AccountActor, provider: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ cookie: string; expiresAt: Date }>> {
+  const stepUp = await confirmStepUp(actor, proof, client, now);
+  if (!stepUp.ok) return stepUp;
+  const expiresAt = new Date(now.getTime() + LINK_INTENT_SECONDS * 1000);
+  const payload = [actor.userId, actor.sessionId, provider, Math.floor(expiresAt.getTime() / 1000)].join(".");
+  return ok({ cookie: `${payload}.${sign(payload)}`, expiresAt });
+}
+
+/** For the server action that starts the link: httpOnly, Lax (it must ride the provider's redirect back). */
+export async function setLinkIntentCookie(intent: { cookie: string; expiresAt: Date }): Promise<void> {
+  (await cookies()).set(LINK_INTENT_COOKIE, intent.cookie, { httpOnly: true, secure: settings.production, sameSite: "lax", path: "/", expires: intent.expiresAt });
+}
+
+function cookieValue(headers: Headers, name: string): string | null {
+  for (const part of (headers.get("cookie") ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return null;
+}
+
+/** The link intent of this request for `provider`, if it is authentic, fresh, and its web session is still live here. */
+export async function readLinkIntent(headers: Headers, provider: string, now = new Date()): Promise<LinkIntent | null> {
+  const raw = cookieValue(headers, LINK_INTENT_COOKIE);
+  const parts = raw ? decodeURIComponent(raw).split(".") : [];
+  if (parts.length !== 5) return null;
+  const [userId, sessionId, intentProvider, expires, signature] = parts as [string, string, string, string, string];
+  if (!constantTimeEqual(signature, sign(parts.slice(0, 4).join(".")))) return null;
+  if (intentProvider !== provider || Number(expires) * 1000 <= now.getTime()) return null;
+  const token = cookieValue(headers, SESSION_COOKIE);
+  if (!token) return null;
+  const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(decodeURIComponent(token)) }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
+  if (!session || session.revokedAt || session.expiresAt <= now || session.id !== sessionId || String(session.userId) !== userId) return null;
+  return { userId: session.userId, sessionId, provider };
+}
+
+/** Links the provider account to the intent's user; refused when it already belongs to someone else. */
+export async function linkProviderAccount(intent: LinkIntent, identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  const where = { provider_providerAccountId: { provider: identity.provider, providerAccountId: identity.providerAccountId } };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const existing = await db.oAuthAccount.findUnique({ where, select: { userId: true } });
+    if (existing) return existing.userId === intent.userId ? ok(undefined) : fail("oauth_already_linked");
+    try {
+      const email = identity.email?.trim().toLowerCase() || null;
+      await db.oAuthAccount.create({
+        data: { userId: intent.userId, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: identity.emailVerified, createdAt: now, lastUsedAt: now },
+      });
+      await recordSecurityEvent({ type: "oauth.linked", userId: intent.userId, client, details: { provider: identity.provider, by: "account_page" } });
+      return ok(undefined);
+    } catch (error) {
+      // A concurrent link of the same provider account: the next round reports who won.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    }
+  }
+  return fail("oauth_already_linked");
+}
