@@ -144,7 +144,7 @@ const schema = z
     LOKDOWN_WEB_SESSION_DAYS: int(14, 1, 365),
     LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
     LOKDOWN_TRUSTED_PROXIES: int(0, 0, 10),
-    /** Days to keep security events and revoked/expired API keys and sessions before `security-audit --cleanup` deletes them. Default 90. */
+    /** Days `security-audit --cleanup` keeps security events, the security mail log, and revoked/expired API keys, sessions and trusted browsers. Default 90. */
     LOKDOWN_AUDIT_RETENTION_DAYS: int(90, 1, 36500),
 
     /** django-lokdown's switch for social login (endpoints, buttons, next-auth routes). Default false. */
@@ -312,7 +312,7 @@ export function parseSettings(source: Record<string, string | undefined>) {
     webSessionDays: v.LOKDOWN_WEB_SESSION_DAYS,
     stepUpMinutes: v.LOKDOWN_STEP_UP_MINUTES,
     trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,
-    /** Retention for security events and dead API keys / sessions, in days (cleanup). */
+    /** Retention for security events, mail log and dead API keys / sessions / trusted browsers, in days (cleanup). */
     auditRetentionDays: v.LOKDOWN_AUDIT_RETENTION_DAYS,
     firstAdmin: { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD, email: v.ADMIN_EMAIL },
     socialAuth: {

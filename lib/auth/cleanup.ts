@@ -4,8 +4,9 @@ import { settings } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /**
- * What `security-audit --cleanup` removes: rows that can no longer do anything. It never deletes
- * a user's working factor (TOTP, passkeys, unused backup codes) nor a usable API key or session;
+ * What `security-audit --cleanup` removes: rows that can no longer do anything, and logs past
+ * retention. It never deletes a user's working factor (TOTP, passkeys, unused backup codes) nor a
+ * usable API key, session, trusted browser or link;
  * django-lokdown's cleanup deleted passkeys unused for 90 days, silently switching 2FA off (W21).
  */
 
@@ -15,7 +16,12 @@ export type CleanupCategory =
   | "expiredRateLimitBuckets"
   | "oldSecurityEvents"
   | "deadApiKeys"
-  | "deadAuthSessions";
+  | "deadAuthSessions"
+  | "spentOAuthSignIns"
+  | "spentPasswordResetTokens"
+  | "spentEmailChanges"
+  | "deadTrustedDevices"
+  | "oldMailMessages";
 
 export type CleanupCounts = Record<CleanupCategory, number> & {
   /** Refresh tokens that go with the deleted auth sessions (removed by the same delete). */
@@ -32,6 +38,11 @@ export const CLEANUP_DESCRIPTIONS: Record<keyof CleanupCounts, string> = {
   deadApiKeys: "API keys revoked or expired before the retention cutoff",
   deadAuthSessions: "sessions revoked or expired before the retention cutoff",
   refreshTokensOfDeadSessions: "refresh tokens of those sessions",
+  spentOAuthSignIns: "used or expired social sign-in hand-offs",
+  spentPasswordResetTokens: "used or expired password-reset links",
+  spentEmailChanges: "used or expired e-mail change links",
+  deadTrustedDevices: "trusted browsers revoked or expired before the retention cutoff",
+  oldMailMessages: "security e-mails past retention",
 };
 
 const DAY_MS = 86_400_000;
@@ -49,11 +60,17 @@ function predicates(now: Date, cutoff: Date) {
     deadKey: { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] } satisfies Prisma.ApiKeyWhereInput,
     deadSession,
     deadRefresh: { session: { is: deadSession } } satisfies Prisma.RefreshTokenWhereInput,
+    // Single-use links and hand-offs: once used or expired they can never be accepted again.
+    spentOAuthSignIn: { OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.OAuthSignInWhereInput,
+    spentResetToken: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.PasswordResetTokenWhereInput,
+    spentEmailChange: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.EmailChangeRequestWhereInput,
+    deadTrustedDevice: { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] } satisfies Prisma.TrustedDeviceWhereInput,
+    oldMail: { createdAt: { lt: cutoff } } satisfies Prisma.MailMessageWhereInput,
   };
 }
 
 async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Promise<CleanupCounts> {
-  const [challenges, logins, buckets, events, keys, sessions, refresh] = await Promise.all([
+  const [challenges, logins, buckets, events, keys, sessions, refresh, oauth, resets, emails, devices, mail] = await Promise.all([
     client.webAuthnChallenge.count({ where: p.spentChallenge }),
     client.loginSession.count({ where: p.expiredLogin }),
     client.rateLimitBucket.count({ where: p.expiredBucket }),
@@ -61,6 +78,11 @@ async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Pro
     client.apiKey.count({ where: p.deadKey }),
     client.authSession.count({ where: p.deadSession }),
     client.refreshToken.count({ where: p.deadRefresh }),
+    client.oAuthSignIn.count({ where: p.spentOAuthSignIn }),
+    client.passwordResetToken.count({ where: p.spentResetToken }),
+    client.emailChangeRequest.count({ where: p.spentEmailChange }),
+    client.trustedDevice.count({ where: p.deadTrustedDevice }),
+    client.mailMessage.count({ where: p.oldMail }),
   ]);
   return {
     expiredLoginSessions: logins,
@@ -70,6 +92,11 @@ async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Pro
     deadApiKeys: keys,
     deadAuthSessions: sessions,
     refreshTokensOfDeadSessions: refresh,
+    spentOAuthSignIns: oauth,
+    spentPasswordResetTokens: resets,
+    spentEmailChanges: emails,
+    deadTrustedDevices: devices,
+    oldMailMessages: mail,
   };
 }
 
@@ -100,6 +127,11 @@ export async function applyCleanup(options: { now?: Date; retentionDays?: number
       const keys = await tx.apiKey.deleteMany({ where: p.deadKey });
       const refresh = await tx.refreshToken.deleteMany({ where: p.deadRefresh });
       const sessions = await tx.authSession.deleteMany({ where: p.deadSession });
+      const oauth = await tx.oAuthSignIn.deleteMany({ where: p.spentOAuthSignIn });
+      const resets = await tx.passwordResetToken.deleteMany({ where: p.spentResetToken });
+      const emails = await tx.emailChangeRequest.deleteMany({ where: p.spentEmailChange });
+      const devices = await tx.trustedDevice.deleteMany({ where: p.deadTrustedDevice });
+      const mail = await tx.mailMessage.deleteMany({ where: p.oldMail });
       return {
         expiredLoginSessions: logins.count,
         spentWebAuthnChallenges: challenges.count,
@@ -108,6 +140,11 @@ export async function applyCleanup(options: { now?: Date; retentionDays?: number
         deadApiKeys: keys.count,
         deadAuthSessions: sessions.count,
         refreshTokensOfDeadSessions: refresh.count,
+        spentOAuthSignIns: oauth.count,
+        spentPasswordResetTokens: resets.count,
+        spentEmailChanges: emails.count,
+        deadTrustedDevices: devices.count,
+        oldMailMessages: mail.count,
       };
     },
     { maxWait: 10_000, timeout: 120_000 },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ERRORS, type ErrorCode } from "@/lib/auth/errors";
+import * as accountSchemas from "@/lib/http/account-schemas";
 import * as apiKeySchemas from "@/lib/http/api-key-schemas";
 import * as passkeySchemas from "@/lib/http/passkey-schemas";
 import * as coreSchemas from "@/lib/http/schemas";
@@ -17,7 +18,7 @@ import * as responseSchemas from "./responses";
 type JsonObject = Record<string, unknown>;
 export type OpenApiDocument = JsonObject & { openapi: "3.1.0"; paths: Record<string, Record<string, JsonObject>> };
 
-const REQUEST_MODULES = [coreSchemas, passkeySchemas, apiKeySchemas];
+const REQUEST_MODULES = [coreSchemas, passkeySchemas, apiKeySchemas, accountSchemas];
 /** Field descriptions, where the schema itself carries none. Documentation only; types come from zod. */
 const FIELD_DOCS: Record<string, Record<string, string>> = {
   LoginBody: { username: "Username or e-mail address (case-insensitive)." },
@@ -43,6 +44,15 @@ const FIELD_DOCS: Record<string, Record<string, string>> = {
   PasskeyLoginBody: { session_id: "The session_id that came with the options.", passkey_response: "navigator.credentials.get() result as WebAuthn JSON." },
   PasskeyRemoveBody: { credential_id: "The credential to remove, if not given in the query." },
   RefreshBody: { refresh: "The refresh token.", refresh_token: "Alias of `refresh`." },
+  ChangePasswordBody: {
+    new_password: "At least 8 characters, not common, not like the username.",
+    keep_other_sessions: "Keep the account's other sessions signed in (default false).",
+    password: "Step-up proof: the current password.",
+    totp_token: "Step-up proof: a current TOTP code.",
+    backup_code: "Step-up proof: an unused backup code (it is spent).",
+  },
+  ReauthenticateBody: { password: "The account password.", totp_token: "A current TOTP code.", backup_code: "An unused backup code (it is spent)." },
+  ResetPasswordBody: { token: "The token from the e-mailed link." },
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -157,7 +167,8 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Open
       version: pkg.version,
       description:
         "Sign-in with passwords, TOTP, passkeys and backup codes; JWT sessions and API keys. Wire-compatible with django-lokdown 1.4.1 " +
-        "(same paths, JSON keys and statuses; every error is `{\"error\", \"code\"}`).",
+        "(same paths, JSON keys and statuses; every error is `{\"error\", \"code\"}`). next-auth's own routes under /api/nextauth/* " +
+        "(provider sign-in and callbacks, driven by the browser) are not part of this API.",
       license: { name: "MIT", identifier: "MIT" },
     },
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ErrorCode } from "@/lib/auth/errors";
+import { ChangePasswordBody, ForgotPasswordBody, ReauthenticateBody, ResetPasswordBody } from "@/lib/http/account-schemas";
 import { CreateApiKeyBody } from "@/lib/http/api-key-schemas";
 import { PasskeyLoginBody, PasskeyRemoveBody, PasskeyRenameBody, PasskeyVerifyBody } from "@/lib/http/passkey-schemas";
 import {
@@ -27,7 +28,7 @@ export type Auth = "none" | "session" | "any";
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 export type Body = z.ZodType | z.ZodType[];
 
-export type Parameter = { name: string; in: "path" | "query"; description: string; required: boolean; schema: Record<string, unknown> };
+export type Parameter = { name: string; in: "path" | "query" | "header"; description: string; required: boolean; schema: Record<string, unknown> };
 
 export type Operation = {
   method: Method;
@@ -49,11 +50,12 @@ export type Operation = {
 
 export const TAGS = {
   "Sign-in": "Password, second-factor and passwordless sign-in, JWT refresh and logout.",
+  "Social sign-in": "Sign-in with an OAuth / OpenID Connect provider (LOKDOWN_SOCIALAUTH_ENABLED), for single-page apps.",
   "Staff enrollment": "First sign-in of staff without a factor while ADMIN_2FA_REQUIRED is on.",
   "Two-factor": "TOTP, backup codes and 2FA status of the signed-in user.",
   Passkeys: "The signed-in user's passkeys.",
   "API keys": "Long-lived keys for scripts: `Authorization: Api-Key <key>`.",
-  Account: "Who is calling.",
+  Account: "Who is calling, their sessions and password.",
   Meta: "Health and this description.",
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -61,6 +63,11 @@ export type Tag = keyof typeof TAGS;
 const pathId = (description: string): Parameter => ({ name: "id", in: "path", description, required: true, schema: { type: "string", pattern: "^[0-9]+$" } });
 
 const BODY: ErrorCode[] = ["validation_error", "invalid_json", "unsupported_media_type", "payload_too_large"];
+const callbackQuery: Parameter[] = [
+  { name: "callback_url", in: "query", description: "Where the provider flow should end (an allowed origin); default: this site's callback page.", required: false, schema: { type: "string" } },
+  { name: "next", in: "query", description: "Legacy alias of callback_url.", required: false, schema: { type: "string" } },
+];
+const SOCIAL: ErrorCode[] = ["social_auth_disabled", "oauth_not_configured", "invalid_callback_url"];
 const PENDING: ErrorCode[] = ["invalid_session", "session_used"];
 
 export const OPERATIONS: Operation[] = [
@@ -192,6 +199,66 @@ export const OPERATIONS: Operation[] = [
     body: RegisterBody,
     responses: { 201: { description: "Created.", body: R.RegisteredUser } },
     errors: [...BODY, "signup_disabled", "username_taken", "email_taken", "weak_password", "rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/password/forgot",
+    tag: "Sign-in",
+    operationId: "forgotPassword",
+    summary: "E-mail a password-reset link",
+    description: "The same answer whether or not an account uses the address.",
+    auth: "none",
+    body: ForgotPasswordBody,
+    responses: { 200: { description: "Accepted.", body: R.Message } },
+    errors: [...BODY, "rate_limited", "api_key_not_allowed"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/password/reset",
+    tag: "Sign-in",
+    operationId: "resetPassword",
+    summary: "Set a new password with a reset link's token",
+    description: "Every session of the account ends; sign in again (2FA still applies).",
+    auth: "none",
+    body: ResetPasswordBody,
+    responses: { 200: { description: "Password set.", body: R.Message } },
+    errors: [...BODY, "invalid_reset_token", "weak_password", "rate_limited", "api_key_not_allowed"],
+  },
+  {
+    method: "get",
+    path: "/api/auth/oauth/providers",
+    tag: "Social sign-in",
+    operationId: "oauthProviders",
+    summary: "The providers, with where to start each one's sign-in",
+    auth: "none",
+    parameters: callbackQuery,
+    responses: { 200: { description: "Providers.", body: R.ProviderRedirectList } },
+    errors: SOCIAL,
+  },
+  {
+    method: "get",
+    path: "/api/auth/oauth/{provider}/login",
+    tag: "Social sign-in",
+    operationId: "oauthProviderLogin",
+    summary: "Where to start one provider's sign-in",
+    auth: "none",
+    parameters: [{ name: "provider", in: "path", description: "Provider id, e.g. github.", required: true, schema: { type: "string" } }, ...callbackQuery],
+    responses: { 200: { description: "The provider.", body: R.ProviderRedirect } },
+    errors: [...SOCIAL, "oauth_provider_not_found"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/oauth/callback",
+    tag: "Social sign-in",
+    operationId: "oauthCallback",
+    summary: "Turn the finished provider sign-in into a TokenPair or a 2FA challenge",
+    description:
+      "Authenticated by the provider sign-in cookie set under /api/nextauth (sent with `credentials: \"include\"`), once. " +
+      "CSRF: the Origin must be an allowed one and the X-Lokdown-CSRF header present.",
+    auth: "none",
+    parameters: [{ name: "X-Lokdown-CSRF", in: "header", description: "Any non-empty value.", required: true, schema: { type: "string" } }],
+    responses: { 200: { description: "Signed in, or a second factor is needed.", body: [R.OAuthTokenPair, R.SecondFactorChallenge] } },
+    errors: ["social_auth_disabled", "csrf_failed", "not_authenticated", "oauth_sign_in_invalid", "oauth_account_inactive"],
   },
   {
     method: "post",
@@ -379,6 +446,59 @@ export const OPERATIONS: Operation[] = [
     parameters: [pathId("The key's `id`.")],
     responses: { 200: { description: "Revoked.", body: R.Message } },
     errors: ["api_keys_disabled", "api_key_not_found"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/reauthenticate",
+    tag: "Account",
+    operationId: "reauthenticate",
+    summary: "Step up: prove the password or a code, then retry the refused action",
+    description: "The answer to 403 `reauth_required`.",
+    auth: "session",
+    body: ReauthenticateBody,
+    responses: { 200: { description: "Step-up window open.", body: R.Reauthenticated } },
+    errors: [...BODY, "invalid_reauth", "rate_limited"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/password/change",
+    tag: "Account",
+    operationId: "changePassword",
+    summary: "Change (or set) the password (needs step-up)",
+    description: "Other sessions are signed out unless keep_other_sessions is true.",
+    auth: "session",
+    body: ChangePasswordBody,
+    responses: { 200: { description: "Changed.", body: R.PasswordChanged } },
+    errors: [...BODY, "weak_password", "reauth_required", "invalid_reauth", "rate_limited"],
+  },
+  {
+    method: "get",
+    path: "/api/auth/sessions",
+    tag: "Account",
+    operationId: "listSessions",
+    summary: "The caller's live sessions, web and API",
+    auth: "session",
+    responses: { 200: { description: "Sessions; the calling one has current: true.", body: R.SessionList } },
+  },
+  {
+    method: "delete",
+    path: "/api/auth/sessions",
+    tag: "Account",
+    operationId: "revokeOtherSessions",
+    summary: "Sign out every other session",
+    auth: "session",
+    responses: { 200: { description: "Signed out.", body: R.OtherSessionsRevoked } },
+  },
+  {
+    method: "delete",
+    path: "/api/auth/sessions/{id}",
+    tag: "Account",
+    operationId: "revokeSession",
+    summary: "Sign out one session (the caller's own is a logout)",
+    auth: "session",
+    parameters: [{ name: "id", in: "path", description: "The session's `id`.", required: true, schema: { type: "string" } }],
+    responses: { 200: { description: "Signed out; takes effect on that session's next request.", body: R.SessionRevoked } },
+    errors: ["session_not_found"],
   },
   {
     method: "get",

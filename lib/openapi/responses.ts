@@ -144,6 +144,48 @@ export const CreatedApiKey = z.strictObject({
   expires_at: nullableDateTime,
 });
 
+export const ProviderRedirect = z.strictObject({
+  provider: z.string(),
+  redirect_url: z.string().meta({ description: "Where the browser POSTs (a form, not fetch) to start the provider sign-in." }),
+  callback_url: z.string().meta({ description: "Where the provider flow returns; then call /api/auth/oauth/callback." }),
+  redirect_method: z.literal("POST"),
+});
+
+export const ProviderRedirectList = z.strictObject({ providers: z.array(ProviderRedirect) });
+
+export const OAuthTokenPair = TokenPair.extend({ requires_2fa_setup: z.literal(false) });
+
+export const PasswordChanged = z.strictObject({ message: z.string(), revoked_sessions: z.int().min(0).meta({ description: "Other sessions signed out." }) });
+
+export const Reauthenticated = z.strictObject({
+  message: z.string(),
+  reauth_valid_until: dateTime.meta({ description: "Sensitive actions need no further proof until then." }),
+});
+
+export const Session = z.strictObject({
+  id: z.string(),
+  kind: z.enum(["web", "api"]),
+  current: z.boolean().meta({ description: "The session making this request." }),
+  device: z.string().meta({ description: "e.g. \"Chrome 120 on macOS 10.15.7\"." }),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  device_type: z.string(),
+  ip_address: z.string().nullable(),
+  created_at: dateTime,
+  last_seen_at: dateTime,
+  expires_at: dateTime,
+  sign_in_method: z.enum(["password", "passkey", "oauth", "unknown"]),
+  second_factor: z.enum(["totp", "passkey", "backup_code", "trusted_browser"]).nullable(),
+  passed_2fa: z.boolean(),
+  amr: z.array(z.string()).meta({ description: "RFC 8176 authentication methods." }),
+});
+
+export const SessionList = z.strictObject({ sessions: z.array(Session) });
+
+export const SessionRevoked = z.strictObject({ message: z.string(), current: z.boolean().meta({ description: "True when the caller signed itself out." }) });
+
+export const OtherSessionsRevoked = z.strictObject({ message: z.string(), revoked: z.int().min(0) });
+
 export const RegisteredUser = z.strictObject({ id: z.int(), username: z.string(), email: z.string() });
 
 const authenticatedWith = z.enum(["access_token", "api_key"]);

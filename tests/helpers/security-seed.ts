@@ -117,3 +117,27 @@ export async function countAllRows(): Promise<Record<string, number>> {
   }
   return counts;
 }
+
+export async function addOAuthSignIn(userId: number, options: { expiresAt: Date; consumedAt?: Date | null }) {
+  return db.oAuthSignIn.create({ data: { userId, provider: "github", expiresAt: options.expiresAt, consumedAt: options.consumedAt ?? null } });
+}
+
+export async function addResetToken(userId: number, options: { expiresAt: Date; usedAt?: Date | null }) {
+  return db.passwordResetToken.create({ data: { userId, tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt, usedAt: options.usedAt ?? null } });
+}
+
+export async function addEmailChange(userId: number, options: { expiresAt: Date; usedAt?: Date | null }) {
+  return db.emailChangeRequest.create({
+    data: { userId, newEmail: `new-${randomBytes(4).toString("hex")}@example.com`, tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt, usedAt: options.usedAt ?? null },
+  });
+}
+
+export async function addTrustedDevice(userId: number, options: { expiresAt: Date; revokedAt?: Date | null }) {
+  return db.trustedDevice.create({ data: { userId, tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt, revokedAt: options.revokedAt ?? null } });
+}
+
+export async function addMail(options: { createdAt: Date }) {
+  return db.mailMessage.create({
+    data: { dedupeKey: `test:${randomBytes(8).toString("hex")}`, toAddress: "someone@example.com", subject: "s", text: "t", html: "<p>t</p>", createdAt: options.createdAt },
+  });
+}

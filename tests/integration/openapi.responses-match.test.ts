@@ -24,6 +24,15 @@ import * as health from "@/app/api/health/route";
 import * as me from "@/app/api/me/route";
 import * as openapi from "@/app/api/openapi.json/route";
 import * as whoami from "@/app/api/whoami/route";
+import * as oauthCallback from "@/app/api/auth/oauth/callback/route";
+import * as oauthProviderLogin from "@/app/api/auth/oauth/[provider]/login/route";
+import * as oauthProviders from "@/app/api/auth/oauth/providers/route";
+import * as passwordChange from "@/app/api/auth/password/change/route";
+import * as passwordForgot from "@/app/api/auth/password/forgot/route";
+import * as passwordReset from "@/app/api/auth/password/reset/route";
+import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
+import * as sessionOne from "@/app/api/auth/sessions/[id]/route";
+import * as sessions from "@/app/api/auth/sessions/route";
 import { ERRORS, type ErrorCode } from "@/lib/auth/errors";
 import { AUTH_ERRORS, buildOpenApiDocument } from "@/lib/openapi/document";
 import { OPERATIONS, type Method } from "@/lib/openapi/operations";
@@ -160,6 +169,39 @@ describe("real answers match the OpenAPI description", () => {
     const revoked = await revokeKey(other.id, { token: access });
     expect(revoked.status).toBe(200);
     expect(revoked.json).toEqual({ message: "API key revoked" });
+  });
+
+  it("account center: sessions, step-up, password change and reset, social sign-in switched off", async () => {
+    freezeTime();
+    const user = await makeUser();
+    const access = await accessTokenFor(user);
+    await accessTokenFor(user);
+    const listed = await documented("get", "/api/auth/sessions", sessions.GET, { token: access });
+    const list = listed.json.sessions as { id: string; current: boolean }[];
+    expect(list).toHaveLength(2);
+    const other = list.find((x) => !x.current);
+    const one = await documented("delete", "/api/auth/sessions/{id}", sessionOne.DELETE as Handler, { url: `/api/auth/sessions/${other?.id}`, params: { id: other?.id ?? "" }, token: access });
+    expect(one.status).toBe(200);
+    const missing = await documented("delete", "/api/auth/sessions/{id}", sessionOne.DELETE as Handler, { url: "/api/auth/sessions/nope", params: { id: "nope" }, token: access });
+    expect(missing.status).toBe(404);
+    expect((await documented("delete", "/api/auth/sessions", sessions.DELETE, { token: access })).status).toBe(200);
+
+    advanceTime(11 * 60_000);
+    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "another unusual pass" } })).status).toBe(403);
+    expect((await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, { token: access, body: { password: "wrong password" } })).status).toBe(401);
+    expect((await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, { token: access, body: { password: user.password } })).status).toBe(200);
+    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "short" } })).status).toBe(400);
+    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "another unusual pass" } })).status).toBe(200);
+
+    // An unknown address answers the same, and starts no background mail that would outlive the test.
+    expect((await documented("post", "/api/auth/password/forgot", passwordForgot.POST, { body: { email: "nobody@example.com" } })).status).toBe(200);
+    expect((await documented("post", "/api/auth/password/reset", passwordReset.POST, { body: { token: "not-a-token", new_password: "a third unusual pass" } })).status).toBe(400);
+
+    overrideSettings({ socialAuth: { enabled: false } });
+    expect((await documented("get", "/api/auth/oauth/providers", oauthProviders.GET)).status).toBe(403);
+    const provider = await documented("get", "/api/auth/oauth/{provider}/login", oauthProviderLogin.GET as Handler, { url: "/api/auth/oauth/github/login", params: { provider: "github" } });
+    expect(provider.status).toBe(403);
+    expect((await documented("post", "/api/auth/oauth/callback", oauthCallback.POST)).status).toBe(403);
   });
 
   it("the description and the docs are served, from this app only", async () => {

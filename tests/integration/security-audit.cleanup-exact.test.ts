@@ -8,7 +8,12 @@ import {
   addBucket,
   addChallenge,
   addEvent,
+  addEmailChange,
   addLoginSession,
+  addMail,
+  addOAuthSignIn,
+  addResetToken,
+  addTrustedDevice,
   countAllRows,
   daysAgo,
   daysAhead,
@@ -55,6 +60,18 @@ async function seed(now: Date) {
   const recentlyRevokedSession = await addAuthSession(user.id, { expiresAt: daysAhead(now, 1), revokedAt: daysAgo(now, 1) });
   const liveSession = await addAuthSession(user.id, { expiresAt: daysAhead(now, 5) });
 
+  const usedOAuth = await addOAuthSignIn(user.id, { expiresAt: new Date(now.getTime() + 5 * minute), consumedAt: now });
+  const expiredOAuth = await addOAuthSignIn(user.id, { expiresAt: new Date(now.getTime() - minute) });
+  const liveOAuth = await addOAuthSignIn(user.id, { expiresAt: new Date(now.getTime() + 5 * minute) });
+  const usedReset = await addResetToken(user.id, { expiresAt: daysAhead(now, 1), usedAt: now });
+  const liveReset = await addResetToken(user.id, { expiresAt: daysAhead(now, 1) });
+  const expiredEmail = await addEmailChange(user.id, { expiresAt: daysAgo(now, 1) });
+  const liveEmail = await addEmailChange(user.id, { expiresAt: daysAhead(now, 1) });
+  const longRevokedDevice = await addTrustedDevice(user.id, { expiresAt: daysAhead(now, 10), revokedAt: daysAgo(now, 45) });
+  const recentlyExpiredDevice = await addTrustedDevice(user.id, { expiresAt: daysAgo(now, 3) });
+  const oldMail = await addMail({ createdAt: daysAgo(now, 31) });
+  const recentMail = await addMail({ createdAt: daysAgo(now, 1) });
+
   // Working factors, however stale, are never touched (django-lokdown deleted 90-day-old passkeys).
   await givePasskey(user.id, { lastUsedAt: daysAgo(now, 400), createdAt: daysAgo(now, 500) });
   await giveTotp(user.id);
@@ -67,6 +84,11 @@ async function seed(now: Date) {
       events: [oldEvent.id],
       apiKeys: [longRevokedKey.id, longExpiredKey.id],
       authSessions: [longRevokedSession.id, longExpiredSession.id],
+      oauthSignIns: [usedOAuth.id, expiredOAuth.id],
+      resetTokens: [usedReset.id],
+      emailChanges: [expiredEmail.id],
+      trustedDevices: [longRevokedDevice.id],
+      mail: [oldMail.id],
     },
     kept: {
       loginSessions: [liveLogin.id],
@@ -74,6 +96,11 @@ async function seed(now: Date) {
       events: [recentEvent.id],
       apiKeys: [recentlyRevokedKey.id, recentlyExpiredKey.id, oldWorkingKey.id],
       authSessions: [recentlyRevokedSession.id, liveSession.id],
+      oauthSignIns: [liveOAuth.id],
+      resetTokens: [liveReset.id],
+      emailChanges: [liveEmail.id],
+      trustedDevices: [recentlyExpiredDevice.id],
+      mail: [recentMail.id],
     },
   };
 }
@@ -86,8 +113,13 @@ const EXPECTED = {
   deadApiKeys: 2,
   deadAuthSessions: 2,
   refreshTokensOfDeadSessions: 3,
+  spentOAuthSignIns: 2,
+  spentPasswordResetTokens: 1,
+  spentEmailChanges: 1,
+  deadTrustedDevices: 1,
+  oldMailMessages: 1,
 };
-const EXPECTED_TOTAL = 14;
+const EXPECTED_TOTAL = 20;
 
 describe("security-audit --cleanup", () => {
   it("a dry run reports what it would delete and deletes nothing", async () => {
@@ -124,6 +156,11 @@ describe("security-audit --cleanup", () => {
       api_keys: EXPECTED.deadApiKeys,
       auth_sessions: EXPECTED.deadAuthSessions,
       refresh_tokens: EXPECTED.refreshTokensOfDeadSessions,
+      oauth_sign_ins: EXPECTED.spentOAuthSignIns,
+      password_reset_tokens: EXPECTED.spentPasswordResetTokens,
+      email_change_requests: EXPECTED.spentEmailChanges,
+      trusted_devices: EXPECTED.deadTrustedDevices,
+      mail_messages: EXPECTED.oldMailMessages,
     });
 
     expect(await db.loginSession.count({ where: { id: { in: gone.loginSessions } } })).toBe(0);
@@ -136,6 +173,11 @@ describe("security-audit --cleanup", () => {
     expect(await db.apiKey.count({ where: { id: { in: kept.apiKeys } } })).toBe(kept.apiKeys.length);
     expect(await db.authSession.count({ where: { id: { in: gone.authSessions } } })).toBe(0);
     expect(await db.authSession.count({ where: { id: { in: kept.authSessions } } })).toBe(kept.authSessions.length);
+    expect(await db.oAuthSignIn.findMany({ select: { id: true } })).toEqual(kept.oauthSignIns.map((id) => ({ id })));
+    expect(await db.passwordResetToken.findMany({ select: { id: true } })).toEqual(kept.resetTokens.map((id) => ({ id })));
+    expect(await db.emailChangeRequest.findMany({ select: { id: true } })).toEqual(kept.emailChanges.map((id) => ({ id })));
+    expect(await db.trustedDevice.findMany({ select: { id: true } })).toEqual(kept.trustedDevices.map((id) => ({ id })));
+    expect(await db.mailMessage.findMany({ select: { id: true } })).toEqual(kept.mail.map((id) => ({ id })));
     expect(await db.rateLimitBucket.findMany({ select: { key: true } })).toEqual([{ key: "ip:password:203.0.113.2" }]);
     expect(after.passkey_credentials).toBe(1);
     expect(after.totp_devices).toBe(1);

@@ -39,10 +39,16 @@ function readRoute(file: string): RouteFile {
   return { file: path.relative(process.cwd(), file), path: urlPath(file), methods: [...implemented].sort(), allow, auth, readsBody, refusesApiKeys };
 }
 
+/**
+ * Catch-all routes are not API endpoints: the JSON 404 for unknown /api paths, and next-auth's own
+ * browser-driven routes. Any other catch-all fails the test until it is described or listed here.
+ */
+const NOT_DOCUMENTED = ["app/api/[...path]", "app/api/nextauth/[...nextauth]"];
+
 function routeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name.startsWith("[...") || entry.name.startsWith("[[...") ? [] : routeFiles(full);
+    if (entry.isDirectory()) return NOT_DOCUMENTED.includes(path.relative(process.cwd(), full)) ? [] : routeFiles(full);
     return entry.name === "route.ts" ? [full] : [];
   });
 }
@@ -51,6 +57,10 @@ const routes = routeFiles(API_DIR).map(readRoute);
 const document = buildOpenApiDocument();
 
 describe("the OpenAPI document covers every route under app/api", () => {
+  it("has no catch-all route it cannot describe", () => {
+    expect(routes.filter((r) => r.path.includes("[")).map((r) => r.file)).toEqual([]);
+  });
+
   it("finds the route files (sanity)", () => {
     expect(routes.length).toBeGreaterThanOrEqual(20);
     expect(routes.find((r) => r.path === "/api/auth/login")?.methods).toEqual(["POST"]);
