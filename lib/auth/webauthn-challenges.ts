@@ -88,9 +88,3 @@ export async function consumeLoginChallenge(client: DbClient, loginSessionId: st
   const row = await client.webAuthnChallenge.findFirst({ where: { loginSessionId, purpose: "authentication", challenge: value }, select });
   return consume(client, row, now);
 }
-
-/** Drops challenges that can no longer be used; also called by the cleanup command. */
-export async function deleteExpiredWebAuthnChallenges(client: DbClient, now = new Date()): Promise<number> {
-  const { count } = await client.webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: now } } });
-  return count;
-}

@@ -10,6 +10,10 @@ import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
 import { accessTokenFor, addPasskey, newAuthenticator, pendingLogin, type RegistrationOptions } from "../helpers/passkeys";
 
+/** `call` passes untyped params; the handler of an `[id]` segment wants `{ id }`. */
+const rename = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) =>
+  context.params.then((p) => credential.PATCH(request, { params: Promise.resolve({ id: String(p.id) }) }));
+
 /** Makes the caller's sessions older than the step-up window, so a proof is needed. */
 async function staleSessions(userId: number) {
   await db.authSession.updateMany({ where: { userId }, data: { reauthAt: new Date(Date.now() - 60 * 60_000) } });
@@ -66,17 +70,17 @@ describe("renaming a passkey", () => {
     const mine = await addPasskey(token, newAuthenticator());
     const theirs = await addPasskey(await accessTokenFor(other), newAuthenticator(), "Theirs");
 
-    const res = await call(credential.PATCH, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, { token, params: { id: String(mine.id) }, body: { name: "Phone" } });
+    const res = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, { token, params: { id: String(mine.id) }, body: { name: "Phone" } });
     expect(res.status).toBe(200);
     expect(res.json.name).toBe("Phone");
 
-    const foreign = await call(credential.PATCH, "PATCH", `/api/auth/2fa/passkey/credentials/${theirs.id}`, { token, params: { id: String(theirs.id) }, body: { name: "Mine now" } });
+    const foreign = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${theirs.id}`, { token, params: { id: String(theirs.id) }, body: { name: "Mine now" } });
     expect(foreign.status).toBe(404);
     expect((await db.passkeyCredential.findUniqueOrThrow({ where: { id: theirs.id as number } })).name).toBe("Theirs");
     for (const id of ["999999", "abc", "-1"]) {
-      expect((await call(credential.PATCH, "PATCH", `/api/auth/2fa/passkey/credentials/${id}`, { token, params: { id }, body: { name: "x" } })).status).toBe(404);
+      expect((await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${id}`, { token, params: { id }, body: { name: "x" } })).status).toBe(404);
     }
-    const blank = await call(credential.PATCH, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, { token, params: { id: String(mine.id) }, body: { name: "   " } });
+    const blank = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, { token, params: { id: String(mine.id) }, body: { name: "   " } });
     expect(blank.status).toBe(400);
   });
 });

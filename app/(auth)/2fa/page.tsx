@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
+import { OrDivider } from "@/components/passkeys/or-divider";
+import { Alert } from "@/components/ui/alert";
 import { safeReturnPath } from "@/lib/auth/guards";
 import { describePendingLogin, wasCompletedByEnrollment } from "@/lib/auth/sign-in";
 import { siteOrigin } from "@/lib/auth/site";
 import { currentClient, getWebUser, readPendingLoginCookie } from "@/lib/auth/web-session";
 import { cancelSignInAction } from "./actions";
+import { EnrollPasskey } from "./enroll-passkey";
 import { EnrollTotp } from "./enroll-totp";
+import { PasskeyStep } from "./passkey-step";
 import { VerifyForm } from "./verify-form";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
@@ -42,13 +46,21 @@ export default async function TwoFactorPage({ searchParams }: Props) {
     return (
       <AuthCard title="Protect your staff account" subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${pending.username}.`}>
         {pending.totpAvailable && <EnrollTotp next={next} username={pending.username} site={siteOrigin()} />}
+        {pending.totpAvailable && pending.passkeyAvailable && <OrDivider />}
+        {pending.passkeyAvailable && <EnrollPasskey next={next} />}
+        {!pending.totpAvailable && !pending.passkeyAvailable && <Alert tone="warning">No second factor can be set up on this site. Ask an administrator.</Alert>}
         {cancel}
       </AuthCard>
     );
   }
   return (
     <AuthCard title="Two-factor authentication" subtitle={`Confirm it's you, ${pending.username}.`}>
-      <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} />
+      {pending.passkey && !pending.totp && <PasskeyStep next={next} primary />}
+      {pending.passkey && !pending.totp && pending.backupCodes && <OrDivider />}
+      {/* A passkey-only account without backup codes has no code to type, so no code field. */}
+      {(pending.totp || pending.backupCodes) && <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} />}
+      {pending.passkey && pending.totp && <OrDivider />}
+      {pending.passkey && pending.totp && <PasskeyStep next={next} primary={false} />}
       {cancel}
     </AuthCard>
   );

@@ -2,13 +2,15 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
+import { OrDivider } from "@/components/passkeys/or-divider";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form";
 import { loginAction } from "./actions";
+import { PasskeySignIn } from "./passkey-sign-in";
 
-export function LoginForm({ next, signupEnabled }: { next: string; signupEnabled: boolean }) {
+export function LoginForm({ next, signupEnabled, passkeyEnabled }: { next: string; signupEnabled: boolean; passkeyEnabled: boolean }) {
   const [state, action, pending] = useActionState<FormState, FormData>(loginAction, {});
   return (
     <form action={action} className="space-y-5" noValidate>
@@ -26,6 +28,12 @@ export function LoginForm({ next, signupEnabled }: { next: string; signupEnabled
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
+      {passkeyEnabled && (
+        <>
+          <OrDivider />
+          <PasskeySignIn next={next} />
+        </>
+      )}
       {signupEnabled && (
         <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
           New here?{" "}

@@ -5,6 +5,7 @@ import { AuthCard } from "@/components/auth-card";
 import { safeReturnPath } from "@/lib/auth/guards";
 import { signupOpen } from "@/lib/auth/registration";
 import { getWebUser } from "@/lib/auth/web-session";
+import { settings } from "@/lib/env";
 import { LoginForm } from "./login-form";
 import { ProviderButtons } from "@/components/oauth/provider-buttons";
 
@@ -21,7 +22,7 @@ export default async function LoginPage({ searchParams }: Props) {
       {params.signed_out !== undefined && <Alert tone="success">You have been signed out.</Alert>}
       {params.expired !== undefined && <Alert tone="warning">Your sign-in expired. Please start again.</Alert>}
       {params.created !== undefined && <Alert tone="success">Your account is ready. Sign in to continue.</Alert>}
-      <LoginForm next={next} signupEnabled={signupOpen()} />
+      <LoginForm next={next} signupEnabled={signupOpen()} passkeyEnabled={settings.passkeyEnabled} />
       <ProviderButtons next={next} />
     </AuthCard>
   );

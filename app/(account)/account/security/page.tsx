@@ -1,13 +1,30 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
-import { requireWebUser } from "@/lib/auth/guards";
+import { requireWebUser, safeReturnPath } from "@/lib/auth/guards";
+import { listUserPasskeys, type PasskeyView } from "@/lib/auth/passkeys";
 import { getSecurityOverview } from "@/lib/auth/account-security";
 import { siteOrigin } from "@/lib/auth/site";
 import { ConnectionsCard } from "@/components/oauth/connections-card";
 import { BackupCodesSection } from "./backup-codes-section";
 import { DisableSection } from "./disable-section";
+import { PasskeysSection, type PasskeyItem } from "./passkeys-section";
 import { TotpSetupSection } from "./totp-section";
+
+const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+function passkeyItem(p: PasskeyView): PasskeyItem {
+  return {
+    id: p.id,
+    credentialId: p.credentialId,
+    name: p.name,
+    authenticator: p.authenticator,
+    synced: p.backedUp,
+    createdAt: p.createdAt.toISOString().slice(0, 10),
+    lastUsedAt: p.lastUsedAt ? stamp(p.lastUsedAt) : null,
+  };
+}
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -15,8 +32,9 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function SecurityPage({ searchParams }: Props) {
   const user = await requireWebUser("/account/security");
-  const overview = await getSecurityOverview(user.id);
-  const welcome = (await searchParams).welcome !== undefined;
+  const [overview, passkeys] = await Promise.all([getSecurityOverview(user.id), listUserPasskeys(user.id)]);
+  const params = await searchParams;
+  const welcome = params.welcome !== undefined;
   const site = siteOrigin();
   return (
     <div className="space-y-6">
@@ -25,6 +43,15 @@ export default async function SecurityPage({ searchParams }: Props) {
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Two-factor authentication, backup codes and how you sign in.</p>
       </div>
       {welcome && <Alert tone="success">Welcome aboard! Turn on two-factor authentication to protect your new account.</Alert>}
+      {params.passkey_added !== undefined && (
+        <Alert tone="success">
+          Your passkey is set up and you are signed in. Generate backup codes below so you can still sign in if you lose it, then{" "}
+          <Link href={safeReturnPath(params.next)} className="font-semibold underline">
+            continue
+          </Link>
+          .
+        </Alert>
+      )}
 
       <Card title="Authenticator app" description="Codes from an app such as Google Authenticator, Authy, 1Password or Microsoft Authenticator.">
         {overview.totp ? (
@@ -37,6 +64,16 @@ export default async function SecurityPage({ searchParams }: Props) {
         ) : (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">Authenticator apps are turned off on this site.</p>
         )}
+      </Card>
+
+      <Card title="Passkeys" description="Sign in with your fingerprint, face, screen lock or a security key. A passkey is a second factor and also signs you in without a password.">
+        <PasskeysSection
+          passkeys={passkeys.map(passkeyItem)}
+          available={overview.passkeyAvailable}
+          hasPassword={overview.hasPassword}
+          hasTotp={overview.totp}
+          lastFactorLocked={overview.mustKeepTwoFactor && !overview.totp && passkeys.length === 1}
+        />
       </Card>
 
       {overview.enabled && (

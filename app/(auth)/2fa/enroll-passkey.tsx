@@ -1,0 +1,50 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
+import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
+import { describeWebAuthnError, wasSuperseded } from "@/components/passkeys/webauthn-messages";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { beginEnrollPasskeyAction, confirmEnrollPasskeyAction } from "./passkey-actions";
+
+/** Staff first sign-in: create a passkey right here, which also completes the sign-in. */
+export function EnrollPasskey({ next }: { next: string }) {
+  const [error, setError] = useState<string>();
+  const [pending, startTransition] = useTransition();
+
+  function enroll() {
+    setError(undefined);
+    startTransition(async () => {
+      if (!browserSupportsWebAuthn()) {
+        setError("This browser does not support passkeys. Set up an authenticator app instead.");
+        return;
+      }
+      const begun = await beginEnrollPasskeyAction();
+      if ("error" in begun) {
+        setError(begun.error);
+        return;
+      }
+      let response;
+      try {
+        response = await startRegistration({ optionsJSON: begun.options });
+      } catch (failure) {
+        if (!wasSuperseded(failure)) setError(describeWebAuthnError(failure, "create"));
+        return;
+      }
+      const result = await confirmEnrollPasskeyAction(begun.sessionId, response, next);
+      setError(result.error);
+    });
+  }
+
+  return (
+    <div className="space-y-3">
+      {error && <Alert tone="error">{error}</Alert>}
+      <Button type="button" variant="secondary" className="w-full" onClick={enroll} disabled={pending} data-testid="enroll-passkey">
+        <PasskeyIcon />
+        {pending ? "Waiting for your device…" : "Set up a passkey"}
+      </Button>
+      <p className="text-center text-xs text-zinc-500 dark:text-zinc-400">Use this device's screen lock, your phone or a security key.</p>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { ERRORS, type Failure } from "@/lib/auth/errors";
+import { safeReturnPath } from "@/lib/auth/guards";
+import { beginLoginPasskeySetup, confirmLoginPasskeySetup } from "@/lib/auth/login-enrollment-passkey";
+import { beginPasskeyLoginStep } from "@/lib/auth/passkey-assertions";
+import { completePendingLogin } from "@/lib/auth/second-factor";
+import { SECOND_FACTORS } from "@/lib/auth/second-factors";
+import { describePendingLogin } from "@/lib/auth/sign-in";
+import { clearPendingLoginCookie, currentClient, issueWebSession, readPendingLoginCookie, setSessionCookie } from "@/lib/auth/web-session";
+
+export type PasskeyActionError = { error: string };
+
+async function pendingId(): Promise<string> {
+  const id = await readPendingLoginCookie();
+  if (!id) redirect("/login?expired=1");
+  return id;
+}
+
+/** A dead pending login sends the user back to the password step; other failures are shown. */
+async function explain(failure: Failure): Promise<PasskeyActionError> {
+  if (failure.code === "invalid_session" || failure.code === "session_used") {
+    await clearPendingLoginCookie();
+    redirect("/login?expired=1");
+  }
+  const message = failure.message ?? ERRORS[failure.code].message;
+  return { error: failure.retryAfter ? `${message}. Try again in ${failure.retryAfter} s.` : message };
+}
+
+export async function passkeyStepOptionsAction(): Promise<{ options: PublicKeyCredentialRequestOptionsJSON } | PasskeyActionError> {
+  const result = await beginPasskeyLoginStep(await pendingId(), await currentClient());
+  return result.ok ? { options: result.value.options } : explain(result);
+}
+
+export async function verifyPasskeyStepAction(response: unknown, next: string): Promise<PasskeyActionError> {
+  const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTORS, await currentClient(), issueWebSession);
+  if (!result.ok) return explain(result);
+  await setSessionCookie(result.value);
+  redirect(safeReturnPath(next));
+}
+
+export async function beginEnrollPasskeyAction(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | PasskeyActionError> {
+  const result = await beginLoginPasskeySetup(await pendingId(), await currentClient());
+  return result.ok ? result.value : explain(result);
+}
+
+export async function confirmEnrollPasskeyAction(sessionId: string, response: unknown, next: string): Promise<PasskeyActionError> {
+  if (typeof sessionId !== "string") return { error: "Invalid request" };
+  const client = await currentClient();
+  const result = await confirmLoginPasskeySetup(sessionId, response, undefined, client, issueWebSession);
+  if (!result.ok) {
+    // The registration challenge lives 5 minutes, the login a little longer: only a dead login restarts.
+    const dead = result.code === "invalid_session" || result.code === "session_used";
+    if (dead && (await describePendingLogin(await pendingId(), client))) return { error: "That passkey setup expired. Try again." };
+    return explain(result);
+  }
+  await setSessionCookie(result.value.session);
+  // The account has no backup codes yet: the security page offers them first.
+  redirect(`/account/security?passkey_added=1&next=${encodeURIComponent(safeReturnPath(next))}`);
+}
