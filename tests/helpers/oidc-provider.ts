@@ -12,6 +12,8 @@ export type TestOidcProvider = {
   clientSecret: string;
   /** The account the next interactive login signs in as (no form: the interaction finishes itself). */
   signInAs(account: TestAccount): void;
+  /** Registers the client's redirect URIs (for an app whose address is known only after the provider started). */
+  registerRedirectUris(uris: string[]): void;
   stop(): Promise<void>;
 };
 
@@ -20,7 +22,7 @@ export type TestOidcProvider = {
  * PKCE, ID token, userinfo with email and email_verified. Its login and consent steps complete
  * automatically for the account chosen with signInAs().
  */
-export async function startOidcProvider(options: { redirectUris: string[] }): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: { redirectUris?: string[] } = {}): Promise<TestOidcProvider> {
   const clientId = "lokdown-test-client";
   const clientSecret = "lokdown-test-client-secret-with-enough-entropy";
   const accounts = new Map<string, TestAccount>();
@@ -65,24 +67,26 @@ export async function startOidcProvider(options: { redirectUris: string[] }): Pr
     await active.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
 
-  provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: options.redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-    cookies: { keys: ["oidc-provider-test-cookie-key"] },
-    jwks: { keys: [{ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test", use: "sig", alg: "RS256" }] },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-    features: { devInteractions: { enabled: false } },
-    async findAccount(_ctx: unknown, sub: string) {
-      const account = accounts.get(sub);
-      if (!account) return undefined;
-      return {
-        accountId: sub,
-        async claims() {
-          return { sub, email: account.email, email_verified: account.emailVerified, name: account.name ?? account.email };
-        },
-      };
-    },
-  });
+  const configure = (redirectUris: string[]) =>
+    new Provider(issuer, {
+      clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
+      claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+      cookies: { keys: ["oidc-provider-test-cookie-key"] },
+      jwks: { keys: [{ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test", use: "sig", alg: "RS256" }] },
+      ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
+      features: { devInteractions: { enabled: false } },
+      async findAccount(_ctx: unknown, sub: string) {
+        const account = accounts.get(sub);
+        if (!account) return undefined;
+        return {
+          accountId: sub,
+          async claims() {
+            return { sub, email: account.email, email_verified: account.emailVerified, name: account.name ?? account.email };
+          },
+        };
+      },
+    });
+  if (options.redirectUris) provider = configure(options.redirectUris);
 
   return {
     issuer,
@@ -90,6 +94,9 @@ export async function startOidcProvider(options: { redirectUris: string[] }): Pr
     clientSecret,
     signInAs(account) {
       current = account;
+    },
+    registerRedirectUris(uris) {
+      provider = configure(uris);
     },
     stop: () =>
       new Promise<void>((resolve) => {

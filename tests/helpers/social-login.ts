@@ -88,3 +88,10 @@ export async function callBridge(jar: CookieJar, client: Client, headers: Record
   const response = await appRequest(bridgePOST, "POST", "/api/auth/oauth/callback", jar, client, { headers });
   return { status: response.status, json: (await response.json()) as Record<string, unknown>, response };
 }
+
+/** `call` passes untyped params; the `[provider]` segment's handler wants `{ provider }`. */
+export const providerLoginHandler = async (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
+  const { GET } = await import("@/app/api/auth/oauth/[provider]/login/route");
+  const params = await context.params;
+  return GET(request, { params: Promise.resolve({ provider: String(params.provider) }) });
+};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as providers from "@/app/api/auth/oauth/providers/route";
-import * as providerLogin from "@/app/api/auth/oauth/[provider]/login/route";
 import { call } from "../helpers/http";
+import { providerLoginHandler } from "../helpers/social-login";
 import { overrideSettings } from "../helpers/settings";
 
 const APP = "http://localhost:3000";
@@ -58,7 +58,7 @@ describe("callback_url is validated against the app's own origins", () => {
       expect(res.json.callback_url, url).toEqual(["Invalid or disallowed callback_url"]);
       expect(res.json.code).toBe("invalid_callback_url");
     }
-    const one = await call(providerLogin.GET, "GET", "/api/auth/oauth/google/login", { params: { provider: "google" }, query: { callback_url: "https://evil.example" } });
+    const one = await call(providerLoginHandler, "GET", "/api/auth/oauth/google/login", { params: { provider: "google" }, query: { callback_url: "https://evil.example" } });
     expect(one.status).toBe(400);
     expect(one.json.callback_url).toEqual(["Invalid or disallowed callback_url"]);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as providers from "@/app/api/auth/oauth/providers/route";
-import * as providerLogin from "@/app/api/auth/oauth/[provider]/login/route";
 import * as bridge from "@/app/api/auth/oauth/callback/route";
 import * as nextAuthRoute from "@/app/api/nextauth/[...nextauth]/route";
 import { createOAuthProvider, setOAuthProviderEnabled } from "@/lib/auth/oauth-providers";
 import { call } from "../helpers/http";
+import { providerLoginHandler } from "../helpers/social-login";
 import { overrideSettings } from "../helpers/settings";
 
 const APP = "http://localhost:3000";
@@ -14,7 +14,7 @@ describe("LOKDOWN_SOCIALAUTH_ENABLED and configured providers", () => {
     overrideSettings({ socialAuth: { enabled: false, envProviders: [{ id: "github", type: "github", displayName: "GitHub", clientId: "id", clientSecret: "secret", issuer: null }] } });
     const answers = [
       await call(providers.GET, "GET", "/api/auth/oauth/providers"),
-      await call(providerLogin.GET, "GET", "/api/auth/oauth/github/login", { params: { provider: "github" } }),
+      await call(providerLoginHandler, "GET", "/api/auth/oauth/github/login", { params: { provider: "github" } }),
       await call(bridge.POST, "POST", "/api/auth/oauth/callback", { headers: { origin: APP, "x-lokdown-csrf": "1" } }),
       await call(nextAuthRoute.GET, "GET", "/api/nextauth/providers"),
       await call(nextAuthRoute.POST, "POST", "/api/nextauth/signin/github"),
@@ -33,7 +33,7 @@ describe("LOKDOWN_SOCIALAUTH_ENABLED and configured providers", () => {
     const none = await call(providers.GET, "GET", "/api/auth/oauth/providers");
     expect(none.status).toBe(503);
     expect(none.json.code).toBe("oauth_not_configured");
-    expect((await call(providerLogin.GET, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } })).status).toBe(503);
+    expect((await call(providerLoginHandler, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } })).status).toBe(503);
   });
 
   it("lists only configured and enabled providers, from the environment and the database", async () => {
@@ -46,12 +46,12 @@ describe("LOKDOWN_SOCIALAUTH_ENABLED and configured providers", () => {
       { provider: "github", redirect_url: `${APP}/api/nextauth/signin/github`, callback_url: `${APP}/oauth/complete`, redirect_method: "POST" },
       { provider: "acme", redirect_url: `${APP}/api/nextauth/signin/acme`, callback_url: `${APP}/oauth/complete`, redirect_method: "POST" },
     ]);
-    const disabled = await call(providerLogin.GET, "GET", "/api/auth/oauth/off/login", { params: { provider: "off" } });
+    const disabled = await call(providerLoginHandler, "GET", "/api/auth/oauth/off/login", { params: { provider: "off" } });
     expect(disabled.status).toBe(404);
     expect(disabled.json.error).toBe("Provider not configured: off");
-    const unknown = await call(providerLogin.GET, "GET", "/api/auth/oauth/nope/login", { params: { provider: "nope" } });
+    const unknown = await call(providerLoginHandler, "GET", "/api/auth/oauth/nope/login", { params: { provider: "nope" } });
     expect(unknown.status).toBe(404);
-    const one = await call(providerLogin.GET, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } });
+    const one = await call(providerLoginHandler, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } });
     expect(one.json).toEqual({ provider: "acme", redirect_url: `${APP}/api/nextauth/signin/acme`, callback_url: `${APP}/oauth/complete`, redirect_method: "POST" });
   });
 
