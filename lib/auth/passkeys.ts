@@ -10,6 +10,7 @@ import { recordSecurityEvent } from "./audit";
 import { getFactorSummary } from "./factors";
 import { authenticatorName, defaultPasskeyName } from "./passkey-authenticators";
 import { confirmStepUp, type StepUpProof } from "./step-up";
+import { notifySecurityEvent } from "./security-mail";
 import { CEREMONY_TIMEOUT_MS, consumeChallengeById, createChallenge, type StoredChallenge } from "./webauthn-challenges";
 import { knownTransports, parseRegistrationResponse } from "./webauthn-responses";
 
@@ -61,7 +62,11 @@ const toView = ({ user, ...row }: ViewRow): PasskeyView => ({
 
 /** Printable, single-line, at most PASSKEY_NAME_MAX characters; empty means "no name given". */
 export function cleanPasskeyName(name: string | undefined): string {
-  return (name ?? "").replace(/[\p{Cc}\p{Cf}]/gu, "").replace(/\s+/g, " ").trim().slice(0, PASSKEY_NAME_MAX);
+  return (name ?? "")
+    .replace(/[\p{Cc}\p{Cf}]/gu, (c) => (/\s/.test(c) ? " " : ""))
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, PASSKEY_NAME_MAX);
 }
 
 export type RegistrationStart = { sessionId: string; options: PublicKeyCredentialCreationOptionsJSON };
@@ -176,7 +181,10 @@ export async function registerPasskey(
       if (!challenge.ok) return challenge;
       const stored = await verifyAndStoreRegistration(tx, challenge.value, userId, response, name, now);
       if (!stored.ok) return stored;
-      await recordSecurityEvent({ type: "passkey.added", userId, client, details: { passkey: stored.value.passkey.id, name: stored.value.passkey.name } }, tx);
+      const eventId = await recordSecurityEvent({ type: "passkey.added", userId, client, details: { passkey: stored.value.passkey.id, name: stored.value.passkey.name } }, tx);
+      const factors = await getFactorSummary(userId, tx);
+      const kind = factors.totp || factors.passkeys > 1 ? "factor_added" : "two_factor_enabled";
+      await notifySecurityEvent({ kind, method: "passkey", name: stored.value.passkey.name, userId, ref: eventId, client, now }, tx);
       return ok(stored.value.passkey);
     });
   } catch (error) {
@@ -211,7 +219,7 @@ export async function removeUserPasskey(actor: AccountActor, credentialId: strin
     const factors = await getFactorSummary(actor.userId, tx);
     return factors.totp || factors.passkeys > 1;
   };
-  const target = await db.passkeyCredential.findFirst({ where: { credentialId, userId: actor.userId }, select: { id: true } });
+  const target = await db.passkeyCredential.findFirst({ where: { credentialId, userId: actor.userId }, select: { id: true, name: true } });
   if (!target) return fail("credential_not_found");
   // Checked before step-up so that a refused removal never spends a backup code.
   if (mustKeepFactor && !(await keepsAFactor(db))) return fail("staff_last_factor");
@@ -222,7 +230,10 @@ export async function removeUserPasskey(actor: AccountActor, credentialId: strin
     if (mustKeepFactor && !(await keepsAFactor(tx))) return fail("staff_last_factor");
     const { count } = await tx.passkeyCredential.deleteMany({ where: { id: target.id, userId: actor.userId } });
     if (count !== 1) return fail("credential_not_found");
-    await recordSecurityEvent({ type: "passkey.removed", userId: actor.userId, client, details: { passkey: target.id } }, tx);
+    const eventId = await recordSecurityEvent({ type: "passkey.removed", userId: actor.userId, client, details: { passkey: target.id } }, tx);
+    const left = await getFactorSummary(actor.userId, tx);
+    const notice = left.totp || left.passkeys > 0 ? ({ kind: "factor_removed", method: "passkey", name: target.name } as const) : ({ kind: "two_factor_disabled" } as const);
+    await notifySecurityEvent({ ...notice, userId: actor.userId, ref: eventId, client, now }, tx);
     return ok(undefined);
   });
 }
