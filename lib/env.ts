@@ -144,6 +144,8 @@ const schema = z
     LOKDOWN_WEB_SESSION_DAYS: int(14, 1, 365),
     LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
     LOKDOWN_TRUSTED_PROXIES: int(0, 0, 10),
+    /** Comma-separated origins (https://app.example.com) whose pages may call the JSON API from the browser. Default: none. */
+    LOKDOWN_CORS_ORIGINS: list,
     /** Days `security-audit --cleanup` keeps security events, the security mail log, and revoked/expired API keys, sessions and trusted browsers. Default 90. */
     LOKDOWN_AUDIT_RETENTION_DAYS: int(90, 1, 36500),
 
@@ -189,6 +191,10 @@ const schema = z
     for (const o of [...v.WEBAUTHN_ORIGINS, ...v.WEBAUTHN_ORIGIN]) {
       const parsed = origin.safeParse(o);
       if (!parsed.success) ctx.addIssue({ code: "custom", path: ["WEBAUTHN_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
+    }
+    for (const o of v.LOKDOWN_CORS_ORIGINS) {
+      const parsed = origin.safeParse(o);
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["LOKDOWN_CORS_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
     }
     for (const o of v.LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS) {
       const parsed = origin.safeParse(o);
@@ -312,6 +318,8 @@ export function parseSettings(source: Record<string, string | undefined>) {
     webSessionDays: v.LOKDOWN_WEB_SESSION_DAYS,
     stepUpMinutes: v.LOKDOWN_STEP_UP_MINUTES,
     trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,
+    /** Exact origins allowed to read JSON API responses cross-origin (no credentials, never a wildcard). */
+    corsOrigins: [...new Set(v.LOKDOWN_CORS_ORIGINS)],
     /** Retention for security events, mail log and dead API keys / sessions / trusted browsers, in days (cleanup). */
     auditRetentionDays: v.LOKDOWN_AUDIT_RETENTION_DAYS,
     firstAdmin: { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD, email: v.ADMIN_EMAIL },

@@ -80,6 +80,9 @@ export const ERRORS = {
   oauth_provider_read_only: { status: 400, message: "Providers configured in the environment are read-only" },
   oauth_issuer_locked: { status: 400, message: "The issuer and type cannot change while accounts are linked to this provider" },
 
+  cors_origin_not_allowed: { status: 403, message: "This origin may not call the API from a browser" },
+  cross_origin_request: { status: 403, message: "Cross-origin request refused" },
+
   database_unavailable: { status: 503, message: "The service is temporarily unavailable; try again shortly" },
   internal_error: { status: 500, message: "Internal server error" },
 } as const satisfies Record<string, { status: number; message: string }>;

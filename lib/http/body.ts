@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fail, ok, type Result } from "@/lib/auth/errors";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "./fields";
 
 /** Bodies larger than this are refused before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,11 +37,17 @@ export async function readJsonObject(request: Request): Promise<Result<Record<st
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "application/json" && !type.endsWith("+json")) return fail("unsupported_media_type");
   let parsed: unknown;
+  let storable = true;
   try {
-    parsed = JSON.parse(text.value);
+    // Keys and strings anywhere in the body: lib/auth passes them on to PostgreSQL.
+    parsed = JSON.parse(text.value, (key: string, value: unknown) => {
+      if (!isStorableText(key) || (typeof value === "string" && !isStorableText(value))) storable = false;
+      return value;
+    });
   } catch {
     return fail("invalid_json");
   }
+  if (!storable) return fail("validation_error", { message: UNSTORABLE_TEXT_MESSAGE });
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return fail("invalid_json", { message: "Request body must be a JSON object" });
   }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ERRORS, type Failure } from "@/lib/auth/errors";
+import { isStorableText } from "./fields";
 
 /** What a server action hands back to its form (useActionState). */
 export type FormState = {
@@ -9,12 +10,15 @@ export type FormState = {
   values?: Record<string, string>;
 };
 
-/** Reads named text fields of a form; anything else (files, missing) becomes "". */
+/**
+ * Reads named text fields of a form; anything else (files, missing) becomes "", and so does text
+ * PostgreSQL cannot store (NUL, unpaired surrogates), which no browser form sends.
+ */
 export function formFields<K extends string>(formData: FormData, keys: readonly K[]): Record<K, string> {
   const out = {} as Record<K, string>;
   for (const key of keys) {
     const value = formData.get(key);
-    out[key] = typeof value === "string" ? value : "";
+    out[key] = typeof value === "string" && isStorableText(value) ? value : "";
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { fail } from "@/lib/auth/errors";
 import { errorResponse } from "./respond";
+import { UNSTORABLE_TEXT_MESSAGE } from "./fields";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -18,6 +19,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * PostgreSQL refused text a client sent (a NUL or bad encoding in a query string or path segment
+ * that no schema checked): the client's fault, so a 400, not a 500.
+ */
+export function isUnstorableTextError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    const message = (e as { message?: unknown }).message;
+    if (code === "22021" || code === "22P05") return true;
+    if (typeof message === "string" && /Code: `(22021|22P05)`|invalid byte sequence for encoding/.test(message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Wraps a route handler: unexpected errors become a JSON 500 (or 503) without internals. */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
@@ -28,6 +44,7 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
         console.error("[lokdown] database unavailable:", (error as Error).message);
         return errorResponse(fail("database_unavailable", { retryAfter: 5 }));
       }
+      if (isUnstorableTextError(error)) return errorResponse(fail("validation_error", { message: UNSTORABLE_TEXT_MESSAGE }));
       console.error("[lokdown] unexpected error in", new URL(request.url).pathname, error);
       return errorResponse(fail("internal_error"));
     }
