@@ -31,6 +31,11 @@ export async function SiteHeader({ theme }: { theme: Theme }) {
                 API keys
               </Link>
             )}
+            {user.isStaff && (
+              <Link href="/admin" className={navLink}>
+                Admin
+              </Link>
+            )}
             <form action={signOutAction}>
               <button type="submit" className={navLink}>
                 Sign out

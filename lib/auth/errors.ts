@@ -83,6 +83,10 @@ export const ERRORS = {
   cors_origin_not_allowed: { status: 403, message: "This origin may not call the API from a browser" },
   cross_origin_request: { status: 403, message: "Cross-origin request refused" },
 
+  user_not_found: { status: 404, message: "User not found" },
+  admin_self_action: { status: 400, message: "Use your own security page for your own account" },
+  second_factor_locked: { status: 401, message: "Too many wrong codes; sign in again" },
+
   database_unavailable: { status: 503, message: "The service is temporarily unavailable; try again shortly" },
   internal_error: { status: 500, message: "Internal server error" },
 } as const satisfies Record<string, { status: number; message: string }>;
