@@ -133,7 +133,7 @@ export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAu
       },
       // The browser may read /api/nextauth/session: it learns nothing but the expiry.
       async session({ session }) {
-        return { expires: session.expires } as typeof session;
+        return { expires: session.expires };
       },
       async redirect({ url, baseUrl }) {
         return redirectTarget(url, baseUrl);
