@@ -57,6 +57,15 @@ const rate = (fallback: string) =>
       return { limit: Number(match[1]), windowSeconds: unitSeconds[unit] * Math.max(1, multiplier) };
     });
 
+/** An on/off switch with no default: undefined when unset. */
+const optionalBool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "True", "False"])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : ["true", "1", "yes", "on", "True"].includes(v)));
+
+/** An address nodemailer accepts in From: "name@example.com" or "Site <name@example.com>". */
+const MAIL_ADDRESS = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 const list = z
   .string()
   .optional()
@@ -148,6 +157,23 @@ const schema = z
     LOKDOWN_CORS_ORIGINS: list,
     /** Days `security-audit --cleanup` keeps security events, the security mail log, and revoked/expired API keys, sessions and trusted browsers. Default 90. */
     LOKDOWN_AUDIT_RETENTION_DAYS: int(90, 1, 36500),
+    /** Days a "don't ask again on this browser" choice at the 2FA step lasts; 0 turns trusted browsers off. Default 30. */
+    LOKDOWN_TRUSTED_DEVICE_DAYS: int(30, 0, 365),
+    /** Minutes a forgot-password link stays valid. Default 60. */
+    LOKDOWN_PASSWORD_RESET_MINUTES: int(60, 5, 1440),
+    /** Hours a link confirming a new e-mail address stays valid. Default 24. */
+    LOKDOWN_EMAIL_CHANGE_HOURS: int(24, 1, 168),
+    /** The SMTP server as one URL (smtp://user:pass@host:587 or smtps://…:465); wins over SMTP_HOST and the rest. */
+    SMTP_URL: z.string().optional(),
+    /** SMTP server host; unset (and no SMTP_URL) means no mail is sent: outside production it lands in /dev/mail. */
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: int(587, 1, 65535),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    /** TLS from the first byte (port 465). Default: true on port 465, else STARTTLS when offered. */
+    SMTP_SECURE: optionalBool,
+    /** Sender of security e-mails. Default "<WEBAUTHN_RP_NAME> <no-reply@<WEBAUTHN_RP_ID>>". */
+    MAIL_FROM: z.string().optional(),
 
     /** django-lokdown's switch for social login (endpoints, buttons, next-auth routes). Default false. */
     LOKDOWN_SOCIALAUTH_ENABLED: bool(false),
@@ -187,6 +213,24 @@ const schema = z
           message: `key ${i + 1} must be 32 bytes in base64 (openssl rand -base64 32)`,
         });
       }
+    }
+    if (v.SMTP_URL !== undefined) {
+      let protocol = "";
+      try {
+        protocol = new URL(v.SMTP_URL).protocol;
+      } catch {
+        // reported below
+      }
+      if (protocol !== "smtp:" && protocol !== "smtps:") ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "must be an smtp:// or smtps:// URL" });
+    }
+    if (v.SMTP_HOST !== undefined && !/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i.test(v.SMTP_HOST)) {
+      ctx.addIssue({ code: "custom", path: ["SMTP_HOST"], message: "must be a host name or IP address" });
+    }
+    if (Boolean(v.SMTP_USER) !== Boolean(v.SMTP_PASSWORD)) {
+      ctx.addIssue({ code: "custom", path: [v.SMTP_USER ? "SMTP_PASSWORD" : "SMTP_USER"], message: "SMTP_USER and SMTP_PASSWORD go together" });
+    }
+    if (v.MAIL_FROM !== undefined && !MAIL_ADDRESS.test(v.MAIL_FROM.trim())) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: 'must be an address such as "Example <no-reply@example.com>"' });
     }
     for (const o of [...v.WEBAUTHN_ORIGINS, ...v.WEBAUTHN_ORIGIN]) {
       const parsed = origin.safeParse(o);
@@ -322,6 +366,15 @@ export function parseSettings(source: Record<string, string | undefined>) {
     corsOrigins: [...new Set(v.LOKDOWN_CORS_ORIGINS)],
     /** Retention for security events, mail log and dead API keys / sessions / trusted browsers, in days (cleanup). */
     auditRetentionDays: v.LOKDOWN_AUDIT_RETENTION_DAYS,
+    /** Days a trusted browser skips the 2FA step; 0: the feature is off. */
+    trustedDeviceDays: v.LOKDOWN_TRUSTED_DEVICE_DAYS,
+    passwordResetMinutes: v.LOKDOWN_PASSWORD_RESET_MINUTES,
+    emailChangeHours: v.LOKDOWN_EMAIL_CHANGE_HOURS,
+    mail: {
+      /** Where mail goes; null: nowhere but the mail_messages table (shown at /dev/mail outside production). */
+      smtp: smtpConfig(v),
+      from: v.MAIL_FROM?.trim() || `${v.WEBAUTHN_RP_NAME.replace(/[<>"\r\n]/g, "")} <no-reply@${v.WEBAUTHN_RP_ID.toLowerCase()}>`,
+    },
     firstAdmin: { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD, email: v.ADMIN_EMAIL },
     socialAuth: {
       enabled: v.LOKDOWN_SOCIALAUTH_ENABLED,

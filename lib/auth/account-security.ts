@@ -10,6 +10,7 @@ import { regenerateBackupCodes } from "./backup-codes";
 import { confirmStepUp, type StepUpProof } from "./step-up";
 import { confirmTotpSetup } from "./totp";
 import { disableTwoFactor } from "./two-factor";
+import { notifySecurityEvent } from "./security-mail";
 
 /** The signed-in caller of an account-security action (API principal or web user). */
 export type AccountActor = { userId: number; username: string; isStaff: boolean; sessionId: string };
@@ -22,7 +23,9 @@ export async function enableTotp(actor: AccountActor, token: string, client: Cli
   const result = await confirmTotpSetup(actor.userId, token, now);
   if (result.ok) {
     await clearFailedAttempts("totp", who);
-    await recordSecurityEvent({ type: "totp.enabled", userId: actor.userId, client });
+    const eventId = await recordSecurityEvent({ type: "totp.enabled", userId: actor.userId, client });
+    const hadPasskeys = (await getFactorSummary(actor.userId)).passkeys > 0;
+    await notifySecurityEvent({ kind: hadPasskeys ? "factor_added" : "two_factor_enabled", method: "totp", userId: actor.userId, ref: eventId, client, now });
   } else if (result.code === "invalid_totp") {
     await recordFailedAttempt("totp", who, now);
     await recordSecurityEvent({ type: "totp.failed", userId: actor.userId, client, details: { during: "setup" } });
@@ -40,7 +43,10 @@ export async function regenerateBackupCodesWithStepUp(actor: AccountActor, proof
   const stepUp = await confirmStepUp(actor, proof, client);
   if (!stepUp.ok) return stepUp;
   const codes = await regenerateBackupCodes(actor.userId);
-  if (codes.ok) await recordSecurityEvent({ type: "backup_codes.regenerated", userId: actor.userId, client });
+  if (codes.ok) {
+    const eventId = await recordSecurityEvent({ type: "backup_codes.regenerated", userId: actor.userId, client });
+    await notifySecurityEvent({ kind: "backup_codes_regenerated", userId: actor.userId, ref: eventId, client });
+  }
   return codes.ok ? ok(codes.value) : codes;
 }
 

@@ -10,6 +10,11 @@ export const AMR = {
   userVerified: "user",
   backupCode: "rec",
   multiFactor: "mfa",
+  /**
+   * The second factor was skipped because this browser was trusted earlier. Not an RFC 8176 value,
+   * and deliberately not "mfa": such a session never counts as having passed 2FA.
+   */
+  trustedDevice: "tdv",
 } as const;
 
 export function passedSecondFactor(amr: readonly string[]): boolean {

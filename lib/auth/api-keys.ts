@@ -7,6 +7,7 @@ import type { AccountActor } from "./account-security";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { confirmStepUp, type StepUpProof } from "./step-up";
+import { notifySecurityEvent } from "./security-mail";
 import { constantTimeEqual, keyedHash } from "./secrets";
 
 /**
@@ -154,10 +155,11 @@ export async function createUserApiKey(
           select: summarySelect,
         });
         if (!row) continue;
-        await recordSecurityEvent(
+        const eventId = await recordSecurityEvent(
           { type: "api_key.created", userId: actor.userId, client, details: { key_id: row.id, prefix: row.prefix, expires_at: row.expiresAt?.toISOString() ?? null } },
           tx,
         );
+        await notifySecurityEvent({ kind: "api_key_created", apiKeyId: row.id, name: row.name, prefix: row.prefix, userId: actor.userId, ref: eventId, client, now }, tx);
         return ok({ ...toSummary(row, now), key: fresh.key });
       }
       throw new Error("could not allocate a unique API key prefix");

@@ -26,6 +26,18 @@ export type SecurityEventType =
   | "api_key.created"
   | "api_key.revoked"
   | "reauth.failed"
+  | "reauth.succeeded"
+  | "session.new_device"
+  | "session.revoked"
+  | "session.revoked_others"
+  | "trusted_device.created"
+  | "trusted_device.revoked"
+  | "password.changed"
+  | "password.reset_requested"
+  | "password.reset"
+  | "email.change_requested"
+  | "email.changed"
+  | "account.secured_by_link"
   | "admin.created"
   | "session.second_factor_verified"
   | "admin.2fa_reset"
@@ -47,8 +59,8 @@ export type SecurityEventType =
 export async function recordSecurityEvent(
   event: { type: SecurityEventType; userId?: number | null; client?: ClientInfo; details?: Record<string, string | number | boolean | null> },
   client: DbClient = db,
-): Promise<void> {
-  await client.securityEvent.create({
+): Promise<string> {
+  const row = await client.securityEvent.create({
     data: {
       type: event.type,
       userId: event.userId ?? null,
@@ -56,5 +68,8 @@ export async function recordSecurityEvent(
       userAgent: event.client?.userAgent ?? "",
       details: event.details ?? {},
     },
+    select: { id: true },
   });
+  // The id names this occurrence, e.g. in the dedupe key of the e-mail it triggers.
+  return String(row.id);
 }

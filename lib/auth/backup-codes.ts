@@ -7,6 +7,7 @@ import { AMR } from "./amr";
 import { keyedHash } from "./secrets";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import type { SecondFactor } from "./second-factor";
+import { notifyIfBackupCodesLow } from "./security-mail";
 
 /** No 0/O, 1/I/L: codes are read off paper. 31 symbols, ~4.95 bits each. */
 export const BACKUP_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -69,6 +70,8 @@ export const backupCodeFactor: SecondFactor = {
     // Backup codes recover a second factor; they never stand in for the first one (1.3.0+).
     if (!hasSecondFactor(await getFactorSummary(ctx.userId, ctx.tx))) return fail("primary_2fa_required");
     const used = await consumeBackupCode(ctx.tx, ctx.userId, input.backupCode ?? "", ctx.now);
-    return used ? ok([AMR.backupCode]) : fail("invalid_backup_code");
+    if (!used) return fail("invalid_backup_code");
+    await notifyIfBackupCodesLow(ctx.tx, ctx.userId, ctx.client, ctx.now);
+    return ok([AMR.backupCode]);
   },
 };

@@ -39,6 +39,14 @@ export const ERRORS = {
   reauth_required: { status: 403, message: "Confirm your password or a second factor to continue" },
   invalid_reauth: { status: 401, message: "Invalid password or code" },
 
+  session_not_found: { status: 404, message: "Session not found" },
+  trusted_device_not_found: { status: 404, message: "Trusted browser not found" },
+  invalid_reset_token: { status: 400, message: "This password reset link is invalid or has expired" },
+  invalid_email_change_token: { status: 400, message: "This confirmation link is invalid or has expired" },
+  invalid_security_link: { status: 400, message: "This link is invalid or has expired" },
+  security_link_used: { status: 400, message: "This link was already used" },
+  same_email: { status: 400, message: "That is already your email address" },
+
   totp_disabled: { status: 403, message: "TOTP support is disabled" },
   totp_already_enabled: { status: 400, message: "TOTP is already enabled" },
   totp_missing_token: { status: 400, message: "Missing token" },

@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
 import { recordSecurityEvent } from "./audit";
+import { notifySecurityEvent } from "./security-mail";
 import { checkEnrollmentAllowed } from "./login-enrollment";
 import { consumePendingLogin, isSessionId, lockPendingLogin } from "./login-sessions";
 import { createRegistrationOptions, isDuplicateCredential, verifyAndStoreRegistration, type PasskeyView, type RegistrationStart } from "./passkeys";
@@ -51,7 +52,8 @@ export async function confirmLoginPasskeySetup<T>(
         const stored = await verifyAndStoreRegistration(tx, challenge.value, login.userId, response, name, now);
         if (!stored.ok) return stored;
         await consumePendingLogin(tx, login.id, "passkey", now);
-        await recordSecurityEvent({ type: "passkey.added", userId: login.userId, client, details: { passkey: stored.value.passkey.id, during_login: true } }, tx);
+        const eventId = await recordSecurityEvent({ type: "passkey.added", userId: login.userId, client, details: { passkey: stored.value.passkey.id, during_login: true } }, tx);
+        await notifySecurityEvent({ kind: "two_factor_enabled", method: "passkey", userId: login.userId, ref: eventId, client, now }, tx);
         const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
         const amr = [firstFactor, AMR.passkey, ...(stored.value.userVerified ? [AMR.userVerified] : []), AMR.multiFactor];
         const session = await issue(tx, { userId: login.userId, amr, client }, now);

@@ -10,6 +10,7 @@ import { consumePendingLogin, countFailedCode, lockPendingLogin, type PendingLog
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import type { SessionIssuer } from "./sign-in";
 import { beginTotpSetup, confirmTotpSetupIn, type TotpSetup } from "./totp";
+import { notifySecurityEvent } from "./security-mail";
 
 /**
  * Staff first login under ADMIN_2FA_REQUIRED (django-lokdown §4.4): a staff user with no factor
@@ -65,7 +66,8 @@ export async function confirmLoginTotpSetup<T>(
       }
       await clearFailedAttempts("totp", who, tx);
       await consumePendingLogin(tx, login.id, "totp", now);
-      await recordSecurityEvent({ type: "totp.enabled", userId: login.userId, client, details: { during_login: true } }, tx);
+      const eventId = await recordSecurityEvent({ type: "totp.enabled", userId: login.userId, client, details: { during_login: true } }, tx);
+      await notifySecurityEvent({ kind: "two_factor_enabled", method: "totp", userId: login.userId, ref: eventId, client, now }, tx);
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
       const session = await issue(tx, { userId: login.userId, amr: [firstFactor, AMR.totp, AMR.multiFactor], client }, now);
       return ok({ session, backupCodes: confirmed.value.backupCodes });

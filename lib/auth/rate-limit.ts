@@ -11,7 +11,7 @@ import { fail, ok, type ErrorCode, type Result } from "./errors";
  *  - per account *and* IP: exponential backoff after repeated failures. Keyed by the pair, so an
  *    attacker elsewhere can slow down only themselves, never lock the real user out.
  */
-export type AttemptScope = "password" | "totp" | "backup_code" | "passkey" | "reauth";
+export type AttemptScope = "password" | "totp" | "backup_code" | "passkey" | "reauth" | "password_reset";
 
 type WindowPolicy = { limit: number; windowSeconds: number; error: ErrorCode };
 

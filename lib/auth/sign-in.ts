@@ -9,6 +9,7 @@ import { getFactorSummary, hasSecondFactor } from "./factors";
 import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS, type FirstFactor } from "./login-sessions";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
+import { findTrustedBrowser, mayTrustBrowser } from "./trusted-devices";
 
 /** Turns a fully authenticated user into a session of some kind (API token pair, web cookie). */
 export type SessionIssuer<T> = (tx: Tx, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
@@ -29,6 +30,16 @@ export type SignInResult<T> = { kind: "signed_in"; userId: number; session: T } 
 
 export type SignInUser = { id: number; username: string; isStaff: boolean };
 
+/** Options of beginSignIn that only some callers have. */
+export type SignInOptions = {
+  /**
+   * The trusted-browser cookie of a web sign-in (lib/auth/trusted-devices.ts), read by the web
+   * layer. When it is valid for this user the second-factor step is skipped; the session's AMR
+   * then carries "tdv", never "mfa". The JSON API has no such cookie and never passes one.
+   */
+  trustedBrowser?: string | null;
+};
+
 /**
  * After the first factor: either a session right away, or a pending login that needs a second
  * factor (or, for staff without one under ADMIN_2FA_REQUIRED, enrollment).
@@ -39,14 +50,24 @@ export async function beginSignIn<T>(
   client: ClientInfo,
   issue: SessionIssuer<T>,
   now = new Date(),
+  options: SignInOptions = {},
 ): Promise<SignInResult<T>> {
   const factors = await getFactorSummary(user.id);
   const enrolled = hasSecondFactor(factors);
   const mustEnroll = settings.admin2faRequired && user.isStaff && !enrolled;
+  const firstAmr = firstFactor === "oauth" ? AMR.oauth : AMR.password;
   if (!enrolled && !mustEnroll) {
-    const amr = [firstFactor === "oauth" ? AMR.oauth : AMR.password];
+    const amr = [firstAmr];
     const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
     await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor } });
+    return { kind: "signed_in", userId: user.id, session };
+  }
+  // findTrustedBrowser refuses staff under ADMIN_2FA_REQUIRED, checked now rather than when trusted.
+  const trusted = enrolled && !mustEnroll ? await findTrustedBrowser(options.trustedBrowser, user, now) : null;
+  if (trusted) {
+    const amr = [firstAmr, AMR.trustedDevice];
+    const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
+    await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor, trusted_device: trusted } });
     return { kind: "signed_in", userId: user.id, session };
   }
   const sessionId = await createLoginSession(db, { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client }, now);
@@ -81,7 +102,7 @@ export async function findLoginUser(identifier: string) {
  * the same amount of work.
  */
 export async function signInWithPassword<T>(
-  input: { username: string; password: string },
+  input: { username: string; password: string; trustedBrowser?: string | null },
   client: ClientInfo,
   issue: SessionIssuer<T>,
   now = new Date(),
@@ -103,7 +124,7 @@ export async function signInWithPassword<T>(
     return fail("invalid_credentials");
   }
   await clearFailedAttempts("password", { ip: client.ip, account });
-  return ok(await beginSignIn(user, "password", client, issue, now));
+  return ok(await beginSignIn(user, "password", client, issue, now, { trustedBrowser: input.trustedBrowser }));
 }
 
 /** What the 2FA page may show for a pending login. Reads only; null when it cannot be used. */
@@ -115,13 +136,15 @@ export type PendingLoginView = {
   backupCodes: boolean;
   totpAvailable: boolean;
   passkeyAvailable: boolean;
+  /** Days the "don't ask again on this browser" choice lasts; 0 when it may not be offered. */
+  trustBrowserDays: number;
 };
 
 export async function describePendingLogin(sessionId: string, client: ClientInfo, now = new Date()): Promise<PendingLoginView | null> {
   if (!isSessionId(sessionId)) return null;
   const session = await db.loginSession.findUnique({
     where: { id: sessionId },
-    select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true, failedAttempts: true, ipAddress: true, userAgent: true, user: { select: { username: true, isActive: true } } },
+    select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true, failedAttempts: true, ipAddress: true, userAgent: true, user: { select: { username: true, isActive: true, isStaff: true } } },
   });
   if (!session || session.consumedAt || session.expiresAt <= now || !session.user.isActive) return null;
   if (session.failedAttempts >= MAX_FAILED_ATTEMPTS || session.ipAddress !== client.ip || session.userAgent !== client.userAgent) return null;
@@ -134,6 +157,7 @@ export async function describePendingLogin(sessionId: string, client: ClientInfo
     backupCodes: hasSecondFactor(factors) && factors.backupCodesRemaining > 0,
     totpAvailable: settings.totpEnabled,
     passkeyAvailable: settings.passkeyEnabled,
+    trustBrowserDays: mayTrustBrowser(session.user) ? settings.trustedDeviceDays : 0,
   };
 }
 

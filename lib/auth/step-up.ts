@@ -8,6 +8,8 @@ import { verifyPassword } from "./password";
 import { verifyAndConsumeTotp } from "./totp";
 import { consumeBackupCode } from "./backup-codes";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
+import { getFactorSummary } from "./factors";
+import { notifyIfBackupCodesLow } from "./security-mail";
 
 /** What a client may send to re-prove who it is before a sensitive action. */
 export type StepUpProof = { password?: string; totpToken?: string; backupCode?: string };
@@ -39,7 +41,37 @@ export async function confirmStepUp(
   }
   await clearFailedAttempts("reauth", { ip: client.ip, account: who.username });
   await db.authSession.update({ where: { id: who.sessionId }, data: { reauthAt: now } });
+  if (!proof.password && !proof.totpToken) await notifyIfBackupCodesLow(db, who.userId, client, now);
   return ok(undefined);
+}
+
+/**
+ * POST /api/auth/reauthenticate and the web step-up dialog: a proof is required, and refreshes
+ * the session's step-up window. Returns when the window closes.
+ */
+export async function reauthenticate(
+  who: { userId: number; username: string; sessionId: string },
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ validUntil: Date }>> {
+  if (!hasStepUpProof(proof)) {
+    const problem = "Send password, totp_token or backup_code.";
+    return fail("validation_error", { message: `non_field_errors: ${problem}`, body: { non_field_errors: [problem] } });
+  }
+  const confirmed = await confirmStepUp(who, proof, client, now);
+  if (!confirmed.ok) return confirmed;
+  await recordSecurityEvent({ type: "reauth.succeeded", userId: who.userId, client, details: { session: who.sessionId } });
+  return ok({ validUntil: new Date(now.getTime() + settings.stepUpMinutes * 60_000) });
+}
+
+/** Which proofs a user can give in the step-up dialog. */
+export type StepUpMethods = { password: boolean; totp: boolean; backupCodes: boolean };
+
+export async function getStepUpMethods(userId: number): Promise<StepUpMethods> {
+  const [user, factors] = await Promise.all([db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } }), getFactorSummary(userId)]);
+  const enrolled = factors.totp || factors.passkeys > 0;
+  return { password: Boolean(user?.passwordHash), totp: factors.totp, backupCodes: enrolled && factors.backupCodesRemaining > 0 };
 }
 
 async function checkProof(userId: number, proof: StepUpProof, now: Date): Promise<boolean> {

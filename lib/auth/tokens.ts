@@ -7,6 +7,7 @@ import { fail, ok, type Result } from "./errors";
 import { randomToken, sha256Hex } from "./secrets";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
+import { noteSignInDevice } from "./security-mail";
 
 /**
  * Access tokens: short-lived HS256 JWTs with algorithm, issuer and audience pinned, carrying the
@@ -60,16 +61,25 @@ export async function decodeAccessToken(token: string, now = new Date()): Promis
 
 export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean };
 
+const LAST_SEEN_INTERVAL_MS = 5 * 60_000;
+
 /** A valid signature, a live session and an active user: one indexed lookup. */
 export async function verifyAccessToken(token: string, now = new Date()): Promise<Result<VerifiedAccess>> {
   const claims = await decodeAccessToken(token, now);
   if (!claims) return fail("token_not_valid");
   const session = await db.authSession.findUnique({
     where: { id: claims.sessionId },
-    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: { isActive: true, username: true, isStaff: true } } },
+    select: { userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, user: { select: { isActive: true, username: true, isStaff: true } } },
   });
   if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now || !session.user.isActive) {
     return fail("token_not_valid");
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_INTERVAL_MS) {
+    // For the sessions list; conditional and at most every few minutes, so reads stay reads.
+    await db.authSession.updateMany({
+      where: { id: claims.sessionId, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_INTERVAL_MS) } },
+      data: { lastSeenAt: now },
+    });
   }
   return ok({ ...claims, username: session.user.username, isStaff: session.user.isStaff });
 }
@@ -100,6 +110,7 @@ export async function issueTokenPair(
     },
   });
   await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
+  await noteSignInDevice(tx, { userId: input.userId, sessionId: session.id, amr: input.amr, client: input.client }, now);
   const access = await signAccessToken({ userId: input.userId, sessionId: session.id, amr: input.amr }, now);
   return { access, refresh, sessionId: session.id };
 }

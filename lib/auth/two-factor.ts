@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { getFactorSummary, hasSecondFactor } from "./factors";
+import { notifySecurityEvent } from "./security-mail";
 
 export type TwoFactorStatus = {
   is_enabled: boolean;
@@ -37,6 +38,7 @@ export async function disableTwoFactor(user: { userId: number; isStaff: boolean 
     db.backupCode.deleteMany({ where: { userId: user.userId } }),
     db.webAuthnChallenge.deleteMany({ where: { userId: user.userId } }),
   ]);
-  await recordSecurityEvent({ type: "2fa.disabled", userId: user.userId, client });
+  const eventId = await recordSecurityEvent({ type: "2fa.disabled", userId: user.userId, client });
+  await notifySecurityEvent({ kind: "two_factor_disabled", userId: user.userId, ref: eventId, client });
   return ok(undefined);
 }

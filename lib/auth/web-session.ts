@@ -6,6 +6,8 @@ import { settings } from "@/lib/env";
 import { randomToken, sha256Hex } from "./secrets";
 import { clientFrom, type ClientInfo } from "./client";
 import { revokeSession } from "./tokens";
+import { noteSignInDevice } from "./security-mail";
+import type { TrustedBrowserCookie } from "./trusted-devices";
 
 /**
  * Browser sessions: an opaque random cookie (httpOnly, SameSite=Lax, Secure in production, and
@@ -15,10 +17,12 @@ const prefix = settings.production ? "__Host-" : "";
 export const SESSION_COOKIE = `${prefix}lokdown_session`;
 /** Holds the id of a pending login between the password page and the 2FA page. */
 export const PENDING_LOGIN_COOKIE = `${prefix}lokdown_pending`;
+/** Marks a browser the user chose to trust at the 2FA step (lib/auth/trusted-devices.ts). */
+export const TRUSTED_BROWSER_COOKIE = `${prefix}lokdown_trusted`;
 
 const cookieOptions = (expires: Date) => ({ httpOnly: true, secure: settings.production, sameSite: "lax" as const, path: "/", expires });
 
-export type WebSessionToken = { token: string; expiresAt: Date };
+export type WebSessionToken = { token: string; expiresAt: Date; userId: number; sessionId: string };
 
 /** A SessionIssuer for the web: creates the server-side record; the caller sets the cookie. */
 export async function issueWebSession(
@@ -28,7 +32,7 @@ export async function issueWebSession(
 ): Promise<WebSessionToken> {
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.webSessionDays * 86_400_000);
-  await tx.authSession.create({
+  const session = await tx.authSession.create({
     data: {
       userId: input.userId,
       kind: "web",
@@ -41,9 +45,11 @@ export async function issueWebSession(
       lastSeenAt: now,
       expiresAt,
     },
+    select: { id: true },
   });
   await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
-  return { token, expiresAt };
+  await noteSignInDevice(tx, { userId: input.userId, sessionId: session.id, amr: input.amr, client: input.client }, now);
+  return { token, expiresAt, userId: input.userId, sessionId: session.id };
 }
 
 /** Signs the browser in. `keepPending` leaves the pending-login cookie for a page that still shows its result. */
@@ -63,6 +69,15 @@ export async function readPendingLoginCookie(): Promise<string | null> {
 
 export async function clearPendingLoginCookie(): Promise<void> {
   (await cookies()).delete(PENDING_LOGIN_COOKIE);
+}
+
+export async function setTrustedBrowserCookie(trust: TrustedBrowserCookie): Promise<void> {
+  (await cookies()).set(TRUSTED_BROWSER_COOKIE, trust.value, cookieOptions(trust.expiresAt));
+}
+
+/** The trusted-browser cookie, for the password step to pass on to beginSignIn. */
+export async function readTrustedBrowserCookie(): Promise<string | null> {
+  return (await cookies()).get(TRUSTED_BROWSER_COOKIE)?.value ?? null;
 }
 
 /** The signed-in browser user, as a small DTO; never the database row. */

@@ -4,7 +4,7 @@ import { sha256Hex } from "@/lib/auth/secrets";
 import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/web-session";
 import { newClient, type Client } from "./http";
 import { newRequest, setCookie } from "./next-request";
-import { makeUser } from "./users";
+
 
 export const WITH_MFA = [AMR.password, AMR.totp, AMR.multiFactor];
 export const PASSWORD_ONLY = [AMR.password];
@@ -21,7 +21,3 @@ export async function signInBrowser(userId: number, amr: string[], client: Clien
   return { sessionId: row.id, client };
 }
 
-/** A staff user (with a confirmed TOTP device row when `totp` is set, for factor checks that only count). */
-export async function makeStaff(options: { username?: string } = {}) {
-  return makeUser({ staff: true, username: options.username });
-}

@@ -1,0 +1,45 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { fail, ok, type Result } from "./errors";
+import type { AccountActor } from "./account-security";
+import type { ClientInfo } from "./client";
+import { recordSecurityEvent } from "./audit";
+import { checkPasswordStrength, hashPassword, PASSWORD_PROBLEMS } from "./password";
+import { notifySecurityEvent } from "./security-mail";
+import { revokeSessionsOf } from "./sessions";
+import { confirmStepUp, type StepUpProof } from "./step-up";
+
+/** A weak new password as weak_password with field errors in DRF's shape under `field`. */
+export function checkNewPassword(password: string, username: string, field = "new_password"): Result<void> {
+  const problems = checkPasswordStrength(password, username);
+  if (problems.length === 0) return ok(undefined);
+  const messages = problems.map((p) => PASSWORD_PROBLEMS[p]);
+  return fail("weak_password", { message: `${field}: ${messages[0]}`, body: { [field]: messages } });
+}
+
+/**
+ * Changes (or, for an account without one, sets) the password after step-up. Other sessions are
+ * signed out unless the user chose to keep them; trusted browsers and unused reset links always
+ * stop working. The caller's own session stays.
+ */
+export async function changePassword(
+  actor: AccountActor,
+  input: { newPassword: string; keepOtherSessions: boolean },
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ sessionsEnded: number }>> {
+  const weak = checkNewPassword(input.newPassword, actor.username);
+  if (!weak.ok) return weak;
+  const stepUp = await confirmStepUp(actor, proof, client, now);
+  if (!stepUp.ok) return stepUp;
+  const passwordHash = await hashPassword(input.newPassword);
+  return db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: actor.userId }, data: { passwordHash } });
+    const { count } = input.keepOtherSessions ? { count: 0 } : await revokeSessionsOf(tx, actor.userId, actor.sessionId, "password_changed", now);
+    await tx.passwordResetToken.updateMany({ where: { userId: actor.userId, usedAt: null }, data: { usedAt: now } });
+    const eventId = await recordSecurityEvent({ type: "password.changed", userId: actor.userId, client, details: { sessions_ended: count } }, tx);
+    await notifySecurityEvent({ kind: "password_changed", via: "change", userId: actor.userId, ref: eventId, client, now }, tx);
+    return ok({ sessionsEnded: count });
+  });
+}

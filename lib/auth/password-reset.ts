@@ -1,0 +1,120 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { deliverNow, enqueueMail, runInBackground } from "@/lib/mail/outbox";
+import { renderMail, type MailContent } from "@/lib/mail/templates";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { recordSecurityEvent } from "./audit";
+import { hashPassword } from "./password";
+import { checkNewPassword } from "./password-change";
+import { checkAttempt } from "./rate-limit";
+import { randomToken, sha256Hex } from "./secrets";
+import { notifySecurityEvent } from "./security-mail";
+import { revokeSessionsOf } from "./sessions";
+import { siteName, siteOrigin } from "./site";
+
+/**
+ * Forgot password: a link with a random 256-bit token, stored as SHA-256, valid for
+ * LOKDOWN_PASSWORD_RESET_MINUTES and usable once. Asking for one answers the same, at once, for
+ * every address: the account lookup and the e-mail happen after the answer (runInBackground), so
+ * neither the reply nor its timing says whether an account exists.
+ */
+
+/** Links per account per hour; more requests are dropped silently (mail bombing). */
+export const MAX_RESET_LINKS_PER_HOUR = 5;
+
+const TOKEN = /^[\w-]{43}$/;
+
+export async function requestPasswordReset(email: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  const limited = await checkAttempt("password_reset", { ip: client.ip }, now);
+  if (!limited.ok) return limited;
+  const address = email.trim().toLowerCase();
+  runInBackground(() => sendPasswordResetLink(address, client, now));
+  return ok(undefined);
+}
+
+function resetMail(username: string, url: string | null): MailContent {
+  const origin = siteOrigin();
+  return renderMail({
+    site: siteName(),
+    headline: "Reset your password",
+    greeting: `Hi ${username},`,
+    paragraphs: [
+      `Someone asked to reset the password of ${username}. The link works once, for ${settings.passwordResetMinutes} minutes.`,
+      "If it wasn't you, ignore this e-mail: your password stays as it is. Two-factor authentication still applies after a reset.",
+    ],
+    action: { label: "Choose a new password", url: url ?? `${origin}/reset-password (link removed from the stored copy)` },
+    footer: `${siteName()} · ${origin}`,
+  });
+}
+
+async function sendPasswordResetLink(address: string, client: ClientInfo, now: Date): Promise<void> {
+  const user = await db.user.findUnique({ where: { email: address }, select: { id: true, username: true, email: true, isActive: true } });
+  if (!user?.isActive) {
+    await recordSecurityEvent({ type: "password.reset_requested", client, details: { account_found: false } });
+    return;
+  }
+  const recent = await db.passwordResetToken.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+  if (recent >= MAX_RESET_LINKS_PER_HOUR) {
+    await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false } });
+    return;
+  }
+  const token = randomToken(32);
+  const full = resetMail(user.username, `${siteOrigin()}/reset-password?token=${token}`);
+  const redacted = resetMail(user.username, null);
+  const dedupeKey = await db.$transaction(async (tx) => {
+    const row = await tx.passwordResetToken.create({
+      data: { userId: user.id, tokenHash: sha256Hex(token), createdAt: now, expiresAt: new Date(now.getTime() + settings.passwordResetMinutes * 60_000) },
+      select: { id: true },
+    });
+    await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: true } }, tx);
+    const key = `password_reset_link:${user.id}:${row.id}`;
+    await enqueueMail(tx, { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
+    return key;
+  });
+  await deliverNow(dedupeKey);
+}
+
+type UsableToken = { id: string; userId: number; username: string };
+
+async function findUsableToken(token: string, now: Date): Promise<UsableToken | null> {
+  if (!TOKEN.test(token)) return null;
+  const row = await db.passwordResetToken.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    select: { id: true, usedAt: true, expiresAt: true, user: { select: { id: true, username: true, isActive: true } } },
+  });
+  if (!row || row.usedAt || row.expiresAt <= now || !row.user.isActive) return null;
+  return { id: row.id, userId: row.user.id, username: row.user.username };
+}
+
+/** Whether a reset link can still be used, and for whom (the page shows the form or says it expired). */
+export async function describePasswordReset(token: string, now = new Date()): Promise<{ username: string } | null> {
+  const found = await findUsableToken(token, now);
+  return found ? { username: found.username } : null;
+}
+
+/**
+ * Sets a new password from a reset link. The token is spent by a conditional update, so of two
+ * concurrent uses one wins. Every session of the account is signed out; no session is started
+ * (the user signs in again, second factor included).
+ */
+export async function resetPassword(token: string, newPassword: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string }>> {
+  const limited = await checkAttempt("password_reset", { ip: client.ip }, now);
+  if (!limited.ok) return limited;
+  const found = await findUsableToken(token, now);
+  if (!found) return fail("invalid_reset_token");
+  const weak = checkNewPassword(newPassword, found.username);
+  if (!weak.ok) return weak;
+  const passwordHash = await hashPassword(newPassword);
+  return db.$transaction(async (tx): Promise<Result<{ username: string }>> => {
+    const spent = await tx.passwordResetToken.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    if (spent.count !== 1) return fail("invalid_reset_token");
+    await tx.user.update({ where: { id: found.userId }, data: { passwordHash } });
+    await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
+    const { count } = await revokeSessionsOf(tx, found.userId, null, "password_reset", now);
+    const eventId = await recordSecurityEvent({ type: "password.reset", userId: found.userId, client, details: { sessions_ended: count } }, tx);
+    await notifySecurityEvent({ kind: "password_changed", via: "reset", userId: found.userId, ref: eventId, client, now }, tx);
+    return ok({ username: found.username });
+  });
+}

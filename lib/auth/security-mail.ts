@@ -1,0 +1,264 @@
+import "server-only";
+import { db, type DbClient } from "@/lib/db";
+import { deliverAfterCommit, deliverNow, enqueueMail } from "@/lib/mail/outbox";
+import { renderMail, singleLine, type MailContent } from "@/lib/mail/templates";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { recordSecurityEvent } from "./audit";
+import { constantTimeEqual, keyedHash } from "./secrets";
+import { describeDevice, describeSignInMethod, isNewDevice, revokeSessionsOf } from "./sessions";
+import { siteName, siteOrigin } from "./site";
+import { revokeAllTrustedDevices } from "./trusted-devices";
+
+/**
+ * Security notices: one call, notifySecurityEvent, where a change happens. It
+ *  - revokes the user's trusted browsers when the change is to the password or to 2FA, and
+ *  - records one e-mail per event in the outbox (dedupe key "<kind>:<user>:<ref>", ref being the
+ *    security event id or another id unique to the event) and sends it after the change commits.
+ * Every notice carries a signed, expiring, single-use "this wasn't me" link that signs out every
+ * session and trusted browser of the account.
+ */
+
+type FactorMethod = "totp" | "passkey";
+
+export type SecurityNotice =
+  | { kind: "new_device_sign_in"; method: string }
+  | { kind: "two_factor_enabled"; method: FactorMethod }
+  | { kind: "two_factor_disabled" }
+  | { kind: "factor_added"; method: FactorMethod; name?: string }
+  | { kind: "factor_removed"; method: FactorMethod; name?: string }
+  | { kind: "backup_codes_regenerated" }
+  | { kind: "backup_codes_low"; remaining: number }
+  | { kind: "api_key_created"; apiKeyId: number; name: string; prefix: string }
+  | { kind: "password_changed"; via: "change" | "reset" }
+  | { kind: "email_changed"; previousEmail: string; newEmail: string };
+
+export type SecurityNoticeKind = SecurityNotice["kind"];
+
+/** Changes after which a trusted browser must prove a second factor again. */
+const REVOKES_TRUSTED_BROWSERS = new Set<SecurityNoticeKind>(["two_factor_enabled", "two_factor_disabled", "factor_added", "factor_removed", "password_changed"]);
+
+/** How long a "this wasn't me" link works. */
+export const SECURITY_LINK_DAYS = 7;
+
+const METHOD_NAMES: Record<FactorMethod, string> = { totp: "An authenticator app", passkey: "A passkey" };
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type Recipient = { username: string; email: string };
+
+function formatWhen(now: Date): string {
+  return `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+const quoted = (name: string | undefined) => (name ? ` “${singleLine(name).slice(0, 64)}”` : "");
+
+function describeNotice(notice: SecurityNotice, user: Recipient): { headline: string; paragraphs: string[]; action?: { label: string; path: string } } {
+  switch (notice.kind) {
+    case "new_device_sign_in":
+      return { headline: "New sign-in to your account", paragraphs: [`Someone signed in to ${user.username} from a device this account has not used before.`] };
+    case "two_factor_enabled":
+      return { headline: "Two-factor authentication is on", paragraphs: [`${METHOD_NAMES[notice.method]} now protects ${user.username} as a second step at sign-in.`] };
+    case "two_factor_disabled":
+      return { headline: "Two-factor authentication is off", paragraphs: [`Two-factor authentication was turned off for ${user.username}. Only the password protects the account now.`] };
+    case "factor_added":
+      return { headline: "A second factor was added", paragraphs: [`${METHOD_NAMES[notice.method]}${quoted(notice.name)} was added to ${user.username} as a second factor.`] };
+    case "factor_removed":
+      return { headline: "A second factor was removed", paragraphs: [`${METHOD_NAMES[notice.method]}${quoted(notice.name)} was removed from ${user.username}.`] };
+    case "backup_codes_regenerated":
+      return { headline: "New backup codes were generated", paragraphs: [`A new set of backup codes was generated for ${user.username}. The previous codes no longer work.`] };
+    case "backup_codes_low":
+      return {
+        headline: notice.remaining === 0 ? "You have no backup codes left" : "You are running low on backup codes",
+        paragraphs: [
+          `A backup code was just used to sign in to ${user.username}. ${notice.remaining === 0 ? "No unused codes are left" : `Only ${notice.remaining} unused ${notice.remaining === 1 ? "code is" : "codes are"} left`}.`,
+          "Generate a new set on your security page so you can still get in if you lose your authenticator.",
+        ],
+        action: { label: "Open the security page", path: "/account/security" },
+      };
+    case "api_key_created":
+      return {
+        headline: "A new API key was created",
+        paragraphs: [`An API key${quoted(notice.name)} (${singleLine(notice.prefix)}…) was created for ${user.username}. Anyone holding it can call the API as you.`],
+      };
+    case "password_changed":
+      return {
+        headline: "Your password was changed",
+        paragraphs: [notice.via === "reset" ? `The password of ${user.username} was reset with a link sent to this address.` : `The password of ${user.username} was changed.`],
+      };
+    case "email_changed":
+      return {
+        headline: "Your e-mail address was changed",
+        paragraphs: [`The e-mail address of ${user.username} was changed from ${singleLine(notice.previousEmail)} to ${singleLine(notice.newEmail)}. Security notices now go to the new address.`],
+      };
+  }
+}
+
+/** Renders a notice; `notMeUrl` null renders the copy kept in the database (no usable link). */
+export function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: { client?: ClientInfo; now: Date; notMeUrl: string | null }): MailContent {
+  const origin = siteOrigin();
+  const described = describeNotice(notice, user);
+  const facts: [string, string][] = [["When", formatWhen(context.now)]];
+  if (context.client) {
+    facts.push(["Device", describeDevice(context.client.userAgent).label]);
+    facts.push(["IP address", context.client.ip ?? "unknown"]);
+  }
+  if (notice.kind === "new_device_sign_in") facts.push(["Signed in with", notice.method]);
+  return renderMail({
+    site: siteName(),
+    headline: described.headline,
+    greeting: `Hi ${user.username},`,
+    paragraphs: [...described.paragraphs, "If this was you, there is nothing to do."],
+    facts,
+    action: described.action ? { label: described.action.label, url: `${origin}${described.action.path}` } : undefined,
+    notMe: {
+      label: "This wasn't me",
+      url: context.notMeUrl ?? `${origin}/secure-account (link removed from the stored copy)`,
+      explanation: `If this wasn't you, use this link within ${SECURITY_LINK_DAYS} days to sign out every session and trusted browser of your account, then reset your password.`,
+    },
+    footer: `${siteName()} sends this notice for every security change to your account. ${origin}`,
+  });
+}
+
+// "This wasn't me" links: `<base64url JSON>.<HMAC>`, naming the user and the notice's dedupe key.
+type LinkPayload = { u: number; k: string; e: number; a?: number };
+
+function signSecurityLink(payload: LinkPayload): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+  return `${body}.${keyedHash("security-link", body)}`;
+}
+
+function readSecurityLink(token: string, now: Date): LinkPayload | null {
+  if (token.length > 1024) return null;
+  const [body, signature, ...rest] = token.split(".");
+  if (!body || !signature || rest.length > 0 || !constantTimeEqual(signature, keyedHash("security-link", body))) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+    if (typeof parsed !== "object" || parsed === null) return null;
+    const { u, k, e, a } = parsed as Record<string, unknown>;
+    if (typeof u !== "number" || typeof k !== "string" || typeof e !== "number" || (a !== undefined && typeof a !== "number")) return null;
+    return e * 1000 > now.getTime() ? { u, k, e, a } : null;
+  } catch {
+    return null;
+  }
+}
+
+export type NotifyInput = SecurityNotice & { userId: number; ref: string; client?: ClientInfo; now?: Date };
+
+/**
+ * Reacts to a security change. Inside the transaction that makes the change, pass it as `tx`: the
+ * revocations and the outbox row then commit (or roll back) with the change, and the e-mail is
+ * sent once it has committed. Without `tx` (or with `db`) it acts at once; mail failures never throw.
+ */
+export async function notifySecurityEvent(input: NotifyInput, tx?: DbClient): Promise<void> {
+  const client: DbClient = tx ?? db;
+  const inTransaction = client !== db;
+  const now = input.now ?? new Date();
+  if (REVOKES_TRUSTED_BROWSERS.has(input.kind)) await revokeAllTrustedDevices(client, input.userId, now);
+  const user = await client.user.findUnique({ where: { id: input.userId }, select: { username: true, email: true } });
+  if (!user) return;
+  const to = input.kind === "email_changed" ? input.previousEmail : user.email;
+  if (!EMAIL.test(to)) return;
+  const dedupeKey = `${input.kind}:${input.userId}:${input.ref}`.slice(0, 250);
+  const link = signSecurityLink({
+    u: input.userId,
+    k: dedupeKey,
+    e: Math.floor(now.getTime() / 1000) + SECURITY_LINK_DAYS * 86_400,
+    ...(input.kind === "api_key_created" ? { a: input.apiKeyId } : {}),
+  });
+  const context = { client: input.client, now };
+  const full = composeSecurityMail(input, user, { ...context, notMeUrl: `${siteOrigin()}/secure-account?token=${link}` });
+  const redacted = composeSecurityMail(input, user, { ...context, notMeUrl: null });
+  const queued = await enqueueMail(client, { dedupeKey, to, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
+  if (!queued) return;
+  if (inTransaction) await deliverAfterCommit(client, dedupeKey);
+  else await deliverNow(dedupeKey);
+}
+
+/**
+ * After a backup code was spent: warns when two or fewer are left, once per count per set of codes
+ * (the set is named by its first row id, which regeneration replaces).
+ */
+export async function notifyIfBackupCodesLow(client: DbClient, userId: number, info: ClientInfo, now = new Date()): Promise<void> {
+  const [remaining, first] = await Promise.all([
+    client.backupCode.count({ where: { userId, usedAt: null } }),
+    client.backupCode.aggregate({ where: { userId }, _min: { id: true } }),
+  ]);
+  if (remaining > 2 || first._min.id === null) return;
+  await notifySecurityEvent({ kind: "backup_codes_low", remaining, userId, ref: `${first._min.id}:${remaining}`, client: info, now }, client);
+}
+
+/**
+ * Called by the session issuers inside the sign-in transaction: logs and mails a sign-in from a
+ * device the user has not used before.
+ */
+export async function noteSignInDevice(tx: DbClient, input: { userId: number; sessionId: string; amr: string[]; client: ClientInfo }, now = new Date()): Promise<void> {
+  if (!(await isNewDevice(tx, { userId: input.userId, sessionId: input.sessionId, userAgent: input.client.userAgent }))) return;
+  const device = describeDevice(input.client.userAgent).label;
+  await recordSecurityEvent({ type: "session.new_device", userId: input.userId, client: input.client, details: { session: input.sessionId, device } }, tx);
+  await notifySecurityEvent({ kind: "new_device_sign_in", method: describeSignInMethod(input.amr).label, userId: input.userId, ref: input.sessionId, client: input.client, now }, tx);
+}
+
+export type SecurityLinkView = { username: string };
+
+/** Whether a "this wasn't me" link can still be used (for the page that offers the button). */
+export async function describeSecurityLink(token: string, now = new Date()): Promise<SecurityLinkView | null> {
+  const payload = readSecurityLink(token, now);
+  if (!payload) return null;
+  const [user, used] = await Promise.all([
+    db.user.findUnique({ where: { id: payload.u }, select: { username: true } }),
+    db.mailMessage.count({ where: { dedupeKey: securedKey(payload.k) } }),
+  ]);
+  return user && used === 0 ? { username: user.username } : null;
+}
+
+const securedKey = (noticeKey: string) => `account_secured:${noticeKey}`.slice(0, 250);
+
+/**
+ * "This wasn't me": signs out every session and trusted browser of the account, cancels pending
+ * e-mail changes and password reset links, and revokes the API key the notice was about. The
+ * confirmation e-mail's dedupe key doubles as the single-use mark: a second use finds it taken.
+ */
+export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string; sessionsEnded: number }>> {
+  const payload = readSecurityLink(token, now);
+  if (!payload) return fail("invalid_security_link");
+  const user = await db.user.findUnique({ where: { id: payload.u }, select: { id: true, username: true, email: true } });
+  if (!user) return fail("invalid_security_link");
+  const key = securedKey(payload.k);
+  const origin = siteOrigin();
+  const mail = renderMail({
+    site: siteName(),
+    headline: "Your account was secured",
+    greeting: `Hi ${user.username},`,
+    paragraphs: [
+      "As requested, every session and trusted browser of your account was signed out, and pending e-mail changes and password reset links were cancelled.",
+      "Sign in again, change your password if someone may know it, and check your second factors and API keys.",
+    ],
+    facts: [
+      ["When", formatWhen(now)],
+      ["Device", describeDevice(client.userAgent).label],
+      ["IP address", client.ip ?? "unknown"],
+    ],
+    action: { label: "Reset your password", url: `${origin}/forgot-password` },
+    footer: `${siteName()} · ${origin}`,
+  });
+  const result = await db.$transaction(async (tx): Promise<Result<{ username: string; sessionsEnded: number }>> => {
+    const first = await enqueueMail(tx, { dedupeKey: key, to: user.email, ...mail }, now);
+    if (!first) return fail("security_link_used");
+    const { count } = await revokeSessionsOf(tx, user.id, null, "not_me_link", now);
+    const devices = await revokeAllTrustedDevices(tx, user.id, now);
+    await tx.emailChangeRequest.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
+    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
+    let apiKey: number | null = null;
+    if (payload.a !== undefined) {
+      const revoked = await tx.apiKey.updateMany({ where: { id: payload.a, userId: user.id, revokedAt: null }, data: { revokedAt: now } });
+      if (revoked.count === 1) apiKey = payload.a;
+    }
+    await recordSecurityEvent(
+      { type: "account.secured_by_link", userId: user.id, client, details: { notice: payload.k, sessions: count, trusted_devices: devices, api_key: apiKey } },
+      tx,
+    );
+    return ok({ username: user.username, sessionsEnded: count });
+  });
+  if (result.ok && EMAIL.test(user.email)) await deliverNow(key);
+  return result;
+}

@@ -1,0 +1,206 @@
+import "server-only";
+import UAParser from "ua-parser-js";
+import { db, type DbClient } from "@/lib/db";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { AMR, passedSecondFactor } from "./amr";
+import { recordSecurityEvent } from "./audit";
+
+/**
+ * Where a user is signed in: web sessions (cookies) and API sessions (refresh-token families) are
+ * both AuthSession rows. Revoking one takes effect on its next request: the cookie lookup and
+ * verifyAccessToken both read revoked_at. Places are not shown: no geolocation database ships with
+ * the app and it makes no network lookups, so the IP address is all there is.
+ */
+
+export type DeviceInfo = {
+  /** "Chrome 120", or the program name for non-browsers ("curl"). */
+  browser: string | null;
+  os: string | null;
+  /** "desktop" | "mobile" | "tablet" | … as ua-parser-js reports it; desktop when it reports none. */
+  type: string;
+  /** One line for people: "Chrome 120 on macOS 10.15.7". */
+  label: string;
+};
+
+const OS_NAMES: Record<string, string> = { "Mac OS": "macOS" };
+
+/** The product token of a non-browser client ("curl/8.5.0" → "curl"), or null. */
+function programOf(userAgent: string): string | null {
+  const token = userAgent.trim().split(/\s+/)[0] ?? "";
+  const name = token.split("/")[0]?.replace(/[^\w.+-]/g, "") ?? "";
+  return name ? name.slice(0, 40) : null;
+}
+
+export function describeDevice(userAgent: string): DeviceInfo {
+  const result = new UAParser(userAgent).getResult();
+  const browserName = result.browser.name;
+  const browser = browserName ? [browserName, result.browser.major].filter(Boolean).join(" ") : programOf(userAgent);
+  const osName = result.os.name ? (OS_NAMES[result.os.name] ?? result.os.name) : null;
+  const os = osName ? [osName, result.os.version].filter(Boolean).join(" ") : null;
+  const type = result.device.type ?? "desktop";
+  const label = browser && os ? `${browser} on ${os}` : (browser ?? os ?? "Unknown device");
+  return { browser, os, type, label };
+}
+
+/**
+ * What makes two sign-ins "the same device" for the new-device e-mail: browser family, OS family
+ * and form factor, without versions (updates must not look like new devices).
+ */
+export function deviceKey(userAgent: string): string {
+  const result = new UAParser(userAgent).getResult();
+  if (!result.browser.name && !result.os.name) return `program:${(programOf(userAgent) ?? "").toLowerCase()}`;
+  return [result.browser.name ?? "", result.os.name ?? "", result.device.type ?? "desktop"].join("|").toLowerCase();
+}
+
+export type SignInMethod = {
+  firstFactor: "password" | "passkey" | "oauth" | "unknown";
+  secondFactor: "totp" | "passkey" | "backup_code" | "trusted_browser" | null;
+  passedSecondFactor: boolean;
+  /** "Password + authenticator app", "Passkey", … */
+  label: string;
+};
+
+const FIRST_LABELS = { password: "Password", passkey: "Passkey", oauth: "Social sign-in", unknown: "Unknown method" } as const;
+const SECOND_LABELS = { totp: "authenticator app", passkey: "passkey", backup_code: "backup code", trusted_browser: "trusted browser" } as const;
+
+/** Reads a session's AMR values (lib/auth/amr.ts) as the first and second factor it used. */
+export function describeSignInMethod(amr: readonly string[]): SignInMethod {
+  const has = (value: string) => amr.includes(value);
+  const firstFactor = has(AMR.oauth) ? "oauth" : has(AMR.password) ? "password" : has(AMR.passkey) ? "passkey" : "unknown";
+  const secondFactor = has(AMR.totp)
+    ? "totp"
+    : has(AMR.backupCode)
+      ? "backup_code"
+      : has(AMR.passkey) && firstFactor !== "passkey"
+        ? "passkey"
+        : has(AMR.trustedDevice)
+          ? "trusted_browser"
+          : null;
+  const base = FIRST_LABELS[firstFactor];
+  const label = secondFactor ? `${base} + ${SECOND_LABELS[secondFactor]}` : firstFactor === "passkey" && has(AMR.userVerified) ? "Passkey with PIN or biometrics" : base;
+  return { firstFactor, secondFactor, passedSecondFactor: passedSecondFactor(amr), label };
+}
+
+export type SessionView = {
+  id: string;
+  kind: "web" | "api";
+  current: boolean;
+  device: DeviceInfo;
+  ipAddress: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  signIn: SignInMethod;
+  amr: string[];
+};
+
+const sessionSelect = { id: true, kind: true, amr: true, ipAddress: true, userAgent: true, createdAt: true, lastSeenAt: true, expiresAt: true } as const;
+
+type SessionRow = { id: string; kind: string; amr: string[]; ipAddress: string | null; userAgent: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date };
+
+function toView(row: SessionRow, currentId: string | null): SessionView {
+  return {
+    id: row.id,
+    kind: row.kind === "api" ? "api" : "web",
+    current: row.id === currentId,
+    device: describeDevice(row.userAgent),
+    ipAddress: row.ipAddress,
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+    expiresAt: row.expiresAt,
+    signIn: describeSignInMethod(row.amr),
+    amr: row.amr,
+  };
+}
+
+const liveSessionsOf = (userId: number, now: Date) => ({ userId, revokedAt: null, expiresAt: { gt: now } });
+
+/** A user's live sessions, web and API, the current one first, then by last activity. */
+export async function listUserSessions(userId: number, currentSessionId: string | null, now = new Date()): Promise<SessionView[]> {
+  const rows = await db.authSession.findMany({ where: liveSessionsOf(userId, now), select: sessionSelect, orderBy: [{ lastSeenAt: "desc" }, { createdAt: "desc" }], take: 500 });
+  const views = rows.map((row) => toView(row, currentSessionId));
+  return [...views.filter((v) => v.current), ...views.filter((v) => !v.current)];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Signs out one of the user's own live sessions (the current one too: that is signing out).
+ * Another user's session, an unknown id and an ended session all read as session_not_found.
+ */
+export async function revokeUserSession(
+  actor: { userId: number; sessionId: string | null },
+  sessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ current: boolean }>> {
+  if (!UUID.test(sessionId)) return fail("session_not_found");
+  const { count } = await db.authSession.updateMany({
+    where: { id: sessionId, ...liveSessionsOf(actor.userId, now) },
+    data: { revokedAt: now, revokedReason: "revoked_by_user" },
+  });
+  if (count !== 1) return fail("session_not_found");
+  await recordSecurityEvent({ type: "session.revoked", userId: actor.userId, client, details: { session: sessionId, by: actor.userId } });
+  return ok({ current: sessionId === actor.sessionId });
+}
+
+/** Signs out every live session of the user but `keepSessionId`. Returns how many ended. */
+export async function revokeOtherSessions(
+  actor: { userId: number; sessionId: string | null },
+  client: ClientInfo,
+  now = new Date(),
+  reason = "revoked_by_user",
+): Promise<number> {
+  const { count } = await revokeSessionsOf(db, actor.userId, actor.sessionId, reason, now);
+  await recordSecurityEvent({ type: "session.revoked_others", userId: actor.userId, client, details: { count, kept: actor.sessionId, reason } });
+  return count;
+}
+
+/** Ends every live session of a user except `keep` (null: all of them), inside a caller's transaction if given. */
+export async function revokeSessionsOf(client: DbClient, userId: number, keep: string | null, reason: string, now = new Date()): Promise<{ count: number }> {
+  return client.authSession.updateMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now }, ...(keep ? { id: { not: keep } } : {}) },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+}
+
+// Admin area: the caller has checked that `admin` is staff who passed 2FA (requireStaff).
+
+/** Any user's live sessions, for the admin area. */
+export async function adminListUserSessions(userId: number, now = new Date()): Promise<SessionView[]> {
+  return listUserSessions(userId, null, now);
+}
+
+/** Signs out one session of any user. */
+export async function adminRevokeUserSession(admin: { userId: number }, userId: number, sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  if (!UUID.test(sessionId)) return fail("session_not_found");
+  const { count } = await db.authSession.updateMany({ where: { id: sessionId, ...liveSessionsOf(userId, now) }, data: { revokedAt: now, revokedReason: "revoked_by_admin" } });
+  if (count !== 1) return fail("session_not_found");
+  await recordSecurityEvent({ type: "session.revoked", userId, client, details: { session: sessionId, by: admin.userId } });
+  return ok(undefined);
+}
+
+/** Signs out every session of any user. Returns how many ended. */
+export async function adminRevokeAllUserSessions(admin: { userId: number }, userId: number, client: ClientInfo, now = new Date()): Promise<number> {
+  const { count } = await revokeSessionsOf(db, userId, null, "revoked_by_admin", now);
+  await recordSecurityEvent({ type: "session.revoked_others", userId, client, details: { count, kept: null, reason: "revoked_by_admin", by: admin.userId } });
+  return count;
+}
+
+/**
+ * Whether a new session comes from a device this user has not signed in from before (any earlier
+ * session, ended ones included). A user's very first session is not "new": there is nothing to
+ * compare it with, and the user has just created the account.
+ */
+export async function isNewDevice(client: DbClient, input: { userId: number; sessionId: string; userAgent: string }): Promise<boolean> {
+  const earlier = await client.authSession.findMany({
+    where: { userId: input.userId, id: { not: input.sessionId } },
+    select: { userAgent: true },
+    distinct: ["userAgent"],
+    take: 200,
+  });
+  if (earlier.length === 0) return false;
+  const key = deviceKey(input.userAgent);
+  return !earlier.some((row) => deviceKey(row.userAgent) === key);
+}

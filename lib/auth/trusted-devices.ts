@@ -1,0 +1,132 @@
+import "server-only";
+import { db, type DbClient } from "@/lib/db";
+import { settings } from "@/lib/env";
+import { fail, ok, type Result } from "./errors";
+import type { ClientInfo } from "./client";
+import { passedSecondFactor } from "./amr";
+import { recordSecurityEvent } from "./audit";
+import { constantTimeEqual, keyedHash, randomToken, sha256Hex } from "./secrets";
+import { describeDevice, type DeviceInfo } from "./sessions";
+
+/**
+ * "Don't ask for a code on this browser for N days": after passing 2FA a user may trust the
+ * browser. It gets an httpOnly cookie `v1.<user id>.<random token>.<HMAC>`; the server keeps only
+ * the token's SHA-256 in a TrustedDevice row, which the user and admins can list and revoke.
+ * At the next password sign-in of that same user the second-factor step is skipped, and the
+ * session's AMR says "tdv" instead of "mfa", so it never counts as having passed 2FA (the admin
+ * area asks again). It never applies to staff while ADMIN_2FA_REQUIRED is on, and every password
+ * or 2FA change revokes all of the user's trusted browsers (lib/auth/security-mail.ts).
+ */
+
+const VERSION = "v1";
+
+/** Whether the feature is on (LOKDOWN_TRUSTED_DEVICE_DAYS > 0). */
+export function trustedDevicesEnabled(): boolean {
+  return settings.trustedDeviceDays > 0;
+}
+
+/** Whether this user may skip the second factor on a trusted browser at all. */
+export function mayTrustBrowser(user: { isStaff: boolean }): boolean {
+  return trustedDevicesEnabled() && !(user.isStaff && settings.admin2faRequired);
+}
+
+const signatureOf = (userId: number, token: string) => keyedHash("trusted-device", `${VERSION}.${userId}.${token}`);
+
+function parseCookie(value: string): { userId: number; token: string } | null {
+  const [version, user, token, signature, ...rest] = value.split(".");
+  if (version !== VERSION || !user || !token || !signature || rest.length > 0 || !/^[1-9]\d{0,9}$/.test(user) || !/^[\w-]{43}$/.test(token)) return null;
+  const userId = Number(user);
+  // The signature is checked before any database lookup, so forged cookies cost nothing.
+  return constantTimeEqual(signature, signatureOf(userId, token)) ? { userId, token } : null;
+}
+
+export type TrustedBrowserCookie = { value: string; expiresAt: Date };
+
+/**
+ * Trusts the browser of a web session that has just passed a second factor. Refused (as
+ * not_authorized_for_user) for sessions without "mfa" and for staff under ADMIN_2FA_REQUIRED.
+ */
+export async function trustBrowser(input: { userId: number; sessionId: string }, client: ClientInfo, now = new Date()): Promise<Result<TrustedBrowserCookie>> {
+  const session = await db.authSession.findUnique({
+    where: { id: input.sessionId },
+    select: { userId: true, kind: true, amr: true, revokedAt: true, expiresAt: true, user: { select: { isStaff: true, isActive: true } } },
+  });
+  if (!session || session.userId !== input.userId || session.kind !== "web" || session.revokedAt || session.expiresAt <= now || !session.user.isActive) {
+    return fail("not_authorized_for_user");
+  }
+  if (!mayTrustBrowser(session.user) || !passedSecondFactor(session.amr)) return fail("not_authorized_for_user");
+  const token = randomToken(32);
+  const expiresAt = new Date(now.getTime() + settings.trustedDeviceDays * 86_400_000);
+  const row = await db.trustedDevice.create({
+    data: { userId: input.userId, tokenHash: sha256Hex(token), userAgent: client.userAgent, ipAddress: client.ip, createdAt: now, expiresAt },
+    select: { id: true },
+  });
+  await recordSecurityEvent({ type: "trusted_device.created", userId: input.userId, client, details: { trusted_device: row.id, days: settings.trustedDeviceDays } });
+  return ok({ value: `${VERSION}.${input.userId}.${token}.${signatureOf(input.userId, token)}`, expiresAt });
+}
+
+/**
+ * The id of the trusted-browser record a cookie proves for this user, or null: wrong signature,
+ * another user's cookie, revoked, expired, feature off, or a user who may not skip 2FA.
+ */
+export async function findTrustedBrowser(cookie: string | null | undefined, user: { id: number; isStaff: boolean }, now = new Date()): Promise<string | null> {
+  if (!cookie || cookie.length > 200 || !mayTrustBrowser(user)) return null;
+  const parsed = parseCookie(cookie);
+  if (!parsed || parsed.userId !== user.id) return null;
+  const { count } = await db.trustedDevice.updateMany({
+    where: { tokenHash: sha256Hex(parsed.token), userId: user.id, revokedAt: null, expiresAt: { gt: now } },
+    data: { lastUsedAt: now },
+  });
+  if (count !== 1) return null;
+  const row = await db.trustedDevice.findUnique({ where: { tokenHash: sha256Hex(parsed.token) }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+export type TrustedDeviceView = {
+  id: string;
+  device: DeviceInfo;
+  ipAddress: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date;
+};
+
+/** A user's trusted browsers that still work, newest first. */
+export async function listTrustedDevices(userId: number, now = new Date()): Promise<TrustedDeviceView[]> {
+  const rows = await db.trustedDevice.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now } },
+    orderBy: [{ createdAt: "desc" }],
+    select: { id: true, userAgent: true, ipAddress: true, createdAt: true, lastUsedAt: true, expiresAt: true },
+    take: 200,
+  });
+  return rows.map((r) => ({ id: r.id, device: describeDevice(r.userAgent), ipAddress: r.ipAddress, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt }));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Revokes one trusted browser of this user; anything else reads as trusted_device_not_found. */
+export async function revokeTrustedDevice(actor: { userId: number }, userId: number, deviceId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  if (!UUID.test(deviceId)) return fail("trusted_device_not_found");
+  const { count } = await db.trustedDevice.updateMany({ where: { id: deviceId, userId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } });
+  if (count !== 1) return fail("trusted_device_not_found");
+  await recordSecurityEvent({ type: "trusted_device.revoked", userId, client, details: { trusted_device: deviceId, by: actor.userId } });
+  return ok(undefined);
+}
+
+/** Revokes a user's own trusted browser. */
+export async function revokeOwnTrustedDevice(userId: number, deviceId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  return revokeTrustedDevice({ userId }, userId, deviceId, client, now);
+}
+
+/** Revokes every trusted browser of a user, inside the caller's transaction if given. Returns how many. */
+export async function revokeAllTrustedDevices(client: DbClient, userId: number, now = new Date()): Promise<number> {
+  const { count } = await client.trustedDevice.updateMany({ where: { userId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } });
+  return count;
+}
+
+/** Revokes all of them on request (account page, admin area) and logs who did it. */
+export async function revokeAllTrustedDevicesOf(actor: { userId: number }, userId: number, client: ClientInfo, now = new Date()): Promise<number> {
+  const count = await revokeAllTrustedDevices(db, userId, now);
+  await recordSecurityEvent({ type: "trusted_device.revoked", userId, client, details: { all: true, count, by: actor.userId } });
+  return count;
+}
