@@ -37,10 +37,22 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForURL("**/login?signed_out=1");
 }
 
+/**
+ * The virtual authenticator answers a conditional (autofill) request at once, as if the user had
+ * picked the passkey from the username field's suggestions. To drive the password and button
+ * flows, a page can pretend its browser has no passkey autofill.
+ */
+async function withoutAutofill(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+}
+
 describe("passkeys in Chromium", () => {
   it("registers a passkey, completes the 2FA step with it and signs in without a password", async () => {
     const { context, page, problems } = await newContext(browser, baseURL);
     const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
+    await withoutAutofill(page);
     const username = `pk${Date.now().toString(36)}`;
     const password = "a long and unusual passphrase";
 
@@ -88,6 +100,22 @@ describe("passkeys in Chromium", () => {
     await context.close();
   });
 
+  it("signs in through the username field's autofill (conditional mediation)", async () => {
+    const { context, page, problems } = await newContext(browser, baseURL);
+    await addVirtualAuthenticator(context, page);
+    const username = `pka${Date.now().toString(36)}`;
+    await signUp(page, username, "a long and unusual passphrase");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByTestId("passkey-row").waitFor();
+
+    // Signing out lands on the sign-in page, whose autofill request the authenticator answers.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/account");
+    expect(await page.getByRole("heading", { name: `Welcome, ${username}` }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it("renames and removes a passkey from the security page", async () => {
     const { context, page, problems } = await newContext(browser, baseURL);
     await addVirtualAuthenticator(context, page);
@@ -106,7 +134,6 @@ describe("passkeys in Chromium", () => {
     await page.getByTestId("passkey-name").filter({ hasText: "Desk key" }).waitFor();
 
     await page.getByTestId("passkey-row").getByRole("button", { name: "Remove" }).click();
-    await page.getByTestId("passkey-row").getByLabel("Current password").fill(password);
     await page.getByRole("button", { name: "Remove passkey" }).click();
     await page.getByText("No passkeys yet.").waitFor();
     expect(problems).toEqual([]);
@@ -116,6 +143,7 @@ describe("passkeys in Chromium", () => {
   it("explains a cancelled prompt instead of failing silently", async () => {
     const { context, page, problems } = await newContext(browser, baseURL);
     const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
+    await withoutAutofill(page);
     await page.goto("/login");
     // The authenticator holds no passkey for this site and cannot verify the user: the browser refuses.
     await cdp.send("WebAuthn.setUserVerified", { authenticatorId, isUserVerified: false });

@@ -7,11 +7,13 @@ import { describeWebAuthnError, wasSuperseded } from "@/components/passkeys/weba
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { passkeyStepOptionsAction, verifyPasskeyStepAction } from "./passkey-actions";
+import { useTrustBrowser } from "./trust-browser";
 
 /** "Use a passkey": fetches options, runs the browser prompt and completes the sign-in. */
 export function PasskeyStep({ next, primary }: { next: string; primary: boolean }) {
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
+  const trust = useTrustBrowser();
 
   function usePasskey() {
     setError(undefined);
@@ -32,7 +34,7 @@ export function PasskeyStep({ next, primary }: { next: string; primary: boolean 
         if (!wasSuperseded(failure)) setError(describeWebAuthnError(failure, "get"));
         return;
       }
-      const result = await verifyPasskeyStepAction(response, next);
+      const result = await verifyPasskeyStepAction(response, next, trust);
       setError(result.error);
     });
   }
@@ -44,6 +46,7 @@ export function PasskeyStep({ next, primary }: { next: string; primary: boolean 
         <PasskeyIcon />
         {pending ? "Waiting for your passkey…" : "Use a passkey"}
       </Button>
+      {primary && <p className="text-center text-xs text-zinc-500 dark:text-zinc-400">Your browser will ask for your fingerprint, face, screen lock or security key.</p>}
     </div>
   );
 }

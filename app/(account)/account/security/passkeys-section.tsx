@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { beginAddPasskeyAction, finishAddPasskeyAction, removePasskeyAction, renamePasskeyAction, type PasskeyFormState } from "./passkey-actions";
-import { StepUpFields } from "./step-up-fields";
+import { useStepUpAction } from "@/components/step-up/step-up-dialog";
 
 /** What the page passes down for each passkey (dates already formatted on the server). */
 export type PasskeyItem = {
@@ -101,14 +101,14 @@ function AddPasskey() {
             autoComplete="off"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            hint="Leave empty to name it after your device or password manager."
           />
         </div>
-        <Button type="submit" disabled={pending} className="sm:mb-5" data-testid="add-passkey">
+        <Button type="submit" disabled={pending} data-testid="add-passkey">
           <PasskeyIcon />
           {pending ? "Waiting for your device…" : "Add a passkey"}
         </Button>
       </div>
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">Without a name, it is named after your device or password manager.</p>
     </form>
   );
 }
@@ -120,7 +120,7 @@ function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: Passke
     if (result.done) setMode("view");
     return result;
   }, {});
-  const [removed, remove, removing] = useActionState<PasskeyFormState, FormData>(removePasskeyAction, {});
+  const [removed, remove, removing] = useActionState<PasskeyFormState, FormData>(useStepUpAction(removePasskeyAction), {});
   if (removed.done) return null;
 
   return (
@@ -185,10 +185,9 @@ function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: Passke
           <form action={remove} className="space-y-3 sm:pl-12" noValidate>
             {removed.error && <Alert tone="error">{removed.error}</Alert>}
             <p className="text-sm text-zinc-700 dark:text-zinc-300">
-              Remove <strong>{passkey.name}</strong>? You will no longer be able to sign in with it. Confirm it&apos;s you first.
+              Remove <strong>{passkey.name}</strong>? You will no longer be able to sign in with it.
             </p>
             <input type="hidden" name="credential_id" value={passkey.credentialId} />
-            <StepUpFields hasPassword={hasPassword} hasTotp={hasTotp} idPrefix={`remove-${passkey.id}`} />
             <div className="flex gap-2">
               <Button type="submit" variant="danger" disabled={removing}>
                 {removing ? "Removing…" : "Remove passkey"}
