@@ -23,7 +23,7 @@ export async function beginLoginPasskeySetup(loginSessionId: string, client: Cli
     if (!pending.ok) return pending;
     const allowed = await checkEnrollmentAllowed(tx, pending.value, settings.passkeyEnabled, "passkey_disabled");
     if (!allowed.ok) return allowed;
-    return ok(await createRegistrationOptions(tx, pending.value.userId, pending.value.id, now));
+    return createRegistrationOptions(tx, pending.value.userId, pending.value.id, now);
   });
 }
 

@@ -12,7 +12,7 @@ import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
 import { lockPendingLogin } from "./login-sessions";
 import type { SecondFactor } from "./second-factor";
-import { CEREMONY_TIMEOUT_MS, consumeLoginChallenge, createChallenge, type StoredChallenge, type UserVerification } from "./webauthn-challenges";
+import { CEREMONY_TIMEOUT_MS, checkLiveChallenges, consumeLoginChallenge, createChallenge, type StoredChallenge, type UserVerification } from "./webauthn-challenges";
 import { challengeOf, parseAuthenticationResponse } from "./webauthn-responses";
 
 /**
@@ -31,6 +31,8 @@ export async function beginPasskeyLoginStep(loginSessionId: string, client: Clie
     const { userId, id } = pending.value;
     const passkeys = await tx.passkeyCredential.findMany({ where: { userId, rpId: settings.webauthn.rpId }, select: { credentialId: true, transports: true } });
     if (passkeys.length === 0) return fail("passkey_not_enabled");
+    const capped = await checkLiveChallenges(tx, { loginSessionId: id }, now);
+    if (!capped.ok) return capped;
     const options = await generateAuthenticationOptions({
       rpID: settings.webauthn.rpId,
       allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),

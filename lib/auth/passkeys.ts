@@ -11,7 +11,7 @@ import { getFactorSummary } from "./factors";
 import { authenticatorName, defaultPasskeyName } from "./passkey-authenticators";
 import { confirmStepUp, type StepUpProof } from "./step-up";
 import { notifySecurityEvent } from "./security-mail";
-import { CEREMONY_TIMEOUT_MS, consumeChallengeById, createChallenge, type StoredChallenge } from "./webauthn-challenges";
+import { CEREMONY_TIMEOUT_MS, checkLiveChallenges, consumeChallengeById, createChallenge, type StoredChallenge } from "./webauthn-challenges";
 import { knownTransports, parseRegistrationResponse } from "./webauthn-responses";
 
 /** COSE algorithms offered at registration: ES256, EdDSA, RS256. */
@@ -76,7 +76,9 @@ export type RegistrationStart = { sessionId: string; options: PublicKeyCredentia
  * user's random handle, never the database id (W12); excludeCredentials stops an authenticator
  * from being registered twice (W13).
  */
-export async function createRegistrationOptions(client: DbClient, userId: number, loginSessionId: string | null, now = new Date()): Promise<RegistrationStart> {
+export async function createRegistrationOptions(client: DbClient, userId: number, loginSessionId: string | null, now = new Date()): Promise<Result<RegistrationStart>> {
+  const capped = await checkLiveChallenges(client, loginSessionId ? { loginSessionId } : { userId }, now);
+  if (!capped.ok) return capped;
   const user = await client.user.findUniqueOrThrow({
     where: { id: userId },
     select: { username: true, webauthnUserHandle: true, passkeys: { select: { credentialId: true, transports: true } } },
@@ -98,13 +100,13 @@ export async function createRegistrationOptions(client: DbClient, userId: number
     { purpose: "registration", challenge: options.challenge, userVerification: "preferred", userId, loginSessionId: loginSessionId ?? undefined },
     now,
   );
-  return { sessionId, options };
+  return ok({ sessionId, options });
 }
 
 /** Starts adding a passkey to a signed-in account. */
 export async function beginPasskeyRegistration(userId: number, now = new Date()): Promise<Result<RegistrationStart>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
-  return ok(await createRegistrationOptions(db, userId, null, now));
+  return createRegistrationOptions(db, userId, null, now);
 }
 
 /**

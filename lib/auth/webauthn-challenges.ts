@@ -8,6 +8,9 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 /** What the browser is told; a little shorter than the server-side expiry. */
 export const CEREMONY_TIMEOUT_MS = 4 * 60_000;
 
+/** Unused, unexpired challenges one user or login may hold at once; more means a script, not a person. */
+export const MAX_LIVE_CHALLENGES = 10;
+
 export type ChallengePurpose = "registration" | "authentication" | "passwordless";
 export type UserVerification = "required" | "preferred" | "discouraged";
 
@@ -87,4 +90,10 @@ export async function consumeChallengeById(
 export async function consumeLoginChallenge(client: DbClient, loginSessionId: string, value: string, now = new Date()): Promise<Result<StoredChallenge>> {
   const row = await client.webAuthnChallenge.findFirst({ where: { loginSessionId, purpose: "authentication", challenge: value }, select });
   return consume(client, row, now);
+}
+
+/** Refuses a new challenge while the user or login already holds MAX_LIVE_CHALLENGES live ones. */
+export async function checkLiveChallenges(client: DbClient, owner: { userId: number } | { loginSessionId: string }, now = new Date()): Promise<Result<void>> {
+  const live = await client.webAuthnChallenge.count({ where: { ...owner, consumedAt: null, expiresAt: { gt: now } } });
+  return live >= MAX_LIVE_CHALLENGES ? fail("rate_limited", { retryAfter: Math.ceil(CHALLENGE_TTL_MS / 1000) }) : ok(undefined);
 }

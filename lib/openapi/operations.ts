@@ -114,7 +114,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: SessionIdBody,
     responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: R.AssertionOptions } },
-    errors: [...BODY, ...PENDING, "passkey_not_enabled", "api_key_not_allowed"],
+    errors: [...BODY, ...PENDING, "passkey_not_enabled", "rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -292,7 +292,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: SessionIdBody,
     responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: R.RegistrationOptions } },
-    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "passkey_disabled", "api_key_not_allowed"],
+    errors: [...BODY, ...PENDING, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "passkey_disabled", "rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -402,7 +402,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     bodyOptional: true,
     responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: R.RegistrationOptions } },
-    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled"],
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled", "rate_limited"],
   },
   {
     method: "post",

@@ -191,6 +191,15 @@ describe("passkey as the second factor", () => {
     expect(elsewhere.json.code).toBe("invalid_session");
   });
 
+  it("caps the live challenges of one login at ten (429)", async () => {
+    const { user } = await userWithPasskey();
+    const client = newClient();
+    const pending = await pendingLogin(user, client);
+    for (let i = 0; i < 10; i++) await loginOptions(pending.session_id as string, client);
+    const refused = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client, body: { session_id: pending.session_id } });
+    expect(refused.status).toBe(429);
+  });
+
   it("lets exactly one of two concurrent verifications with one assertion win", async () => {
     const { user, authenticator } = await userWithPasskey();
     const client = newClient();

@@ -35,6 +35,18 @@ describe("passkey registration options", () => {
     expect(challenge.expiresAt.getTime() - challenge.createdAt.getTime()).toBe(5 * 60_000);
   });
 
+  it("are capped at ten live challenges per user (429), so a script cannot fill the table", async () => {
+    const user = await makeUser();
+    const token = await accessTokenFor(user);
+    for (let i = 0; i < 10; i++) await beginRegistration(token);
+    const refused = await call(setup.POST, "POST", "/api/auth/2fa/passkey/setup", { token });
+    expect(refused.status).toBe(429);
+    expect(await db.webAuthnChallenge.count()).toBe(10);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 5 * 60_000 + 1_000);
+    expect((await call(setup.POST, "POST", "/api/auth/2fa/passkey/setup", { token })).status).toBe(200);
+  });
+
   it("exclude the passkeys the user already has, with their transports", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
