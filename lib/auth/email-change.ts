@@ -24,6 +24,11 @@ const TOKEN = /^[\w-]{43}$/;
 /** Confirmation e-mails per account per hour: the new address is anyone's, so do not let it be bombed. */
 export const MAX_EMAIL_CHANGES_PER_HOUR = 5;
 
+/** How long a confirmation link works (LOKDOWN_EMAIL_CHANGE_HOURS), for the pages that say so. */
+export function emailChangeHours(): number {
+  return settings.emailChangeHours;
+}
+
 const emailField = (message: string) => fail("validation_error", { message: `email: ${message}`, body: { email: [message] } });
 
 function confirmationMail(username: string, newEmail: string, url: string | null): MailContent {
@@ -48,8 +53,10 @@ export async function requestEmailChange(actor: AccountActor, rawEmail: string, 
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true, username: true } });
   if (user.email === newEmail) return fail("same_email", { body: { email: ["That is already your email address."] } });
   if (await db.user.count({ where: { email: newEmail } })) return fail("email_taken", { body: { email: ["A user with that email already exists."] } });
-  const recent = await db.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-  if (recent >= MAX_EMAIL_CHANGES_PER_HOUR) return fail("rate_limited", { retryAfter: 3600 });
+  const recentSince = new Date(now.getTime() - 3_600_000);
+  if ((await db.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >= MAX_EMAIL_CHANGES_PER_HOUR) {
+    return fail("rate_limited", { retryAfter: 3600 });
+  }
   const stepUp = await confirmStepUp(actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
 
@@ -57,7 +64,10 @@ export async function requestEmailChange(actor: AccountActor, rawEmail: string, 
   const expiresAt = new Date(now.getTime() + settings.emailChangeHours * 3_600_000);
   const full = confirmationMail(user.username, newEmail, `${siteOrigin()}/account/profile/confirm-email?token=${token}`);
   const redacted = confirmationMail(user.username, newEmail, null);
-  const dedupeKey = await db.$transaction(async (tx) => {
+  const dedupeKey = await db.$transaction(async (tx): Promise<string | null> => {
+    // Checked again under the user row lock: concurrent requests cannot together pass the cap.
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;
+    if ((await tx.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >= MAX_EMAIL_CHANGES_PER_HOUR) return null;
     await tx.emailChangeRequest.updateMany({ where: { userId: actor.userId, usedAt: null }, data: { usedAt: now } });
     const row = await tx.emailChangeRequest.create({ data: { userId: actor.userId, newEmail, tokenHash: sha256Hex(token), createdAt: now, expiresAt }, select: { id: true } });
     await recordSecurityEvent({ type: "email.change_requested", userId: actor.userId, client, details: { request: row.id } }, tx);
@@ -65,6 +75,7 @@ export async function requestEmailChange(actor: AccountActor, rawEmail: string, 
     await enqueueMail(tx, { dedupeKey: key, to: newEmail, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
     return key;
   });
+  if (!dedupeKey) return fail("rate_limited", { retryAfter: 3600 });
   await deliverNow(dedupeKey);
   return ok({ newEmail, expiresAt });
 }

@@ -21,6 +21,11 @@ import { siteName, siteOrigin } from "./site";
  * neither the reply nor its timing says whether an account exists.
  */
 
+/** How long a reset link works (LOKDOWN_PASSWORD_RESET_MINUTES), for the pages that say so. */
+export function passwordResetMinutes(): number {
+  return settings.passwordResetMinutes;
+}
+
 /** Links per account per hour; more requests are dropped silently (mail bombing). */
 export const MAX_RESET_LINKS_PER_HOUR = 5;
 
@@ -55,15 +60,17 @@ async function sendPasswordResetLink(address: string, client: ClientInfo, now: D
     await recordSecurityEvent({ type: "password.reset_requested", client, details: { account_found: false } });
     return;
   }
-  const recent = await db.passwordResetToken.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-  if (recent >= MAX_RESET_LINKS_PER_HOUR) {
-    await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false } });
-    return;
-  }
   const token = randomToken(32);
   const full = resetMail(user.username, `${siteOrigin()}/reset-password?token=${token}`);
   const redacted = resetMail(user.username, null);
   const dedupeKey = await db.$transaction(async (tx) => {
+    // The user row lock serialises concurrent requests, so the hourly cap holds under a burst.
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
+    const recent = await tx.passwordResetToken.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+    if (recent >= MAX_RESET_LINKS_PER_HOUR) {
+      await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false } }, tx);
+      return null;
+    }
     const row = await tx.passwordResetToken.create({
       data: { userId: user.id, tokenHash: sha256Hex(token), createdAt: now, expiresAt: new Date(now.getTime() + settings.passwordResetMinutes * 60_000) },
       select: { id: true },
@@ -73,7 +80,7 @@ async function sendPasswordResetLink(address: string, client: ClientInfo, now: D
     await enqueueMail(tx, { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
     return key;
   });
-  await deliverNow(dedupeKey);
+  if (dedupeKey) await deliverNow(dedupeKey);
 }
 
 type UsableToken = { id: string; userId: number; username: string };

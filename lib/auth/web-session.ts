@@ -7,7 +7,7 @@ import { randomToken, sha256Hex } from "./secrets";
 import { clientFrom, type ClientInfo } from "./client";
 import { revokeSession } from "./tokens";
 import { noteSignInDevice } from "./security-mail";
-import type { TrustedBrowserCookie } from "./trusted-devices";
+import { trustBrowser, type TrustedBrowserCookie } from "./trusted-devices";
 
 /**
  * Browser sessions: an opaque random cookie (httpOnly, SameSite=Lax, Secure in production, and
@@ -73,6 +73,15 @@ export async function clearPendingLoginCookie(): Promise<void> {
 
 export async function setTrustedBrowserCookie(trust: TrustedBrowserCookie): Promise<void> {
   (await cookies()).set(TRUSTED_BROWSER_COOKIE, trust.value, cookieOptions(trust.expiresAt));
+}
+
+/**
+ * After a second factor, when the user ticked "don't ask again on this browser": records the
+ * browser and sets its cookie. trustBrowser refuses (and nothing is set) where it may not apply.
+ */
+export async function rememberTrustedBrowser(session: WebSessionToken, client: ClientInfo): Promise<void> {
+  const trust = await trustBrowser({ userId: session.userId, sessionId: session.sessionId }, client);
+  if (trust.ok) await setTrustedBrowserCookie(trust.value);
 }
 
 /** The trusted-browser cookie, for the password step to pass on to beginSignIn. */

@@ -1,11 +1,13 @@
 import type { z } from "zod";
-import { ERRORS, type Failure } from "@/lib/auth/errors";
+import { ERRORS, type ErrorCode, type Failure } from "@/lib/auth/errors";
 import { isStorableText } from "./fields";
 
 /** What a server action hands back to its form (useActionState). */
 export type FormState = {
   error?: string;
   fieldErrors?: Record<string, string[]>;
+  /** The error's code, for clients that react to one (the step-up dialog opens on reauth_required). */
+  code?: ErrorCode;
   /** Submitted values to refill the form (never passwords or codes). */
   values?: Record<string, string>;
 };
@@ -39,5 +41,5 @@ export function failureState(failure: Failure, values?: Record<string, string>):
   for (const [key, value] of Object.entries(failure.body ?? {})) {
     if (Array.isArray(value)) fieldErrors[key] = value.map(String);
   }
-  return { error, fieldErrors, values };
+  return { error, code: failure.code, fieldErrors, values };
 }

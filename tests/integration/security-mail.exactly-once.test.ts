@@ -6,6 +6,7 @@ import * as verify from "@/app/api/auth/verify/route";
 import * as changePassword from "@/app/api/auth/password/change/route";
 import * as forgot from "@/app/api/auth/password/forgot/route";
 import * as reset from "@/app/api/auth/password/reset/route";
+import * as removePasskey from "@/app/api/auth/2fa/passkey/remove/route";
 import { db } from "@/lib/db";
 import { consumeBackupCode } from "@/lib/auth/backup-codes";
 import { confirmEmailChange, requestEmailChange } from "@/lib/auth/email-change";
@@ -18,6 +19,7 @@ import { overrideSettings } from "../helpers/settings";
 import { linkIn, startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { accessTokenFor, enrollTotp, freezeTime, passwordLogin, startSecondFactorLogin } from "../helpers/two-factor";
 import { makeUser } from "../helpers/users";
+import { addPasskey, newAuthenticator } from "../helpers/passkeys";
 
 const CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const CHROME_MAC_NEWER = CHROME_MAC.replace("Chrome/120", "Chrome/121");
@@ -66,6 +68,19 @@ describe("security e-mails: one per event, after the change commits", () => {
     expect((await call(disable.POST, "POST", "/api/auth/2fa/disable", { client, token: access, body: {} })).status).toBe(200);
     expect(subjects(await inbox(smtp, user.email))).toEqual(["Two-factor authentication is on", "New backup codes were generated", "Two-factor authentication is off"]);
     for (const kind of ["two_factor_enabled", "backup_codes_regenerated", "two_factor_disabled"]) expect(await rowsOfKind(kind)).toBe(1);
+  });
+
+  it("a factor added or removed: one e-mail each, naming it", async () => {
+    freezeTime();
+    useSmtp(smtp);
+    const user = await makeUser();
+    const { access } = await enrollTotp(user);
+    const passkey = await addPasskey(access, newAuthenticator(), "Desk key");
+    const removed = await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { token: access, body: { credential_id: passkey.credential_id } });
+    expect(removed.status, JSON.stringify(removed.json)).toBe(200);
+    const mails = await inbox(smtp, user.email);
+    expect(subjects(mails)).toEqual(["Two-factor authentication is on", "A second factor was added", "A second factor was removed"]);
+    expect(mails[1]?.text).toContain("A passkey “Desk key” was added");
   });
 
   it("backup codes running low: one mail at 2, 1 and 0 left, none before", async () => {

@@ -37,6 +37,18 @@ export default async function AccountPage() {
           </Link>
         </div>
       </Card>
+      <div className="grid gap-6 sm:grid-cols-2">
+        <Card title="Sessions and devices" description="Where you are signed in, and the browsers that skip the code step. Sign out any of them.">
+          <Link href="/account/sessions" className={buttonClass("secondary")}>
+            Review sessions
+          </Link>
+        </Card>
+        <Card title="Profile" description="Your e-mail address and password.">
+          <Link href="/account/profile" className={buttonClass("secondary")}>
+            Edit profile
+          </Link>
+        </Card>
+      </div>
     </div>
   );
 }

@@ -11,6 +11,7 @@ import {
   currentClient,
   issueWebSession,
   readPendingLoginCookie,
+  rememberTrustedBrowser,
   setSessionCookie,
 } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
@@ -32,15 +33,17 @@ async function pendingId(): Promise<string> {
 }
 
 export async function verifySecondFactorAction(_: FormState, formData: FormData): Promise<FormState> {
-  const fields = formFields(formData, ["totp_token", "backup_code", "next"]);
+  const fields = formFields(formData, ["totp_token", "backup_code", "next", "trust_browser"]);
   const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
   if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
-  const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, await currentClient(), issueWebSession);
+  const client = await currentClient();
+  const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, client, issueWebSession);
   if (!result.ok) {
     await restartIfDead(result);
     return failureState(result);
   }
   await setSessionCookie(result.value);
+  if (fields.trust_browser === "on") await rememberTrustedBrowser(result.value, client);
   redirect(safeReturnPath(fields.next));
 }
 

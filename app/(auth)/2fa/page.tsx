@@ -11,6 +11,7 @@ import { cancelSignInAction } from "./actions";
 import { EnrollPasskey } from "./enroll-passkey";
 import { EnrollTotp } from "./enroll-totp";
 import { PasskeyStep } from "./passkey-step";
+import { TrustBrowserCheckbox, TrustBrowserProvider } from "./trust-browser";
 import { VerifyForm } from "./verify-form";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
@@ -55,12 +56,15 @@ export default async function TwoFactorPage({ searchParams }: Props) {
   }
   return (
     <AuthCard title="Two-factor authentication" subtitle={`Confirm it's you, ${pending.username}.`}>
-      {pending.passkey && !pending.totp && <PasskeyStep next={next} primary />}
-      {pending.passkey && !pending.totp && pending.backupCodes && <OrDivider />}
-      {/* A passkey-only account without backup codes has no code to type, so no code field. */}
-      {(pending.totp || pending.backupCodes) && <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} />}
-      {pending.passkey && pending.totp && <OrDivider />}
-      {pending.passkey && pending.totp && <PasskeyStep next={next} primary={false} />}
+      <TrustBrowserProvider>
+        {pending.passkey && !pending.totp && <PasskeyStep next={next} primary />}
+        {pending.passkey && !pending.totp && pending.backupCodes && <OrDivider />}
+        {/* A passkey-only account without backup codes has no code to type, so no code field. */}
+        {(pending.totp || pending.backupCodes) && <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} />}
+        {pending.passkey && pending.totp && <OrDivider />}
+        {pending.passkey && pending.totp && <PasskeyStep next={next} primary={false} />}
+        {pending.trustBrowserDays > 0 && <TrustBrowserCheckbox days={pending.trustBrowserDays} />}
+      </TrustBrowserProvider>
       {cancel}
     </AuthCard>
   );

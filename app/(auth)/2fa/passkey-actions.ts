@@ -9,7 +9,7 @@ import { beginPasskeyLoginStep } from "@/lib/auth/passkey-assertions";
 import { completePendingLogin } from "@/lib/auth/second-factor";
 import { SECOND_FACTORS } from "@/lib/auth/second-factors";
 import { describePendingLogin } from "@/lib/auth/sign-in";
-import { clearPendingLoginCookie, currentClient, issueWebSession, readPendingLoginCookie, setSessionCookie } from "@/lib/auth/web-session";
+import { clearPendingLoginCookie, currentClient, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/web-session";
 
 export type PasskeyActionError = { error: string };
 
@@ -34,10 +34,12 @@ export async function passkeyStepOptionsAction(): Promise<{ options: PublicKeyCr
   return result.ok ? { options: result.value.options } : explain(result);
 }
 
-export async function verifyPasskeyStepAction(response: unknown, next: string): Promise<PasskeyActionError> {
-  const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTORS, await currentClient(), issueWebSession);
+export async function verifyPasskeyStepAction(response: unknown, next: string, trustBrowser: unknown = false): Promise<PasskeyActionError> {
+  const client = await currentClient();
+  const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTORS, client, issueWebSession);
   if (!result.ok) return explain(result);
   await setSessionCookie(result.value);
+  if (trustBrowser === true) await rememberTrustedBrowser(result.value, client);
   redirect(safeReturnPath(next));
 }
 

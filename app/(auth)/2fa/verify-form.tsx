@@ -6,15 +6,18 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form";
 import { verifySecondFactorAction } from "./actions";
+import { useTrustBrowser } from "./trust-browser";
 
 /** The authenticator-code step, with a switch to a backup code. */
 export function VerifyForm({ next, totp, backupCodes }: { next: string; totp: boolean; backupCodes: boolean }) {
   const [state, action, pending] = useActionState<FormState, FormData>(verifySecondFactorAction, {});
   const [useBackup, setUseBackup] = useState(!totp);
+  const trust = useTrustBrowser();
   return (
     <form action={action} className="space-y-5" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="next" value={next} />
+      <input type="hidden" name="trust_browser" value={trust ? "on" : ""} />
       {useBackup ? (
         <Field
           key="backup"

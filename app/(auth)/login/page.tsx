@@ -22,6 +22,7 @@ export default async function LoginPage({ searchParams }: Props) {
       {params.signed_out !== undefined && <Alert tone="success">You have been signed out.</Alert>}
       {params.expired !== undefined && <Alert tone="warning">Your sign-in expired. Please start again.</Alert>}
       {params.created !== undefined && <Alert tone="success">Your account is ready. Sign in to continue.</Alert>}
+      {params.reset !== undefined && <Alert tone="success">Your password was changed. Sign in with the new one.</Alert>}
       <LoginForm next={next} signupEnabled={signupOpen()} passkeyEnabled={settings.passkeyEnabled} />
       <ProviderButtons next={next} />
     </AuthCard>

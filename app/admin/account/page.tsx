@@ -5,6 +5,7 @@ import { PasskeysSection, type PasskeyItem } from "@/app/(account)/account/secur
 import { TotpSetupSection } from "@/app/(account)/account/security/totp-section";
 import { formatDate, formatDateTime } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
+import { StepUpBoundary } from "@/components/step-up/step-up-boundary";
 import { Card } from "@/components/ui/card";
 import { getSecurityOverview } from "@/lib/auth/account-security";
 import { requireStaff } from "@/lib/auth/admin/guard";
@@ -30,8 +31,10 @@ export default async function AdminAccountPage() {
     createdAt: formatDate(p.createdAt),
     lastUsedAt: p.lastUsedAt ? formatDateTime(p.lastUsedAt) : null,
   }));
+  // The account components ask for step-up in a dialog (components/step-up); this page provides it.
   return (
-    <div className="max-w-3xl space-y-6">
+    <StepUpBoundary userId={user.id}>
+      <div className="max-w-3xl space-y-6">
       <PageHeader
         title="My security"
         description={
@@ -67,9 +70,10 @@ export default async function AdminAccountPage() {
       </Card>
       {overview.enabled && (
         <Card title="Backup codes" description="Single-use codes for when you cannot reach your authenticator or passkey.">
-          <BackupCodesSection remaining={overview.backupCodesRemaining} username={user.username} site={site} hasPassword={overview.hasPassword} hasTotp={overview.totp} />
+          <BackupCodesSection remaining={overview.backupCodesRemaining} username={user.username} site={site} />
         </Card>
       )}
-    </div>
+      </div>
+    </StepUpBoundary>
   );
 }

@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { StepUpFields } from "../security/step-up-fields";
+import { useStepUpAction } from "@/components/step-up/step-up-dialog";
 import { createApiKeyAction, type CreateApiKeyState } from "./actions";
 
 const PRESET_DAYS = [7, 30, 90, 180, 365];
@@ -24,12 +24,10 @@ type Props = {
   site: string;
   atLimit: boolean;
   maxPerUser: number;
-  hasPassword: boolean;
-  hasTotp: boolean;
 };
 
-export function CreateApiKeyForm({ allowIndefinite, maxLifespanDays, authScheme, site, atLimit, maxPerUser, hasPassword, hasTotp }: Props) {
-  const [state, action, pending] = useActionState<CreateApiKeyState, FormData>(createApiKeyAction, {});
+export function CreateApiKeyForm({ allowIndefinite, maxLifespanDays, authScheme, site, atLimit, maxPerUser }: Props) {
+  const [state, action, pending] = useActionState<CreateApiKeyState, FormData>(useStepUpAction(createApiKeyAction), {});
   const [dismissed, setDismissed] = useState<number | null>(null);
   const choices = expiryChoices(maxLifespanDays, allowIndefinite);
   const fallback = choices.find((c) => c.value === "90")?.value ?? choices[choices.length - 1]?.value;

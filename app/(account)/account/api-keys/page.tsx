@@ -46,7 +46,7 @@ export default async function ApiKeysPage() {
   return (
     <div className="space-y-6">
       <Heading scheme={options.authScheme} />
-      <Card title="Create a key" description="Confirm with your password (or an authenticator code) if you signed in a while ago.">
+      <Card title="Create a key" description="If you signed in a while ago, you will be asked to confirm with your password or a code.">
         <CreateApiKeyForm
           allowIndefinite={options.allowIndefinite}
           maxLifespanDays={options.maxLifespanDays}
@@ -54,8 +54,6 @@ export default async function ApiKeysPage() {
           site={siteOrigin()}
           atLimit={active >= options.maxPerUser}
           maxPerUser={options.maxPerUser}
-          hasPassword={overview.hasPassword}
-          hasTotp={overview.totp}
         />
       </Card>
       <Card title="Your keys" description={`${active} active of at most ${options.maxPerUser}. Expired keys stay listed until you revoke them.`}>

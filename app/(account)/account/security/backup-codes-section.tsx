@@ -4,11 +4,11 @@ import { useActionState } from "react";
 import { BackupCodesPanel } from "@/components/backup-codes/backup-codes-panel";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useStepUpAction } from "@/components/step-up/step-up-dialog";
 import { regenerateBackupCodesAction, type CodesState } from "./actions";
-import { StepUpFields } from "./step-up-fields";
 
-export function BackupCodesSection({ remaining, username, site, hasPassword, hasTotp }: { remaining: number; username: string; site: string; hasPassword: boolean; hasTotp: boolean }) {
-  const [state, action, pending] = useActionState<CodesState, FormData>(regenerateBackupCodesAction, {});
+export function BackupCodesSection({ remaining, username, site }: { remaining: number; username: string; site: string }) {
+  const [state, action, pending] = useActionState<CodesState, FormData>(useStepUpAction(regenerateBackupCodesAction), {});
   if (state.backupCodes) {
     return (
       <div className="space-y-4">
@@ -27,7 +27,6 @@ export function BackupCodesSection({ remaining, username, site, hasPassword, has
       </p>
       {remaining <= 2 && <Alert tone="warning">You are running low on backup codes. Generate a new set.</Alert>}
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <StepUpFields hasPassword={hasPassword} hasTotp={hasTotp} idPrefix="regen" />
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Generating…" : "Generate new backup codes"}
       </Button>

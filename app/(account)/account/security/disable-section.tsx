@@ -3,11 +3,11 @@
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useStepUpAction } from "@/components/step-up/step-up-dialog";
 import { disableTwoFactorAction, type CodesState } from "./actions";
-import { StepUpFields } from "./step-up-fields";
 
-export function DisableSection({ hasPassword, hasTotp }: { hasPassword: boolean; hasTotp: boolean }) {
-  const [state, action, pending] = useActionState<CodesState, FormData>(disableTwoFactorAction, {});
+export function DisableSection() {
+  const [state, action, pending] = useActionState<CodesState, FormData>(useStepUpAction(disableTwoFactorAction), {});
   if (state.done) return <Alert tone="success">Two-factor authentication is off.</Alert>;
   return (
     <form action={action} className="space-y-4" noValidate>

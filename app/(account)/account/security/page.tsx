@@ -78,13 +78,13 @@ export default async function SecurityPage({ searchParams }: Props) {
 
       {overview.enabled && (
         <Card title="Backup codes" description="Single-use codes for when you cannot reach your authenticator or passkey.">
-          <BackupCodesSection remaining={overview.backupCodesRemaining} username={user.username} site={site} hasPassword={overview.hasPassword} hasTotp={overview.totp} />
+          <BackupCodesSection remaining={overview.backupCodesRemaining} username={user.username} site={site} />
         </Card>
       )}
 
       {overview.enabled && !overview.mustKeepTwoFactor && (
-        <Card title="Turn off two-factor authentication" description="Removes your authenticator app, passkeys and backup codes. Confirm with your password or a code.">
-          <DisableSection hasPassword={overview.hasPassword} hasTotp={overview.totp} />
+        <Card title="Turn off two-factor authentication" description="Removes your authenticator app, passkeys and backup codes. You may be asked to confirm with your password or a code.">
+          <DisableSection />
         </Card>
       )}
       <ConnectionsCard userId={user.id} />
