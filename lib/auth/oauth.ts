@@ -11,7 +11,7 @@ import { getFactorSummary, hasSecondFactor } from "./factors";
 import { isSessionId } from "./login-sessions";
 import { findEnabledProvider, listOAuthProviders } from "./oauth-providers";
 import { randomToken } from "./secrets";
-import { beginSignIn, type SessionIssuer, type SignInResult, type SignInUser } from "./sign-in";
+import { beginSignIn, type SessionIssuer, type SignInOptions, type SignInResult, type SignInUser } from "./sign-in";
 import { confirmStepUp, type StepUpProof } from "./step-up";
 import { USERNAME_PATTERN } from "./users";
 
@@ -159,12 +159,18 @@ export async function consumeOAuthSignIn(signInId: string, now = new Date()): Pr
  * The bridge: a finished provider sign-in becomes a session, or a pending login that needs the
  * second factor (or staff enrollment), exactly like a password sign-in.
  */
-export async function finishOAuthSignIn<T>(signInId: string, client: ClientInfo, issue: SessionIssuer<T>, now = new Date()): Promise<Result<SignInResult<T>>> {
+export async function finishOAuthSignIn<T>(
+  signInId: string,
+  client: ClientInfo,
+  issue: SessionIssuer<T>,
+  now = new Date(),
+  options: SignInOptions = {},
+): Promise<Result<SignInResult<T>>> {
   if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
   const user = await consumeOAuthSignIn(signInId, now);
   if (!user.ok) return user;
   if (!(await findEnabledProvider(user.value.provider))) return fail("oauth_sign_in_invalid");
-  return ok(await beginSignIn(user.value, "oauth", client, issue, now));
+  return ok(await beginSignIn(user.value, "oauth", client, issue, now, options));
 }
 
 export async function deleteExpiredOAuthSignIns(now = new Date()): Promise<number> {

@@ -5,7 +5,7 @@ import { finishOAuthSignIn } from "@/lib/auth/oauth";
 import { endProviderSessionCookies, OAUTH_ERROR_PATH, readProviderSignIn } from "@/lib/auth/oauth-nextauth";
 import { socialAuthEnabled } from "@/lib/auth/oauth-providers";
 import { siteOrigin } from "@/lib/auth/site";
-import { issueWebSession, setPendingLoginCookie, setSessionCookie } from "@/lib/auth/web-session";
+import { issueWebSession, readTrustedBrowserCookie, setPendingLoginCookie, setSessionCookie } from "@/lib/auth/web-session";
 
 /**
  * Where next-auth sends the browser after the provider: the provider sign-in (used once) becomes a
@@ -23,7 +23,8 @@ export async function GET(request: Request): Promise<Response> {
     if (!socialAuthEnabled()) return go(`${OAUTH_ERROR_PATH}?error=social_auth_disabled`);
     const signInId = await readProviderSignIn(request.headers);
     if (!signInId) return go(`${OAUTH_ERROR_PATH}?error=oauth_sign_in_invalid`);
-    const result = await finishOAuthSignIn(signInId, clientFrom(request.headers), issueWebSession);
+    // A browser trusted at an earlier 2FA step may skip it, as with a password (lib/auth/trusted-devices.ts).
+    const result = await finishOAuthSignIn(signInId, clientFrom(request.headers), issueWebSession, new Date(), { trustedBrowser: await readTrustedBrowserCookie() });
     if (!result.ok) return go(`${OAUTH_ERROR_PATH}?error=${result.code}`);
     if (result.value.kind === "signed_in") {
       await setSessionCookie(result.value.session);
