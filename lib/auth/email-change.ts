@@ -19,7 +19,9 @@ import { confirmStepUp, type StepUpProof } from "./step-up";
  * opened. Then the old address is told, with a "this wasn't me" link.
  */
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No whitespace or control characters (PostgreSQL text cannot hold NUL either).
+const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const TOKEN = /^[\w-]{43}$/;
 /** Confirmation e-mails per account per hour: the new address is anyone's, so do not let it be bombed. */
 export const MAX_EMAIL_CHANGES_PER_HOUR = 5;
@@ -49,7 +51,7 @@ function confirmationMail(username: string, newEmail: string, url: string | null
 /** Asks for a change: sends the confirmation link to the new address. Earlier pending requests stop working. */
 export async function requestEmailChange(actor: AccountActor, rawEmail: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ newEmail: string; expiresAt: Date }>> {
   const newEmail = rawEmail.trim().toLowerCase();
-  if (!EMAIL.test(newEmail) || newEmail.length > 254) return emailField("Enter a valid email address.");
+  if (!EMAIL.test(newEmail) || LONE_SURROGATE.test(newEmail) || newEmail.length > 254) return emailField("Enter a valid email address.");
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true, username: true } });
   if (user.email === newEmail) return fail("same_email", { body: { email: ["That is already your email address."] } });
   if (await db.user.count({ where: { email: newEmail } })) return fail("email_taken", { body: { email: ["A user with that email already exists."] } });

@@ -30,12 +30,14 @@ export function passwordResetMinutes(): number {
 export const MAX_RESET_LINKS_PER_HOUR = 5;
 
 const TOKEN = /^[\w-]{43}$/;
+/** What could be an address worth looking up: no control characters or broken UTF-16 (PostgreSQL refuses NUL). */
+const LOOKUP_SAFE = /^[^\p{Cc}\ud800-\udfff]{3,254}$/u;
 
 export async function requestPasswordReset(email: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
   const limited = await checkAttempt("password_reset", { ip: client.ip }, now);
   if (!limited.ok) return limited;
   const address = email.trim().toLowerCase();
-  runInBackground(() => sendPasswordResetLink(address, client, now));
+  if (LOOKUP_SAFE.test(address)) runInBackground(() => sendPasswordResetLink(address, client, now));
   return ok(undefined);
 }
 
