@@ -8,6 +8,7 @@ import type { ClientInfo } from "../client";
 import { recordSecurityEvent } from "../audit";
 import { replaceBackupCodes } from "../backup-codes";
 import { getFactorSummary, hasSecondFactor } from "../factors";
+import { notifySecurityEvent } from "../security-mail";
 import { confirmStepUp, type StepUpProof } from "../step-up";
 import type { CsvColumn } from "./csv";
 import { pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
@@ -181,7 +182,9 @@ export async function resetUserTwoFactor(actor: AccountActor, userId: number, ra
     };
     await tx.webAuthnChallenge.deleteMany({ where: { userId } });
     await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now, revokedReason: "admin_2fa_reset" } });
-    await recordSecurityEvent({ type: "admin.2fa_reset", userId, client, details: { by: actor.userId, by_username: actor.username, reason: reason.value, ...removed } }, tx);
+    const eventId = await recordSecurityEvent({ type: "admin.2fa_reset", userId, client, details: { by: actor.userId, by_username: actor.username, reason: reason.value, ...removed } }, tx);
+    // Tells the user and ends their trusted browsers; the admin's device is not theirs, so no client facts.
+    await notifySecurityEvent({ kind: "two_factor_disabled", userId, ref: eventId, now }, tx);
   });
   return ok(undefined);
 }
@@ -199,7 +202,8 @@ export async function regenerateUserBackupCodes(actor: AccountActor, userId: num
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
     if (!hasSecondFactor(await getFactorSummary(userId, tx))) return fail("no_backup_codes_without_factor");
     const codes = await replaceBackupCodes(tx, userId);
-    await recordSecurityEvent({ type: "admin.backup_codes_regenerated", userId, client, details: { by: actor.userId, by_username: actor.username, reason: reason.value } }, tx);
+    const eventId = await recordSecurityEvent({ type: "admin.backup_codes_regenerated", userId, client, details: { by: actor.userId, by_username: actor.username, reason: reason.value } }, tx);
+    await notifySecurityEvent({ kind: "backup_codes_regenerated", userId, ref: eventId, now }, tx);
     return ok({ username: target.value.username, codes });
   });
 }
