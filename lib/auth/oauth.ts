@@ -173,11 +173,6 @@ export async function finishOAuthSignIn<T>(
   return ok(await beginSignIn(user.value, "oauth", client, issue, now, options));
 }
 
-export async function deleteExpiredOAuthSignIns(now = new Date()): Promise<number> {
-  const { count } = await db.oAuthSignIn.deleteMany({ where: { expiresAt: { lte: now } } });
-  return count;
-}
-
 export type LinkedAccount = {
   id: number;
   provider: string;
