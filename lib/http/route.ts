@@ -4,17 +4,31 @@ import { UNSTORABLE_TEXT_MESSAGE } from "./fields";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
-const UNAVAILABLE_TEXT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection/i;
+// Prisma's connection errors, and PostgreSQL's connection-exception and shutdown SQLSTATEs.
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03"]);
+// The driver adapter's error kinds (@prisma/adapter-pg) for a server that is down or gone.
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_TEXT =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection|DatabaseNotReachable|ConnectionClosed|SocketTimeout/i;
+
+/** The error, its causes and the driver adapter error Prisma attaches under meta (P2010 and the like). */
+function* errorChain(error: unknown): Generator<Record<string, unknown>> {
+  const queue: unknown[] = [error];
+  for (let seen = 0; queue.length > 0 && seen < 10; seen++) {
+    const e = queue.shift();
+    if (!e || typeof e !== "object") continue;
+    const record = e as Record<string, unknown>;
+    yield record;
+    queue.push(record.cause, (record.meta as Record<string, unknown> | undefined)?.driverAdapterError);
+  }
+}
 
 /** A database that cannot be reached is a 503 with Retry-After, not a 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
-    const message = (e as { message?: unknown }).message;
-    if (typeof message === "string" && UNAVAILABLE_TEXT.test(message)) return true;
-    e = (e as { cause?: unknown }).cause;
+  for (const e of errorChain(error)) {
+    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.kind === "string" && UNAVAILABLE_KINDS.has(e.kind)) return true;
+    if (typeof e.message === "string" && UNAVAILABLE_TEXT.test(e.message)) return true;
   }
   return false;
 }
@@ -24,12 +38,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * that no schema checked): the client's fault, so a 400, not a 500.
  */
 export function isUnstorableTextError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    const message = (e as { message?: unknown }).message;
-    if (code === "22021" || code === "22P05") return true;
-    if (typeof message === "string" && /Code: `(22021|22P05)`|invalid byte sequence for encoding/.test(message)) return true;
-    e = (e as { cause?: unknown }).cause;
+  for (const e of errorChain(error)) {
+    if (e.code === "22021" || e.code === "22P05") return true;
+    if (typeof e.message === "string" && /Code: `(22021|22P05)`|invalid byte sequence for encoding/.test(e.message)) return true;
   }
   return false;
 }

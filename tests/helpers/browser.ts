@@ -16,6 +16,12 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh browser profile that fails the test on any page error or CSP violation. */
 export async function newContext(browser: Browser, baseURL: string, options: { colorScheme?: "light" | "dark" } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ baseURL, colorScheme: options.colorScheme ?? "light", viewport: { width: 1280, height: 860 } });
+  // Each violation event as a console error too, so report-only and late violations are caught.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`Content Security Policy violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));

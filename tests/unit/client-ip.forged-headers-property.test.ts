@@ -1,0 +1,50 @@
+import fc from "fast-check";
+import { isIP } from "node:net";
+import { describe, expect, it } from "vitest";
+import { clientIpFrom, PEER_HEADER } from "@/lib/auth/client";
+
+/** Property-based: whatever a client puts in X-Forwarded-For, the answer is safe and bounded. */
+
+/** What a socket reports. */
+const canonical = fc.oneof(fc.ipV4(), fc.ipV6());
+const address = fc.oneof(canonical, fc.ipV4Extended());
+const garbage = fc.oneof(fc.string({ unit: "binary-ascii", maxLength: 40 }), fc.constantFrom("unknown", "", " ", "[::1]:80", "1.2.3.4:5", "::ffff:", "999.1.1.1", "' OR 1=1 --", "_hidden"));
+const entry = fc.oneof(address, garbage).map((s) => s.replace(/[\r\n\0,]/g, " "));
+const forwardedFor = fc.array(entry, { maxLength: 12 }).map((parts) => parts.join(", "));
+
+describe("clientIpFrom under forged X-Forwarded-For (fast-check)", () => {
+  it("never throws, and answers a valid address or null", () => {
+    fc.assert(
+      fc.property(fc.option(entry), forwardedFor, fc.integer({ min: 0, max: 10 }), (peer, xff, trusted) => {
+        const headers = new Headers({ "x-forwarded-for": xff, ...(peer === null ? {} : { [PEER_HEADER]: peer }) });
+        const ip = clientIpFrom(headers, trusted);
+        expect(ip === null || isIP(ip) !== 0).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("with no trusted proxy, X-Forwarded-For changes nothing: the socket address decides", () => {
+    fc.assert(
+      fc.property(canonical, forwardedFor, forwardedFor, (peer, xff1, xff2) => {
+        const a = clientIpFrom(new Headers({ [PEER_HEADER]: peer, "x-forwarded-for": xff1 }), 0);
+        const b = clientIpFrom(new Headers({ [PEER_HEADER]: peer, "x-forwarded-for": xff2 }), 0);
+        expect(a).toBe(b);
+        expect(a).not.toBeNull();
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("behind N proxies, whatever the client prepends, the address N hops from the socket is used", () => {
+    fc.assert(
+      fc.property(forwardedFor, fc.array(fc.ipV4(), { minLength: 1, maxLength: 5 }), fc.ipV4(), (forged, hops, peer) => {
+        // The client forged `forged`; each trusted proxy appended what it saw; the last one is the socket peer.
+        const xff = [forged, ...hops].filter(Boolean).join(", ");
+        const ip = clientIpFrom(new Headers({ [PEER_HEADER]: peer, "x-forwarded-for": xff }), hops.length);
+        expect(ip).toBe(hops[0]);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
