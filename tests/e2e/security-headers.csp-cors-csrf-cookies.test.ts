@@ -86,6 +86,33 @@ describe("security headers", () => {
   });
 });
 
+/** POST with a chunked body (no Content-Length): the server learns the size only by reading. */
+function postChunked(path: string, bytes: number): Promise<{ status: number; body: string }> {
+  const url = new URL(path, app.baseURL);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    const chunk = Buffer.alloc(256 * 1024, "a");
+    req.write('{"username":"');
+    for (let sent = 0; sent < bytes; sent += chunk.length) req.write(chunk);
+    req.end('"}');
+  });
+}
+
+describe("request bodies through the real server", () => {
+  it("an oversize streamed body is a 413 JSON error, not buffered whole", async () => {
+    for (const size of [100 * 1024, 5 * 1024 * 1024]) {
+      const res = await postChunked("/api/auth/login", size);
+      expect(res.status, String(size)).toBe(413);
+      expect(JSON.parse(res.body)).toMatchObject({ code: "payload_too_large" });
+    }
+  });
+});
+
 describe("the UI under the CSP", () => {
   it("signs up, enrolls an authenticator (QR as a data: image), toggles the theme and signs out without a single violation", async () => {
     const { context, page, problems } = await newContext(browser, app.baseURL);
