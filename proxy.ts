@@ -28,7 +28,7 @@ export function proxy(request: NextRequest): NextResponse {
     return withHeaders(new NextResponse(null, { status: 204 }), { ...base, ...allowed, vary: "Origin" });
   }
 
-  if (isCrossOriginCookieWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.origin))) {
+  if (isCrossOriginCookieWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))) {
     return withHeaders(errorJson("cross_origin_request"), base);
   }
 

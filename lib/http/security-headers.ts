@@ -125,7 +125,11 @@ export function isCrossOriginCookieWrite(method: string, headers: Headers, ownOr
   return site !== null && site !== "same-origin" && site !== "none";
 }
 
-/** Our own origins: the configured ones and the one the request was addressed to. */
-export function ownOrigins(configured: readonly string[], requestOrigin: string): string[] {
-  return [...new Set([...configured, requestOrigin])];
+/**
+ * Our own origins: the configured ones (WEBAUTHN_ORIGINS) and the host the request was addressed
+ * to, over either scheme, since TLS often ends at a proxy in front of us. A browser cannot forge
+ * Host, so this admits nobody else; set WEBAUTHN_ORIGINS when a proxy rewrites Host.
+ */
+export function ownOrigins(configured: readonly string[], requestHost: string): string[] {
+  return [...new Set([...configured, `http://${requestHost}`, `https://${requestHost}`])];
 }

@@ -8,6 +8,7 @@ import {
   isCrossOriginCookieWrite,
   isPreflight,
   newNonce,
+  ownOrigins,
 } from "@/lib/http/security-headers";
 
 const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)] as const));
@@ -109,6 +110,15 @@ describe("CSRF guard for cookie-authenticated writes", () => {
   it("refuses a foreign server action call even without a cookie (login CSRF)", () => {
     expect(write({ "next-action": "abc", origin: "https://evil.example" })).toBe(true);
     expect(write({ "next-action": "abc", origin: "https://app.example.com" })).toBe(false);
+  });
+
+  it("counts the configured origins and the request's own host over either scheme as ours, nothing else", () => {
+    const origins = ownOrigins(["https://app.example.com"], "internal:3000");
+    expect(origins).toEqual(["https://app.example.com", "http://internal:3000", "https://internal:3000"]);
+    const write = (origin: string) => isCrossOriginCookieWrite("POST", new Headers({ cookie: "lokdown_session=x", origin }), origins);
+    expect(write("https://internal:3000")).toBe(false);
+    expect(write("https://internal:3001")).toBe(true);
+    expect(write("https://internal")).toBe(true);
   });
 
   it("falls back to Fetch Metadata when a browser sends no Origin", () => {
