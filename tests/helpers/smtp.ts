@@ -10,6 +10,8 @@ export type TestSmtpServer = {
   messages: ReceivedMail[];
   /** Messages to one address. */
   to(address: string): ReceivedMail[];
+  /** Resolves with the first message (already here or arriving later) that matches; rejects after `timeoutMs`. */
+  waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Holds each message this long before accepting it (a slow mail server). */
   setDelay(ms: number): void;
   clear(): void;
@@ -78,6 +80,7 @@ export function parseMessage(raw: string): { subject: string; text: string; html
 /** A real SMTP server on a free loopback port, keeping what it receives. No TLS, no AUTH. */
 export async function startSmtpServer(): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
+  const waiters = new Set<(mail: ReceivedMail) => void>();
   let delay = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -89,13 +92,15 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       stream.on("end", () => {
         const raw = Buffer.concat(chunks).toString("utf8");
         const accept = () => {
-          messages.push({
+          const mail: ReceivedMail = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
             to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
             raw,
             ...parseMessage(raw),
-          });
+          };
+          messages.push(mail);
           callback();
+          for (const waiter of [...waiters]) waiter(mail);
         };
         if (delay > 0) setTimeout(accept, delay);
         else accept();
@@ -109,6 +114,23 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     port,
     messages,
     to: (address) => messages.filter((m) => m.to.includes(address.toLowerCase())),
+    waitFor(match, timeoutMs = 10_000) {
+      const found = messages.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise<ReceivedMail>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no matching e-mail within ${timeoutMs} ms; received: ${messages.map((m) => m.subject).join(", ")}`));
+        }, timeoutMs);
+        const waiter = (mail: ReceivedMail) => {
+          if (!match(mail)) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(mail);
+        };
+        waiters.add(waiter);
+      });
+    },
     setDelay(ms) {
       delay = ms;
     },

@@ -31,10 +31,10 @@ export function TrustBrowserCheckbox({ days }: { days: number }) {
       />
       <div>
         <label htmlFor="trust-browser" className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
-          Don&apos;t ask for a code on this browser for {days} {days === 1 ? "day" : "days"}
+          Don&apos;t ask again on this browser for {days} {days === 1 ? "day" : "days"}
         </label>
         <p id="trust-browser-hint" className="text-xs text-zinc-500 dark:text-zinc-400">
-          Only on a device you alone use. You can stop trusting it on your sessions page.
+          Skips the code at sign-in here. Only on a device you alone use; you can undo it on your sessions page.
         </p>
       </div>
     </div>

@@ -6,10 +6,10 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form";
 import { verifySecondFactorAction } from "./actions";
-import { useTrustBrowser } from "./trust-browser";
+import { TrustBrowserCheckbox, useTrustBrowser } from "./trust-browser";
 
 /** The authenticator-code step, with a switch to a backup code. */
-export function VerifyForm({ next, totp, backupCodes }: { next: string; totp: boolean; backupCodes: boolean }) {
+export function VerifyForm({ next, totp, backupCodes, trustDays = 0 }: { next: string; totp: boolean; backupCodes: boolean; trustDays?: number }) {
   const [state, action, pending] = useActionState<FormState, FormData>(verifySecondFactorAction, {});
   const [useBackup, setUseBackup] = useState(!totp);
   const trust = useTrustBrowser();
@@ -44,6 +44,7 @@ export function VerifyForm({ next, totp, backupCodes }: { next: string; totp: bo
           hint="The 6-digit code from your authenticator app."
         />
       )}
+      {trustDays > 0 && <TrustBrowserCheckbox days={trustDays} />}
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Verifying…" : "Verify"}
       </Button>

@@ -23,7 +23,7 @@ const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UT
 
 function ago(date: Date, now: Date): string {
   const minutes = Math.floor((now.getTime() - date.getTime()) / 60_000);
-  if (minutes < 5) return "active now";
+  if (minutes < 5) return "just now";
   if (minutes < 60) return `${minutes} minutes ago`;
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} ${hours === 1 ? "hour" : "hours"} ago`;
@@ -71,7 +71,7 @@ function SessionRow({ session, now }: { session: SessionView; now: Date }) {
           {session.ipAddress ?? "IP address unknown"} · {session.signIn.label}
         </p>
         <p className="mt-0.5 text-xs text-zinc-500">
-          Signed in {stamp(session.createdAt)} · {session.current ? "active now" : `last seen ${ago(session.lastSeenAt, now)}`}
+          Signed in {stamp(session.createdAt)} · {session.current ? "active now" : `last active ${ago(session.lastSeenAt, now)}`}
         </p>
       </div>
       <form action={revokeSessionAction} className="shrink-0">
@@ -139,12 +139,12 @@ export default async function SessionsPage({ searchParams }: Props) {
         </div>
       </Card>
 
-      <Card title="Trusted browsers" description="Browsers where you chose “don't ask for a code”. They still need your password; changing your password or two-factor settings removes them all.">
+      <Card title="Trusted browsers" description="Browsers where you chose “don't ask again” at the two-factor step. They still need your password; changing your password or two-factor settings removes them all.">
         {!trustedDevicesEnabled() ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">Trusted browsers are turned off on this site.</p>
         ) : trusted.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-trusted-browsers">
-            No trusted browsers. Tick “Don&apos;t ask for a code on this browser” at the two-factor step to add one.
+            No trusted browsers. Tick “Don&apos;t ask again on this browser” at the two-factor step to add one.
           </p>
         ) : (
           <div className="space-y-4">
