@@ -60,10 +60,11 @@ export default async function TwoFactorPage({ searchParams }: Props) {
         {pending.passkey && !pending.totp && <PasskeyStep next={next} primary />}
         {pending.passkey && !pending.totp && pending.backupCodes && <OrDivider />}
         {/* A passkey-only account without backup codes has no code to type, so no code field. */}
-        {(pending.totp || pending.backupCodes) && <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} />}
+        {(pending.totp || pending.backupCodes) && <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} trustDays={pending.trustBrowserDays} />}
         {pending.passkey && pending.totp && <OrDivider />}
         {pending.passkey && pending.totp && <PasskeyStep next={next} primary={false} />}
-        {pending.trustBrowserDays > 0 && <TrustBrowserCheckbox days={pending.trustBrowserDays} />}
+        {/* With a code form the choice sits above its button; a passkey-only step shows it here. */}
+        {pending.trustBrowserDays > 0 && !(pending.totp || pending.backupCodes) && <TrustBrowserCheckbox days={pending.trustBrowserDays} />}
       </TrustBrowserProvider>
       {cancel}
     </AuthCard>
