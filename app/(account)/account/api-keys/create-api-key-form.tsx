@@ -59,7 +59,6 @@ export function CreateApiKeyForm({ allowIndefinite, maxLifespanDays, authScheme,
           {error("expires_in_days") && <p className="mt-1 text-xs text-red-600 dark:text-red-400">{error("expires_in_days")}</p>}
         </div>
       </div>
-      <StepUpFields hasPassword={hasPassword} hasTotp={hasTotp} idPrefix="api-key" error={error("password")} />
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create API key"}
       </Button>

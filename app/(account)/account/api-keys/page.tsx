@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { apiKeyOptions, listUserApiKeys, type ApiKeySummary } from "@/lib/auth/api-keys";
-import { getSecurityOverview } from "@/lib/auth/account-security";
 import { requireWebUser } from "@/lib/auth/guards";
 import { siteOrigin } from "@/lib/auth/site";
 import { CreateApiKeyForm } from "./create-api-key-form";
@@ -41,7 +40,6 @@ export default async function ApiKeysPage() {
       </div>
     );
   }
-  const overview = await getSecurityOverview(user.id);
   const active = keys.value.filter((k) => k.isActive).length;
   return (
     <div className="space-y-6">

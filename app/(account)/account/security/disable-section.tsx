@@ -12,7 +12,6 @@ export function DisableSection() {
   return (
     <form action={action} className="space-y-4" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <StepUpFields hasPassword={hasPassword} hasTotp={hasTotp} idPrefix="disable" />
       <Button type="submit" variant="danger" disabled={pending}>
         {pending ? "Turning off…" : "Turn off two-factor authentication"}
       </Button>
