@@ -27,16 +27,14 @@ const NAV: AdminNavItem[] = [
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const showNav = (await checkStaffAccess()).kind === "allowed";
   // Wider than the site's reading column: tables need the room. 100vw includes the scrollbar, hence the margin.
+  // The children keep their place in the tree whether or not the navigation shows, so that a page
+  // whose action just verified the session (and re-renders with the nav) keeps its client state.
   return (
     <div className="relative left-1/2 w-[calc(100vw-2rem)] max-w-[96rem] -translate-x-1/2">
-      {showNav ? (
-        <div className="gap-8 lg:grid lg:grid-cols-[13rem_minmax(0,1fr)]">
-          <AdminNav items={NAV} />
-          <div className="mt-4 min-w-0 lg:mt-0">{children}</div>
-        </div>
-      ) : (
-        <div className="mx-auto max-w-5xl">{children}</div>
-      )}
+      <div className={showNav ? "gap-8 lg:grid lg:grid-cols-[13rem_minmax(0,1fr)]" : "mx-auto max-w-5xl"}>
+        {showNav ? <AdminNav items={NAV} /> : null}
+        <div className={showNav ? "mt-4 min-w-0 lg:mt-0" : undefined}>{children}</div>
+      </div>
     </div>
   );
 }

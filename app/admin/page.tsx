@@ -175,6 +175,8 @@ export default async function DashboardPage({ searchParams }: Props) {
             labels={fullLabels}
             tickLabels={tickLabels}
             unit={hourly ? "per hour, UTC" : "per day, UTC"}
+            width={1000}
+            height={260}
             series={[
               { name: "Sign-ins", values: signIns, tone: "indigo", area: true },
               { name: "Wrong passwords", values: failedPasswords, tone: "amber" },

@@ -51,12 +51,6 @@ async function handleDeadEnds(failure: Failure): Promise<FormState> {
   return failureState(failure);
 }
 
-/** Each action starts here: staff only, and nothing to do for a session that already passed 2FA. */
-async function staffToVerify(next: string) {
-  const user = await requireStaffToVerify(next);
-  return user;
-}
-
 async function finishUpgrade(result: Result<UpgradedSession>, next: string): Promise<FormState> {
   if (!result.ok) return handleDeadEnds(result);
   await setSessionCookie(result.value.token);
@@ -66,7 +60,7 @@ async function finishUpgrade(result: Result<UpgradedSession>, next: string): Pro
 
 export async function verifyCodeAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
   const fields = formFields(formData, ["totp_token", "backup_code", "next"]);
-  const user = await staffToVerify(fields.next);
+  const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const input: SecondFactorInput = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
   if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
@@ -75,7 +69,7 @@ export async function verifyCodeAction(_: VerifyState, formData: FormData): Prom
 
 export async function beginPasskeyVerificationAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
   const { next } = formFields(formData, ["next"]);
-  const user = await staffToVerify(next);
+  const user = await requireStaffToVerify(next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(next));
   const started = await beginAdminPasskeyVerification(user, await currentClient());
   return started.ok ? { passkeyOptions: started.value.options } : handleDeadEnds(started);
@@ -83,7 +77,7 @@ export async function beginPasskeyVerificationAction(_: VerifyState, formData: F
 
 export async function verifyPasskeyAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
   const fields = formFields(formData, ["passkey_response", "next"]);
-  const user = await staffToVerify(fields.next);
+  const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const response = parsePasskeyResponse(fields.passkey_response);
   if (!response) return { error: "The passkey did not answer. Try again." };
@@ -92,7 +86,7 @@ export async function verifyPasskeyAction(_: VerifyState, formData: FormData): P
 
 export async function beginTotpEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
   const { next } = formFields(formData, ["next"]);
-  const user = await staffToVerify(next);
+  const user = await requireStaffToVerify(next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(next));
   const setup = await beginAdminTotpEnrollment(user, await currentClient());
   return setup.ok ? { totp: { secret: setup.value.secret, qrCode: setup.value.qrCode } } : handleDeadEnds(setup);
@@ -100,7 +94,7 @@ export async function beginTotpEnrollmentAction(_: EnrollState, formData: FormDa
 
 export async function confirmTotpEnrollmentAction(state: EnrollState, formData: FormData): Promise<EnrollState> {
   const fields = formFields(formData, ["totp_token", "next"]);
-  const user = await staffToVerify(fields.next);
+  const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const result = await confirmAdminTotpEnrollment(user, fields.totp_token, await currentClient());
   if (!result.ok) {
@@ -115,7 +109,7 @@ export async function confirmTotpEnrollmentAction(state: EnrollState, formData: 
 
 export async function beginPasskeyEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
   const { next } = formFields(formData, ["next"]);
-  const user = await staffToVerify(next);
+  const user = await requireStaffToVerify(next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(next));
   const started = await beginAdminPasskeyEnrollment(user, await currentClient());
   return started.ok ? { passkey: started.value } : handleDeadEnds(started);
@@ -123,7 +117,7 @@ export async function beginPasskeyEnrollmentAction(_: EnrollState, formData: For
 
 export async function confirmPasskeyEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
   const fields = formFields(formData, ["challenge_id", "passkey_response", "next"]);
-  const user = await staffToVerify(fields.next);
+  const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const response = parsePasskeyResponse(fields.passkey_response);
   if (!response) return { error: "The passkey was not created. Try again." };
@@ -136,7 +130,7 @@ export async function confirmPasskeyEnrollmentAction(_: EnrollState, formData: F
 /** After the new backup codes were seen: forget the verification and open the admin area. */
 export async function finishEnrollmentAction(formData: FormData): Promise<void> {
   const { next } = formFields(formData, ["next"]);
-  await staffToVerify(next);
+  await requireStaffToVerify(next);
   await clearAdminVerification();
   redirect(adminPath(next));
 }

@@ -3,9 +3,7 @@ import { labelIndices, niceScale, TONES, type Tone } from "./scale";
 
 export type LineSeries = { name: string; values: number[]; tone: Tone; area?: boolean; dashed?: boolean };
 
-const W = 600;
-const H = 220;
-const PAD = { top: 12, right: 12, bottom: 28, left: 40 };
+const PAD = { top: 12, right: 14, bottom: 30, left: 44 };
 
 /**
  * A server-rendered line chart: an SVG with role="img", a title and a text summary for assistive
@@ -20,6 +18,8 @@ export function LineChart({
   tickLabels,
   series,
   unit,
+  width = 600,
+  height = 240,
 }: {
   id: string;
   title: string;
@@ -30,7 +30,12 @@ export function LineChart({
   tickLabels: string[];
   series: LineSeries[];
   unit: string;
+  /** viewBox size: wide charts get a wider box so that text keeps its size. */
+  width?: number;
+  height?: number;
 }) {
+  const W = width;
+  const H = height;
   const count = labels.length;
   const max = Math.max(0, ...series.flatMap((s) => s.values));
   const { top, ticks } = niceScale(max);
@@ -39,7 +44,7 @@ export function LineChart({
   const x = (i: number) => PAD.left + (count <= 1 ? plotW / 2 : (i / (count - 1)) * plotW);
   const y = (v: number) => PAD.top + plotH - (v / top) * plotH;
   const shown = labelIndices(count);
-  const dots = count <= 31;
+  const dots = count <= 14;
   return (
     <figure className="space-y-3">
       <figcaption className="space-y-2">
@@ -52,14 +57,14 @@ export function LineChart({
         {ticks.map((t) => (
           <g key={t}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="stroke-zinc-200 dark:stroke-zinc-800" strokeWidth={1} />
-            <text x={PAD.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={11} className="fill-zinc-500 dark:fill-zinc-400">
+            <text x={PAD.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={12} className="fill-zinc-500 dark:fill-zinc-400">
               {t}
             </text>
           </g>
         ))}
         {tickLabels.map((label, i) =>
           shown.has(i) ? (
-            <text key={i} x={x(i)} y={H - 8} textAnchor={i === 0 ? "start" : i === count - 1 ? "end" : "middle"} fontSize={11} className="fill-zinc-500 dark:fill-zinc-400">
+            <text key={i} x={x(i)} y={H - 8} textAnchor={i === 0 ? "start" : i === count - 1 ? "end" : "middle"} fontSize={12} className="fill-zinc-500 dark:fill-zinc-400">
               {label}
             </text>
           ) : null,

@@ -108,7 +108,8 @@ async function ensureVerificationLogin(user: WebUser, client: ClientInfo, now: D
     httpOnly: true,
     secure: settings.production,
     sameSite: "lax",
-    path: "/admin",
+    // __Host- cookies (production) must have Path=/.
+    path: "/",
     expires: new Date(now.getTime() + settings.loginSessionMinutes * 60_000),
   });
   return ok(id);
