@@ -94,7 +94,7 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
 }
 
 /** Renders a notice; `notMeUrl` null renders the copy kept in the database (no usable link). */
-export function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: { client?: ClientInfo; now: Date; notMeUrl: string | null }): MailContent {
+function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: { client?: ClientInfo; now: Date; notMeUrl: string | null }): MailContent {
   const origin = siteOrigin();
   const described = describeNotice(notice, user);
   const facts: [string, string][] = [["When", formatWhen(context.now)]];

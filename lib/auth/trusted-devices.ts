@@ -73,12 +73,11 @@ export async function findTrustedBrowser(cookie: string | null | undefined, user
   if (!cookie || cookie.length > 200 || !mayTrustBrowser(user)) return null;
   const parsed = parseCookie(cookie);
   if (!parsed || parsed.userId !== user.id) return null;
-  const { count } = await db.trustedDevice.updateMany({
+  const [row] = await db.trustedDevice.updateManyAndReturn({
     where: { tokenHash: sha256Hex(parsed.token), userId: user.id, revokedAt: null, expiresAt: { gt: now } },
     data: { lastUsedAt: now },
+    select: { id: true },
   });
-  if (count !== 1) return null;
-  const row = await db.trustedDevice.findUnique({ where: { tokenHash: sha256Hex(parsed.token) }, select: { id: true } });
   return row?.id ?? null;
 }
 
