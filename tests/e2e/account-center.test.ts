@@ -97,7 +97,7 @@ describe("account security center", () => {
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
     const mine = a.page.locator('[data-testid="session-row"][data-current="true"]');
-    expect(await mine.getByText("This browser").isVisible()).toBe(true);
+    await mine.getByText("This browser").waitFor();
     const other = a.page.locator('[data-testid="session-row"][data-current="false"]');
     expect(await other.getByTestId("session-device").textContent()).toBe("Firefox 128 on Windows 10");
     expect(await other.textContent()).toContain("127.0.0.1");
@@ -113,7 +113,7 @@ describe("account security center", () => {
     // The other browser's next request finds its session gone.
     await b.page.goto("/account");
     await b.page.waitForURL("**/login?next=%2Faccount");
-    expect(await b.page.getByRole("button", { name: "Sign in" }).isVisible()).toBe(true);
+    await b.page.getByRole("button", { name: "Sign in" }).waitFor();
 
     // That sign-in came from a device the account had not used: one e-mail said so.
     const notice = await smtp.waitFor((m) => m.to.includes(`${username}@example.com`) && m.subject.includes("New sign-in"));
@@ -149,7 +149,7 @@ describe("account security center", () => {
     await screenshot(page, "account-sessions-trusted");
     await trusted.getByRole("button", { name: /Stop trusting/ }).click();
     await page.getByText("That browser will be asked for a code again.").waitFor();
-    expect(await page.getByTestId("no-trusted-browsers").isVisible()).toBe(true);
+    await page.getByTestId("no-trusted-browsers").waitFor();
     await signOut(page);
 
     await signIn(page, username, password);

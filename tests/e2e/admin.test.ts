@@ -229,6 +229,13 @@ describe("admin area in Chromium", () => {
     await page.goto("/admin/users");
     await screenshot(page, "admin-users-dark");
     await context.addCookies([{ name: "theme", value: "light", url: app.baseURL }]);
+    // A phone: the navigation becomes a strip above the page and tables scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/admin?window=7d");
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await screenshot(page, "admin-dashboard-mobile");
+    await page.setViewportSize({ width: 1280, height: 860 });
     expect(problems).toEqual([]);
   });
 });

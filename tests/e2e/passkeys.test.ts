@@ -83,13 +83,13 @@ describe("passkeys in Chromium", () => {
     await screenshot(page, "2fa-passkey");
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await page.waitForURL("**/account");
-    expect(await page.getByRole("heading", { name: `Welcome, ${username}` }).isVisible()).toBe(true);
+    await page.getByRole("heading", { name: `Welcome, ${username}` }).waitFor();
 
     // No password at all: the discoverable credential names the account.
     await signOut(page);
     await page.getByRole("button", { name: "Continue with a passkey" }).click();
     await page.waitForURL("**/account");
-    expect(await page.getByRole("heading", { name: `Welcome, ${username}` }).isVisible()).toBe(true);
+    await page.getByRole("heading", { name: `Welcome, ${username}` }).waitFor();
 
     await page.goto("/account/security");
     const used = page.getByTestId("passkey-row");
@@ -111,7 +111,7 @@ describe("passkeys in Chromium", () => {
     // Signing out lands on the sign-in page, whose autofill request the authenticator answers.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/account");
-    expect(await page.getByRole("heading", { name: `Welcome, ${username}` }).isVisible()).toBe(true);
+    await page.getByRole("heading", { name: `Welcome, ${username}` }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -30,7 +30,7 @@ describe("sign up, sign out, sign in", () => {
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login?signed_out=1");
-    expect(await page.getByText("You have been signed out.").isVisible()).toBe(true);
+    await page.getByText("You have been signed out.").waitFor();
 
     await page.getByLabel("Username or email").fill(username);
     await page.getByLabel("Password").fill("wrong password entirely");
@@ -40,7 +40,7 @@ describe("sign up, sign out, sign in", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL("**/account");
-    expect(await page.getByRole("heading", { name: `Welcome, ${username}` }).isVisible()).toBe(true);
+    await page.getByRole("heading", { name: `Welcome, ${username}` }).waitFor();
     await screenshot(page, "account");
 
     // The session cookie is httpOnly and SameSite=Lax.

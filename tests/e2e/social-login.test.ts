@@ -55,7 +55,7 @@ describe("social login in the browser", () => {
     await screenshot(page, "login-with-provider");
     await continueWithProvider(page);
     await page.waitForURL("**/account");
-    expect(await page.getByText(`Signed in as ${account.email}`).isVisible()).toBe(true);
+    await page.getByText(`Signed in as ${account.email}`).waitFor();
     expect(await page.context().cookies()).not.toContainEqual(expect.objectContaining({ name: expect.stringContaining("authjs.session-token") }));
 
     await page.goto("/account/security");

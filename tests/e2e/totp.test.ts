@@ -40,7 +40,7 @@ describe("TOTP and backup codes in the browser", () => {
     await page.getByRole("button", { name: "Set up authenticator app" }).click();
     const secret = await page.getByTestId("totp-secret").getAttribute("data-secret");
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(await page.getByAltText("QR code for your authenticator app").isVisible()).toBe(true);
+    await page.getByAltText("QR code for your authenticator app").waitFor();
     await screenshot(page, "totp-setup");
     await page.getByLabel("Code from the app").fill(await codeFor(secret ?? ""));
     await page.getByRole("button", { name: "Verify and turn on" }).click();
@@ -86,7 +86,7 @@ describe("TOTP and backup codes in the browser", () => {
     const { context, page, problems } = await newContext(browser, baseURL);
     await signIn(page, inject("adminUsername"), inject("adminPassword"));
     await page.waitForURL("**/2fa**");
-    expect(await page.getByRole("heading", { name: "Protect your staff account" }).isVisible()).toBe(true);
+    await page.getByRole("heading", { name: "Protect your staff account" }).waitFor();
     await page.getByRole("button", { name: "Set up an authenticator app" }).click();
     const secret = (await page.getByTestId("totp-secret").getAttribute("data-secret")) ?? "";
     await page.getByLabel("Code from the app").fill(await codeFor(secret));
