@@ -1,18 +1,14 @@
 import { startProviderSignInAction } from "@/app/oauth/actions";
 import { buttonClass } from "@/components/ui/button";
-import { listEnabledProviders } from "@/lib/auth/oauth-providers";
+import type { listEnabledProviders } from "@/lib/auth/oauth-providers";
+
+type Provider = Awaited<ReturnType<typeof listEnabledProviders>>[number];
 
 /** "Continue with …" for every configured and enabled provider; nothing at all when there is none. */
-export async function ProviderButtons({ next }: { next: string }) {
-  const providers = await listEnabledProviders();
+export function ProviderButtons({ providers, next }: { providers: Provider[]; next: string }) {
   if (providers.length === 0) return null;
   return (
     <div className="space-y-3" data-testid="oauth-providers">
-      <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400" aria-hidden="true">
-        <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
-        or
-        <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
-      </div>
       {providers.map((provider) => (
         <form key={provider.id} action={startProviderSignInAction}>
           <input type="hidden" name="provider" value={provider.id} />

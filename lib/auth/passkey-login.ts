@@ -76,3 +76,8 @@ export async function signInWithPasskey<T>(
     { maxWait: 10_000, timeout: 15_000 },
   );
 }
+
+/** Whether the sign-in page offers passwordless passkey sign-in. */
+export function passkeySignInOffered(): boolean {
+  return settings.passkeyEnabled;
+}

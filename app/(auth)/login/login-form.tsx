@@ -2,15 +2,13 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { OrDivider } from "@/components/passkeys/or-divider";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form";
 import { loginAction } from "./actions";
-import { PasskeySignIn } from "./passkey-sign-in";
 
-export function LoginForm({ next, signupEnabled, passkeyEnabled }: { next: string; signupEnabled: boolean; passkeyEnabled: boolean }) {
+export function LoginForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(loginAction, {});
   return (
     <form action={action} className="space-y-5" noValidate>
@@ -33,20 +31,6 @@ export function LoginForm({ next, signupEnabled, passkeyEnabled }: { next: strin
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
-      {passkeyEnabled && (
-        <>
-          <OrDivider />
-          <PasskeySignIn next={next} />
-        </>
-      )}
-      {signupEnabled && (
-        <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
-          New here?{" "}
-          <Link href="/signup" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
-            Create an account
-          </Link>
-        </p>
-      )}
     </form>
   );
 }

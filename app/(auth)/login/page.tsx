@@ -5,9 +5,13 @@ import { AuthCard } from "@/components/auth-card";
 import { safeReturnPath } from "@/lib/auth/guards";
 import { signupOpen } from "@/lib/auth/registration";
 import { getWebUser } from "@/lib/auth/web-session";
-import { settings } from "@/lib/env";
-import { LoginForm } from "./login-form";
+import Link from "next/link";
 import { ProviderButtons } from "@/components/oauth/provider-buttons";
+import { OrDivider } from "@/components/passkeys/or-divider";
+import { listEnabledProviders } from "@/lib/auth/oauth-providers";
+import { passkeySignInOffered } from "@/lib/auth/passkey-login";
+import { LoginForm } from "./login-form";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -17,14 +21,25 @@ export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   const next = safeReturnPath(params.next);
   if (await getWebUser()) redirect(next);
+  const [providers, passkeys] = [await listEnabledProviders(), passkeySignInOffered()];
   return (
     <AuthCard title="Sign in to your account">
       {params.signed_out !== undefined && <Alert tone="success">You have been signed out.</Alert>}
       {params.expired !== undefined && <Alert tone="warning">Your sign-in expired. Please start again.</Alert>}
       {params.created !== undefined && <Alert tone="success">Your account is ready. Sign in to continue.</Alert>}
       {params.reset !== undefined && <Alert tone="success">Your password was changed. Sign in with the new one.</Alert>}
-      <LoginForm next={next} signupEnabled={signupOpen()} passkeyEnabled={settings.passkeyEnabled} />
-      <ProviderButtons next={next} />
+      <LoginForm next={next} />
+      {(passkeys || providers.length > 0) && <OrDivider />}
+      {passkeys && <PasskeySignIn next={next} />}
+      <ProviderButtons providers={providers} next={next} />
+      {signupOpen() && (
+        <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
+          New here?{" "}
+          <Link href="/signup" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+            Create an account
+          </Link>
+        </p>
+      )}
     </AuthCard>
   );
 }
