@@ -1,10 +1,10 @@
-import { generate } from "otplib";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, screenshot } from "../helpers/browser";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { linkIn, startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
+import { signIn, signOut, signUp, totpCode as codeFor } from "../helpers/e2e-flows";
 
 /**
  * The account security center in a real browser, against a production server of its own that
@@ -47,29 +47,9 @@ async function open(options: { userAgent?: string; colorScheme?: "light" | "dark
 
 let counter = 0;
 const newName = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter += 1)}`;
-const codeFor = (secret: string, offset = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
 
-async function signUp(page: Page, username: string, password: string) {
-  await page.goto("/signup");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Email").fill(`${username}@example.com`);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByLabel("Confirm password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL("**/account/security?welcome=1");
-}
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("Username or email").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
-async function signOut(page: Page) {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL("**/login?signed_out=1");
-}
 
 /** Enrolls TOTP on the security page; returns the secret and the backup codes shown. */
 async function enrollTotp(page: Page): Promise<{ secret: string; backupCodes: string[] }> {

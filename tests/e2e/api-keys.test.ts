@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { signUp } from "../helpers/e2e-flows";
 
 let browser: Browser;
 const baseURL = inject("baseURL");
@@ -23,13 +24,7 @@ describe("API keys in the browser", () => {
     const username = `keys${Date.now().toString(36)}`;
     const password = "a long and unusual passphrase";
 
-    await page.goto("/signup");
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Email").fill(`${username}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Confirm password").fill(password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL("**/account/security?welcome=1");
+    await signUp(page, username, password);
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" }).click();
     await page.waitForURL("**/account/api-keys");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { signOut, signUp } from "../helpers/e2e-flows";
 
 let browser: Browser;
 const baseURL = inject("baseURL");
@@ -22,20 +23,7 @@ async function addVirtualAuthenticator(context: BrowserContext, page: Page): Pro
   return { cdp, authenticatorId };
 }
 
-async function signUp(page: Page, username: string, password: string): Promise<void> {
-  await page.goto("/signup");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Email").fill(`${username}@example.com`);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByLabel("Confirm password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL("**/account/security?welcome=1");
-}
 
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL("**/login?signed_out=1");
-}
 
 /**
  * The virtual authenticator answers a conditional (autofill) request at once, as if the user had

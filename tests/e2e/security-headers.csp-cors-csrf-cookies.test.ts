@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Request as BrowserRequest } from "playwright-core";
 import { launchBrowser, newContext } from "../helpers/browser";
 import { startAppServer, type AppServer } from "../helpers/server";
+import { signUp } from "../helpers/e2e-flows";
 
 /**
  * Browser security of a production server: the headers on every response, a nonce CSP the UI
@@ -33,15 +34,6 @@ afterAll(async () => {
 
 const policy = (header: string | null) => new Map((header ?? "").split(/;\s*/).filter(Boolean).map((d) => [d.split(" ")[0] ?? "", d.split(" ").slice(1)] as const));
 
-async function signUp(page: import("playwright-core").Page, username: string, password: string) {
-  await page.goto("/signup");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Email").fill(`${username}@example.com`);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByLabel("Confirm password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL("**/account/security?welcome=1");
-}
 
 describe("security headers", () => {
   it("pages: a strict CSP with a fresh nonce on every script, HSTS, nosniff, referrer and permissions policies", async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { signIn, signUp, totpCode as codeFor } from "../helpers/e2e-flows";
 
 let browser: Browser;
 const baseURL = inject("baseURL");
@@ -14,28 +14,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A code for the step `offset` steps from now: the server accepts ±1 and never the same step twice. */
-const codeFor = (secret: string, offset = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("Username or email").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 describe("TOTP and backup codes in the browser", () => {
   it("enrolls from the rendered secret, then signs in with a code and with a backup code", async () => {
     const { context, page, problems } = await newContext(browser, baseURL);
     const username = `totp${Date.now().toString(36)}`;
     const password = "another unusual passphrase";
-    await page.goto("/signup");
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Email").fill(`${username}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Confirm password").fill(password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL("**/account/security?welcome=1");
+    await signUp(page, username, password);
 
     await page.getByRole("button", { name: "Set up authenticator app" }).click();
     const secret = await page.getByTestId("totp-secret").getAttribute("data-secret");
