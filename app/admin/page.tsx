@@ -175,8 +175,8 @@ export default async function DashboardPage({ searchParams }: Props) {
             labels={fullLabels}
             tickLabels={tickLabels}
             unit={hourly ? "per hour, UTC" : "per day, UTC"}
-            width={1000}
-            height={260}
+            width={900}
+            height={250}
             series={[
               { name: "Sign-ins", values: signIns, tone: "indigo", area: true },
               { name: "Wrong passwords", values: failedPasswords, tone: "amber" },
@@ -221,7 +221,7 @@ export default async function DashboardPage({ searchParams }: Props) {
           <h2 id="ips-heading" className="mb-3 text-base font-semibold text-zinc-900 dark:text-zinc-100">
             Failed attempts by address ({label})
           </h2>
-          <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+          <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
             <table className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
               <caption className="sr-only">Addresses with the most failed attempts</caption>
               <thead className="bg-zinc-50 dark:bg-zinc-800/60">

@@ -154,7 +154,7 @@ export function DataTable<T, S extends string, F extends string>({
 }) {
   const sortable = new Set<string>(view.spec.sorts);
   return (
-    <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
       <table className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
         <caption className="sr-only">
           {caption}, {page.total} in total, page {page.page} of {page.pages}

@@ -11,7 +11,7 @@ export function DonutChart({ id, title, summary, segments, centerLabel }: { id: 
   const pct = (v: number) => (total === 0 ? 0 : Math.round((v / total) * 1000) / 10);
   let offset = 0;
   return (
-    <figure className="space-y-3">
+    <figure className="relative space-y-3">
       <figcaption className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">{title}</figcaption>
       <div className="flex flex-wrap items-center gap-6">
         <svg viewBox="0 0 140 140" role="img" aria-labelledby={`${id}-title ${id}-desc`} className="size-36 shrink-0">
@@ -44,25 +44,27 @@ export function DonutChart({ id, title, summary, segments, centerLabel }: { id: 
           ))}
         </ul>
       </div>
-      <table className="sr-only">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Group</th>
-            <th scope="col">Users</th>
-            <th scope="col">Share</th>
-          </tr>
-        </thead>
-        <tbody>
-          {segments.map((s) => (
-            <tr key={s.name}>
-              <th scope="row">{s.name}</th>
-              <td>{s.value}</td>
-              <td>{pct(s.value)}%</td>
+      <div className="sr-only">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col">Users</th>
+              <th scope="col">Share</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {segments.map((s) => (
+              <tr key={s.name}>
+                <th scope="row">{s.name}</th>
+                <td>{s.value}</td>
+                <td>{pct(s.value)}%</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
