@@ -5,7 +5,19 @@ export async function resetDatabase(): Promise<void> {
   const tables = await db.$queryRaw<{ tablename: string }[]>`
     SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   if (tables.length === 0) return;
-  await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  const statement = `TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`;
+  // Work a previous test left running after its response (e.g. the forgot-password mail, sent
+  // after the answer on purpose) can still hold row locks: a deadlock here just means "try again".
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.$executeRawUnsafe(statement);
+      return;
+    } catch (error) {
+      const deadlock = String((error as { message?: unknown }).message ?? "").includes("40P01");
+      if (!deadlock || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 /** Row counts of every table, to prove a refused request changed nothing. */
