@@ -185,7 +185,7 @@ export default async function DashboardPage({ searchParams }: Props) {
           />
         </Card>
         <div className="grid gap-4 xl:grid-cols-5">
-          <Card className="xl:col-span-3">
+          <Card className="min-w-0 xl:col-span-3">
             <LineChart
               id="adoption-chart"
               title="2FA adoption over time"
@@ -199,7 +199,7 @@ export default async function DashboardPage({ searchParams }: Props) {
               ]}
             />
           </Card>
-          <Card className="xl:col-span-2">
+          <Card className="min-w-0 xl:col-span-2">
             <DonutChart
               id="factor-mix"
               title="Factor mix"
