@@ -113,11 +113,11 @@ export function alertsFor(report: Omit<SecurityReport, "alerts" | "score">): Sec
     "high_failed_attempts",
     "critical",
     report.activity.failedSecondFactor > HIGH_FAILURE_THRESHOLD ? report.activity.failedSecondFactor : 0,
-    `${report.activity.failedSecondFactor} failed second-factor attempts in the last ${report.windowDays} days (more than ${HIGH_FAILURE_THRESHOLD})`,
+    `${report.activity.failedSecondFactor} failed second-factor attempts in the last ${windowText(report.windowDays)} (more than ${HIGH_FAILURE_THRESHOLD})`,
   );
   add("2fa_without_backup_codes", "warning", report.users.twoFactorWithoutBackupCodes, `${report.users.twoFactorWithoutBackupCodes} user(s) with 2FA have no unused backup codes`);
   add("stale_passkeys", "warning", report.passkeys.unusedFor90Days, `${report.passkeys.unusedFor90Days} passkey(s) not used for ${STALE_PASSKEY_DAYS}+ days`);
-  add("unused_api_keys", "warning", report.apiKeys.unusedInWindow, `${report.apiKeys.unusedInWindow} active API key(s) not used in the last ${report.windowDays} days`);
+  add("unused_api_keys", "warning", report.apiKeys.unusedInWindow, `${report.apiKeys.unusedInWindow} active API key(s) not used in the last ${windowText(report.windowDays)}`);
   add("api_keys_expiring", "warning", report.apiKeys.expiringSoon, `${report.apiKeys.expiringSoon} API key(s) expire within ${EXPIRING_SOON_DAYS} days`);
   return alerts;
 }
@@ -257,4 +257,9 @@ export async function buildSecurityReport(options: { days: number; now?: Date; o
     failedSecondFactor,
   });
   return { ...base, score: { value: score, formula: SECURITY_SCORE_FORMULA }, alerts: alertsFor(base) };
+}
+
+/** "24 hours" rather than "1 days". */
+function windowText(days: number): string {
+  return days === 1 ? "24 hours" : `${days} days`;
 }
