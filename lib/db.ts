@@ -1,10 +1,13 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { settings } from "@/lib/env";
 
-function createClient(): PrismaClient {
-  const adapter = new PrismaPg({
+type Database = { client: PrismaClient; pool: pg.Pool };
+
+function connect(): Database {
+  const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: 10,
     // A stopped database must answer quickly with an error, never hang a request.
@@ -12,13 +15,103 @@ function createClient(): PrismaClient {
     idleTimeoutMillis: 30_000,
     statement_timeout: 10_000,
   });
-  return new PrismaClient({ adapter });
+  // An idle connection the server dropped must not take the process down. Nothing to log here:
+  // the next query opens a new connection, or reports the outage itself (a 503).
+  pool.on("error", () => undefined);
+  const adapter = new PrismaPg(pool);
+  return { client: new PrismaClient({ adapter }), pool };
 }
 
-// One client per process; dev hot reloads re-evaluate modules, so keep it on globalThis.
-const globalForPrisma = globalThis as unknown as { lokdownPrisma?: PrismaClient };
-export const db: PrismaClient = globalForPrisma.lokdownPrisma ?? createClient();
-globalForPrisma.lokdownPrisma = db;
+// One pool and client per process; dev hot reloads re-evaluate modules, so keep them on globalThis.
+const globalForDatabase = globalThis as unknown as { lokdownDatabase?: Database };
+const database = globalForDatabase.lokdownDatabase ?? connect();
+globalForDatabase.lokdownDatabase = database;
+
+export const db: PrismaClient = database.client;
+
+/** For scripts and test files that end before the process does: closes the pool's connections. */
+export async function closeDatabase(): Promise<void> {
+  await database.client.$disconnect();
+  await database.pool.end();
+  // A later import in this process (the next test file) starts afresh.
+  if (globalForDatabase.lokdownDatabase === database) delete globalForDatabase.lokdownDatabase;
+}
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type DbClient = PrismaClient | Tx;
+
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+// Prisma stores DateTime as UTC in `timestamp(3)` columns; node-postgres would read them as local time.
+const utcTimestamps: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary"
+      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/**
+ * A read sent straight to the pool Prisma shares, as a named statement: parsed and planned once per
+ * connection, and without Prisma's query layer, which would double the client-side cost of the
+ * round trip an authenticated request makes.
+ */
+export async function readRows<Row>(statementName: string, text: string, values: unknown[]): Promise<Row[]> {
+  const result = await database.pool.query({ name: statementName, text, values, types: utcTimestamps });
+  return result.rows as Row[];
+}
+
+type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: unknown) => void };
+
+/** Most keys one batched statement carries; a longer queue is sent as several statements. */
+const BATCH_LIMIT = 100;
+
+/**
+ * Point reads by key for the credential check every authenticated request makes. Lookups made in
+ * the same turn of the event loop go out together as one statement whose `$1` is the array of
+ * keys, so under load many requests share one round trip's client-side cost, and a lone lookup
+ * waits only for the end of the current turn. Every lookup is still sent after it was asked for,
+ * so a session or key revoked a moment earlier, on any instance, is seen as revoked.
+ * `text` must select `keyColumn`, whose values come back exactly as the keys were given. Callers
+ * check a key's shape first: one that `$1`'s cast refuses would fail every lookup of its batch.
+ */
+export function batchedLookup<Row extends Record<string, unknown>>(statementName: string, text: string, keyColumn: keyof Row & string): (key: string) => Promise<Row | undefined> {
+  let waiting = new Map<string, Waiter<Row>[]>();
+  let scheduled = false;
+
+  async function send(batch: Map<string, Waiter<Row>[]>): Promise<void> {
+    try {
+      const rows = await readRows<Row>(statementName, text, [[...batch.keys()]]);
+      const byKey = new Map(rows.map((row) => [String(row[keyColumn]), row]));
+      for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key));
+    } catch (error) {
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const all = waiting;
+    waiting = new Map();
+    let batch = new Map<string, Waiter<Row>[]>();
+    for (const [key, waiters] of all) {
+      batch.set(key, waiters);
+      if (batch.size === BATCH_LIMIT) {
+        void send(batch);
+        batch = new Map();
+      }
+    }
+    if (batch.size > 0) void send(batch);
+  }
+
+  return (key) => {
+    const found = new Promise<Row | undefined>((resolve, reject) => {
+      const waiters = waiting.get(key);
+      if (waiters) waiters.push({ resolve, reject });
+      else waiting.set(key, [{ resolve, reject }]);
+    });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+    return found;
+  };
+}

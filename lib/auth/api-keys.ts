@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
+import { batchedLookup, db } from "@/lib/db";
 import { settings, type Settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { AccountActor } from "./account-security";
@@ -188,6 +188,7 @@ export type ApiKeyIdentity = { apiKeyId: number; userId: number; username: strin
 
 type KeyRow = {
   id: number;
+  prefix: string;
   user_id: number;
   secret_hash: string;
   expires_at: Date | null;
@@ -198,18 +199,23 @@ type KeyRow = {
   is_active: boolean;
 };
 
+const findApiKey = batchedLookup<KeyRow>(
+  "lokdown_api_keys",
+  `SELECT k.id, k.prefix, k.user_id, k.secret_hash, k.expires_at, k.revoked_at, k.last_used_at, u.username, u.is_staff, u.is_active
+   FROM api_keys k JOIN users u ON u.id = k.user_id
+   WHERE k.prefix = ANY($1::text[])`,
+  "prefix",
+);
+
 /**
- * Resolves a presented key on the request hot path: one indexed query (key joined to its user),
- * an HMAC and a constant-time comparison. Every failure is the same api_key_invalid.
+ * Resolves a presented key on the request hot path: one indexed read (key joined to its user,
+ * batched with other requests' reads), an HMAC and a constant-time comparison. Every failure is the
+ * same api_key_invalid.
  */
 export async function authenticateApiKey(key: string, now = new Date()): Promise<Result<ApiKeyIdentity>> {
   const parsed = parseApiKey(key);
   if (!parsed) return fail("api_key_invalid");
-  const rows = await db.$queryRaw<KeyRow[]>`
-    SELECT k.id, k.user_id, k.secret_hash, k.expires_at, k.revoked_at, k.last_used_at, u.username, u.is_staff, u.is_active
-    FROM api_keys k JOIN users u ON u.id = k.user_id
-    WHERE k.prefix = ${parsed.lookup}`;
-  const row = rows[0];
+  const row = await findApiKey(parsed.lookup);
   if (!row || !constantTimeEqual(hashApiKeySecret(parsed.secret), row.secret_hash)) return fail("api_key_invalid");
   // Deactivated users lose API access too (django-lokdown's W5).
   if (!row.is_active || !isActive({ revokedAt: row.revoked_at, expiresAt: row.expires_at }, now)) return fail("api_key_invalid");

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
-import { db, type DbClient } from "@/lib/db";
+import { batchedLookup, db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import { randomToken, sha256Hex } from "./secrets";
@@ -18,9 +18,16 @@ import { noteSignInDevice } from "./security-mail";
 
 const ALGORITHM = "HS256";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-let signingKey: Uint8Array | undefined;
-function jwtKey(): Uint8Array {
-  signingKey ??= new Uint8Array(createHmac("sha256", settings.authSecret).update("lokdown:jwt").digest());
+// Imported once: jose would otherwise import raw key bytes into WebCrypto on every verification.
+let signingKey: Promise<CryptoKey> | undefined;
+function jwtKey(): Promise<CryptoKey> {
+  signingKey ??= crypto.subtle.importKey(
+    "raw",
+    new Uint8Array(createHmac("sha256", settings.authSecret).update("lokdown:jwt").digest()),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
   return signingKey;
 }
 
@@ -37,13 +44,37 @@ export async function signAccessToken(claims: AccessClaims, now = new Date()): P
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + settings.tokens.accessMinutes * 60)
     .setJti(randomToken(16))
-    .sign(jwtKey());
+    .sign(await jwtKey());
 }
+
+/**
+ * Tokens jose has accepted, until they expire: a client sends the same access token on every
+ * request for minutes, and checking its signature again each time was the larger part of what
+ * authenticating cost. A token's signature and claims cannot change, so only the clock is checked
+ * again; session, user and revocation are still read on every request (verifyAccessToken).
+ */
+const acceptedTokens = new Map<string, { claims: AccessClaims; issuedAt: number; expiresAt: number }>();
+const ACCEPTED_TOKENS_LIMIT = 10_000;
 
 /** Checks signature, algorithm, issuer, audience and expiry only; see verifyAccessToken for revocation. */
 export async function decodeAccessToken(token: string, now = new Date()): Promise<AccessClaims | null> {
+  const seconds = Math.floor(now.getTime() / 1000);
+  let accepted = acceptedTokens.get(token);
+  // Outside the window jose accepted it in (an injected clock may go back), jose decides again.
+  if (!accepted || seconds < accepted.issuedAt || seconds >= accepted.expiresAt) {
+    const verified = await verifyTokenSignature(token, now);
+    if (!verified) return null;
+    if (acceptedTokens.size >= ACCEPTED_TOKENS_LIMIT) acceptedTokens.delete(acceptedTokens.keys().next().value as string);
+    acceptedTokens.set(token, verified);
+    accepted = verified;
+  }
+  // A copy: what one caller does with its claims must not reach the next.
+  return { ...accepted.claims, amr: [...accepted.claims.amr] };
+}
+
+async function verifyTokenSignature(token: string, now: Date): Promise<{ claims: AccessClaims; issuedAt: number; expiresAt: number } | null> {
   try {
-    const { payload } = await jwtVerify(token, jwtKey(), {
+    const { payload } = await jwtVerify(token, await jwtKey(), {
       algorithms: [ALGORITHM],
       issuer: settings.tokens.issuer,
       audience: settings.tokens.audience,
@@ -53,7 +84,8 @@ export async function decodeAccessToken(token: string, now = new Date()): Promis
     const userId = Number(payload.sub);
     if (payload.token_type !== "access" || !Number.isInteger(userId) || typeof payload.sid !== "string" || !UUID.test(payload.sid)) return null;
     const amr = Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === "string") : [];
-    return { userId, sessionId: payload.sid, amr };
+    // requiredClaims made jose check that both are numbers.
+    return { claims: { userId, sessionId: payload.sid, amr }, issuedAt: payload.iat as number, expiresAt: payload.exp as number };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
     throw error;
@@ -64,16 +96,20 @@ export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean
 
 const LAST_SEEN_INTERVAL_MS = 5 * 60_000;
 
+const findAccessSession = batchedLookup<{ id: string; user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date; is_active: boolean; username: string; is_staff: boolean }>(
+  "lokdown_access_token_sessions",
+  `SELECT s.id::text AS id, s.user_id, s.revoked_at, s.expires_at, s.last_seen_at, u.is_active, u.username, u.is_staff
+   FROM auth_sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.id = ANY($1::uuid[])`,
+  "id",
+);
+
 /** A valid signature, a live session and an active user. */
 export async function verifyAccessToken(token: string, now = new Date()): Promise<Result<VerifiedAccess>> {
   const claims = await decodeAccessToken(token, now);
   if (!claims) return fail("token_not_valid");
-  // One round trip on every authenticated request: session and user in a single join.
-  const rows = await db.$queryRaw<{ user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date; is_active: boolean; username: string; is_staff: boolean }[]>`
-    SELECT s.user_id, s.revoked_at, s.expires_at, s.last_seen_at, u.is_active, u.username, u.is_staff
-    FROM auth_sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.id = ${claims.sessionId}::uuid`;
-  const row = rows[0];
+  // One read on every authenticated request: session and user in a single join.
+  const row = await findAccessSession(claims.sessionId.toLowerCase());
   if (!row || row.user_id !== claims.userId || row.revoked_at || row.expires_at <= now || !row.is_active) {
     return fail("token_not_valid");
   }

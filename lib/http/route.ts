@@ -4,8 +4,9 @@ import { UNSTORABLE_TEXT_MESSAGE } from "./fields";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-// Prisma's connection errors, and PostgreSQL's connection-exception and shutdown SQLSTATEs.
-const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03"]);
+// Prisma's connection errors, and PostgreSQL's connection-exception, shutdown and statement-timeout
+// (57014: the pool's statement_timeout cancelled a query stuck behind an overloaded server) SQLSTATEs.
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "08000", "08001", "08003", "08004", "08006", "57014", "57P01", "57P02", "57P03"]);
 // The driver adapter's error kinds (@prisma/adapter-pg) for a server that is down or gone.
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNAVAILABLE_TEXT =

@@ -49,7 +49,7 @@ export async function withDatabase<T>(stderr: OutputStream, task: () => Promise<
     return await task();
   } finally {
     // Never let closing mask the task's own error (e.g. an invalid configuration).
-    await import("@/lib/db").then(({ db }) => db.$disconnect()).catch(() => undefined);
+    await import("@/lib/db").then(({ closeDatabase }) => closeDatabase()).catch(() => undefined);
     await embedded?.stop();
   }
 }

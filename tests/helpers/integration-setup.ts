@@ -1,5 +1,5 @@
 import { afterAll, beforeEach } from "vitest";
-import { db } from "@/lib/db";
+import { closeDatabase } from "@/lib/db";
 import { resetDatabase } from "./db";
 
 beforeEach(async () => {
@@ -7,5 +7,5 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDatabase();
 });

@@ -7,7 +7,7 @@ const prismaError = (code: string, driverAdapterError?: Error) =>
   Object.assign(new Error("Invalid `db.user.findFirst()` invocation"), { code, meta: driverAdapterError ? { driverAdapterError } : {} });
 
 describe("which errors mean the database is unavailable (503) rather than a bug (500)", () => {
-  it("recognises a refused connection, a closed one, timeouts and a server shutting down", () => {
+  it("recognises a refused connection, a closed one, timeouts, a cancelled statement and a server shutting down", () => {
     for (const error of [
       prismaError("P2010", adapterError({ kind: "DatabaseNotReachable", host: "127.0.0.1", port: 5432 })),
       prismaError("P2010", adapterError({ kind: "ConnectionClosed" })),
@@ -17,6 +17,8 @@ describe("which errors mean the database is unavailable (503) rather than a bug 
       Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
       new Error("timeout exceeded when trying to connect"),
       new Error("outer", { cause: new Error("Connection terminated unexpectedly") }),
+      prismaError("P2010", adapterError({ kind: "postgres", code: "57014", message: "canceling statement due to statement timeout" })),
+      Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014", severity: "ERROR" }),
     ]) {
       expect(isDatabaseUnavailable(error), String(error)).toBe(true);
     }
