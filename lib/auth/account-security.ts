@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { getFactorSummary, hasSecondFactor } from "./factors";
+import { getFactorSummary, hasSecondFactor, isLastRequiredPasskey } from "./factors";
 import { ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
@@ -61,6 +61,8 @@ export type SecurityOverview = {
   hasPassword: boolean;
   /** Staff under ADMIN_2FA_REQUIRED cannot turn 2FA off. */
   mustKeepTwoFactor: boolean;
+  /** Their only passkey is their only factor, so it cannot be removed (removeUserPasskey refuses). */
+  lastPasskeyLocked: boolean;
 };
 
 /** Everything the account security page shows, in one read. */
@@ -69,6 +71,7 @@ export async function getSecurityOverview(userId: number): Promise<SecurityOverv
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { isStaff: true, passwordHash: true, totpDevice: { select: { confirmedAt: true } } } }),
     getFactorSummary(userId),
   ]);
+  const mustKeepTwoFactor = user.isStaff && settings.admin2faRequired;
   return {
     enabled: hasSecondFactor(factors),
     totp: factors.totp,
@@ -78,6 +81,7 @@ export async function getSecurityOverview(userId: number): Promise<SecurityOverv
     passkeyAvailable: settings.passkeyEnabled,
     backupCodesRemaining: factors.backupCodesRemaining,
     hasPassword: user.passwordHash !== null,
-    mustKeepTwoFactor: user.isStaff && settings.admin2faRequired,
+    mustKeepTwoFactor,
+    lastPasskeyLocked: factors.passkeys === 1 && isLastRequiredPasskey(mustKeepTwoFactor, factors),
   };
 }

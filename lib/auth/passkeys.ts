@@ -7,7 +7,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
-import { getFactorSummary } from "./factors";
+import { getFactorSummary, isLastRequiredPasskey } from "./factors";
 import { authenticatorName, defaultPasskeyName } from "./passkey-authenticators";
 import { confirmStepUp, type StepUpProof } from "./step-up";
 import { notifySecurityEvent } from "./security-mail";
@@ -217,19 +217,16 @@ export async function renameUserPasskey(userId: number, passkeyId: number, name:
  */
 export async function removeUserPasskey(actor: AccountActor, credentialId: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
   const mustKeepFactor = actor.isStaff && settings.admin2faRequired;
-  const keepsAFactor = async (tx: DbClient) => {
-    const factors = await getFactorSummary(actor.userId, tx);
-    return factors.totp || factors.passkeys > 1;
-  };
+  const keepsAFactor = async (tx: DbClient) => !isLastRequiredPasskey(mustKeepFactor, await getFactorSummary(actor.userId, tx));
   const target = await db.passkeyCredential.findFirst({ where: { credentialId, userId: actor.userId }, select: { id: true, name: true } });
   if (!target) return fail("credential_not_found");
   // Checked before step-up so that a refused removal never spends a backup code.
-  if (mustKeepFactor && !(await keepsAFactor(db))) return fail("staff_last_factor");
+  if (!(await keepsAFactor(db))) return fail("staff_last_factor");
   const stepUp = await confirmStepUp(actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   return db.$transaction(async (tx): Promise<Result<void>> => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;
-    if (mustKeepFactor && !(await keepsAFactor(tx))) return fail("staff_last_factor");
+    if (!(await keepsAFactor(tx))) return fail("staff_last_factor");
     const { count } = await tx.passkeyCredential.deleteMany({ where: { id: target.id, userId: actor.userId } });
     if (count !== 1) return fail("credential_not_found");
     const eventId = await recordSecurityEvent({ type: "passkey.removed", userId: actor.userId, client, details: { passkey: target.id } }, tx);

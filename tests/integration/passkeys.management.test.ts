@@ -4,6 +4,7 @@ import * as credential from "@/app/api/auth/2fa/passkey/credentials/[id]/route";
 import * as remove from "@/app/api/auth/2fa/passkey/remove/route";
 import * as setupEnrollment from "@/app/api/auth/login/setup/passkey/route";
 import * as verifyEnrollment from "@/app/api/auth/login/verify/passkey/route";
+import { getSecurityOverview } from "@/lib/auth/account-security";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
@@ -129,8 +130,10 @@ describe("removing a passkey", () => {
     expect(res.status).toBe(200);
   });
 
-  it("refuses to remove a staff user's last factor while ADMIN_2FA_REQUIRED is on (403)", async () => {
+  it("refuses to remove a staff user's last factor while ADMIN_2FA_REQUIRED is on (403), and the pages say so", async () => {
     const { user, token } = await staffWithPasskey();
+    const locked = async () => (await getSecurityOverview(user.id)).lastPasskeyLocked;
+    expect(await locked()).toBe(true);
     const [only] = await db.passkeyCredential.findMany({ where: { userId: user.id } });
     const res = await del(token, only?.credentialId, { password: user.password });
     expect(res.status).toBe(403);
@@ -140,9 +143,12 @@ describe("removing a passkey", () => {
     expect(await db.securityEvent.count({ where: { type: "reauth.failed" } })).toBe(0);
 
     await addPasskey(token, newAuthenticator());
+    expect(await locked()).toBe(false);
     expect((await del(token, only?.credentialId, { password: user.password })).status).toBe(200);
+    expect(await locked()).toBe(true);
 
     overrideSettings({ admin2faRequired: false });
+    expect(await locked()).toBe(false);
     const [last] = await db.passkeyCredential.findMany({ where: { userId: user.id } });
     expect((await del(token, last?.credentialId, { password: user.password })).status).toBe(200);
   });
