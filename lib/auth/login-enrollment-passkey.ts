@@ -51,7 +51,7 @@ export async function confirmLoginPasskeySetup<T>(
         if (!challenge.ok) return challenge;
         const stored = await verifyAndStoreRegistration(tx, challenge.value, login.userId, response, name, now);
         if (!stored.ok) return stored;
-        await consumePendingLogin(tx, login.id, "passkey", now);
+        await consumePendingLogin(tx, login, "passkey", client, now);
         const eventId = await recordSecurityEvent({ type: "passkey.added", userId: login.userId, client, details: { passkey: stored.value.passkey.id, during_login: true } }, tx);
         await notifySecurityEvent({ kind: "two_factor_enabled", method: "passkey", userId: login.userId, ref: eventId, client, now }, tx);
         const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;

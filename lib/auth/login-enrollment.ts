@@ -65,7 +65,7 @@ export async function confirmLoginTotpSetup<T>(
         return confirmed;
       }
       await clearFailedAttempts("totp", who, tx);
-      await consumePendingLogin(tx, login.id, "totp", now);
+      await consumePendingLogin(tx, login, "totp", client, now);
       const eventId = await recordSecurityEvent({ type: "totp.enabled", userId: login.userId, client, details: { during_login: true } }, tx);
       await notifySecurityEvent({ kind: "two_factor_enabled", method: "totp", userId: login.userId, ref: eventId, client, now }, tx);
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;

@@ -3,6 +3,7 @@ import type { DbClient, Tx } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
+import { recordSecurityEvent } from "./audit";
 
 /** A pending login dies after this many wrong codes; the user starts again with the password. */
 export const MAX_FAILED_ATTEMPTS = 5;
@@ -94,8 +95,13 @@ export async function countFailedCode(tx: Tx, sessionId: string): Promise<boolea
   return updated.failedAttempts >= MAX_FAILED_ATTEMPTS;
 }
 
-export async function consumePendingLogin(tx: Tx, sessionId: string, verifiedFactor: string, now = new Date()): Promise<void> {
-  await tx.loginSession.update({ where: { id: sessionId }, data: { consumedAt: now, verifiedFactor } });
+/** Completes a pending login: its second step (or first-login enrollment) passed, a sign-in happened. */
+export async function consumePendingLogin(tx: Tx, login: PendingLogin, verifiedFactor: string, client: ClientInfo, now = new Date()): Promise<void> {
+  await tx.loginSession.update({ where: { id: login.id }, data: { consumedAt: now, verifiedFactor } });
+  await recordSecurityEvent(
+    { type: "login.succeeded", userId: login.userId, client, details: { method: login.firstFactor, second_factor: verifiedFactor, login_session: login.id } },
+    tx,
+  );
 }
 
 export async function deleteExpiredLoginSessions(client: DbClient, now = new Date()): Promise<number> {

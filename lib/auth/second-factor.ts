@@ -70,7 +70,7 @@ export async function completePendingLogin<T>(
       if (!verified.ok) return recordFailure(ctx, chosen, verified);
 
       await clearFailedAttempts(chosen.scope, { ip: client.ip, account: login.username }, tx);
-      await consumePendingLogin(tx, login.id, chosen.name, now);
+      await consumePendingLogin(tx, login, chosen.name, client, now);
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
       const amr = [...new Set([firstFactor, ...verified.value, AMR.multiFactor])];
       return ok(await issue(tx, { userId: login.userId, amr, client }, now));

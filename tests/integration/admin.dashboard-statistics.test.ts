@@ -41,8 +41,9 @@ describe("security dashboard statistics", () => {
     await addEvent("login.failed", { ip: "192.0.2.1", at: ago(3 * HOUR) });
     for (let i = 0; i < 3; i++) await addEvent("totp.failed", { userId: u1.id, ip: "192.0.2.2", at: ago(DAY + HOUR) });
     await addEvent("backup_code.failed", { userId: u1.id, ip: "192.0.2.2", at: ago(4 * HOUR) });
-    // A completed second step is a sign-in too.
+    // A completed second step: its login session and the sign-in it recorded count once.
     await addLoginSession(u1.id, { createdAt: ago(31 * 60_000), expiresAt: ago(21 * 60_000), consumedAt: ago(30 * 60_000) });
+    await addEvent("login.succeeded", { userId: u1.id, at: ago(30 * 60_000) });
 
     const dashboard = await loadDashboard("7d", NOW);
     expect(dashboard.activity.map((p) => p.start.toISOString().slice(0, 10))).toEqual(["2030-01-04", "2030-01-05", "2030-01-06", "2030-01-07", "2030-01-08", "2030-01-09", "2030-01-10"]);

@@ -52,6 +52,9 @@ describe("password login for a user with TOTP", () => {
     const profile = await call(me.GET, "GET", "/api/me", { token: res.json.access_token as string });
     expect(profile.status).toBe(200);
     expect(profile.json.username).toBe(user.username);
+    // The sign-in that completed this login (enrollTotp signed in once before, without a second step).
+    const signIns = await db.securityEvent.findMany({ where: { type: "login.succeeded", userId: user.id, details: { path: ["login_session"], equals: session_id } } });
+    expect(signIns.map((e) => e.details)).toEqual([{ method: "password", second_factor: "totp", login_session: session_id }]);
   });
 
   it("accepts the code with surrounding spaces", async () => {

@@ -71,6 +71,7 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     expect(claims?.amr).toEqual(expect.arrayContaining(["pwd", "otp", "mfa"]));
     const profile = await call(me.GET, "GET", "/api/me", { token: done.json.access_token as string });
     expect(profile.json).toMatchObject({ username: staff.username, is_staff: true });
+    expect(await db.securityEvent.count({ where: { type: "login.succeeded", userId: staff.id, details: { path: ["second_factor"], equals: "totp" } } })).toBe(1);
 
     // The session is spent; the next sign-in asks for the new factor.
     const again = await setupTotp(client, session_id);

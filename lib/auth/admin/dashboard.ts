@@ -69,21 +69,16 @@ function spread(rows: Counted[], buckets: number): { before: number; per: number
 }
 
 /**
- * Sign-ins per bucket: sign-ins without a second step (login.succeeded) plus completed second
- * steps (consumed login sessions). Failures: wrong passwords, and wrong second factors.
+ * Sign-ins per bucket (login.succeeded: with or without a second step, by password, provider or
+ * passkey). Failures: wrong passwords, and wrong second factors.
  */
 export async function loadActivity(now: Date, buckets: number, bucketMs: number): Promise<ActivityPoint[]> {
   const starts = bucketStarts(now, buckets, bucketMs);
   const start = starts[0] ?? now;
   const types = ["login.succeeded", "login.failed", ...FAILED_SECOND_FACTOR_EVENTS];
-  const [events, completed] = await Promise.all([
-    db.$queryRaw<{ b: number; type: string; n: number }[]>`
-      SELECT ${bucketIndex("created_at", start, bucketMs)} AS b, type, count(*)::int AS n FROM security_events
-      WHERE created_at >= ${utc(start)}::timestamp AND type = ANY(${types}::text[]) GROUP BY 1, 2`,
-    db.$queryRaw<Counted[]>`
-      SELECT ${bucketIndex("consumed_at", start, bucketMs)} AS b, count(*)::int AS n FROM login_sessions
-      WHERE consumed_at >= ${utc(start)}::timestamp GROUP BY 1`,
-  ]);
+  const events = await db.$queryRaw<{ b: number; type: string; n: number }[]>`
+    SELECT ${bucketIndex("created_at", start, bucketMs)} AS b, type, count(*)::int AS n FROM security_events
+    WHERE created_at >= ${utc(start)}::timestamp AND type = ANY(${types}::text[]) GROUP BY 1, 2`;
   const points = starts.map((s) => ({ start: s, signIns: 0, failedPasswords: 0, failedSecondFactor: 0 }));
   for (const row of events) {
     const point = points[row.b];
@@ -91,10 +86,6 @@ export async function loadActivity(now: Date, buckets: number, bucketMs: number)
     if (row.type === "login.succeeded") point.signIns += row.n;
     else if (row.type === "login.failed") point.failedPasswords += row.n;
     else point.failedSecondFactor += row.n;
-  }
-  for (const row of completed) {
-    const point = points[row.b];
-    if (point) point.signIns += row.n;
   }
   return points;
 }
