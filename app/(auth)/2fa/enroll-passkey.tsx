@@ -1,9 +1,8 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
+import { registerPasskeyInBrowser } from "@/components/passkeys/ceremony";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
-import { describeWebAuthnError, wasSuperseded } from "@/components/passkeys/webauthn-messages";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { beginEnrollPasskeyAction, confirmEnrollPasskeyAction } from "./passkey-actions";
@@ -16,24 +15,12 @@ export function EnrollPasskey({ next }: { next: string }) {
   function enroll() {
     setError(undefined);
     startTransition(async () => {
-      if (!browserSupportsWebAuthn()) {
-        setError("This browser does not support passkeys. Set up an authenticator app instead.");
-        return;
-      }
-      const begun = await beginEnrollPasskeyAction();
-      if ("error" in begun) {
-        setError(begun.error);
-        return;
-      }
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: begun.options });
-      } catch (failure) {
-        if (!wasSuperseded(failure)) setError(describeWebAuthnError(failure, "create"));
-        return;
-      }
-      const result = await confirmEnrollPasskeyAction(begun.sessionId, response, next);
-      setError(result.error);
+      const outcome = await registerPasskeyInBrowser({
+        unsupported: "This browser does not support passkeys. Set up an authenticator app instead.",
+        begin: beginEnrollPasskeyAction,
+        finish: (begun, response) => confirmEnrollPasskeyAction(begun.sessionId, response, next),
+      });
+      setError(outcome.ok ? outcome.done.error : outcome.error);
     });
   }
 

@@ -2,10 +2,9 @@
 
 import { useActionState } from "react";
 import { BackupCodesPanel } from "@/components/backup-codes/backup-codes-panel";
-import { TotpSetupDetails } from "@/components/totp/totp-setup-details";
+import { TotpConfirmForm } from "@/components/totp/totp-confirm-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
 import { beginEnrollTotpAction, confirmEnrollTotpAction, finishEnrollmentAction, type EnrollState } from "./actions";
 
 /** First-login enrollment for staff: start, scan, verify, then see the backup codes once. */
@@ -38,15 +37,5 @@ export function EnrollTotp({ next, username, site }: { next: string; username: s
       </form>
     );
   }
-  return (
-    <form action={confirm} className="space-y-5" noValidate>
-      {done.error && <Alert tone="error">{done.error}</Alert>}
-      <TotpSetupDetails secret={setup.secret} qrCode={setup.qrCode} />
-      <input type="hidden" name="next" value={next} />
-      <Field label="Code from the app" name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" required />
-      <Button type="submit" className="w-full" disabled={confirming}>
-        {confirming ? "Verifying…" : "Verify and turn on"}
-      </Button>
-    </form>
-  );
+  return <TotpConfirmForm action={confirm} setup={setup} error={done.error} pending={confirming} next={next} wide />;
 }

@@ -1,9 +1,8 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
+import { authenticateWithPasskey } from "@/components/passkeys/ceremony";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
-import { describeWebAuthnError, wasSuperseded } from "@/components/passkeys/webauthn-messages";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { passkeyStepOptionsAction, verifyPasskeyStepAction } from "./passkey-actions";
@@ -18,24 +17,12 @@ export function PasskeyStep({ next, primary }: { next: string; primary: boolean 
   function usePasskey() {
     setError(undefined);
     startTransition(async () => {
-      if (!browserSupportsWebAuthn()) {
-        setError("This browser does not support passkeys. Use another way to confirm it's you.");
-        return;
-      }
-      const begun = await passkeyStepOptionsAction();
-      if ("error" in begun) {
-        setError(begun.error);
-        return;
-      }
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: begun.options });
-      } catch (failure) {
-        if (!wasSuperseded(failure)) setError(describeWebAuthnError(failure, "get"));
-        return;
-      }
-      const result = await verifyPasskeyStepAction(response, next, trust);
-      setError(result.error);
+      const outcome = await authenticateWithPasskey({
+        unsupported: "This browser does not support passkeys. Use another way to confirm it's you.",
+        begin: passkeyStepOptionsAction,
+        finish: (_begun, response) => verifyPasskeyStepAction(response, next, trust),
+      });
+      setError(outcome.ok ? outcome.done.error : outcome.error);
     });
   }
 

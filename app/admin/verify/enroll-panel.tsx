@@ -3,11 +3,10 @@
 import { startRegistration } from "@simplewebauthn/browser";
 import { startTransition, useActionState, useEffect, useState } from "react";
 import { BackupCodesPanel } from "@/components/backup-codes/backup-codes-panel";
-import { TotpSetupDetails } from "@/components/totp/totp-setup-details";
+import { TotpConfirmForm } from "@/components/totp/totp-confirm-form";
 import { describeWebAuthnError } from "@/components/passkeys/webauthn-messages";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
 import {
   beginPasskeyEnrollmentAction,
   beginTotpEnrollmentAction,
@@ -67,17 +66,7 @@ export function EnrollPanel({ next, username, site, totpAvailable, passkeyAvaila
 
   const totpSetup = totpDone.totp ?? totpBegun.totp;
   if (method === "totp" && totpSetup) {
-    return (
-      <form action={confirmTotp} className="space-y-5" noValidate>
-        {totpDone.error && <Alert tone="error">{totpDone.error}</Alert>}
-        <TotpSetupDetails secret={totpSetup.secret} qrCode={totpSetup.qrCode} />
-        <input type="hidden" name="next" value={next} />
-        <Field label="Code from the app" name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" required />
-        <Button type="submit" className="w-full" disabled={confirmingTotp}>
-          {confirmingTotp ? "Verifying…" : "Verify and turn on"}
-        </Button>
-      </form>
-    );
+    return <TotpConfirmForm action={confirmTotp} setup={totpSetup} error={totpDone.error} pending={confirmingTotp} next={next} wide />;
   }
 
   const error = method === "totp" ? totpBegun.error : method === "passkey" ? (ceremonyError ?? passkeyDone.error ?? passkeyBegun.error) : null;

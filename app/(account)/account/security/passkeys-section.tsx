@@ -1,9 +1,8 @@
 "use client";
 
 import { useActionState, useState, useTransition, type FormEvent } from "react";
-import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
+import { registerPasskeyInBrowser } from "@/components/passkeys/ceremony";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
-import { describeWebAuthnError, wasSuperseded } from "@/components/passkeys/webauthn-messages";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
@@ -59,29 +58,18 @@ function AddPasskey() {
     event.preventDefault();
     setError(undefined);
     setAdded(undefined);
-    if (!browserSupportsWebAuthn()) {
-      setError("This browser does not support passkeys.");
-      return;
-    }
     startTransition(async () => {
-      const begun = await beginAddPasskeyAction();
-      if ("error" in begun) {
-        setError(begun.error);
+      const outcome = await registerPasskeyInBrowser({
+        unsupported: "This browser does not support passkeys.",
+        begin: beginAddPasskeyAction,
+        finish: (begun, response) => finishAddPasskeyAction(begun.sessionId, response, name),
+      });
+      const answer = outcome.ok ? outcome.done : outcome;
+      if ("error" in answer) {
+        setError(answer.error);
         return;
       }
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: begun.options });
-      } catch (failure) {
-        if (!wasSuperseded(failure)) setError(describeWebAuthnError(failure, "create"));
-        return;
-      }
-      const result = await finishAddPasskeyAction(begun.sessionId, response, name);
-      if ("error" in result) {
-        setError(result.error);
-        return;
-      }
-      setAdded(result.name);
+      setAdded(answer.name);
       setName("");
     });
   }

@@ -2,10 +2,9 @@
 
 import { useActionState } from "react";
 import { BackupCodesPanel } from "@/components/backup-codes/backup-codes-panel";
-import { TotpSetupDetails } from "@/components/totp/totp-setup-details";
+import { TotpConfirmForm } from "@/components/totp/totp-confirm-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
 import { beginTotpSetupAction, confirmTotpSetupAction, type TotpSetupState } from "./actions";
 
 /** Set up an authenticator app: nothing is saved until a code from the app verifies. */
@@ -32,14 +31,5 @@ export function TotpSetupSection({ username, site }: { username: string; site: s
       </form>
     );
   }
-  return (
-    <form action={confirm} className="max-w-md space-y-4" noValidate>
-      {done.error && <Alert tone="error">{done.error}</Alert>}
-      <TotpSetupDetails secret={setup.secret} qrCode={setup.qrCode} />
-      <Field label="Code from the app" name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" required />
-      <Button type="submit" disabled={confirming}>
-        {confirming ? "Verifying…" : "Verify and turn on"}
-      </Button>
-    </form>
-  );
+  return <TotpConfirmForm action={confirm} setup={setup} error={done.error} pending={confirming} />;
 }
