@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { describe, expect, inject, it } from "vitest";
+import { browserForFile, newContext, screenshot } from "../helpers/browser";
 import { signUp } from "../helpers/e2e-flows";
 
-let browser: Browser;
+const browser = browserForFile();
 const baseURL = inject("baseURL");
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function me(key: string) {
   const res = await fetch(`${baseURL}/api/me`, { headers: { authorization: `Api-Key ${key}` } });
@@ -20,7 +12,7 @@ async function me(key: string) {
 
 describe("API keys in the browser", () => {
   it("creates a key in the UI, uses it from a plain HTTP client, revokes it and sees 401", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     const username = `keys${Date.now().toString(36)}`;
     const password = "a long and unusual passphrase";
 

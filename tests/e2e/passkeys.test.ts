@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
-import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { describe, expect, inject, it } from "vitest";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { browserForFile, newContext, screenshot } from "../helpers/browser";
 import { signOut, signUp } from "../helpers/e2e-flows";
 
-let browser: Browser;
+const browser = browserForFile();
 const baseURL = inject("baseURL");
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** Chromium's DevTools virtual authenticator: a platform authenticator with a PIN/biometric. */
 async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
@@ -22,8 +15,6 @@ async function addVirtualAuthenticator(context: BrowserContext, page: Page): Pro
   });
   return { cdp, authenticatorId };
 }
-
-
 
 /**
  * The virtual authenticator answers a conditional (autofill) request at once, as if the user had
@@ -38,7 +29,7 @@ async function withoutAutofill(page: Page): Promise<void> {
 
 describe("passkeys in Chromium", () => {
   it("registers a passkey, completes the 2FA step with it and signs in without a password", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
     await withoutAutofill(page);
     const username = `pk${Date.now().toString(36)}`;
@@ -89,7 +80,7 @@ describe("passkeys in Chromium", () => {
   });
 
   it("signs in through the username field's autofill (conditional mediation)", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     await addVirtualAuthenticator(context, page);
     const username = `pka${Date.now().toString(36)}`;
     await signUp(page, username, "a long and unusual passphrase");
@@ -105,7 +96,7 @@ describe("passkeys in Chromium", () => {
   });
 
   it("renames and removes a passkey from the security page", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     await addVirtualAuthenticator(context, page);
     const username = `pkm${Date.now().toString(36)}`;
     const password = "a long and unusual passphrase";
@@ -129,7 +120,7 @@ describe("passkeys in Chromium", () => {
   });
 
   it("explains a cancelled prompt instead of failing silently", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
     await withoutAutofill(page);
     await page.goto("/login");

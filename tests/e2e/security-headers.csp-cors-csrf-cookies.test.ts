@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Request as BrowserRequest } from "playwright-core";
 import { launchBrowser, newContext } from "../helpers/browser";
+import { clearRateLimits } from "../helpers/e2e-database";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { signUp } from "../helpers/e2e-flows";
 
@@ -31,6 +32,9 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
+
+// This server allows only LOGIN_LIMIT sign-ins a minute from one address, and earlier files signed in from it too.
+beforeEach(clearRateLimits);
 
 const policy = (header: string | null) => new Map((header ?? "").split(/;\s*/).filter(Boolean).map((d) => [d.split(" ")[0] ?? "", d.split(" ").slice(1)] as const));
 

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { describe, expect, inject, it } from "vitest";
+import { browserForFile, newContext, screenshot } from "../helpers/browser";
 import { signUp } from "../helpers/e2e-flows";
 
-let browser: Browser;
+const browser = browserForFile();
 const baseURL = inject("baseURL");
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("sign up, sign out, sign in", () => {
   it("creates an account, signs out and back in", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     const username = `e2e${Date.now().toString(36)}`;
     const password = "a long and unusual passphrase";
 
@@ -54,7 +46,7 @@ describe("sign up, sign out, sign in", () => {
   });
 
   it("renders the sign-in page in dark mode", async () => {
-    const { context, page } = await newContext(browser, baseURL, { colorScheme: "dark" });
+    const { context, page } = await newContext(browser(), baseURL, { colorScheme: "dark" });
     await page.goto("/login");
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).not.toBe("rgb(250, 250, 250)");

@@ -1,24 +1,15 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newContext, screenshot } from "../helpers/browser";
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserForFile, newContext, screenshot } from "../helpers/browser";
 import { signIn, signUp, totpCode as codeFor } from "../helpers/e2e-flows";
 
-let browser: Browser;
+const browser = browserForFile();
 const baseURL = inject("baseURL");
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-
 
 describe("TOTP and backup codes in the browser", () => {
   it("enrolls from the rendered secret, then signs in with a code and with a backup code", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     const username = `totp${Date.now().toString(36)}`;
     const password = "another unusual passphrase";
     await signUp(page, username, password);
@@ -69,7 +60,7 @@ describe("TOTP and backup codes in the browser", () => {
   });
 
   it("takes the first admin through TOTP enrollment at first sign-in", async () => {
-    const { context, page, problems } = await newContext(browser, baseURL);
+    const { context, page, problems } = await newContext(browser(), baseURL);
     await signIn(page, inject("adminUsername"), inject("adminPassword"));
     await page.waitForURL("**/2fa**");
     await page.getByRole("heading", { name: "Protect your staff account" }).waitFor();
