@@ -112,6 +112,21 @@ export type Column<T> = {
   rowHeader?: boolean;
 };
 
+/** The column most lists start with: the user a record belongs to, linked to their admin page. */
+export function userColumn<T extends { userId: number; username: string }>(options: { header?: string; rowHeader?: boolean } = {}): Column<T> {
+  return {
+    key: "user",
+    header: options.header ?? "User",
+    sort: "username",
+    rowHeader: options.rowHeader ?? true,
+    render: (r) => (
+      <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
+        {r.username}
+      </Link>
+    ),
+  };
+}
+
 export type Selection<T> = { formId: string; value: (row: T) => string; label: (row: T) => string; enabled?: (row: T) => boolean };
 
 const thClass = "px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400";

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionNotice } from "@/components/admin/notice";
 import { Badge } from "@/components/admin/badge";
 import { BulkBar } from "@/components/admin/bulk-bar";
-import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView, userColumn } from "@/components/admin/data-table";
 import { formatDateTime, formatRelative } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { buttonClass } from "@/components/ui/button";
@@ -19,16 +18,7 @@ const FORM = "api-keys-bulk";
 const columns: Column<AdminApiKeyRow>[] = [
   { key: "prefix", header: "Key", rowHeader: true, render: (r) => <code className="font-mono text-xs">{r.prefix}…</code> },
   { key: "name", header: "Name", render: (r) => r.name || <span className="text-zinc-500 dark:text-zinc-400">(no name)</span>, className: "max-w-48 truncate" },
-  {
-    key: "user",
-    header: "Owner",
-    sort: "username",
-    render: (r) => (
-      <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
-        {r.username}
-      </Link>
-    ),
-  },
+  userColumn({ header: "Owner", rowHeader: false }),
   { key: "status", header: "Status", render: (r) => (r.status === "active" ? <Badge tone="green">Active</Badge> : r.status === "revoked" ? <Badge tone="red">Revoked</Badge> : <Badge>Expired</Badge>) },
   { key: "created", header: "Created", sort: "created", render: (r) => formatDateTime(r.createdAt), className: "whitespace-nowrap" },
   { key: "last_used", header: "Last used", sort: "last_used", render: (r) => (r.lastUsedAt ? formatRelative(r.lastUsedAt) : "Never"), className: "whitespace-nowrap" },

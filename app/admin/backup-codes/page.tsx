@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminActionForm, type StepUpView } from "@/components/admin/action-form";
 import { Badge } from "@/components/admin/badge";
-import { DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import { DataTable, ListToolbar, Pagination, type Column, type ListView, userColumn } from "@/components/admin/data-table";
 import { formatDateTime } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { backupCodesSpec, listBackupCodes, LOW_BACKUP_CODES, type AdminBackupCodesRow } from "@/lib/auth/admin/backup-codes";
@@ -16,17 +16,7 @@ export const metadata: Metadata = { title: "Backup codes" };
 
 function columns(adminId: number, stepUp: StepUpView, site: string): Column<AdminBackupCodesRow>[] {
   return [
-    {
-      key: "user",
-      header: "User",
-      sort: "username",
-      rowHeader: true,
-      render: (r) => (
-        <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
-          {r.username}
-        </Link>
-      ),
-    },
+    userColumn(),
     {
       key: "remaining",
       header: "Remaining",

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionNotice } from "@/components/admin/notice";
 import { Badge, type BadgeTone } from "@/components/admin/badge";
 import { BulkBar } from "@/components/admin/bulk-bar";
-import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView, userColumn } from "@/components/admin/data-table";
 import { formatDateTime, formatRelative } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { buttonClass } from "@/components/ui/button";
@@ -26,17 +25,7 @@ const STATUS: Record<LoginSessionStatus, { label: string; tone: BadgeTone }> = {
 const FORM = "login-sessions-bulk";
 
 const columns: Column<AdminLoginSessionRow>[] = [
-  {
-    key: "user",
-    header: "User",
-    sort: "username",
-    rowHeader: true,
-    render: (r) => (
-      <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
-        {r.username}
-      </Link>
-    ),
-  },
+  userColumn(),
   { key: "status", header: "Status", render: (r) => <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge> },
   { key: "factor", header: "Factors", render: (r) => `${r.firstFactor}${r.verifiedFactor ? ` + ${r.verifiedFactor}` : ""}${r.failedAttempts > 0 ? ` · ${r.failedAttempts} wrong` : ""}` },
   { key: "ip", header: "IP address", render: (r) => <span className="font-mono text-xs">{r.ipAddress ?? "—"}</span> },

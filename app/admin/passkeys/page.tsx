@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Badge } from "@/components/admin/badge";
-import { DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import { DataTable, ListToolbar, Pagination, type Column, type ListView, userColumn } from "@/components/admin/data-table";
 import { formatDateTime } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { requireStaff } from "@/lib/auth/admin/guard";
@@ -12,16 +11,7 @@ export const metadata: Metadata = { title: "Passkeys" };
 
 const columns: Column<AdminPasskeyRow>[] = [
   { key: "name", header: "Name", sort: "name", rowHeader: true, render: (r) => r.name },
-  {
-    key: "user",
-    header: "User",
-    sort: "username",
-    render: (r) => (
-      <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
-        {r.username}
-      </Link>
-    ),
-  },
+  userColumn({ rowHeader: false }),
   { key: "authenticator", header: "Authenticator", render: (r) => r.authenticator ?? <span className="text-zinc-500 dark:text-zinc-400">Unknown</span> },
   { key: "sync", header: "Kind", render: (r) => (r.synced ? <Badge tone="indigo">Synced</Badge> : <Badge>Device-bound</Badge>) },
   { key: "credential", header: "Credential id", render: (r) => <code className="font-mono text-xs">{r.credentialIdShort}</code> },

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionNotice } from "@/components/admin/notice";
 import { Badge } from "@/components/admin/badge";
 import { BulkBar } from "@/components/admin/bulk-bar";
-import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView, userColumn } from "@/components/admin/data-table";
 import { formatDateTime, formatRelative } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { buttonClass } from "@/components/ui/button";
@@ -18,17 +17,7 @@ const FORM = "sessions-bulk";
 
 function columns(currentSessionId: string): Column<AdminAuthSessionRow>[] {
   return [
-    {
-      key: "user",
-      header: "User",
-      sort: "username",
-      rowHeader: true,
-      render: (r) => (
-        <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
-          {r.username}
-        </Link>
-      ),
-    },
+    userColumn(),
     {
       key: "status",
       header: "Status",

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Badge } from "@/components/admin/badge";
-import { DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import { DataTable, ListToolbar, Pagination, type Column, type ListView, userColumn } from "@/components/admin/data-table";
 import { formatDateTime, formatRelative } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { requireStaff } from "@/lib/auth/admin/guard";
@@ -11,17 +10,7 @@ import { listTotpDevices, totpSpec, type AdminTotpRow } from "@/lib/auth/admin/t
 export const metadata: Metadata = { title: "TOTP devices" };
 
 const columns: Column<AdminTotpRow>[] = [
-  {
-    key: "user",
-    header: "User",
-    sort: "username",
-    rowHeader: true,
-    render: (r) => (
-      <Link href={`/admin/users/${r.userId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
-        {r.username}
-      </Link>
-    ),
-  },
+  userColumn(),
   { key: "email", header: "Email", render: (r) => r.email, className: "max-w-64 truncate" },
   { key: "status", header: "Status", render: (r) => (r.status === "enabled" ? <Badge tone="green">Enabled</Badge> : <Badge tone="amber">Setup not finished</Badge>) },
   { key: "confirmed", header: "Enabled", sort: "confirmed", render: (r) => formatDateTime(r.confirmedAt), className: "whitespace-nowrap" },
