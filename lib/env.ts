@@ -151,6 +151,8 @@ const schema = z
     LOKDOWN_JWT_ISSUER: z.string().min(1).default("next-lokdown"),
     LOKDOWN_JWT_AUDIENCE: z.string().min(1).default("next-lokdown-api"),
     LOKDOWN_WEB_SESSION_DAYS: int(14, 1, 365),
+    /** Minutes a session (browser or API) may go unused before it ends; 0 (default) never. Activity is recorded every 5 minutes, hence at least 10. */
+    LOKDOWN_SESSION_IDLE_MINUTES: int(0, 0, 525_600).refine((n) => n === 0 || n >= 10, "must be 0 (off) or at least 10 minutes"),
     LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
     LOKDOWN_TRUSTED_PROXIES: int(0, 0, 10),
     /** Comma-separated origins (https://app.example.com) whose pages may call the JSON API from the browser. Default: none. */
@@ -360,6 +362,7 @@ export function parseSettings(source: Record<string, string | undefined>) {
       audience: v.LOKDOWN_JWT_AUDIENCE,
     },
     webSessionDays: v.LOKDOWN_WEB_SESSION_DAYS,
+    sessionIdleMinutes: v.LOKDOWN_SESSION_IDLE_MINUTES,
     stepUpMinutes: v.LOKDOWN_STEP_UP_MINUTES,
     trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,
     /** Exact origins allowed to read JSON API responses cross-origin (no credentials, never a wildcard). */

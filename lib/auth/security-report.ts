@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { liveSessionWhere } from "./session-liveness";
 
 /**
  * The statistics behind `npm run security-audit` (django-lokdown §10, with its W21 counting bugs
@@ -146,7 +147,7 @@ export async function buildSecurityReport(options: { days: number; now?: Date; o
     ["2FA users with backup codes", () => db.user.count({ where: { ...active, ...hasTwoFactor, backupCodes: { some: { usedAt: null } } } })],
     ["login sessions", () => db.loginSession.count({ where: { createdAt: { gte: since } } })],
     ["pending logins", () => db.loginSession.count({ where: { consumedAt: null, expiresAt: { gt: now } } })],
-    ["signed-in sessions", () => db.authSession.count({ where: { revokedAt: null, expiresAt: { gt: now } } })],
+    ["signed-in sessions", () => db.authSession.count({ where: liveSessionWhere(now) })],
     ["failed passwords", () => db.securityEvent.count({ where: { type: FAILED_PASSWORD_EVENT, createdAt: { gte: since } } })],
     ["active API keys", () => db.apiKey.count({ where: activeKey })],
     ["never-used API keys", () => db.apiKey.count({ where: { ...activeKey, lastUsedAt: null } })],

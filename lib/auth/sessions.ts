@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR, passedSecondFactor } from "./amr";
 import { recordSecurityEvent } from "./audit";
+import { liveSessionWhere } from "./session-liveness";
 
 /**
  * Where a user is signed in: web sessions (cookies) and API sessions (refresh-token families) are
@@ -114,7 +115,7 @@ function toView(row: SessionRow, currentId: string | null): SessionView {
   };
 }
 
-const liveSessionsOf = (userId: number, now: Date) => ({ userId, revokedAt: null, expiresAt: { gt: now } });
+const liveSessionsOf = (userId: number, now: Date) => ({ userId, ...liveSessionWhere(now) });
 
 /** A user's live sessions, web and API, the current one first, then by last activity. */
 export async function listUserSessions(userId: number, currentSessionId: string | null, now = new Date()): Promise<SessionView[]> {

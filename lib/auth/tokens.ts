@@ -8,6 +8,7 @@ import { randomToken, sha256Hex } from "./secrets";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { noteSignInDevice } from "./security-mail";
+import { isIdle, LAST_SEEN_INTERVAL_MS } from "./session-liveness";
 
 /**
  * Access tokens: short-lived HS256 JWTs with algorithm, issuer and audience pinned, carrying the
@@ -94,7 +95,6 @@ async function verifyTokenSignature(token: string, now: Date): Promise<{ claims:
 
 export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean };
 
-const LAST_SEEN_INTERVAL_MS = 5 * 60_000;
 
 const findAccessSession = batchedLookup<{ id: string; user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date; is_active: boolean; username: string; is_staff: boolean }>(
   "lokdown_access_token_sessions",
@@ -113,8 +113,12 @@ export async function verifyAccessToken(token: string, now = new Date()): Promis
   if (!row || row.user_id !== claims.userId || row.revoked_at || row.expires_at <= now || !row.is_active) {
     return fail("token_not_valid");
   }
+  if (isIdle(row.last_seen_at, now)) {
+    await revokeSession(claims.sessionId, "idle_timeout", now);
+    return fail("token_not_valid");
+  }
   if (now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_INTERVAL_MS) {
-    // For the sessions list; conditional and at most every few minutes, so reads stay reads.
+    // For the sessions list and the idle timeout; conditional and at most every few minutes.
     await db.authSession.updateMany({
       where: { id: claims.sessionId, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_INTERVAL_MS) } },
       data: { lastSeenAt: now },
@@ -163,6 +167,7 @@ type RefreshRow = {
   amr: string[];
   revoked_at: Date | null;
   session_expires_at: Date;
+  last_seen_at: Date;
   is_active: boolean;
 };
 
@@ -175,7 +180,7 @@ export async function rotateRefreshToken(refresh: string, client: ClientInfo, no
     async (tx) => {
       const rows = await tx.$queryRaw<RefreshRow[]>`
         SELECT rt.id, rt.session_id, rt.used_at, rt.expires_at, s.user_id, s.amr, s.revoked_at,
-               s.expires_at AS session_expires_at, u.is_active
+               s.expires_at AS session_expires_at, s.last_seen_at, u.is_active
         FROM refresh_tokens rt
         JOIN auth_sessions s ON s.id = rt.session_id
         JOIN users u ON u.id = s.user_id
@@ -191,6 +196,10 @@ export async function rotateRefreshToken(refresh: string, client: ClientInfo, no
         return fail("token_not_valid");
       }
       if (row.revoked_at || row.expires_at <= now || row.session_expires_at <= now || !row.is_active) return fail("token_not_valid");
+      if (isIdle(row.last_seen_at, now)) {
+        await tx.authSession.update({ where: { id: row.session_id }, data: { revokedAt: now, revokedReason: "idle_timeout" } });
+        return fail("token_not_valid");
+      }
       const next = randomToken(32);
       await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
       await tx.refreshToken.create({ data: { sessionId: row.session_id, tokenHash: sha256Hex(next), expiresAt: refreshExpiry(now), createdAt: now } });

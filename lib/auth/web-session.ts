@@ -6,6 +6,7 @@ import { settings } from "@/lib/env";
 import { randomToken, sha256Hex } from "./secrets";
 import { clientFrom, type ClientInfo } from "./client";
 import { revokeSession } from "./tokens";
+import { isIdle, LAST_SEEN_INTERVAL_MS } from "./session-liveness";
 import { noteSignInDevice } from "./security-mail";
 import { trustBrowser, type TrustedBrowserCookie } from "./trusted-devices";
 
@@ -100,8 +101,6 @@ export type WebUser = {
   reauthAt: Date;
 };
 
-const TOUCH_INTERVAL_MS = 5 * 60_000;
-
 /** One lookup per request (React cache): who is signed in, or null. */
 export const getWebUser = cache(async (): Promise<WebUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
@@ -120,7 +119,11 @@ export const getWebUser = cache(async (): Promise<WebUser | null> => {
   });
   const now = new Date();
   if (!session || session.revokedAt || session.expiresAt <= now || !session.user.isActive) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (isIdle(session.lastSeenAt, now)) {
+    await revokeSession(session.id, "idle_timeout", now);
+    return null;
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_INTERVAL_MS) {
     // Written at most every few minutes: reads should not turn into writes on every page view.
     await db.authSession.update({ where: { id: session.id }, data: { lastSeenAt: now } });
   }

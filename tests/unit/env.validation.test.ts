@@ -92,6 +92,13 @@ describe("parseSettings", () => {
     expect(s.encryptionKeyIsDefault).toBe(false);
   });
 
+  it("takes a session idle timeout of 0 (off, the default) or at least 10 minutes", () => {
+    expect(parseSettings({ DATABASE_URL: DB }).sessionIdleMinutes).toBe(0);
+    expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "30" }).sessionIdleMinutes).toBe(30);
+    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "5" })).toMatch(/LOKDOWN_SESSION_IDLE_MINUTES must be 0 \(off\) or at least 10 minutes/);
+    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "half an hour" })).toMatch(/LOKDOWN_SESSION_IDLE_MINUTES must be a whole number/);
+  });
+
   it("refuses a short AUTH_SECRET", () => {
     expect(errorOf({ DATABASE_URL: DB, AUTH_SECRET: "short" })).toMatch(/AUTH_SECRET must be at least 32 characters/);
   });

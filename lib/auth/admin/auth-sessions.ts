@@ -7,6 +7,7 @@ import type { AccountActor } from "../account-security";
 import type { ClientInfo } from "../client";
 import { AMR, passedSecondFactor } from "../amr";
 import { recordSecurityEvent } from "../audit";
+import { liveSessionWhere, sessionStatus, timedOutSessionWhere } from "../session-liveness";
 import type { CsvColumn } from "./csv";
 import { pageOf, recentSince, RECENT_CHOICES, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 
@@ -53,9 +54,9 @@ function where(query: AuthSessionsQuery, now: Date): Prisma.AuthSessionWhereInpu
     and.push({ OR: [{ user: { username: { contains: query.q, mode: "insensitive" } } }, { user: { email: { contains: query.q, mode: "insensitive" } } }, { ipAddress: { startsWith: query.q } }] });
   }
   const { status, kind, mfa, recent } = query.filters;
-  if (status === "active") and.push({ revokedAt: null, expiresAt: { gt: now } });
+  if (status === "active") and.push(liveSessionWhere(now));
   if (status === "revoked") and.push({ revokedAt: { not: null } });
-  if (status === "expired") and.push({ revokedAt: null, expiresAt: { lte: now } });
+  if (status === "expired") and.push(timedOutSessionWhere(now));
   if (kind) and.push({ kind });
   if (mfa === "yes") and.push({ amr: { has: AMR.multiFactor } });
   if (mfa === "no") and.push({ NOT: { amr: { has: AMR.multiFactor } } });
@@ -106,7 +107,7 @@ export async function listAuthSessions(query: AuthSessionsQuery, range = skipTak
       ...r,
       username: user.username,
       mfa: passedSecondFactor(r.amr),
-      status: r.revokedAt ? "revoked" : r.expiresAt <= now ? "expired" : "active",
+      status: sessionStatus(r, now),
       device: describeUserAgent(r.userAgent),
     })),
     total,

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from "../errors";
 import type { AccountActor } from "../account-security";
 import type { ClientInfo } from "../client";
 import { recordSecurityEvent } from "../audit";
+import { liveSessionWhere } from "../session-liveness";
 import { replaceBackupCodes } from "../backup-codes";
 import { getFactorSummary, hasSecondFactor } from "../factors";
 import { notifySecurityEvent } from "../security-mail";
@@ -127,7 +128,7 @@ export async function getAdminUser(userId: number, now = new Date()): Promise<Ad
   const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true } });
   if (!user) return null;
   const [activeSessions, activeApiKeys] = await Promise.all([
-    db.authSession.count({ where: { userId, revokedAt: null, expiresAt: { gt: now } } }),
+    db.authSession.count({ where: { userId, ...liveSessionWhere(now) } }),
     db.apiKey.count({ where: { userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } }),
   ]);
   return {
