@@ -89,17 +89,9 @@ export function batchedLookup<Row extends Record<string, unknown>>(statementName
 
   function flush(): void {
     scheduled = false;
-    const all = waiting;
+    const queued = [...waiting];
     waiting = new Map();
-    let batch = new Map<string, Waiter<Row>[]>();
-    for (const [key, waiters] of all) {
-      batch.set(key, waiters);
-      if (batch.size === BATCH_LIMIT) {
-        void send(batch);
-        batch = new Map();
-      }
-    }
-    if (batch.size > 0) void send(batch);
+    for (let i = 0; i < queued.length; i += BATCH_LIMIT) void send(new Map(queued.slice(i, i + BATCH_LIMIT)));
   }
 
   return (key) => {

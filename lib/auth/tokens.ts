@@ -95,7 +95,6 @@ async function verifyTokenSignature(token: string, now: Date): Promise<{ claims:
 
 export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean };
 
-
 const findAccessSession = batchedLookup<{ id: string; user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date; is_active: boolean; username: string; is_staff: boolean }>(
   "lokdown_access_token_sessions",
   `SELECT s.id::text AS id, s.user_id, s.revoked_at, s.expires_at, s.last_seen_at, u.is_active, u.username, u.is_staff
@@ -113,18 +112,23 @@ export async function verifyAccessToken(token: string, now = new Date()): Promis
   if (!row || row.user_id !== claims.userId || row.revoked_at || row.expires_at <= now || !row.is_active) {
     return fail("token_not_valid");
   }
-  if (isIdle(row.last_seen_at, now)) {
-    await revokeSession(claims.sessionId, "idle_timeout", now);
-    return fail("token_not_valid");
-  }
-  if (now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_INTERVAL_MS) {
-    // For the sessions list and the idle timeout; conditional and at most every few minutes.
-    await db.authSession.updateMany({
-      where: { id: claims.sessionId, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_INTERVAL_MS) } },
-      data: { lastSeenAt: now },
-    });
-  }
+  if (!(await keepSessionAlive(claims.sessionId, row.last_seen_at, now))) return fail("token_not_valid");
   return ok({ ...claims, username: row.username, isStaff: row.is_staff });
+}
+
+/**
+ * For a session that is otherwise valid, on each use: ends it if it sat idle too long (false), or
+ * records the activity, at most every few minutes and conditionally so that reads stay reads.
+ */
+export async function keepSessionAlive(sessionId: string, lastSeenAt: Date, now: Date): Promise<boolean> {
+  if (isIdle(lastSeenAt, now)) {
+    await revokeSession(sessionId, "idle_timeout", now);
+    return false;
+  }
+  if (now.getTime() - lastSeenAt.getTime() > LAST_SEEN_INTERVAL_MS) {
+    await db.authSession.updateMany({ where: { id: sessionId, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_INTERVAL_MS) } }, data: { lastSeenAt: now } });
+  }
+  return true;
 }
 
 function refreshExpiry(now: Date): Date {

@@ -5,8 +5,7 @@ import { db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { randomToken, sha256Hex } from "./secrets";
 import { clientFrom, type ClientInfo } from "./client";
-import { revokeSession } from "./tokens";
-import { isIdle, LAST_SEEN_INTERVAL_MS } from "./session-liveness";
+import { keepSessionAlive, revokeSession } from "./tokens";
 import { noteSignInDevice } from "./security-mail";
 import { trustBrowser, type TrustedBrowserCookie } from "./trusted-devices";
 
@@ -119,14 +118,7 @@ export const getWebUser = cache(async (): Promise<WebUser | null> => {
   });
   const now = new Date();
   if (!session || session.revokedAt || session.expiresAt <= now || !session.user.isActive) return null;
-  if (isIdle(session.lastSeenAt, now)) {
-    await revokeSession(session.id, "idle_timeout", now);
-    return null;
-  }
-  if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_INTERVAL_MS) {
-    // Written at most every few minutes: reads should not turn into writes on every page view.
-    await db.authSession.update({ where: { id: session.id }, data: { lastSeenAt: now } });
-  }
+  if (!(await keepSessionAlive(session.id, session.lastSeenAt, now))) return null;
   const { user } = session;
   return { id: user.id, username: user.username, email: user.email, isStaff: user.isStaff, sessionId: session.id, amr: session.amr, reauthAt: session.reauthAt };
 });

@@ -8,6 +8,7 @@ import { accessTokenFor, advanceTime, freezeTime } from "../helpers/two-factor";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
 import { createKey, enableApiKeys, listKeys, meWithKey } from "../helpers/api-keys";
+import { FAR_FROM_UTC, inTimeZone } from "../helpers/time-zone";
 
 const DAY = 86_400_000;
 
@@ -52,17 +53,21 @@ describe("authenticating with an API key", () => {
     expect((await meWithKey(key.api_key)).status).toBe(200);
   });
 
-  it("refuses a key once it has expired", async () => {
-    enableApiKeys();
-    freezeTime();
-    const key = await createKey(await accessTokenFor(await makeUser()), { expires_in_days: 1 });
-    advanceTime(DAY - 1000);
-    expect((await meWithKey(key.api_key)).status).toBe(200);
-    advanceTime(2000);
-    const expired = await meWithKey(key.api_key);
-    expect(expired.status).toBe(401);
-    expect(expired.json.code).toBe("api_key_invalid");
-  });
+  // Keys are checked by a raw read; TZ must not move when they expire (credential-checks.utc-in-any-time-zone).
+  for (const zone of [null, ...FAR_FROM_UTC]) {
+    it(`refuses a key once it has expired${zone ? ` (TZ=${zone})` : ""}`, async () => {
+      if (zone) inTimeZone(zone);
+      enableApiKeys();
+      freezeTime();
+      const key = await createKey(await accessTokenFor(await makeUser()), { expires_in_days: 1 });
+      advanceTime(DAY - 1000);
+      expect((await meWithKey(key.api_key)).status).toBe(200);
+      advanceTime(2000);
+      const expired = await meWithKey(key.api_key);
+      expect(expired.status).toBe(401);
+      expect(expired.json.code).toBe("api_key_invalid");
+    });
+  }
 
   it("lists expired keys as inactive", async () => {
     enableApiKeys();
