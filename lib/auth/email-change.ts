@@ -10,6 +10,7 @@ import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { randomToken, sha256Hex } from "./secrets";
 import { notifySecurityEvent } from "./security-mail";
+import { isIdle } from "./session-liveness";
 import { siteName, siteOrigin } from "./site";
 import { confirmStepUp, type StepUpProof } from "./step-up";
 
@@ -17,6 +18,10 @@ import { confirmStepUp, type StepUpProof } from "./step-up";
  * Changing the e-mail address: after step-up, a single-use link (random token, stored as SHA-256,
  * valid LOKDOWN_EMAIL_CHANGE_HOURS) goes to the new address; the address changes only when it is
  * opened. Then the old address is told, with a "this wasn't me" link.
+ *
+ * A request is bound to the session that made it: once that session ends (sign-out, "sign out
+ * everywhere", a password reset, expiry or idleness) its link stops working, so an intruder who
+ * asked for a change with a stolen password loses it when the owner recovers the account.
  */
 
 // No whitespace or control characters (PostgreSQL text cannot hold NUL either).
@@ -71,7 +76,7 @@ export async function requestEmailChange(actor: AccountActor, rawEmail: string, 
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;
     if ((await tx.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >= MAX_EMAIL_CHANGES_PER_HOUR) return null;
     await tx.emailChangeRequest.updateMany({ where: { userId: actor.userId, usedAt: null }, data: { usedAt: now } });
-    const row = await tx.emailChangeRequest.create({ data: { userId: actor.userId, newEmail, tokenHash: sha256Hex(token), createdAt: now, expiresAt }, select: { id: true } });
+    const row = await tx.emailChangeRequest.create({ data: { userId: actor.userId, newEmail, sessionId: actor.sessionId, tokenHash: sha256Hex(token), createdAt: now, expiresAt }, select: { id: true } });
     await recordSecurityEvent({ type: "email.change_requested", userId: actor.userId, client, details: { request: row.id } }, tx);
     const key = `email_change_confirm:${actor.userId}:${row.id}`;
     await enqueueMail(tx, { dedupeKey: key, to: newEmail, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
@@ -98,34 +103,57 @@ export async function cancelEmailChange(userId: number, now = new Date()): Promi
   await db.emailChangeRequest.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
 }
 
-type UsableRequest = { id: string; userId: number; username: string; newEmail: string };
+type UsableRequest = { id: string; userId: number; username: string; newEmail: string; sessionId: string };
 
-async function findUsableRequest(token: string, now: Date): Promise<UsableRequest | null> {
-  if (!TOKEN.test(token)) return null;
-  const row = await db.emailChangeRequest.findUnique({
-    where: { tokenHash: sha256Hex(token) },
-    select: { id: true, newEmail: true, usedAt: true, expiresAt: true, user: { select: { id: true, username: true, isActive: true } } },
-  });
-  if (!row || row.usedAt || row.expiresAt <= now || !row.user.isActive) return null;
-  return { id: row.id, userId: row.user.id, username: row.user.username, newEmail: row.newEmail };
+/** Whether the session that asked for a change still signs its holder in (not revoked, expired or idle). */
+function sessionLive(session: { userId: number; revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date } | null, userId: number, now: Date): boolean {
+  return session !== null && session.userId === userId && !session.revokedAt && session.expiresAt > now && !isIdle(session.lastSeenAt, now);
 }
 
-/** For the confirmation page: what the link would change, or null when it cannot be used. */
-export async function describeEmailChange(token: string, now = new Date()): Promise<{ username: string; newEmail: string } | null> {
+async function findUsableRequest(token: string, now: Date): Promise<Result<UsableRequest>> {
+  if (!TOKEN.test(token)) return fail("invalid_email_change_token");
+  const row = await db.emailChangeRequest.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    select: {
+      id: true,
+      newEmail: true,
+      usedAt: true,
+      expiresAt: true,
+      user: { select: { id: true, username: true, isActive: true } },
+      session: { select: { id: true, userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true } },
+    },
+  });
+  if (!row || row.usedAt || row.expiresAt <= now || !row.user.isActive) return fail("invalid_email_change_token");
+  if (!row.session || !sessionLive(row.session, row.user.id, now)) return fail("email_change_session_ended");
+  return ok({ id: row.id, userId: row.user.id, username: row.user.username, newEmail: row.newEmail, sessionId: row.session.id });
+}
+
+export type EmailChangeView = { username: string; newEmail: string } | { sessionEnded: true };
+
+/** For the confirmation page: what the link would change, whether its session ended, or null when it cannot be used. */
+export async function describeEmailChange(token: string, now = new Date()): Promise<EmailChangeView | null> {
   const found = await findUsableRequest(token, now);
-  return found ? { username: found.username, newEmail: found.newEmail } : null;
+  if (found.ok) return { username: found.value.username, newEmail: found.value.newEmail };
+  return found.code === "email_change_session_ended" ? { sessionEnded: true } : null;
 }
 
 /**
  * Opens the link: the token is spent by a conditional update (single use under concurrency) and
  * the address changes in the same transaction; the database's unique index settles a race for
- * the address with a sign-up. Unused password reset links (sent to the old address) stop working.
+ * the address with a sign-up. The requesting session must still be live, checked again under its
+ * row lock so that a concurrent sign-out wins. Unused password reset links (sent to the old
+ * address) stop working.
  */
 export async function confirmEmailChange(token: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string; email: string }>> {
-  const found = await findUsableRequest(token, now);
-  if (!found) return fail("invalid_email_change_token");
+  const usable = await findUsableRequest(token, now);
+  if (!usable.ok) return usable;
+  const found = usable.value;
   try {
     return await db.$transaction(async (tx): Promise<Result<{ username: string; email: string }>> => {
+      const [session] = await tx.$queryRaw<{ user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date }[]>`
+        SELECT user_id, revoked_at, expires_at, last_seen_at FROM auth_sessions WHERE id = ${found.sessionId}::uuid FOR UPDATE`;
+      const live = session ? { userId: session.user_id, revokedAt: session.revoked_at, expiresAt: session.expires_at, lastSeenAt: session.last_seen_at } : null;
+      if (!sessionLive(live, found.userId, now)) return fail("email_change_session_ended");
       const spent = await tx.emailChangeRequest.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
       if (spent.count !== 1) return fail("invalid_email_change_token");
       const before = await tx.user.findUniqueOrThrow({ where: { id: found.userId }, select: { email: true } });

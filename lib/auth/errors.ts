@@ -43,6 +43,7 @@ export const ERRORS = {
   trusted_device_not_found: { status: 404, message: "Trusted browser not found" },
   invalid_reset_token: { status: 400, message: "This password reset link is invalid or has expired" },
   invalid_email_change_token: { status: 400, message: "This confirmation link is invalid or has expired" },
+  email_change_session_ended: { status: 400, message: "This confirmation link stopped working because the session that asked for the change has ended; sign in and ask again" },
   invalid_security_link: { status: 400, message: "This link is invalid or has expired" },
   security_link_used: { status: 400, message: "This link was already used" },
   same_email: { status: 400, message: "That is already your email address" },

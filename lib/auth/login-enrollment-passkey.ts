@@ -53,7 +53,7 @@ export async function confirmLoginPasskeySetup<T>(
         if (!stored.ok) return stored;
         await consumePendingLogin(tx, login, "passkey", client, now);
         const eventId = await recordSecurityEvent({ type: "passkey.added", userId: login.userId, client, details: { passkey: stored.value.passkey.id, during_login: true } }, tx);
-        await notifySecurityEvent({ kind: "two_factor_enabled", method: "passkey", userId: login.userId, ref: eventId, client, now }, tx);
+        await notifySecurityEvent({ kind: "two_factor_enabled", method: "passkey", passkeyId: stored.value.passkey.id, userId: login.userId, ref: eventId, client, now }, tx);
         const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
         const amr = [firstFactor, AMR.passkey, ...(stored.value.userVerified ? [AMR.userVerified] : []), AMR.multiFactor];
         const session = await issue(tx, { userId: login.userId, amr, client }, now);

@@ -186,7 +186,7 @@ export async function registerPasskey(
       const eventId = await recordSecurityEvent({ type: "passkey.added", userId, client, details: { passkey: stored.value.passkey.id, name: stored.value.passkey.name } }, tx);
       const factors = await getFactorSummary(userId, tx);
       const kind = factors.totp || factors.passkeys > 1 ? "factor_added" : "two_factor_enabled";
-      await notifySecurityEvent({ kind, method: "passkey", name: stored.value.passkey.name, userId, ref: eventId, client, now }, tx);
+      await notifySecurityEvent({ kind, method: "passkey", name: stored.value.passkey.name, passkeyId: stored.value.passkey.id, userId, ref: eventId, client, now }, tx);
       return ok(stored.value.passkey);
     });
   } catch (error) {

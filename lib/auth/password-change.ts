@@ -5,6 +5,7 @@ import type { AccountActor } from "./account-security";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { checkPasswordStrength, hashPassword, PASSWORD_PROBLEMS } from "./password";
+import { cancelOutstandingLinks } from "./outstanding-links";
 import { notifySecurityEvent } from "./security-mail";
 import { revokeSessionsOf } from "./sessions";
 import { confirmStepUp, type StepUpProof } from "./step-up";
@@ -19,8 +20,8 @@ export function checkNewPassword(password: string, username: string, field = "ne
 
 /**
  * Changes (or, for an account without one, sets) the password after step-up. Other sessions are
- * signed out unless the user chose to keep them; trusted browsers and unused reset links always
- * stop working. The caller's own session stays.
+ * signed out unless the user chose to keep them; trusted browsers, unused reset links and pending
+ * e-mail changes always stop working. The caller's own session stays.
  */
 export async function changePassword(
   actor: AccountActor,
@@ -37,7 +38,8 @@ export async function changePassword(
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.userId }, data: { passwordHash } });
     const { count } = input.keepOtherSessions ? { count: 0 } : await revokeSessionsOf(tx, actor.userId, actor.sessionId, "password_changed", now);
-    await tx.passwordResetToken.updateMany({ where: { userId: actor.userId, usedAt: null }, data: { usedAt: now } });
+    // A reset link or an e-mail change someone asked for before the change must not outlive it.
+    await cancelOutstandingLinks(tx, actor.userId, now);
     const eventId = await recordSecurityEvent({ type: "password.changed", userId: actor.userId, client, details: { sessions_ended: count } }, tx);
     await notifySecurityEvent({ kind: "password_changed", via: "change", userId: actor.userId, ref: eventId, client, now }, tx);
     return ok({ sessionsEnded: count });

@@ -9,9 +9,11 @@ import { recordSecurityEvent } from "./audit";
 import { hashPassword } from "./password";
 import { checkNewPassword } from "./password-change";
 import { checkAttempt } from "./rate-limit";
-import { randomToken, sha256Hex } from "./secrets";
+import { sha256Hex } from "./secrets";
+import { cancelOutstandingLinks, createPasswordResetToken } from "./outstanding-links";
 import { notifySecurityEvent } from "./security-mail";
 import { revokeSessionsOf } from "./sessions";
+import { revokeAllTrustedDevices } from "./trusted-devices";
 import { siteName, siteOrigin } from "./site";
 
 /**
@@ -62,8 +64,6 @@ async function sendPasswordResetLink(address: string, client: ClientInfo, now: D
     await recordSecurityEvent({ type: "password.reset_requested", client, details: { account_found: false } });
     return;
   }
-  const token = randomToken(32);
-  const full = resetMail(user.username, `${siteOrigin()}/reset-password?token=${token}`);
   const redacted = resetMail(user.username, null);
   const dedupeKey = await db.$transaction(async (tx) => {
     // The user row lock serialises concurrent requests, so the hourly cap holds under a burst.
@@ -73,10 +73,8 @@ async function sendPasswordResetLink(address: string, client: ClientInfo, now: D
       await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false } }, tx);
       return null;
     }
-    const row = await tx.passwordResetToken.create({
-      data: { userId: user.id, tokenHash: sha256Hex(token), createdAt: now, expiresAt: new Date(now.getTime() + settings.passwordResetMinutes * 60_000) },
-      select: { id: true },
-    });
+    const row = await createPasswordResetToken(tx, user.id, now);
+    const full = resetMail(user.username, `${siteOrigin()}/reset-password?token=${row.token}`);
     await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: true } }, tx);
     const key = `password_reset_link:${user.id}:${row.id}`;
     await enqueueMail(tx, { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
@@ -105,7 +103,9 @@ export async function describePasswordReset(token: string, now = new Date()): Pr
 
 /**
  * Sets a new password from a reset link. The token is spent by a conditional update, so of two
- * concurrent uses one wins. Every session of the account is signed out; no session is started
+ * concurrent uses one wins. A reset is recovery: every session and trusted browser of the account
+ * ends, every API key is revoked (whoever knew the old password may have made one), and every
+ * other outstanding link (reset links, pending e-mail changes) is cancelled. No session is started
  * (the user signs in again, second factor included).
  */
 export async function resetPassword(token: string, newPassword: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string }>> {
@@ -120,10 +120,20 @@ export async function resetPassword(token: string, newPassword: string, client: 
     const spent = await tx.passwordResetToken.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
     if (spent.count !== 1) return fail("invalid_reset_token");
     await tx.user.update({ where: { id: found.userId }, data: { passwordHash } });
-    await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
+    const links = await cancelOutstandingLinks(tx, found.userId, now);
     const { count } = await revokeSessionsOf(tx, found.userId, null, "password_reset", now);
-    const eventId = await recordSecurityEvent({ type: "password.reset", userId: found.userId, client, details: { sessions_ended: count } }, tx);
-    await notifySecurityEvent({ kind: "password_changed", via: "reset", userId: found.userId, ref: eventId, client, now }, tx);
+    const devices = await revokeAllTrustedDevices(tx, found.userId, now);
+    const keys = await tx.apiKey.updateMany({ where: { userId: found.userId, revokedAt: null }, data: { revokedAt: now } });
+    const eventId = await recordSecurityEvent(
+      {
+        type: "password.reset",
+        userId: found.userId,
+        client,
+        details: { sessions_ended: count, trusted_devices: devices, api_keys_revoked: keys.count, email_changes_cancelled: links.emailChanges },
+      },
+      tx,
+    );
+    await notifySecurityEvent({ kind: "password_changed", via: "reset", apiKeysRevoked: keys.count, userId: found.userId, ref: eventId, client, now }, tx);
     return ok({ username: found.username });
   });
 }

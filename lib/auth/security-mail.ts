@@ -5,7 +5,9 @@ import { renderMail, singleLine, type MailContent } from "@/lib/mail/templates";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
+import { cancelOutstandingLinks, createPasswordResetToken } from "./outstanding-links";
 import { constantTimeEqual, keyedHash } from "./secrets";
+import { applyUndo, describeUndo, parseUndo, undoFor, type SecurityUndo } from "./security-undo";
 import { describeDevice, describeSignInMethod, isNewDevice, revokeSessionsOf } from "./sessions";
 import { siteName, siteOrigin } from "./site";
 import { revokeAllTrustedDevices } from "./trusted-devices";
@@ -15,22 +17,24 @@ import { revokeAllTrustedDevices } from "./trusted-devices";
  *  - revokes the user's trusted browsers when the change is to the password or to 2FA, and
  *  - records one e-mail per event in the outbox (dedupe key "<kind>:<user>:<ref>", ref being the
  *    security event id or another id unique to the event) and sends it after the change commits.
- * Every notice carries a signed, expiring, single-use "this wasn't me" link that signs out every
- * session and trusted browser of the account.
+ * Every notice carries a signed, expiring, single-use "this wasn't me" link. It names the change
+ * it reports, and following it undoes that change where it can (lib/auth/security-undo.ts: the
+ * factor or backup codes added, the e-mail address changed), ends every session, trusted browser,
+ * API key and outstanding link, and clears the password, handing the owner a reset link.
  */
 
 type FactorMethod = "totp" | "passkey";
 
 export type SecurityNotice =
   | { kind: "new_device_sign_in"; method: string }
-  | { kind: "two_factor_enabled"; method: FactorMethod }
+  | { kind: "two_factor_enabled"; method: FactorMethod; passkeyId?: number }
   | { kind: "two_factor_disabled" }
-  | { kind: "factor_added"; method: FactorMethod; name?: string }
+  | { kind: "factor_added"; method: FactorMethod; name?: string; passkeyId?: number }
   | { kind: "factor_removed"; method: FactorMethod; name?: string }
   | { kind: "backup_codes_regenerated" }
   | { kind: "backup_codes_low"; remaining: number }
   | { kind: "api_key_created"; apiKeyId: number; name: string; prefix: string }
-  | { kind: "password_changed"; via: "change" | "reset" }
+  | { kind: "password_changed"; via: "change" | "reset"; apiKeysRevoked?: number }
   | { kind: "email_changed"; previousEmail: string; newEmail: string };
 
 export type SecurityNoticeKind = SecurityNotice["kind"];
@@ -83,7 +87,12 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
     case "password_changed":
       return {
         headline: "Your password was changed",
-        paragraphs: [notice.via === "reset" ? `The password of ${user.username} was reset with a link sent to this address.` : `The password of ${user.username} was changed.`],
+        paragraphs: [
+          notice.via === "reset" ? `The password of ${user.username} was reset with a link sent to this address.` : `The password of ${user.username} was changed.`,
+          ...(notice.via === "reset"
+            ? [`Every session and trusted browser was signed out${notice.apiKeysRevoked ? `, and every API key (${notice.apiKeysRevoked}) was revoked: create new ones where you need them` : ""}.`]
+            : []),
+        ],
       };
     case "email_changed":
       return {
@@ -113,14 +122,15 @@ function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: {
     notMe: {
       label: "This wasn't me",
       url: context.notMeUrl ?? `${origin}/secure-account (link removed from the stored copy)`,
-      explanation: `If this wasn't you, use this link within ${SECURITY_LINK_DAYS} days to sign out every session and trusted browser of your account, then reset your password.`,
+      explanation: `If this wasn't you, use this link within ${SECURITY_LINK_DAYS} days: it undoes this change, signs out every session and trusted browser, revokes every API key, and asks you for a new password.`,
     },
     footer: `${siteName()} sends this notice for every security change to your account. ${origin}`,
   });
 }
 
-// "This wasn't me" links: `<base64url JSON>.<HMAC>`, naming the user and the notice's dedupe key.
-type LinkPayload = { u: number; k: string; e: number; a?: number };
+// "This wasn't me" links: `<base64url JSON>.<HMAC>`, naming the user, the notice's dedupe key and
+// what to undo (`r`).
+type LinkPayload = { u: number; k: string; e: number; a?: number; r?: SecurityUndo };
 
 function signSecurityLink(payload: LinkPayload): string {
   const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
@@ -134,13 +144,17 @@ function readSecurityLink(token: string, now: Date): LinkPayload | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
     if (typeof parsed !== "object" || parsed === null) return null;
-    const { u, k, e, a } = parsed as Record<string, unknown>;
+    const { u, k, e, a, r } = parsed as Record<string, unknown>;
     if (typeof u !== "number" || typeof k !== "string" || typeof e !== "number" || (a !== undefined && typeof a !== "number")) return null;
-    return e * 1000 > now.getTime() ? { u, k, e, a } : null;
+    const undo = parseUndo(r);
+    if (undo === null) return null;
+    return e * 1000 > now.getTime() ? { u, k, e, a, r: undo } : null;
   } catch {
     return null;
   }
 }
+
+const withUndo = (undo: SecurityUndo | undefined): { r?: SecurityUndo } => (undo ? { r: undo } : {});
 
 export type NotifyInput = SecurityNotice & { userId: number; ref: string; client?: ClientInfo; now?: Date };
 
@@ -164,6 +178,7 @@ export async function notifySecurityEvent(input: NotifyInput, tx?: DbClient): Pr
     k: dedupeKey,
     e: Math.floor(now.getTime() / 1000) + SECURITY_LINK_DAYS * 86_400,
     ...(input.kind === "api_key_created" ? { a: input.apiKeyId } : {}),
+    ...withUndo(undoFor(input)),
   });
   const context = { client: input.client, now };
   const full = composeSecurityMail(input, user, { ...context, notMeUrl: `${siteOrigin()}/secure-account?token=${link}` });
@@ -198,9 +213,9 @@ export async function noteSignInDevice(tx: DbClient, input: { userId: number; se
   await notifySecurityEvent({ kind: "new_device_sign_in", method: describeSignInMethod(input.amr).label, userId: input.userId, ref: input.sessionId, client: input.client, now }, tx);
 }
 
-export type SecurityLinkView = { username: string };
+export type SecurityLinkView = { username: string; actions: string[] };
 
-/** Whether a "this wasn't me" link can still be used (for the page that offers the button). */
+/** Whether a "this wasn't me" link can still be used, and what following it will do (for the page that offers the button). */
 export async function describeSecurityLink(token: string, now = new Date()): Promise<SecurityLinkView | null> {
   const payload = readSecurityLink(token, now);
   if (!payload) return null;
@@ -208,30 +223,29 @@ export async function describeSecurityLink(token: string, now = new Date()): Pro
     db.user.findUnique({ where: { id: payload.u }, select: { username: true } }),
     db.mailMessage.count({ where: { dedupeKey: securedKey(payload.k) } }),
   ]);
-  return user && used === 0 ? { username: user.username } : null;
+  return user && used === 0 ? { username: user.username, actions: await describeUndo(payload.u, payload.r) } : null;
 }
 
 const securedKey = (noticeKey: string) => `account_secured:${noticeKey}`.slice(0, 250);
 
-/**
- * "This wasn't me": signs out every session and trusted browser of the account, cancels pending
- * e-mail changes and password reset links, and revokes the API key the notice was about. The
- * confirmation e-mail's dedupe key doubles as the single-use mark: a second use finds it taken.
- */
-export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string; sessionsEnded: number }>> {
-  const payload = readSecurityLink(token, now);
-  if (!payload) return fail("invalid_security_link");
-  const user = await db.user.findUnique({ where: { id: payload.u }, select: { id: true, username: true, email: true } });
-  if (!user) return fail("invalid_security_link");
-  const key = securedKey(payload.k);
+export type SecuredAccount = {
+  username: string;
+  sessionsEnded: number;
+  /** What was done, one line each, as the confirmation e-mail says it. */
+  done: string[];
+  /** A fresh password reset token: the page sends the owner on to choose a new password. */
+  resetToken: string;
+};
+
+function securedMail(username: string, done: string[], client: ClientInfo, now: Date): MailContent {
   const origin = siteOrigin();
-  const mail = renderMail({
+  return renderMail({
     site: siteName(),
     headline: "Your account was secured",
-    greeting: `Hi ${user.username},`,
+    greeting: `Hi ${username},`,
     paragraphs: [
-      "As requested, every session and trusted browser of your account was signed out, and pending e-mail changes and password reset links were cancelled.",
-      "Sign in again, change your password if someone may know it, and check your second factors and API keys.",
+      `As requested: ${done.join(" ")}`,
+      "Choose a new password now (the page you were on offers it; otherwise ask for a reset link), then sign in and check your second factors.",
     ],
     facts: [
       ["When", formatWhen(now)],
@@ -241,24 +255,65 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
     action: { label: "Reset your password", url: `${origin}/forgot-password` },
     footer: `${siteName()} · ${origin}`,
   });
-  const result = await db.$transaction(async (tx): Promise<Result<{ username: string; sessionsEnded: number }>> => {
-    const first = await enqueueMail(tx, { dedupeKey: key, to: user.email, ...mail }, now);
-    if (!first) return fail("security_link_used");
+}
+
+/**
+ * "This wasn't me": undoes the change the notice reports (security-undo.ts), signs out every
+ * session and trusted browser, revokes every API key, cancels every outstanding link, clears the
+ * password and returns a fresh reset token so the owner sets a new one at once (whoever made the
+ * change may know the old one). The link's holder has the mailbox the notice went to, which is
+ * what a reset link proves too. The confirmation e-mail's dedupe key is the single-use mark,
+ * checked under the user row lock so that concurrent uses queue and the second finds it taken.
+ */
+export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<SecuredAccount>> {
+  const payload = readSecurityLink(token, now);
+  if (!payload) return fail("invalid_security_link");
+  const user = await db.user.findUnique({ where: { id: payload.u }, select: { id: true, username: true } });
+  if (!user) return fail("invalid_security_link");
+  const key = securedKey(payload.k);
+  const reportedAt = new Date((payload.e - SECURITY_LINK_DAYS * 86_400 + 1) * 1000);
+  const result = await db.$transaction(async (tx): Promise<Result<SecuredAccount & { to: string }>> => {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
+    if ((await tx.mailMessage.count({ where: { dedupeKey: key } })) > 0) return fail("security_link_used");
+    const done = await describeUndo(user.id, payload.r, tx);
+    const undone = await applyUndo(tx, user.id, payload.r, reportedAt);
+    const restoreLine = done.findIndex((line) => line.startsWith("Change the e-mail address back"));
+    if (undone.emailRestored === false && restoreLine >= 0) {
+      done[restoreLine] = "The e-mail address could not be changed back: the account no longer has the address it was changed to, or another account took the previous one.";
+    }
     const { count } = await revokeSessionsOf(tx, user.id, null, "not_me_link", now);
     const devices = await revokeAllTrustedDevices(tx, user.id, now);
-    await tx.emailChangeRequest.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-    let apiKey: number | null = null;
-    if (payload.a !== undefined) {
-      const revoked = await tx.apiKey.updateMany({ where: { id: payload.a, userId: user.id, revokedAt: null }, data: { revokedAt: now } });
-      if (revoked.count === 1) apiKey = payload.a;
-    }
+    const keys = await tx.apiKey.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } });
+    const links = await cancelOutstandingLinks(tx, user.id, now);
+    const { email } = await tx.user.update({ where: { id: user.id }, data: { passwordHash: null }, select: { email: true } });
+    const reset = await createPasswordResetToken(tx, user.id, now);
     await recordSecurityEvent(
-      { type: "account.secured_by_link", userId: user.id, client, details: { notice: payload.k, sessions: count, trusted_devices: devices, api_key: apiKey } },
+      {
+        type: "account.secured_by_link",
+        userId: user.id,
+        client,
+        details: {
+          notice: payload.k,
+          sessions: count,
+          trusted_devices: devices,
+          api_keys: keys.count,
+          api_key_reported: payload.a ?? null,
+          email_changes_cancelled: links.emailChanges,
+          passkey_removed: undone.passkeyRemoved,
+          totp_removed: undone.totpRemoved,
+          backup_codes_deleted: undone.backupCodesDeleted,
+          email_restored: undone.emailRestored,
+        },
+      },
       tx,
     );
-    return ok({ username: user.username, sessionsEnded: count });
+    // The confirmation goes where the notice went: the previous address after an e-mail change.
+    const to = payload.r?.t === "email" ? payload.r.from : email;
+    if (!(await enqueueMail(tx, { dedupeKey: key, to, ...securedMail(user.username, done, client, now) }, now))) throw new Error("security link mark taken under the user lock");
+    return ok({ username: user.username, sessionsEnded: count, done, resetToken: reset.token, to });
   });
-  if (result.ok && EMAIL.test(user.email)) await deliverNow(key);
-  return result;
+  if (!result.ok) return result;
+  if (EMAIL.test(result.value.to)) await deliverNow(key);
+  const { username, sessionsEnded, done, resetToken } = result.value;
+  return ok({ username, sessionsEnded, done, resetToken });
 }

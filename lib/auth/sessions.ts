@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR, passedSecondFactor } from "./amr";
 import { recordSecurityEvent } from "./audit";
+import { cancelOutstandingLinks } from "./outstanding-links";
 import { liveSessionWhere } from "./session-liveness";
 
 /**
@@ -146,15 +147,22 @@ export async function revokeUserSession(
   return ok({ current: sessionId === actor.sessionId });
 }
 
-/** Signs out every live session of the user but `keepSessionId`. Returns how many ended. */
+/**
+ * Signs out every live session of the user but `keepSessionId` ("sign out everywhere"). Returns
+ * how many ended. Every outstanding link (reset, e-mail change) is cancelled too: one of the ended
+ * sessions may have been an intruder's that asked for it.
+ */
 export async function revokeOtherSessions(
   actor: { userId: number; sessionId: string | null },
   client: ClientInfo,
   now = new Date(),
   reason = "revoked_by_user",
 ): Promise<number> {
-  const { count } = await revokeSessionsOf(db, actor.userId, actor.sessionId, reason, now);
-  await recordSecurityEvent({ type: "session.revoked_others", userId: actor.userId, client, details: { count, kept: actor.sessionId, reason } });
+  const { count, links } = await db.$transaction(async (tx) => ({
+    count: (await revokeSessionsOf(tx, actor.userId, actor.sessionId, reason, now)).count,
+    links: await cancelOutstandingLinks(tx, actor.userId, now),
+  }));
+  await recordSecurityEvent({ type: "session.revoked_others", userId: actor.userId, client, details: { count, kept: actor.sessionId, reason, email_changes_cancelled: links.emailChanges, reset_links_cancelled: links.passwordResets } });
   return count;
 }
 
@@ -182,10 +190,13 @@ export async function adminRevokeUserSession(admin: { userId: number }, userId: 
   return ok(undefined);
 }
 
-/** Signs out every session of any user. Returns how many ended. */
+/** Signs out every session of any user, and cancels their outstanding links. Returns how many sessions ended. */
 export async function adminRevokeAllUserSessions(admin: { userId: number }, userId: number, client: ClientInfo, now = new Date()): Promise<number> {
-  const { count } = await revokeSessionsOf(db, userId, null, "revoked_by_admin", now);
-  await recordSecurityEvent({ type: "session.revoked_others", userId, client, details: { count, kept: null, reason: "revoked_by_admin", by: admin.userId } });
+  const { count, links } = await db.$transaction(async (tx) => ({
+    count: (await revokeSessionsOf(tx, userId, null, "revoked_by_admin", now)).count,
+    links: await cancelOutstandingLinks(tx, userId, now),
+  }));
+  await recordSecurityEvent({ type: "session.revoked_others", userId, client, details: { count, kept: null, reason: "revoked_by_admin", by: admin.userId, email_changes_cancelled: links.emailChanges, reset_links_cancelled: links.passwordResets } });
   return count;
 }
 

@@ -39,12 +39,12 @@ describe("'This wasn't me' links", () => {
     const { user, tokens, link } = await userWithNotice();
     await db.passwordResetToken.create({ data: { userId: user.id, tokenHash: "x".repeat(64), expiresAt: new Date(Date.now() + 3_600_000) } });
     await db.emailChangeRequest.create({ data: { userId: user.id, newEmail: "attacker@example.org", tokenHash: "y".repeat(64), expiresAt: new Date(Date.now() + 3_600_000) } });
-    expect(await describeSecurityLink(link)).toEqual({ username: user.username });
+    expect(await describeSecurityLink(link)).toMatchObject({ username: user.username });
     // Opening the page (describeSecurityLink) changed nothing.
     for (const token of tokens) expect((await call(me.GET, "GET", "/api/me", { token })).status).toBe(200);
 
     const secured = await secureAccountWithLink(link, newClient());
-    expect(secured.ok && secured.value).toEqual({ username: user.username, sessionsEnded: 2 });
+    expect(secured.ok && secured.value).toMatchObject({ username: user.username, sessionsEnded: 2 });
     for (const token of tokens) expect((await call(me.GET, "GET", "/api/me", { token })).status).toBe(401);
     expect(await db.passwordResetToken.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
     expect(await db.emailChangeRequest.count({ where: { userId: user.id, usedAt: null } })).toBe(0);

@@ -4,7 +4,7 @@ import { secureAccountWithLink } from "@/lib/auth/security-mail";
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
 
-export type SecureAccountState = FormState & { done?: { username: string; sessionsEnded: number } };
+export type SecureAccountState = FormState & { done?: { username: string; sessionsEnded: number; done: string[]; resetToken: string } };
 
 export async function secureAccountAction(_: SecureAccountState, formData: FormData): Promise<SecureAccountState> {
   const { token } = formFields(formData, ["token"]);

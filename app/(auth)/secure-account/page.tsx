@@ -28,10 +28,13 @@ export default async function SecureAccountPage({ searchParams }: Props) {
     );
   }
   return (
-    <AuthCard title="Secure your account" subtitle={`Wasn't you? Sign out every session and trusted browser of ${link.username}, everywhere, right now.`}>
-      <p className="text-sm text-zinc-700 dark:text-zinc-300">
-        Pending e-mail changes and password reset links are cancelled too. Nothing else changes: your password and second factors stay as they are.
-      </p>
+    <AuthCard title="Secure your account" subtitle={`Wasn't you? Take ${link.username} back, everywhere, right now.`}>
+      <p className="text-sm text-zinc-700 dark:text-zinc-300">The button below will:</p>
+      <ul className="list-disc space-y-1 pl-5 text-sm text-zinc-700 dark:text-zinc-300" data-testid="secure-account-actions">
+        {link.actions.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
       <SecureAccountForm token={token} />
     </AuthCard>
   );

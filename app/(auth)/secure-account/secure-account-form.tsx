@@ -12,17 +12,17 @@ export function SecureAccountForm({ token }: { token: string }) {
     return (
       <div className="space-y-4">
         <Alert tone="success">
-          Done. Every session and trusted browser of {state.done.username} is signed out ({state.done.sessionsEnded} {state.done.sessionsEnded === 1 ? "session" : "sessions"}).
+          Done. {state.done.username} is secured ({state.done.sessionsEnded} {state.done.sessionsEnded === 1 ? "session" : "sessions"} signed out).
         </Alert>
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">If someone may know your password, choose a new one now. Then sign in and check your second factors and API keys.</p>
-        <div className="flex flex-col gap-2">
-          <Link href="/forgot-password" className={buttonClass("primary", "w-full")}>
-            Reset your password
-          </Link>
-          <Link href="/login" className={buttonClass("secondary", "w-full")}>
-            Sign in
-          </Link>
-        </div>
+        <ul className="list-disc space-y-1 pl-5 text-sm text-zinc-700 dark:text-zinc-300">
+          {state.done.done.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">Your password was cleared: choose a new one now, then sign in and check your second factors.</p>
+        <Link href={`/reset-password?token=${encodeURIComponent(state.done.resetToken)}`} className={buttonClass("primary", "w-full")}>
+          Choose a new password
+        </Link>
       </div>
     );
   }
@@ -31,7 +31,7 @@ export function SecureAccountForm({ token }: { token: string }) {
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="token" value={token} />
       <Button type="submit" variant="danger" className="w-full" disabled={pending}>
-        {pending ? "Signing out…" : "Sign out everywhere"}
+        {pending ? "Securing…" : "Secure my account"}
       </Button>
     </form>
   );

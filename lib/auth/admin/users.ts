@@ -9,6 +9,7 @@ import { recordSecurityEvent } from "../audit";
 import { liveSessionWhere } from "../session-liveness";
 import { replaceBackupCodes } from "../backup-codes";
 import { getFactorSummary, hasSecondFactor } from "../factors";
+import { cancelOutstandingLinks } from "../outstanding-links";
 import { notifySecurityEvent } from "../security-mail";
 import { confirmStepUp, type StepUpProof } from "../step-up";
 import type { CsvColumn } from "./csv";
@@ -168,7 +169,8 @@ async function checkTarget(actor: AccountActor, userId: number, proof: StepUpPro
 
 /**
  * Removes a user's TOTP, passkeys, backup codes and pending WebAuthn challenges, and ends their
- * sessions (they were established with the factors now gone). The reason goes to the security log.
+ * sessions (they were established with the factors now gone) and every outstanding link (reset,
+ * e-mail change): a reset is recovery. The reason goes to the security log.
  */
 export async function resetUserTwoFactor(actor: AccountActor, userId: number, rawReason: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
   const reason = cleanReason(rawReason);
@@ -183,6 +185,7 @@ export async function resetUserTwoFactor(actor: AccountActor, userId: number, ra
     };
     await tx.webAuthnChallenge.deleteMany({ where: { userId } });
     await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now, revokedReason: "admin_2fa_reset" } });
+    await cancelOutstandingLinks(tx, userId, now);
     const eventId = await recordSecurityEvent({ type: "admin.2fa_reset", userId, client, details: { by: actor.userId, by_username: actor.username, reason: reason.value, ...removed } }, tx);
     // Tells the user and ends their trusted browsers; the admin's device is not theirs, so no client facts.
     await notifySecurityEvent({ kind: "two_factor_disabled", userId, ref: eventId, now }, tx);

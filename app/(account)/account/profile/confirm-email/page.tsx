@@ -13,6 +13,13 @@ export default async function ConfirmEmailPage({ searchParams }: Props) {
   const raw = (await searchParams).token;
   const token = typeof raw === "string" ? raw : "";
   const change = token ? await describeEmailChange(token) : null;
+  if (change && "sessionEnded" in change) {
+    return (
+      <AuthCard title="This link does not work">
+        <Alert tone="warning">This confirmation link stopped working because the session that asked for the change has ended (signed out, or the account was secured). Sign in and ask for the change again.</Alert>
+      </AuthCard>
+    );
+  }
   if (!change) {
     return (
       <AuthCard title="This link does not work">
