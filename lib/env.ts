@@ -150,7 +150,10 @@ const schema = z
     LOKDOWN_REFRESH_TOKEN_DAYS: int(5, 1, 365),
     LOKDOWN_JWT_ISSUER: z.string().min(1).default("next-lokdown"),
     LOKDOWN_JWT_AUDIENCE: z.string().min(1).default("next-lokdown-api"),
-    LOKDOWN_WEB_SESSION_DAYS: int(14, 1, 365),
+    /** Absolute lifetime of a session in days, from sign-in: no refresh or activity extends it. Default 30. */
+    LOKDOWN_SESSION_MAX_DAYS: int(30, 1, 365),
+    /** Absolute lifetime of a browser session in days; unset: LOKDOWN_SESSION_MAX_DAYS. */
+    LOKDOWN_WEB_SESSION_DAYS: optionalInt(1, 365),
     /** Minutes a session (browser or API) may go unused before it ends; 0 (default) never. Activity is recorded every 5 minutes, hence at least 10. */
     LOKDOWN_SESSION_IDLE_MINUTES: int(0, 0, 525_600).refine((n) => n === 0 || n >= 10, "must be 0 (off) or at least 10 minutes"),
     LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
@@ -358,10 +361,13 @@ export function parseSettings(source: Record<string, string | undefined>) {
     tokens: {
       accessMinutes: v.LOKDOWN_ACCESS_TOKEN_MINUTES,
       refreshDays: v.LOKDOWN_REFRESH_TOKEN_DAYS,
+      /** An API session's absolute lifetime (refresh-token family): rotation never extends it. */
+      sessionMaxDays: v.LOKDOWN_SESSION_MAX_DAYS,
       issuer: v.LOKDOWN_JWT_ISSUER,
       audience: v.LOKDOWN_JWT_AUDIENCE,
     },
-    webSessionDays: v.LOKDOWN_WEB_SESSION_DAYS,
+    /** A browser session's absolute lifetime; LOKDOWN_SESSION_MAX_DAYS unless set. */
+    webSessionDays: v.LOKDOWN_WEB_SESSION_DAYS ?? v.LOKDOWN_SESSION_MAX_DAYS,
     sessionIdleMinutes: v.LOKDOWN_SESSION_IDLE_MINUTES,
     stepUpMinutes: v.LOKDOWN_STEP_UP_MINUTES,
     trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,

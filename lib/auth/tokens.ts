@@ -13,8 +13,12 @@ import { isIdle, LAST_SEEN_INTERVAL_MS } from "./session-liveness";
 /**
  * Access tokens: short-lived HS256 JWTs with algorithm, issuer and audience pinned, carrying the
  * session id (`sid`) so revoking a session takes effect on the next request.
- * Refresh tokens: opaque random strings stored as SHA-256, one family per session; each is
- * accepted once, and presenting a used one again revokes the whole family.
+ * Refresh tokens: HS256 JWTs too (token_type "refresh", a random jti, exp; issuer and audience
+ * pinned), as django-lokdown's simplejwt issues them, so clients can read exp. They stay
+ * server-side state: only the token's SHA-256 is stored, one family per session; each is accepted
+ * once, and presenting a used one again revokes the whole family.
+ * Lifetimes: an API session ends LOKDOWN_SESSION_MAX_DAYS after sign-in whatever happens; each
+ * refresh token lives LOKDOWN_REFRESH_TOKEN_DAYS but never past its session's end.
  */
 
 const ALGORITHM = "HS256";
@@ -33,6 +37,7 @@ function jwtKey(): Promise<CryptoKey> {
 }
 
 export type AccessClaims = { userId: number; sessionId: string; amr: string[] };
+export type RefreshClaims = { userId: number; jti: string };
 export type TokenPair = { access: string; refresh: string; sessionId: string };
 
 export async function signAccessToken(claims: AccessClaims, now = new Date()): Promise<string> {
@@ -46,6 +51,39 @@ export async function signAccessToken(claims: AccessClaims, now = new Date()): P
     .setExpirationTime(issuedAt + settings.tokens.accessMinutes * 60)
     .setJti(randomToken(16))
     .sign(await jwtKey());
+}
+
+/** A refresh token: its exp is the stored row's expiry, so what clients read is what the server enforces. */
+export async function signRefreshToken(userId: number, expiresAt: Date, now = new Date()): Promise<string> {
+  return new SignJWT({ token_type: "refresh", user_id: userId })
+    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+    .setSubject(String(userId))
+    .setIssuer(settings.tokens.issuer)
+    .setAudience(settings.tokens.audience)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .setJti(randomToken(16))
+    .sign(await jwtKey());
+}
+
+/** Signature, algorithm, issuer, audience, expiry and token_type "refresh"; null for anything else (an access token included). */
+export async function decodeRefreshToken(token: string, now = new Date()): Promise<RefreshClaims | null> {
+  if (token.length > 2048) return null;
+  try {
+    const { payload } = await jwtVerify(token, await jwtKey(), {
+      algorithms: [ALGORITHM],
+      issuer: settings.tokens.issuer,
+      audience: settings.tokens.audience,
+      currentDate: now,
+      requiredClaims: ["sub", "exp", "iat", "jti"],
+    });
+    const userId = Number(payload.sub);
+    if (payload.token_type !== "refresh" || !Number.isInteger(userId) || typeof payload.jti !== "string") return null;
+    return { userId, jti: payload.jti };
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+    throw error;
+  }
 }
 
 /**
@@ -131,8 +169,14 @@ export async function keepSessionAlive(sessionId: string, lastSeenAt: Date, now:
   return true;
 }
 
-function refreshExpiry(now: Date): Date {
-  return new Date(now.getTime() + settings.tokens.refreshDays * 86_400_000);
+/** When an API session started now must end, whatever refreshes come (LOKDOWN_SESSION_MAX_DAYS). */
+function sessionEnd(now: Date): Date {
+  return new Date(now.getTime() + settings.tokens.sessionMaxDays * 86_400_000);
+}
+
+/** A refresh token lives LOKDOWN_REFRESH_TOKEN_DAYS, but never past the end of its session. */
+function refreshExpiry(now: Date, sessionEndsAt: Date): Date {
+  return new Date(Math.min(now.getTime() + settings.tokens.refreshDays * 86_400_000, sessionEndsAt.getTime()));
 }
 
 /** Starts an API session (refresh-token family) and returns its first token pair. */
@@ -141,7 +185,8 @@ export async function issueTokenPair(
   input: { userId: number; amr: string[]; client: ClientInfo },
   now = new Date(),
 ): Promise<TokenPair> {
-  const refresh = randomToken(32);
+  const endsAt = sessionEnd(now);
+  const refresh = await signRefreshToken(input.userId, refreshExpiry(now, endsAt), now);
   const session = await tx.authSession.create({
     data: {
       userId: input.userId,
@@ -152,8 +197,8 @@ export async function issueTokenPair(
       reauthAt: now,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: refreshExpiry(now),
-      refreshTokens: { create: { tokenHash: sha256Hex(refresh), expiresAt: refreshExpiry(now), createdAt: now } },
+      expiresAt: endsAt,
+      refreshTokens: { create: { tokenHash: sha256Hex(refresh), expiresAt: refreshExpiry(now, endsAt), createdAt: now } },
     },
   });
   await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
@@ -176,10 +221,14 @@ type RefreshRow = {
 };
 
 /**
- * Exchanges a refresh token for a new pair. The row lock makes concurrent presentations of one
- * token queue up: the first rotates it, every later one sees it used and revokes the family.
+ * Exchanges a refresh token for a new pair. The JWT is checked first (signature, claims, exp);
+ * the stored row decides the rest. The row lock makes concurrent presentations of one token queue
+ * up: the first rotates it, every later one sees it used and revokes the family. The new token
+ * never outlives the session: rotation does not move the session's end.
  */
 export async function rotateRefreshToken(refresh: string, client: ClientInfo, now = new Date()): Promise<Result<TokenPair>> {
+  const claims = await decodeRefreshToken(refresh, now);
+  if (!claims) return fail("token_not_valid");
   return db.$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<RefreshRow[]>`
@@ -191,7 +240,7 @@ export async function rotateRefreshToken(refresh: string, client: ClientInfo, no
         WHERE rt.token_hash = ${sha256Hex(refresh)}
         FOR UPDATE OF rt, s`;
       const row = rows[0];
-      if (!row) return fail("token_not_valid");
+      if (!row || row.user_id !== claims.userId) return fail("token_not_valid");
       if (row.used_at) {
         if (!row.revoked_at) {
           await tx.authSession.update({ where: { id: row.session_id }, data: { revokedAt: now, revokedReason: "refresh_token_reuse" } });
@@ -204,13 +253,11 @@ export async function rotateRefreshToken(refresh: string, client: ClientInfo, no
         await tx.authSession.update({ where: { id: row.session_id }, data: { revokedAt: now, revokedReason: "idle_timeout" } });
         return fail("token_not_valid");
       }
-      const next = randomToken(32);
+      const nextExpiry = refreshExpiry(now, row.session_expires_at);
+      const next = await signRefreshToken(row.user_id, nextExpiry, now);
       await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
-      await tx.refreshToken.create({ data: { sessionId: row.session_id, tokenHash: sha256Hex(next), expiresAt: refreshExpiry(now), createdAt: now } });
-      await tx.authSession.update({
-        where: { id: row.session_id },
-        data: { lastSeenAt: now, ipAddress: client.ip, userAgent: client.userAgent, expiresAt: refreshExpiry(now) },
-      });
+      await tx.refreshToken.create({ data: { sessionId: row.session_id, tokenHash: sha256Hex(next), expiresAt: nextExpiry, createdAt: now } });
+      await tx.authSession.update({ where: { id: row.session_id }, data: { lastSeenAt: now, ipAddress: client.ip, userAgent: client.userAgent } });
       const access = await signAccessToken({ userId: row.user_id, sessionId: row.session_id, amr: row.amr }, now);
       return ok({ access, refresh: next, sessionId: row.session_id });
     },

@@ -33,7 +33,7 @@ export const BackupVerifyBody = z.object({ session_id: requiredText(64), backup_
 
 /** SimpleJWT's `{refresh}`; `refresh_token` is accepted as an alias. */
 export const RefreshBody = z
-  .object({ refresh: optionalText(512), refresh_token: optionalText(512) })
+  .object({ refresh: optionalText(2048), refresh_token: optionalText(2048) })
   .transform((v, ctx) => {
     const token = v.refresh ?? v.refresh_token;
     if (token === undefined) {

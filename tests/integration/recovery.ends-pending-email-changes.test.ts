@@ -10,6 +10,7 @@ import { settings } from "@/lib/env";
 import { confirmEmailChange, describeEmailChange, requestEmailChange } from "@/lib/auth/email-change";
 import { decodeAccessToken } from "@/lib/auth/tokens";
 import { WITH_MFA, signInBrowser } from "../helpers/admin";
+import { withIdParam } from "../helpers/api-keys";
 import { call, newClient } from "../helpers/http";
 import { inbox, useSmtp } from "../helpers/mail";
 import { giveTotp } from "../helpers/security-seed";
@@ -124,7 +125,7 @@ describe("recovery cancels a pending e-mail change and every other outstanding l
 describe("an e-mail change is bound to the session that asked for it", () => {
   it("dies with a clear error when that session is signed out", async () => {
     const scenario = await intruderAskedForEmailChange();
-    const ended = await call(sessionRoute.DELETE, "DELETE", `/api/auth/sessions/${scenario.intruderSessionId}`, {
+    const ended = await call(withIdParam(sessionRoute.DELETE), "DELETE", `/api/auth/sessions/${scenario.intruderSessionId}`, {
       token: scenario.ownerToken,
       params: { id: scenario.intruderSessionId },
     });
