@@ -10,15 +10,18 @@ import { sendViaSmtp, smtpConfigured, type OutgoingMail } from "./transport";
  * Delivery is at most once: a row is claimed (sent_at set) before the SMTP call; a failure is
  * recorded in `error` and not retried.
  *
- * Without an SMTP server the row is the delivery: outside production /dev/mail shows it.
+ * Without an SMTP server the row is the delivery: outside production /dev/mail shows it. In
+ * production a row never holds a usable link (see QueuedMail.redacted).
  */
 
 export type QueuedMail = OutgoingMail & {
   dedupeKey: string;
   /**
    * What the table keeps when the message carries a secret link (reset, confirmation, "this
-   * wasn't me"): with SMTP configured only this redacted copy is stored, so a database reader
-   * cannot use the links. The full text is handed to the sender in memory.
+   * wasn't me"): with SMTP configured, and always in production, only this redacted copy is
+   * stored, so a database reader cannot use the links. The full text is handed to the sender in
+   * memory. Outside production without SMTP the table keeps the full text: it is the delivery
+   * (/dev/mail, and the tests that read links from it).
    */
   redacted?: { text: string; html: string };
 };
@@ -46,7 +49,7 @@ export function runInBackground(work: () => Promise<void>): void {
 
 /** Adds a message to the outbox. Returns false when its dedupe key was already used. */
 export async function enqueueMail(client: DbClient, mail: QueuedMail, now = new Date()): Promise<boolean> {
-  const keepRedacted = smtpConfigured() && mail.redacted !== undefined;
+  const keepRedacted = mail.redacted !== undefined && (smtpConfigured() || settings.production);
   const body = keepRedacted && mail.redacted ? mail.redacted : { text: mail.text, html: mail.html };
   const { count } = await client.mailMessage.createMany({
     data: [{ dedupeKey: mail.dedupeKey, toAddress: mail.to, subject: mail.subject, text: body.text, html: body.html, createdAt: now }],
