@@ -159,7 +159,8 @@ export const OPERATIONS: Operation[] = [
     tag: "Sign-in",
     operationId: "refreshTokens",
     summary: "Exchange a refresh token for a new pair",
-    description: "Each refresh token works once; presenting a used one revokes the whole session.",
+    description:
+      "The refresh token is an HS256 JWT (`token_type` refresh, `jti`, `exp`; clients may read `exp`). Each works once; presenting a used one revokes the whole session. No refresh extends the session past `LOKDOWN_SESSION_MAX_DAYS` after sign-in.",
     auth: "none",
     body: RefreshBody,
     responses: { 200: { description: "A new pair; the old refresh token is spent.", body: R.SimpleJwtPair } },
