@@ -8,6 +8,7 @@ import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserSt
 import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 function targetOf(formData: FormData): { userId: number; page: string } {
   const userId = Number(formFields(formData, ["user_id"]).user_id);
@@ -15,6 +16,7 @@ function targetOf(formData: FormData): { userId: number; page: string } {
 }
 
 export async function resetTwoFactorAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const result = await resetUserTwoFactor(actorOf(user), userId, formFields(formData, ["reason"]).reason, proofFrom(formData), await currentClient());
@@ -24,6 +26,7 @@ export async function resetTwoFactorAction(_: AdminActionState, formData: FormDa
 }
 
 export async function regenerateBackupCodesAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const result = await regenerateUserBackupCodes(actorOf(user), userId, formFields(formData, ["reason"]).reason, proofFrom(formData), await currentClient());
@@ -33,6 +36,7 @@ export async function regenerateBackupCodesAction(_: AdminActionState, formData:
 }
 
 export async function setActiveAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const active = formFields(formData, ["active"]).active === "true";
@@ -43,6 +47,7 @@ export async function setActiveAction(_: AdminActionState, formData: FormData): 
 }
 
 export async function setStaffAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const staff = formFields(formData, ["staff"]).staff === "true";
