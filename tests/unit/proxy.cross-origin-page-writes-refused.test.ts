@@ -14,7 +14,8 @@ const post = (path: string, headers: Record<string, string>) =>
 
 describe("the proxy refuses cross-origin writes to pages", () => {
   it.each(["/login", "/forgot-password", "/reset-password", "/secure-account", "/account/security", "/admin/users/1"])("POST %s from another origin, no cookies: 403 JSON", async (path) => {
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }]) {
+    const senders: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }];
+    for (const headers of senders) {
       const response = post(path, headers);
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect(response.headers.get("content-type")).toMatch(/application\/json/);
