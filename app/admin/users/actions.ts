@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { AdminActionState } from "@/components/admin/action-form";
 import { actorOf } from "@/lib/auth/guards";
 import { requireStaff } from "@/lib/auth/admin/guard";
-import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff } from "@/lib/auth/admin/users";
+import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff, unlockUserSecondFactor } from "@/lib/auth/admin/users";
 import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
@@ -55,4 +55,14 @@ export async function setStaffAction(_: AdminActionState, formData: FormData): P
   if (!result.ok) return adminFailure(result);
   revalidatePath(page);
   return { done: staff ? "Now staff. They reach the admin area after a second factor in their own session." : "No longer staff." };
+}
+
+export async function unlockSecondFactorAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
+  const { userId, page } = targetOf(formData);
+  const user = await requireStaff(page);
+  const result = await unlockUserSecondFactor(actorOf(user), userId, proofFrom(formData), await currentClient());
+  if (!result.ok) return adminFailure(result);
+  revalidatePath(page);
+  return { done: "Sign-in with a code works again for this user." };
 }
