@@ -11,6 +11,7 @@ import {
   newNonce,
   ownOrigins,
 } from "@/lib/http/security-headers";
+import { isCrossOriginPageWrite } from "@/lib/http/page-writes";
 
 /**
  * Runs before every request: security headers, a fresh CSP nonce for pages, CORS for the JSON
@@ -29,6 +30,10 @@ export function proxy(request: NextRequest): NextResponse {
   }
 
   if (isCrossOriginCookieWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))) {
+    return withHeaders(errorJson("cross_origin_request"), base);
+  }
+  // A form posted to a page from another site, even without our cookies: 403, never Next's 500.
+  if (!api && isCrossOriginPageWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))) {
     return withHeaders(errorJson("cross_origin_request"), base);
   }
 

@@ -131,6 +131,8 @@ const schema = z
     ADMIN_2FA_REQUIRED: bool(true),
     LOKDOWN_TOTP_ENABLED: bool(true),
     LOKDOWN_PASSKEY_ENABLED: bool(true),
+    /** Consecutive wrong second-factor codes on one account, from any address, that lock code sign-in until an admin unlocks it. Default 10; NIST SP 800-63B-4 allows at most 100. */
+    LOKDOWN_2FA_LOCKOUT_ATTEMPTS: int(10, 1, 100),
     LOKDOWN_SIGNUP_ENABLED: bool(false),
 
     LOKDOWN_API_KEYS_ENABLED: bool(false),
@@ -349,6 +351,7 @@ export function parseSettings(source: Record<string, string | undefined>) {
     admin2faRequiredExplicit: source.ADMIN_2FA_REQUIRED !== undefined,
     totpEnabled: v.LOKDOWN_TOTP_ENABLED,
     passkeyEnabled: v.LOKDOWN_PASSKEY_ENABLED,
+    secondFactorLockoutAttempts: v.LOKDOWN_2FA_LOCKOUT_ATTEMPTS,
     signupEnabled: v.LOKDOWN_SIGNUP_ENABLED,
     apiKeys: {
       enabled: v.LOKDOWN_API_KEYS_ENABLED,

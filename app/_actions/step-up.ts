@@ -4,6 +4,7 @@ import { actorOf } from "@/lib/auth/guards";
 import { reauthenticate } from "@/lib/auth/step-up";
 import { currentClient, getWebUser } from "@/lib/auth/web-session";
 import { failureState, formFields } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type ReauthenticateResult = { ok: true } | { ok: false; error: string; signedOut?: boolean };
 
@@ -12,6 +13,7 @@ export type ReauthenticateResult = { ok: true } | { ok: false; error: string; si
  * anything else as a backup code). Success refreshes this session's step-up window.
  */
 export async function reauthenticateAction(formData: FormData): Promise<ReauthenticateResult> {
+  if (isBadActionInput(formData)) return { ok: false, error: INVALID_ACTION_INPUT.error };
   const user = await getWebUser();
   if (!user) return { ok: false, error: "Your session has ended. Sign in again.", signedOut: true };
   const fields = formFields(formData, ["password", "code"]);

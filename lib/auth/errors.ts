@@ -95,6 +95,8 @@ export const ERRORS = {
   user_not_found: { status: 404, message: "User not found" },
   admin_self_action: { status: 400, message: "Use your own security page for your own account" },
   second_factor_locked: { status: 401, message: "Too many wrong codes; sign in again" },
+  /** The account-wide cap (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) was reached; an admin unlocks it. */
+  account_second_factor_locked: { status: 403, message: "Too many wrong codes for this account: sign-in with a code is locked. Use a passkey, or ask an administrator to unlock it" },
 
   database_unavailable: { status: 503, message: "The service is temporarily unavailable; try again shortly" },
   internal_error: { status: 500, message: "Internal server error" },

@@ -2,17 +2,10 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { getWebUser, type WebUser } from "./web-session";
 import type { AccountActor } from "./account-security";
+import { safeReturnPath } from "./return-path";
 
-/** Only same-site relative paths may be used as a return URL (no open redirects). */
-export function safeReturnPath(value: unknown, fallback = "/account"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  try {
-    const url = new URL(value, "http://internal.invalid");
-    return url.origin === "http://internal.invalid" ? `${url.pathname}${url.search}` : fallback;
-  } catch {
-    return fallback;
-  }
-}
+// Every caller that accepts a return path imports it from here (or ./return-path, the pure module).
+export { safeReturnPath };
 
 /** For pages and actions that need a signed-in user: sends everyone else to sign-in. */
 export async function requireWebUser(returnTo = "/account"): Promise<WebUser> {

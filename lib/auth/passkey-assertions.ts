@@ -44,9 +44,10 @@ export async function beginPasskeyLoginStep(loginSessionId: string, client: Clie
   });
 }
 
-export type AssertingCredential = { id: number; credentialId: string; publicKey: Uint8Array<ArrayBuffer>; counter: bigint; transports: string[] };
+/** `deviceType` holds backup eligibility (BE) as registered: "multiDevice" when BE was set. */
+export type AssertingCredential = { id: number; credentialId: string; publicKey: Uint8Array<ArrayBuffer>; counter: bigint; transports: string[]; deviceType: string };
 
-export const assertingCredentialSelect = { id: true, credentialId: true, publicKey: true, counter: true, transports: true } as const;
+export const assertingCredentialSelect = { id: true, credentialId: true, publicKey: true, counter: true, transports: true, deviceType: true } as const;
 
 const sameHandle = (a: string, b: string) => Buffer.from(a, "base64url").equals(Buffer.from(b, "base64url"));
 
@@ -54,6 +55,10 @@ const sameHandle = (a: string, b: string) => Buffer.from(a, "base64url").equals(
  * Verifies an assertion by one known credential against a consumed challenge, then records the
  * new counter. A counter that does not increase (when either is non-zero) is refused as a
  * possible clone; the conditional update refuses a second assertion that raced this one.
+ * WebAuthn L3 §7.2: when the user was not identified before the ceremony (passwordless), the
+ * response must carry a userHandle and it must be the credential owner's; otherwise a userHandle,
+ * if sent, must match. Backup eligibility (BE) never changes for a credential, so an assertion
+ * whose BE differs from the registration is refused; only the backup state (BS) is updated.
  */
 export async function verifyAssertion(
   tx: Tx,
@@ -63,8 +68,9 @@ export async function verifyAssertion(
   userHandle: string,
   now: Date,
 ): Promise<Result<{ userVerified: boolean }>> {
-  const returnedHandle = response.response.userHandle;
-  if (returnedHandle && !sameHandle(returnedHandle, userHandle)) return fail("invalid_passkey");
+  const returnedHandle = response.response.userHandle || null;
+  if (returnedHandle === null && challenge.purpose === "passwordless") return fail("invalid_passkey");
+  if (returnedHandle !== null && !sameHandle(returnedHandle, userHandle)) return fail("invalid_passkey");
   let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     result = await verifyAuthenticationResponse({
@@ -80,9 +86,10 @@ export async function verifyAssertion(
   }
   if (!result.verified) return fail("invalid_passkey");
   const info = result.authenticationInfo;
+  if (info.credentialDeviceType !== credential.deviceType) return fail("invalid_passkey");
   const { count } = await tx.passkeyCredential.updateMany({
     where: { id: credential.id, counter: credential.counter },
-    data: { counter: BigInt(info.newCounter), lastUsedAt: now, backedUp: info.credentialBackedUp, deviceType: info.credentialDeviceType },
+    data: { counter: BigInt(info.newCounter), lastUsedAt: now, backedUp: info.credentialBackedUp },
   });
   return count === 1 ? ok({ userVerified: info.userVerified }) : fail("invalid_passkey");
 }

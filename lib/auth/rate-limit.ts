@@ -2,6 +2,7 @@ import "server-only";
 import { db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type ErrorCode, type Result } from "./errors";
+import { rateLimitAddressKey } from "./address-key";
 
 /**
  * One policy for every password and code path (django-lokdown's W7). Two counters guard each
@@ -64,9 +65,9 @@ async function incrementWindow(client: DbClient, key: string, windowSeconds: num
   return { count: Number(row.count), expiresAt: row.expires_at };
 }
 
-const ipKey = (scope: AttemptScope, ip: string | null) => `ip:${scope}:${ip ?? "unknown"}`;
-const accountKey = (scope: AttemptScope, account: string, ip: string | null) =>
-  `fail:${scope}:${account.toLowerCase()}:${ip ?? "unknown"}`;
+// Addresses are counted per host: IPv4-mapped IPv6 as IPv4, IPv6 per /64 (lib/auth/address-key.ts).
+const ipKey = (scope: AttemptScope, ip: string | null) => `ip:${scope}:${rateLimitAddressKey(ip)}`;
+const accountKey = (scope: AttemptScope, account: string, ip: string | null) => `fail:${scope}:${account.toLowerCase()}:${rateLimitAddressKey(ip)}`;
 
 /**
  * Call before checking a password or code. Counts the attempt against the IP window and refuses

@@ -6,6 +6,7 @@ import { AMR } from "./amr";
 import { recordSecurityEvent, type SecurityEventType } from "./audit";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt, type AttemptScope } from "./rate-limit";
 import { consumePendingLogin, countFailedCode, lockPendingLogin } from "./login-sessions";
+import { clearSecondFactorFailures, countSecondFactorFailure, isSecondFactorLocked } from "./second-factor-lockout";
 import type { SessionIssuer } from "./sign-in";
 
 /** What a client may send to complete a pending login. */
@@ -61,6 +62,11 @@ export async function completePendingLogin<T>(
         }
       }
       if (!chosen) return fail("no_2fa_method");
+      // The account-wide cap (./second-factor-lockout.ts): codes are refused once locked, a passkey is not.
+      if (chosen.name !== "passkey" && (await isSecondFactorLocked(tx, login.userId))) {
+        await recordSecurityEvent({ type: chosen.failureEvent, userId: login.userId, client, details: { login_session: login.id, account_locked: true } }, tx);
+        return fail("account_second_factor_locked");
+      }
 
       const limited = await checkAttempt(chosen.scope, { ip: client.ip, account: login.username }, now, tx);
       if (!limited.ok) return limited;
@@ -70,6 +76,7 @@ export async function completePendingLogin<T>(
       if (!verified.ok) return recordFailure(ctx, chosen, verified);
 
       await clearFailedAttempts(chosen.scope, { ip: client.ip, account: login.username }, tx);
+      await clearSecondFactorFailures(tx, login.userId);
       await consumePendingLogin(tx, login, chosen.name, client, now);
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
       const amr = [...new Set([firstFactor, ...verified.value, AMR.multiFactor])];
@@ -84,6 +91,7 @@ async function recordFailure(ctx: FactorContext, factor: SecondFactor, failure: 
   if (failure.code === "primary_2fa_required") return failure;
   const locked = await countFailedCode(ctx.tx, ctx.loginSessionId);
   await recordFailedAttempt(factor.scope, { ip: ctx.client.ip, account: ctx.username }, ctx.now, ctx.tx);
+  if (factor.name !== "passkey") await countSecondFactorFailure(ctx.tx, ctx.userId, ctx.client, ctx.now);
   await recordSecurityEvent({ type: factor.failureEvent, userId: ctx.userId, client: ctx.client, details: { login_session: ctx.loginSessionId } }, ctx.tx);
   if (locked) {
     await recordSecurityEvent({ type: "login.session_locked", userId: ctx.userId, client: ctx.client, details: { login_session: ctx.loginSessionId } }, ctx.tx);

@@ -35,7 +35,8 @@ export type SecurityNotice =
   | { kind: "backup_codes_low"; remaining: number }
   | { kind: "api_key_created"; apiKeyId: number; name: string; prefix: string }
   | { kind: "password_changed"; via: "change" | "reset"; apiKeysRevoked?: number }
-  | { kind: "email_changed"; previousEmail: string; newEmail: string };
+  | { kind: "email_changed"; previousEmail: string; newEmail: string }
+  | { kind: "second_factor_locked"; failures: number };
 
 export type SecurityNoticeKind = SecurityNotice["kind"];
 
@@ -93,6 +94,15 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
             ? [`Every session and trusted browser was signed out${notice.apiKeysRevoked ? `, and every API key (${notice.apiKeysRevoked}) was revoked: create new ones where you need them` : ""}.`]
             : []),
         ],
+      };
+    case "second_factor_locked":
+      return {
+        headline: "Sign-in with a code is locked",
+        paragraphs: [
+          `Someone entered the correct password for ${user.username} and then ${notice.failures} wrong two-factor codes in a row. Signing in with an authenticator code or a backup code is locked until an administrator unlocks it; a passkey still works.`,
+          "If this was not you, your password is known to someone else: change it now.",
+        ],
+        action: { label: "Open the security page", path: "/account/security" },
       };
     case "email_changed":
       return {

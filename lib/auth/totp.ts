@@ -37,6 +37,10 @@ export async function checkTotpCode(
   afterStep: number | null,
 ): Promise<{ valid: true; step: number } | { valid: false }> {
   if (!/^\d{6}$/.test(token)) return { valid: false };
+  // A step used at or beyond the newest step of the window (another instance's clock ran ahead,
+  // or this one stepped back) leaves nothing to accept; otplib would throw, this is a wrong code.
+  const newestStep = Math.floor((epochOf(now) + TOTP.period) / TOTP.period);
+  if (afterStep !== null && (!Number.isSafeInteger(afterStep) || afterStep >= newestStep)) return { valid: false };
   const result = await verify({
     secret,
     token,

@@ -92,7 +92,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: VerifyBody,
     responses: { 200: { description: "Signed in.", body: R.TokenPair } },
-    errors: [...BODY, ...PENDING, "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited", "api_key_not_allowed"],
+    errors: [...BODY, ...PENDING, "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "account_second_factor_locked", "rate_limited", "backup_code_rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -103,7 +103,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: BackupVerifyBody,
     responses: { 200: { description: "Signed in; the code is used up.", body: R.TokenPairWithMessage } },
-    errors: [...BODY, ...PENDING, "invalid_backup_code", "primary_2fa_required", "backup_code_rate_limited", "api_key_not_allowed"],
+    errors: [...BODY, ...PENDING, "invalid_backup_code", "primary_2fa_required", "account_second_factor_locked", "backup_code_rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -176,7 +176,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: [VerifyBody, R.TokenVerifyBody],
     responses: { 200: { description: "Signed in, or the token is valid.", body: [R.SimpleJwtPairWith2fa, R.EmptyObject] } },
-    errors: [...BODY, ...PENDING, "token_not_valid", "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "rate_limited", "backup_code_rate_limited", "api_key_not_allowed"],
+    errors: [...BODY, ...PENDING, "token_not_valid", "no_2fa_method", "invalid_totp", "invalid_passkey", "invalid_backup_code", "primary_2fa_required", "account_second_factor_locked", "rate_limited", "backup_code_rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",

@@ -112,12 +112,16 @@ export class SoftwareAuthenticator {
    * navigator.credentials.get(): signs with `credentialId` (default: the only or first credential).
    * The counter goes up by one per assertion unless `counter` says otherwise.
    */
-  assert(options: { challenge: string; rpId?: string }, c: Ceremony & { credentialId?: string; counter?: number; userHandle?: string | null } = {}) {
+  assert(
+    options: { challenge: string; rpId?: string },
+    c: Ceremony & { credentialId?: string; counter?: number; userHandle?: string | null; backup?: { eligible: boolean; backedUp: boolean } } = {},
+  ) {
     const credential = c.credentialId ? this.credentials.get(c.credentialId) : [...this.credentials.values()][0];
     if (!credential) throw new Error("no such credential in this authenticator");
     credential.counter = c.counter ?? credential.counter + 1;
     const rpId = c.rpId ?? options.rpId ?? credential.rpId;
-    const sync = this.synced ? FLAG.BE | FLAG.BS : 0;
+    // `backup` forges the BE/BS flags of this one assertion (a credential whose eligibility flips).
+    const sync = c.backup ? (c.backup.eligible ? FLAG.BE : 0) | (c.backup.backedUp ? FLAG.BS : 0) : this.synced ? FLAG.BE | FLAG.BS : 0;
     const authData = Buffer.concat([sha256(rpId), Buffer.from([flags(c, sync)]), u32(credential.counter)]);
     const clientDataJSON = this.clientData(c.type ?? "webauthn.get", c.challenge ?? options.challenge, c.origin ?? this.origin);
     const signature = sign("sha256", Buffer.concat([authData, sha256(Buffer.from(clientDataJSON, "base64url"))]), credential.privateKey);

@@ -15,6 +15,7 @@ import {
   setSessionCookie,
 } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type EnrollState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[]; next?: string };
 
@@ -33,6 +34,7 @@ async function pendingId(): Promise<string> {
 }
 
 export async function verifySecondFactorAction(_: FormState, formData: FormData): Promise<FormState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["totp_token", "backup_code", "next", "trust_browser"]);
   const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
   if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
@@ -57,6 +59,7 @@ export async function beginEnrollTotpAction(_: EnrollState): Promise<EnrollState
 }
 
 export async function confirmEnrollTotpAction(state: EnrollState, formData: FormData): Promise<EnrollState> {
+  if (isBadActionInput(formData, state)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["totp_token", "next"]);
   const result = await confirmLoginTotpSetup(await pendingId(), fields.totp_token, await currentClient(), issueWebSession);
   if (!result.ok) {
@@ -69,6 +72,7 @@ export async function confirmEnrollTotpAction(state: EnrollState, formData: Form
 
 /** After the new backup codes were seen: forget the finished login and go on. */
 export async function finishEnrollmentAction(formData: FormData): Promise<void> {
+  if (isBadActionInput(formData)) return;
   await clearPendingLoginCookie();
   redirect(safeReturnPath(formFields(formData, ["next"]).next));
 }

@@ -7,10 +7,12 @@ import { signInWithPassword } from "@/lib/auth/sign-in";
 import { currentClient, issueWebSession, readTrustedBrowserCookie, setPendingLoginCookie, setSessionCookie } from "@/lib/auth/web-session";
 import { failureState, formFields, parseForm, type FormState } from "@/lib/http/form";
 import { requiredText, secretText } from "@/lib/http/fields";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const LoginForm = z.object({ username: requiredText(254), password: secretText() });
 
 export async function loginAction(_: FormState, formData: FormData): Promise<FormState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["username", "password", "next"]);
   const parsed = parseForm(LoginForm, fields);
   if (!parsed.ok) return { ...parsed.state, values: { username: fields.username } };

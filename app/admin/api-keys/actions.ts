@@ -6,10 +6,12 @@ import { revokeApiKeys } from "@/lib/auth/admin/api-keys";
 import { selectedIntIds } from "@/lib/auth/admin/listing";
 import { currentClient } from "@/lib/auth/web-session";
 import { backWith } from "../_lib/navigation";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/admin/api-keys";
 
 export async function revokeApiKeysAction(formData: FormData): Promise<void> {
+  if (isBadActionInput(formData)) return;
   const user = await requireStaff(PAGE);
   const ids = selectedIntIds(formData.getAll("ids"));
   if (ids.length === 0) backWith(formData, PAGE, { notice: "none_selected" });

@@ -10,6 +10,7 @@ import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
 import { backWith } from "../_lib/navigation";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/admin/oauth-providers";
 const FIELDS = ["id", "type", "display_name", "client_id", "client_secret", "issuer", "enabled"] as const;
@@ -18,6 +19,7 @@ const FIELDS = ["id", "type", "display_name", "client_id", "client_secret", "iss
 const refill = (f: Record<(typeof FIELDS)[number], string>) => ({ id: f.id, type: f.type, display_name: f.display_name, client_id: f.client_id, issuer: f.issuer, enabled: f.enabled });
 
 export async function createProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireStaff(`${PAGE}/new`);
   const f = formFields(formData, FIELDS);
   const client = await currentClient();
@@ -32,6 +34,7 @@ export async function createProviderAction(_: AdminActionState, formData: FormDa
 }
 
 export async function updateProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const f = formFields(formData, FIELDS);
   const id = PROVIDER_ID_PATTERN.test(f.id) ? f.id : "";
   const user = await requireStaff(`${PAGE}/${encodeURIComponent(id)}`);
@@ -49,6 +52,7 @@ export async function updateProviderAction(_: AdminActionState, formData: FormDa
 }
 
 export async function setProviderEnabledAction(formData: FormData): Promise<void> {
+  if (isBadActionInput(formData)) return;
   const user = await requireStaff(PAGE);
   const { id, enabled } = formFields(formData, ["id", "enabled"]);
   const result = await setOAuthProviderEnabled(id, enabled === "true", { userId: user.id, client: await currentClient() });
@@ -56,6 +60,7 @@ export async function setProviderEnabledAction(formData: FormData): Promise<void
 }
 
 export async function deleteProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireStaff(PAGE);
   const { id } = formFields(formData, ["id"]);
   const client = await currentClient();

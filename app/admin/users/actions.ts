@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import type { AdminActionState } from "@/components/admin/action-form";
 import { actorOf } from "@/lib/auth/guards";
 import { requireStaff } from "@/lib/auth/admin/guard";
-import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff } from "@/lib/auth/admin/users";
+import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff, unlockUserSecondFactor } from "@/lib/auth/admin/users";
 import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 function targetOf(formData: FormData): { userId: number; page: string } {
   const userId = Number(formFields(formData, ["user_id"]).user_id);
@@ -15,6 +16,7 @@ function targetOf(formData: FormData): { userId: number; page: string } {
 }
 
 export async function resetTwoFactorAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const result = await resetUserTwoFactor(actorOf(user), userId, formFields(formData, ["reason"]).reason, proofFrom(formData), await currentClient());
@@ -24,6 +26,7 @@ export async function resetTwoFactorAction(_: AdminActionState, formData: FormDa
 }
 
 export async function regenerateBackupCodesAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const result = await regenerateUserBackupCodes(actorOf(user), userId, formFields(formData, ["reason"]).reason, proofFrom(formData), await currentClient());
@@ -33,6 +36,7 @@ export async function regenerateBackupCodesAction(_: AdminActionState, formData:
 }
 
 export async function setActiveAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const active = formFields(formData, ["active"]).active === "true";
@@ -43,6 +47,7 @@ export async function setActiveAction(_: AdminActionState, formData: FormData): 
 }
 
 export async function setStaffAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { userId, page } = targetOf(formData);
   const user = await requireStaff(page);
   const staff = formFields(formData, ["staff"]).staff === "true";
@@ -50,4 +55,14 @@ export async function setStaffAction(_: AdminActionState, formData: FormData): P
   if (!result.ok) return adminFailure(result);
   revalidatePath(page);
   return { done: staff ? "Now staff. They reach the admin area after a second factor in their own session." : "No longer staff." };
+}
+
+export async function unlockSecondFactorAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
+  const { userId, page } = targetOf(formData);
+  const user = await requireStaff(page);
+  const result = await unlockUserSecondFactor(actorOf(user), userId, proofFrom(formData), await currentClient());
+  if (!result.ok) return adminFailure(result);
+  revalidatePath(page);
+  return { done: "Sign-in with a code works again for this user." };
 }

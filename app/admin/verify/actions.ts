@@ -18,6 +18,7 @@ import type { Failure, Result } from "@/lib/auth/errors";
 import type { SecondFactorInput } from "@/lib/auth/second-factor";
 import { currentClient, endWebSession, setSessionCookie } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type VerifyState = FormState & { passkeyOptions?: PublicKeyCredentialRequestOptionsJSON };
 export type EnrollState = FormState & {
@@ -59,6 +60,7 @@ async function finishUpgrade(result: Result<UpgradedSession>, next: string): Pro
 }
 
 export async function verifyCodeAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["totp_token", "backup_code", "next"]);
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
@@ -68,6 +70,7 @@ export async function verifyCodeAction(_: VerifyState, formData: FormData): Prom
 }
 
 export async function beginPasskeyVerificationAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { next } = formFields(formData, ["next"]);
   const user = await requireStaffToVerify(next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(next));
@@ -76,6 +79,7 @@ export async function beginPasskeyVerificationAction(_: VerifyState, formData: F
 }
 
 export async function verifyPasskeyAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["passkey_response", "next"]);
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
@@ -85,6 +89,7 @@ export async function verifyPasskeyAction(_: VerifyState, formData: FormData): P
 }
 
 export async function beginTotpEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { next } = formFields(formData, ["next"]);
   const user = await requireStaffToVerify(next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(next));
@@ -93,6 +98,7 @@ export async function beginTotpEnrollmentAction(_: EnrollState, formData: FormDa
 }
 
 export async function confirmTotpEnrollmentAction(state: EnrollState, formData: FormData): Promise<EnrollState> {
+  if (isBadActionInput(formData, state)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["totp_token", "next"]);
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
@@ -108,6 +114,7 @@ export async function confirmTotpEnrollmentAction(state: EnrollState, formData: 
 }
 
 export async function beginPasskeyEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const { next } = formFields(formData, ["next"]);
   const user = await requireStaffToVerify(next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(next));
@@ -116,6 +123,7 @@ export async function beginPasskeyEnrollmentAction(_: EnrollState, formData: For
 }
 
 export async function confirmPasskeyEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["challenge_id", "passkey_response", "next"]);
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
@@ -129,6 +137,7 @@ export async function confirmPasskeyEnrollmentAction(_: EnrollState, formData: F
 
 /** After the new backup codes were seen: forget the verification and open the admin area. */
 export async function finishEnrollmentAction(formData: FormData): Promise<void> {
+  if (isBadActionInput(formData)) return;
   const { next } = formFields(formData, ["next"]);
   await requireStaffToVerify(next);
   await clearAdminVerification();

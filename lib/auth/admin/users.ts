@@ -122,11 +122,13 @@ export type AdminUserDetail = AdminUserRow & {
   hasPassword: boolean;
   activeSessions: number;
   activeApiKeys: number;
+  /** When code sign-in was locked by the account-wide second-factor cap; null when not locked. */
+  secondFactorLockedAt: Date | null;
 };
 
 export async function getAdminUser(userId: number, now = new Date()): Promise<AdminUserDetail | null> {
   if (!Number.isSafeInteger(userId) || userId < 1) return null;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true, secondFactorLockedAt: true } });
   if (!user) return null;
   const [activeSessions, activeApiKeys] = await Promise.all([
     db.authSession.count({ where: { userId, ...liveSessionWhere(now) } }),
@@ -138,6 +140,7 @@ export async function getAdminUser(userId: number, now = new Date()): Promise<Ad
     hasPassword: user.passwordHash !== null,
     activeSessions,
     activeApiKeys,
+    secondFactorLockedAt: user.secondFactorLockedAt,
   };
 }
 
@@ -233,6 +236,15 @@ export async function setUserStaff(actor: AccountActor, userId: number, staff: b
   if (!target.ok) return target;
   await db.user.update({ where: { id: userId }, data: { isStaff: staff } });
   await recordSecurityEvent({ type: staff ? "admin.staff_granted" : "admin.staff_revoked", userId, client, details: { by: actor.userId, by_username: actor.username } });
+  return ok(undefined);
+}
+
+/** Lifts the account-wide second-factor lock (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) and restarts the count. */
+export async function unlockUserSecondFactor(actor: AccountActor, userId: number, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  const target = await checkTarget(actor, userId, proof, client, now);
+  if (!target.ok) return target;
+  await db.user.update({ where: { id: userId }, data: { secondFactorFailures: 0, secondFactorLockedAt: null } });
+  await recordSecurityEvent({ type: "admin.2fa_unlocked", userId, client, details: { by: actor.userId, by_username: actor.username } });
   return ok(undefined);
 }
 

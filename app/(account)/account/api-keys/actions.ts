@@ -8,6 +8,7 @@ import { currentClient } from "@/lib/auth/web-session";
 import { CreateApiKeyBody, parseApiKeyId } from "@/lib/http/api-key-schemas";
 import { stepUpProof } from "@/lib/http/auth-responses";
 import { failureState, formFields, parseForm, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type CreateApiKeyState = FormState & { created?: { id: number; name: string; key: string; expiresAt: string | null } };
 export type RevokeApiKeyState = FormState & { done?: boolean };
@@ -15,6 +16,7 @@ export type RevokeApiKeyState = FormState & { done?: boolean };
 const PAGE = "/account/api-keys";
 
 export async function createApiKeyAction(_: CreateApiKeyState, formData: FormData): Promise<CreateApiKeyState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const f = formFields(formData, ["name", "expires_in_days", "password", "totp_token"]);
   const values = { name: f.name, expires_in_days: f.expires_in_days };
@@ -31,6 +33,7 @@ export async function createApiKeyAction(_: CreateApiKeyState, formData: FormDat
 }
 
 export async function revokeApiKeyAction(_: RevokeApiKeyState, formData: FormData): Promise<RevokeApiKeyState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const id = parseApiKeyId(formFields(formData, ["id"]).id);
   if (id === null) return failureState(fail("api_key_not_found"));

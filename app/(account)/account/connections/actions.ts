@@ -8,6 +8,7 @@ import { CONNECTIONS_PATH, redirectToProvider } from "@/lib/auth/oauth-nextauth"
 import { findEnabledProvider } from "@/lib/auth/oauth-providers";
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type ConnectionState = FormState & { done?: boolean };
 
@@ -17,6 +18,7 @@ function proofFrom(formData: FormData) {
 }
 
 export async function unlinkProviderAction(_: ConnectionState, formData: FormData): Promise<ConnectionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(CONNECTIONS_PATH);
   const accountId = Number(formFields(formData, ["account_id"]).account_id);
   if (!Number.isSafeInteger(accountId) || accountId <= 0) return { error: "Linked account not found" };
@@ -28,6 +30,7 @@ export async function unlinkProviderAction(_: ConnectionState, formData: FormDat
 
 /** Step-up here, then the provider: the link is made when it returns to this browser and session. */
 export async function linkProviderAction(_: ConnectionState, formData: FormData): Promise<ConnectionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(CONNECTIONS_PATH);
   const { provider } = formFields(formData, ["provider"]);
   if (!(await findEnabledProvider(provider))) return { error: "This provider is not available" };

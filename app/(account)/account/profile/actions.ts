@@ -6,6 +6,7 @@ import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { changePassword } from "@/lib/auth/password-change";
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/account/profile";
 
@@ -16,6 +17,7 @@ const fieldError = (field: string, message: string) => ({ error: "Please correct
 
 /** Step-up comes from the dialog (reauth_required), not from a current-password field. */
 export async function changePasswordAction(_: PasswordState, formData: FormData): Promise<PasswordState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const fields = formFields(formData, ["new_password", "confirm", "sign_out_others"]);
   if (!fields.new_password) return fieldError("new_password", "This field may not be blank.");
@@ -27,6 +29,7 @@ export async function changePasswordAction(_: PasswordState, formData: FormData)
 }
 
 export async function requestEmailChangeAction(_: EmailState, formData: FormData): Promise<EmailState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const { email } = formFields(formData, ["email"]);
   if (!email.trim()) return fieldError("email", "This field may not be blank.");

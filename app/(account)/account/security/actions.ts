@@ -6,6 +6,7 @@ import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { beginTotpSetup } from "@/lib/auth/totp";
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type TotpSetupState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[] };
 export type CodesState = FormState & { backupCodes?: string[]; done?: boolean };
@@ -24,6 +25,7 @@ export async function beginTotpSetupAction(_: TotpSetupState): Promise<TotpSetup
 }
 
 export async function confirmTotpSetupAction(state: TotpSetupState, formData: FormData): Promise<TotpSetupState> {
+  if (isBadActionInput(formData, state)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const { totp_token } = formFields(formData, ["totp_token"]);
   const result = await enableTotp(actorOf(user), totp_token, await currentClient());
@@ -33,6 +35,7 @@ export async function confirmTotpSetupAction(state: TotpSetupState, formData: Fo
 }
 
 export async function regenerateBackupCodesAction(_: CodesState, formData: FormData): Promise<CodesState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const result = await regenerateBackupCodesWithStepUp(actorOf(user), proofFrom(formData), await currentClient());
   if (!result.ok) return failureState(result);
@@ -41,6 +44,7 @@ export async function regenerateBackupCodesAction(_: CodesState, formData: FormD
 }
 
 export async function disableTwoFactorAction(_: CodesState, formData: FormData): Promise<CodesState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const result = await disableTwoFactorWithStepUp(actorOf(user), proofFrom(formData), await currentClient());
   if (!result.ok) return failureState(result);

@@ -7,6 +7,7 @@ import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { beginPasskeyRegistration, registerPasskey, removeUserPasskey, renameUserPasskey } from "@/lib/auth/passkeys";
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/account/security";
 
@@ -33,6 +34,7 @@ export async function finishAddPasskeyAction(sessionId: string, response: unknow
 }
 
 export async function renamePasskeyAction(_: PasskeyFormState, formData: FormData): Promise<PasskeyFormState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const fields = formFields(formData, ["id", "name"]);
   const id = /^\d{1,15}$/.test(fields.id) ? Number(fields.id) : -1;
@@ -43,6 +45,7 @@ export async function renamePasskeyAction(_: PasskeyFormState, formData: FormDat
 }
 
 export async function removePasskeyAction(_: PasskeyFormState, formData: FormData): Promise<PasskeyFormState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const fields = formFields(formData, ["credential_id", "password", "totp_token"]);
   const proof = { password: fields.password || undefined, totpToken: fields.totp_token.trim() || undefined };

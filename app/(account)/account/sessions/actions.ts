@@ -6,11 +6,13 @@ import { revokeOtherSessions, revokeUserSession } from "@/lib/auth/sessions";
 import { revokeAllTrustedDevicesOf, revokeOwnTrustedDevice } from "@/lib/auth/trusted-devices";
 import { currentClient, endWebSession } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/account/sessions";
 
 /** Signs out one session; signing out this one is signing out. An unknown id changes nothing. */
 export async function revokeSessionAction(formData: FormData): Promise<void> {
+  if (isBadActionInput(formData)) return;
   const user = await requireWebUser(PAGE);
   const result = await revokeUserSession({ userId: user.id, sessionId: user.sessionId }, formFields(formData, ["id"]).id, await currentClient());
   if (result.ok && result.value.current) {
@@ -27,6 +29,7 @@ export async function revokeOtherSessionsAction(): Promise<void> {
 }
 
 export async function revokeTrustedDeviceAction(formData: FormData): Promise<void> {
+  if (isBadActionInput(formData)) return;
   const user = await requireWebUser(PAGE);
   const result = await revokeOwnTrustedDevice(user.id, formFields(formData, ["id"]).id, await currentClient());
   redirect(`${PAGE}?done=${result.ok ? "browser" : "gone"}`);

@@ -12,7 +12,7 @@ import { parseListQuery } from "@/lib/auth/admin/listing";
 import { eventsSpec, listSecurityEvents } from "@/lib/auth/admin/security-events";
 import { describeStepUp, getAdminUser } from "@/lib/auth/admin/users";
 import { siteOrigin } from "@/lib/auth/site";
-import { regenerateBackupCodesAction, resetTwoFactorAction, setActiveAction, setStaffAction } from "../actions";
+import { regenerateBackupCodesAction, resetTwoFactorAction, setActiveAction, setStaffAction, unlockSecondFactorAction } from "../actions";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -73,6 +73,7 @@ export default async function AdminUserPage({ params }: Props) {
               </Link>
             </Fact>
             <Fact label="Backup codes left">{hasFactor ? target.backupCodesRemaining : "—"}</Fact>
+            {target.secondFactorLockedAt && <Fact label="Code sign-in">Locked since {formatDateTime(target.secondFactorLockedAt)} (too many wrong codes)</Fact>}
             <Fact label="Signed-in sessions">
               <Link href={`/admin/sessions?q=${encodeURIComponent(target.username)}&status=active`} className={link}>
                 {target.activeSessions} active
@@ -120,6 +121,11 @@ export default async function AdminUserPage({ params }: Props) {
         </Card>
       ) : (
         <div className="grid gap-6 xl:grid-cols-2">
+          {target.secondFactorLockedAt && (
+            <Card title="Unlock code sign-in" description="Too many wrong two-factor codes were entered after a correct password, so sign-in with a code is locked. Unlock once you know the owner is safe (they were told by e-mail; the password may be known to someone else).">
+              <AdminActionForm idPrefix="unlock" action={unlockSecondFactorAction} hidden={hidden} submitLabel="Unlock" stepUp={stepUp} site={site} />
+            </Card>
+          )}
           <Card title="Reset two-factor authentication" description="Removes the authenticator app, every passkey and all backup codes, and ends the user's sessions. They sign in with their password next time (staff then set up a new factor).">
             <AdminActionForm
               idPrefix="reset"
