@@ -117,6 +117,8 @@ export const userCsv: CsvColumn<AdminUserRow>[] = [
 ];
 
 export type AdminUserDetail = AdminUserRow & {
+  /** When the owner confirmed the current address; null: unverified (never linked to a social sign-in). */
+  emailVerifiedAt: Date | null;
   totpSince: Date | null;
   hasPassword: boolean;
   activeSessions: number;
@@ -125,7 +127,7 @@ export type AdminUserDetail = AdminUserRow & {
 
 export async function getAdminUser(userId: number, now = new Date()): Promise<AdminUserDetail | null> {
   if (!Number.isSafeInteger(userId) || userId < 1) return null;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true, emailVerifiedAt: true } });
   if (!user) return null;
   const [activeSessions, activeApiKeys] = await Promise.all([
     db.authSession.count({ where: { userId, ...liveSessionWhere(now) } }),
@@ -133,6 +135,7 @@ export async function getAdminUser(userId: number, now = new Date()): Promise<Ad
   ]);
   return {
     ...toRow(user),
+    emailVerifiedAt: user.emailVerifiedAt,
     totpSince: user.totpDevice?.secretEncrypted ? (user.totpDevice.confirmedAt ?? null) : null,
     hasPassword: user.passwordHash !== null,
     activeSessions,
