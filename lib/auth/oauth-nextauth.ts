@@ -191,6 +191,17 @@ async function onAppOrigin(request: NextRequest): Promise<NextRequest> {
   return new NextRequest(url, { method: request.method, headers: request.headers, body });
 }
 
+/** next-auth answers `{ url }` instead of a redirect to X-Auth-Return-Redirect (an SPA's fetch). */
+async function providerUrlFromJson(response: Response): Promise<string | null> {
+  if (!response.headers.get("content-type")?.includes("application/json")) return null;
+  try {
+    const body: unknown = await response.clone().json();
+    return body && typeof body === "object" && "url" in body && typeof body.url === "string" ? body.url : null;
+  } catch {
+    return null;
+  }
+}
+
 const SIGN_IN_START = new RegExp(`^${NEXTAUTH_BASE_PATH}/signin/[^/]+$`);
 const CALLBACK = new RegExp(`^${NEXTAUTH_BASE_PATH}/callback/[^/]+$`);
 
@@ -206,7 +217,7 @@ export async function handleNextAuthRequest(request: Request): Promise<Response>
   const response = pinned.method === "POST" ? await nextAuth.handlers.POST(pinned) : await nextAuth.handlers.GET(pinned);
   const path = pinned.nextUrl.pathname;
   if (SIGN_IN_START.test(path)) {
-    const state = stateOfAuthorizationUrl(response.headers.get("location"));
+    const state = stateOfAuthorizationUrl(response.headers.get("location") ?? (await providerUrlFromJson(response)));
     if (state) response.headers.append("set-cookie", browserNonceSetCookie(newBrowserNonce(state)));
   } else if (CALLBACK.test(path) && !outcome.handedOff) {
     response.headers.append("set-cookie", endBrowserNonceCookie());
