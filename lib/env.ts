@@ -66,6 +66,9 @@ const optionalBool = z
 /** An address nodemailer accepts in From: "name@example.com" or "Site <name@example.com>". */
 const MAIL_ADDRESS = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
+/** A domain an e-mail address may be at: labels of letters, digits and inner hyphens, at least two. */
+export const EMAIL_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
 const list = z
   .string()
   .optional()
@@ -170,6 +173,10 @@ const schema = z
     LOKDOWN_PASSWORD_RESET_MINUTES: int(60, 5, 1440),
     /** Hours a link confirming a new e-mail address stays valid. Default 24. */
     LOKDOWN_EMAIL_CHANGE_HOURS: int(24, 1, 168),
+    /** "optional" (default): an account with an unconfirmed e-mail address can sign in; "required": it cannot until the address is confirmed. Either way only a confirmed address is ever linked to a social sign-in. */
+    LOKDOWN_EMAIL_VERIFICATION: z.enum(["optional", "required"]).default("optional"),
+    /** Hours a link confirming the e-mail address of a new account stays valid. Default 48. */
+    LOKDOWN_EMAIL_VERIFICATION_HOURS: int(48, 1, 336),
     /** The SMTP server as one URL (smtp://user:pass@host:587 or smtps://…:465); wins over SMTP_HOST and the rest. */
     SMTP_URL: z.string().optional(),
     /** SMTP server host; unset (and no SMTP_URL) means no mail is sent: outside production it lands in /dev/mail. */
@@ -194,6 +201,10 @@ const schema = z
     AUTH_OIDC_SECRET: z.string().optional(),
     AUTH_OIDC_ISSUER: z.string().optional(),
     AUTH_OIDC_NAME: z.string().optional(),
+    /** Link the AUTH_OIDC provider's verified e-mail addresses to existing accounts (OIDC Core §5.7: only for an issuer authoritative for the domain). Default false. */
+    AUTH_OIDC_TRUST_EMAIL: bool(false),
+    /** With AUTH_OIDC_TRUST_EMAIL: only addresses at these comma-separated domains. Default: any. */
+    AUTH_OIDC_TRUSTED_EMAIL_DOMAINS: list,
 
     ADMIN_USERNAME: z.string().optional(),
     ADMIN_PASSWORD: z.string().optional(),
@@ -259,6 +270,9 @@ const schema = z
       }
     }
     if (v.AUTH_OIDC_ID && !v.AUTH_OIDC_ISSUER) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "is required when AUTH_OIDC_ID is set" });
+    for (const domain of v.AUTH_OIDC_TRUSTED_EMAIL_DOMAINS) {
+      if (!EMAIL_DOMAIN.test(domain)) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_TRUSTED_EMAIL_DOMAINS"], message: `"${domain}" is not a domain name such as example.com` });
+    }
     if (v.AUTH_OIDC_ISSUER) {
       const problem = issuerUrlProblem(v.AUTH_OIDC_ISSUER);
       if (problem) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: problem });
@@ -273,6 +287,10 @@ export type EnvOAuthProvider = {
   clientId: string;
   clientSecret: string;
   issuer: string | null;
+  /** Generic OIDC: whether its verified e-mail may link to an existing account (GitHub and Google always may). Absent: no. */
+  trustEmail?: boolean;
+  /** With trustEmail: the only domains trusted (lower-case); empty or absent: any domain. */
+  trustedEmailDomains?: string[];
 };
 
 function envOAuthProviders(v: z.output<typeof schema>): EnvOAuthProvider[] {
@@ -291,6 +309,8 @@ function envOAuthProviders(v: z.output<typeof schema>): EnvOAuthProvider[] {
       clientId: v.AUTH_OIDC_ID,
       clientSecret: v.AUTH_OIDC_SECRET,
       issuer: v.AUTH_OIDC_ISSUER,
+      trustEmail: v.AUTH_OIDC_TRUST_EMAIL,
+      trustedEmailDomains: v.AUTH_OIDC_TRUSTED_EMAIL_DOMAINS.map((d) => d.toLowerCase()),
     });
   }
   return providers;
@@ -382,6 +402,11 @@ export function parseSettings(source: Record<string, string | undefined>) {
     trustedDeviceDays: v.LOKDOWN_TRUSTED_DEVICE_DAYS,
     passwordResetMinutes: v.LOKDOWN_PASSWORD_RESET_MINUTES,
     emailChangeHours: v.LOKDOWN_EMAIL_CHANGE_HOURS,
+    emailVerification: {
+      /** True: sign-in waits until the account's address is confirmed (LOKDOWN_EMAIL_VERIFICATION=required). */
+      required: v.LOKDOWN_EMAIL_VERIFICATION === "required",
+      linkHours: v.LOKDOWN_EMAIL_VERIFICATION_HOURS,
+    },
     mail: {
       /** Where mail goes; null: nowhere but the mail_messages table (shown at /dev/mail outside production). */
       smtp: smtpConfig(v),

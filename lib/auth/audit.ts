@@ -38,6 +38,8 @@ export type SecurityEventType =
   | "password.reset"
   | "email.change_requested"
   | "email.changed"
+  | "email.verification_sent"
+  | "email.verified"
   | "account.secured_by_link"
   | "admin.created"
   | "session.second_factor_verified"

@@ -19,6 +19,8 @@ export const ERRORS = {
   username_taken: { status: 400, message: "A user with that username already exists" },
   email_taken: { status: 400, message: "A user with that email already exists" },
   weak_password: { status: 400, message: "This password is too weak" },
+  email_not_verified: { status: 403, message: "Confirm your e-mail address before signing in: open the link we sent, or ask for a new one" },
+  invalid_email_verification_token: { status: 400, message: "This confirmation link is invalid, was already used or has expired" },
   auth_session_failed: { status: 500, message: "Failed to create authentication session" },
 
   invalid_session: { status: 400, message: "Invalid or expired session" },
@@ -87,6 +89,7 @@ export const ERRORS = {
   oauth_last_sign_in_method: { status: 400, message: "This is your only way to sign in: set a password or add a passkey before unlinking it" },
   oauth_provider_exists: { status: 400, message: "A provider with this id already exists" },
   oauth_provider_read_only: { status: 400, message: "Providers configured in the environment are read-only" },
+  oauth_browser_mismatch: { status: 403, message: "This provider sign-in was started in another browser; start again from the sign-in page" },
   oauth_issuer_locked: { status: 400, message: "The issuer and type cannot change while accounts are linked to this provider" },
 
   cors_origin_not_allowed: { status: 403, message: "This origin may not call the API from a browser" },

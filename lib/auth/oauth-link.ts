@@ -41,6 +41,11 @@ export async function setLinkIntentCookie(intent: { cookie: string; expiresAt: D
   (await cookies()).set(LINK_INTENT_COOKIE, intent.cookie, { httpOnly: true, secure: settings.production, sameSite: "lax", path: "/", expires: intent.expiresAt });
 }
 
+/** The Set-Cookie value that ends the intent, with the attributes it was set with. */
+export function endLinkIntentCookie(): string {
+  return `${LINK_INTENT_COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${settings.production ? "; Secure" : ""}`;
+}
+
 function cookieValue(headers: Headers, name: string): string | null {
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const index = part.indexOf("=");

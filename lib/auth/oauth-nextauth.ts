@@ -4,14 +4,17 @@ import { decode } from "next-auth/jwt";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { NextRequest } from "next/server";
 import { settings } from "@/lib/env";
 import { clientFrom, type ClientInfo } from "./client";
 import { appOrigins, callbackOrigins, WEB_COMPLETE_PATH } from "./oauth-callback-url";
-import { loadEnabledProviders, NEXTAUTH_BASE_PATH, type OAuthProviderCredentials, type OAuthProviderType } from "./oauth-providers";
-import { linkProviderAccount, readLinkIntent } from "./oauth-link";
+import { loadEnabledProviders, NEXTAUTH_BASE_PATH, type OAuthProviderCredentials } from "./oauth-providers";
+import { BROWSER_NONCE_SECONDS, browserNonceCookieName, browserNonceCookieOptions, browserNonceHash, browserNonceSetCookie, endBrowserNonceCookie, newBrowserNonce, nonceForState, stateOfAuthorizationUrl } from "./oauth-browser";
+import { endLinkIntentCookie, linkProviderAccount, readLinkIntent } from "./oauth-link";
+import { providerEmailTrusted, type EmailTrustPolicy } from "./oauth-trust";
+import { recordSecurityEvent } from "./audit";
 import { completeProviderSignIn, OAUTH_SIGN_IN_SECONDS, type ProviderIdentity } from "./oauth";
 import { siteOrigin } from "./site";
 
@@ -27,6 +30,10 @@ export const CONNECTIONS_PATH = "/account/connections";
 
 /** Set by the signIn callback, read by the jwt callback of the same request. */
 const signInIds = new WeakMap<object, string>();
+
+/** What a provider callback did, for handleNextAuthRequest to settle the browser's cookies. */
+type CallbackOutcome = { handedOff: boolean; linkAttempted: boolean };
+const outcomes = new WeakMap<Request, CallbackOutcome>();
 
 const GITHUB_API = "https://api.github.com";
 
@@ -46,17 +53,35 @@ async function githubVerifiedEmail(accessToken: string | undefined): Promise<str
   return null;
 }
 
-async function identityFrom(type: OAuthProviderType, account: Account, profile: Profile | undefined): Promise<ProviderIdentity> {
+async function identityFrom(policy: EmailTrustPolicy, account: Account, profile: Profile | undefined): Promise<ProviderIdentity> {
   const base = { provider: account.provider, providerAccountId: account.providerAccountId };
-  if (type === "github") {
+  if (policy.type === "github") {
     const email = await githubVerifiedEmail(account.access_token);
-    return { ...base, email, emailVerified: email !== null };
+    return { ...base, email, emailVerified: email !== null, emailTrusted: providerEmailTrusted(policy, email, email !== null) };
   }
   const claim: unknown = profile?.email_verified;
+  const email = typeof profile?.email === "string" ? profile.email.trim().toLowerCase() : null;
+  const emailVerified = claim === true || claim === "true";
+  return { ...base, email, emailVerified, emailTrusted: providerEmailTrusted(policy, email, emailVerified) };
+}
+
+/**
+ * next-auth's cookies under __Host- names in production: only this exact origin can set them, so
+ * a sibling subdomain cannot plant a state, PKCE or session cookie (login CSRF). Same attributes
+ * as next-auth's defaults otherwise; its deletions reuse these options, Secure included.
+ */
+function nextAuthCookies(): NextAuthConfig["cookies"] {
+  if (!settings.production) return undefined;
+  const options = { httpOnly: true, sameSite: "lax" as const, path: "/", secure: true };
+  const named = (name: string, maxAge?: number) => ({ name: `__Host-authjs.${name}`, options: maxAge ? { ...options, maxAge } : options });
   return {
-    ...base,
-    email: typeof profile?.email === "string" ? profile.email : null,
-    emailVerified: claim === true || claim === "true",
+    sessionToken: named("session-token"),
+    callbackUrl: named("callback-url"),
+    csrfToken: named("csrf-token"),
+    pkceCodeVerifier: named("pkce.code_verifier", 15 * 60),
+    state: named("state", 15 * 60),
+    nonce: named("nonce"),
+    webauthnChallenge: named("challenge", 15 * 60),
   };
 }
 
@@ -92,7 +117,7 @@ function redirectTarget(url: string, baseUrl: string): string {
 /** The per-request configuration: providers come from the database and the environment. */
 export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAuthConfig> {
   const providers = await loadEnabledProviders();
-  const types = new Map(providers.map((p) => [p.id, p.type]));
+  const policies = new Map<string, EmailTrustPolicy>(providers.map((p) => [p.id, { type: p.type, trustEmail: p.trustEmail, trustedEmailDomains: p.trustedEmailDomains }]));
   const client: ClientInfo = request ? clientFrom(request.headers) : { ip: null, userAgent: "" };
   return {
     basePath: NEXTAUTH_BASE_PATH,
@@ -100,6 +125,7 @@ export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAu
     // Requests reach next-auth only through handleNextAuthRequest, which pins the origin.
     trustHost: true,
     useSecureCookies: settings.production,
+    cookies: nextAuthCookies(),
     session: { strategy: "jwt", maxAge: OAUTH_SIGN_IN_SECONDS },
     providers: providers.map(providerConfig),
     pages: { signIn: OAUTH_ERROR_PATH, error: OAUTH_ERROR_PATH },
@@ -110,18 +136,27 @@ export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAu
     },
     callbacks: {
       async signIn({ user, account, profile }) {
-        const type = account ? types.get(account.provider) : undefined;
-        if (!account || !type) return `${OAUTH_ERROR_PATH}?error=OAuthSignInError`;
-        const identity = await identityFrom(type, account, profile);
+        const policy = account ? policies.get(account.provider) : undefined;
+        if (!account || !policy || !request) return `${OAUTH_ERROR_PATH}?error=OAuthSignInError`;
+        const outcome = outcomes.get(request);
+        // The callback must come back to the browser that started this very authorization.
+        const nonce = nonceForState(request.headers, request.nextUrl.searchParams.get("state"));
+        if (!nonce) {
+          await recordSecurityEvent({ type: "oauth.refused", client, details: { provider: account.provider, reason: "oauth_browser_mismatch" } });
+          return `${OAUTH_ERROR_PATH}?error=oauth_browser_mismatch`;
+        }
+        const identity = { ...(await identityFrom(policy, account, profile)), browserNonceHash: browserNonceHash(nonce) };
         // A signed-in user linking this provider from the account page: link, never sign in.
-        const intent = request ? await readLinkIntent(request.headers, account.provider) : null;
+        const intent = await readLinkIntent(request.headers, account.provider);
         if (intent) {
+          if (outcome) outcome.linkAttempted = true;
           const linked = await linkProviderAccount(intent, identity, client);
           return linked.ok ? `${CONNECTIONS_PATH}?linked=${encodeURIComponent(account.provider)}` : `${OAUTH_ERROR_PATH}?error=${linked.code}`;
         }
         const result = await completeProviderSignIn(identity, client);
         if (!result.ok) return `${OAUTH_ERROR_PATH}?error=${result.code}`;
         signInIds.set(user, result.value.signInId);
+        if (outcome) outcome.handedOff = true;
         return true;
       },
       async jwt({ token, user, trigger }) {
@@ -156,9 +191,39 @@ async function onAppOrigin(request: NextRequest): Promise<NextRequest> {
   return new NextRequest(url, { method: request.method, headers: request.headers, body });
 }
 
+/** next-auth answers `{ url }` instead of a redirect to X-Auth-Return-Redirect (an SPA's fetch). */
+async function providerUrlFromJson(response: Response): Promise<string | null> {
+  if (!response.headers.get("content-type")?.includes("application/json")) return null;
+  try {
+    const body: unknown = await response.clone().json();
+    return body && typeof body === "object" && "url" in body && typeof body.url === "string" ? body.url : null;
+  } catch {
+    return null;
+  }
+}
+
+const SIGN_IN_START = new RegExp(`^${NEXTAUTH_BASE_PATH}/signin/[^/]+$`);
+const CALLBACK = new RegExp(`^${NEXTAUTH_BASE_PATH}/callback/[^/]+$`);
+
+/**
+ * next-auth's routes, plus the browser binding: a sign-in start that sends the browser to a
+ * provider also sets the nonce cookie bound to its `state`; a callback that did not hand a
+ * sign-in on to /oauth/complete ends the nonce (and a link intent it used) right there.
+ */
 export async function handleNextAuthRequest(request: Request): Promise<Response> {
   const pinned = await onAppOrigin(request instanceof NextRequest ? request : new NextRequest(request));
-  return pinned.method === "POST" ? nextAuth.handlers.POST(pinned) : nextAuth.handlers.GET(pinned);
+  const outcome: CallbackOutcome = { handedOff: false, linkAttempted: false };
+  outcomes.set(pinned, outcome);
+  const response = pinned.method === "POST" ? await nextAuth.handlers.POST(pinned) : await nextAuth.handlers.GET(pinned);
+  const path = pinned.nextUrl.pathname;
+  if (SIGN_IN_START.test(path)) {
+    const state = stateOfAuthorizationUrl(response.headers.get("location") ?? (await providerUrlFromJson(response)));
+    if (state) response.headers.append("set-cookie", browserNonceSetCookie(newBrowserNonce(state)));
+  } else if (CALLBACK.test(path) && !outcome.handedOff) {
+    response.headers.append("set-cookie", endBrowserNonceCookie());
+    if (outcome.linkAttempted) response.headers.append("set-cookie", endLinkIntentCookie());
+  }
+  return response;
 }
 
 /**
@@ -171,13 +236,17 @@ export async function redirectToProvider(providerId: string, returnTo: string): 
   const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "https";
   const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() ?? h.get("host") ?? "";
   if (!appOrigins().includes(`${proto}://${host}`.toLowerCase())) redirect(`${OAUTH_ERROR_PATH}?error=Configuration`);
-  await nextAuth.signIn(providerId, { redirectTo: returnTo });
-  throw new Error("next-auth did not redirect to the provider");
+  const url: unknown = await nextAuth.signIn(providerId, { redirectTo: returnTo, redirect: false });
+  const state = typeof url === "string" ? stateOfAuthorizationUrl(url) : null;
+  if (typeof url !== "string" || !state) redirect(`${OAUTH_ERROR_PATH}?error=OAuthSignInError`);
+  // This browser's proof that it started the authorization (lib/auth/oauth-browser.ts).
+  (await cookies()).set(browserNonceCookieName(), newBrowserNonce(state), browserNonceCookieOptions(BROWSER_NONCE_SECONDS));
+  redirect(url);
 }
 
-/** next-auth's session cookie name (the __Secure- prefix follows useSecureCookies). */
+/** next-auth's session cookie name (see nextAuthCookies: __Host- in production). */
 export function providerSessionCookieName(): string {
-  return `${settings.production ? "__Secure-" : ""}authjs.session-token`;
+  return `${settings.production ? "__Host-" : ""}authjs.session-token`;
 }
 
 function parseCookies(header: string | null): Map<string, string> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { issuerUrlProblem, settings } from "@/lib/env";
+import { EMAIL_DOMAIN, issuerUrlProblem, settings } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
@@ -31,6 +31,10 @@ export type OAuthProviderSummary = {
   clientId: string;
   issuer: string | null;
   enabled: boolean;
+  /** Generic OIDC: its verified e-mail links to existing accounts (GitHub and Google always). */
+  trustEmail: boolean;
+  /** With trustEmail: only these domains; empty means any. */
+  trustedEmailDomains: string[];
   source: "database" | "environment";
   /** Environment providers cannot be edited in the admin area. */
   readOnly: boolean;
@@ -51,6 +55,8 @@ export type NewOAuthProvider = {
   clientSecret: string;
   issuer?: string | null;
   enabled?: boolean;
+  trustEmail?: boolean;
+  trustedEmailDomains?: string[];
 };
 
 /** Fields left undefined keep their value; a blank clientSecret keeps the stored one (write-only). */
@@ -61,6 +67,8 @@ export type OAuthProviderPatch = {
   type?: string;
   issuer?: string | null;
   enabled?: boolean;
+  trustEmail?: boolean;
+  trustedEmailDomains?: string[];
 };
 
 /** Who changed a provider, for the audit log. */
@@ -74,6 +82,8 @@ export type OAuthProviderCredentials = {
   clientId: string;
   clientSecret: string;
   issuer: string | null;
+  trustEmail: boolean;
+  trustedEmailDomains: string[];
 };
 
 /** What the sign-in page and the bridge API may show about a provider. */
@@ -99,6 +109,8 @@ const providerRow = {
   clientId: true,
   issuer: true,
   enabled: true,
+  trustEmail: true,
+  trustedEmailDomains: true,
   createdAt: true,
   updatedAt: true,
 } as const;
@@ -122,6 +134,8 @@ function summaryOf(row: ProviderRow, counts: Map<string, number>): OAuthProvider
     clientId: row.clientId,
     issuer: row.issuer,
     enabled: row.enabled,
+    trustEmail: row.type === "oidc" && row.trustEmail,
+    trustedEmailDomains: row.type === "oidc" && row.trustEmail ? row.trustedEmailDomains : [],
     source: "database",
     readOnly: false,
     overriddenByEnvironment: envIds().has(row.id),
@@ -142,6 +156,8 @@ export async function listOAuthProviders(): Promise<OAuthProviderSummary[]> {
     clientId: p.clientId,
     issuer: p.issuer,
     enabled: true,
+    trustEmail: p.type === "oidc" && (p.trustEmail ?? false),
+    trustedEmailDomains: p.type === "oidc" && p.trustEmail ? (p.trustedEmailDomains ?? []) : [],
     source: "environment",
     readOnly: true,
     overriddenByEnvironment: false,
@@ -173,6 +189,16 @@ function checkCommon(input: { type: string; displayName: string; clientId: strin
   return null;
 }
 
+/** The trust fields as stored: only generic OIDC providers carry them; domains only with trust on. */
+function trustFields(type: string, trustEmail: boolean, domains: string[]): Result<{ trustEmail: boolean; trustedEmailDomains: string[] }> {
+  if (type !== "oidc") return ok({ trustEmail: false, trustedEmailDomains: [] });
+  const cleaned = [...new Set(domains.map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))];
+  if (cleaned.length > 50) return invalid("trustedEmailDomains", "List at most 50 domains.");
+  const bad = cleaned.find((d) => !EMAIL_DOMAIN.test(d));
+  if (bad !== undefined) return invalid("trustedEmailDomains", `"${bad.slice(0, 64)}" is not a domain name such as example.com.`);
+  return ok({ trustEmail, trustedEmailDomains: trustEmail ? cleaned : [] });
+}
+
 function checkSecret(secret: string) {
   return secret.length < 1 || secret.length > 1024 || /^\s|\s$/.test(secret) ? invalid("clientSecret", "Enter the client secret from the provider's console.") : null;
 }
@@ -188,9 +214,16 @@ export async function createOAuthProvider(input: NewOAuthProvider, actor?: Provi
   const issuer = input.issuer?.trim() || null;
   const problem = checkCommon({ ...input, issuer }) ?? checkSecret(input.clientSecret);
   if (problem) return problem;
+  const trust = trustFields(input.type, input.trustEmail ?? false, input.trustedEmailDomains ?? []);
+  if (!trust.ok) return trust;
   try {
-    const row = await db.oAuthProvider.create({
+    const row = await db.$transaction(async (tx) => {
+      // Links and hand-offs left by an earlier provider with this id belong to another issuer.
+      await tx.oAuthAccount.deleteMany({ where: { provider: id } });
+      await tx.oAuthSignIn.deleteMany({ where: { provider: id } });
+      return tx.oAuthProvider.create({
       data: {
+        ...trust.value,
         id,
         type: input.type,
         displayName: input.displayName.trim(),
@@ -200,6 +233,7 @@ export async function createOAuthProvider(input: NewOAuthProvider, actor?: Provi
         enabled: input.enabled ?? true,
       },
       select: providerRow,
+      });
     });
     await audit("oauth_provider.created", id, actor, { type: row.type });
     return ok(summaryOf(row, await linkedCounts()));
@@ -221,6 +255,8 @@ export async function updateOAuthProvider(id: string, patch: OAuthProviderPatch,
   };
   const problem = checkCommon(next) ?? (patch.clientSecret ? checkSecret(patch.clientSecret) : null);
   if (problem) return problem;
+  const trust = trustFields(next.type, patch.trustEmail ?? current.trustEmail, patch.trustedEmailDomains ?? current.trustedEmailDomains);
+  if (!trust.ok) return trust;
   if (next.type !== current.type || next.issuer !== current.issuer) {
     // Account ids are only unique per issuer: another issuer's "sub" could match a linked user's.
     const linked = await db.oAuthAccount.count({ where: { provider: id } });
@@ -233,12 +269,13 @@ export async function updateOAuthProvider(id: string, patch: OAuthProviderPatch,
       displayName: next.displayName.trim(),
       clientId: next.clientId.trim(),
       issuer: next.issuer,
+      ...trust.value,
       ...(patch.clientSecret ? { clientSecretEncrypted: encryptSecret(patch.clientSecret) } : {}),
       ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
     },
     select: providerRow,
   });
-  await audit("oauth_provider.updated", id, actor, { secretChanged: Boolean(patch.clientSecret) });
+  await audit("oauth_provider.updated", id, actor, { secretChanged: Boolean(patch.clientSecret), trustEmail: trust.value.trustEmail, trustedEmailDomains: trust.value.trustedEmailDomains.join(",") });
   return ok(summaryOf(row, await linkedCounts()));
 }
 
@@ -251,12 +288,21 @@ export async function setOAuthProviderEnabled(id: string, enabled: boolean, acto
   return ok(summaryOf(row, await linkedCounts()));
 }
 
-/** Linked accounts stay (they work again if the provider comes back under the same id). */
+/**
+ * Deletes the provider with its links and unfinished hand-offs, in one transaction: account ids
+ * are unique only per issuer, so a later provider under the same id must start with no links.
+ */
 export async function deleteOAuthProvider(id: string, actor?: ProviderAuditActor): Promise<Result<void>> {
   if (envIds().has(id)) return fail("oauth_provider_read_only");
-  const deleted = await db.oAuthProvider.deleteMany({ where: { id } });
-  if (deleted.count === 0) return fail("oauth_provider_not_found", { message: `Provider not configured: ${id}` });
-  await audit("oauth_provider.deleted", id, actor);
+  const removed = await db.$transaction(async (tx) => {
+    const deleted = await tx.oAuthProvider.deleteMany({ where: { id } });
+    if (deleted.count === 0) return null;
+    const links = await tx.oAuthAccount.deleteMany({ where: { provider: id } });
+    await tx.oAuthSignIn.deleteMany({ where: { provider: id } });
+    return links.count;
+  });
+  if (removed === null) return fail("oauth_provider_not_found", { message: `Provider not configured: ${id}` });
+  await audit("oauth_provider.deleted", id, actor, { linksRemoved: String(removed) });
   return ok(undefined);
 }
 
@@ -266,18 +312,32 @@ export async function deleteOAuthProvider(id: string, actor?: ProviderAuditActor
  */
 export async function loadEnabledProviders(): Promise<OAuthProviderCredentials[]> {
   if (!settings.socialAuth.enabled) return [];
-  const fromEnv = settings.socialAuth.envProviders.map((p) => ({ ...p }));
+  const fromEnv = settings.socialAuth.envProviders.map((p) => ({
+    ...p,
+    trustEmail: p.type === "oidc" && (p.trustEmail ?? false),
+    trustedEmailDomains: p.type === "oidc" && p.trustEmail ? (p.trustedEmailDomains ?? []) : [],
+  }));
   const taken = envIds();
   const rows = await db.oAuthProvider.findMany({
     where: { enabled: true, id: { notIn: [...taken] } },
-    select: { id: true, type: true, displayName: true, clientId: true, clientSecretEncrypted: true, issuer: true },
+    select: { id: true, type: true, displayName: true, clientId: true, clientSecretEncrypted: true, issuer: true, trustEmail: true, trustedEmailDomains: true },
     orderBy: { displayName: "asc" },
   });
   const fromDb: OAuthProviderCredentials[] = [];
   for (const row of rows) {
     if (!isProviderType(row.type)) continue;
     try {
-      fromDb.push({ id: row.id, type: row.type, displayName: row.displayName, clientId: row.clientId, clientSecret: decryptSecret(row.clientSecretEncrypted), issuer: row.issuer });
+      const trusted = row.type === "oidc" && row.trustEmail;
+      fromDb.push({
+        id: row.id,
+        type: row.type,
+        displayName: row.displayName,
+        clientId: row.clientId,
+        clientSecret: decryptSecret(row.clientSecretEncrypted),
+        issuer: row.issuer,
+        trustEmail: trusted,
+        trustedEmailDomains: trusted ? row.trustedEmailDomains : [],
+      });
     } catch (error) {
       // A lost LOKDOWN_ENCRYPTION_KEY disables this provider, loudly, without taking the others down.
       console.error(`[lokdown] cannot decrypt the client secret of OAuth provider "${row.id}":`, (error as Error).message);

@@ -7,8 +7,10 @@ import { fail, ok, type ErrorCode, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
+import { checkEmailVerifiedForSignIn, sendEmailVerification } from "./email-verification";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import { isSessionId } from "./login-sessions";
+import { browserNonceHash } from "./oauth-browser";
 import { findEnabledProvider, listOAuthProviders } from "./oauth-providers";
 import { randomToken } from "./secrets";
 import { beginSignIn, type SessionIssuer, type SignInOptions, type SignInResult, type SignInUser } from "./sign-in";
@@ -25,6 +27,13 @@ export type ProviderIdentity = {
   email: string | null;
   /** True only when the provider itself says it verified this address. */
   emailVerified: boolean;
+  /**
+   * True when this provider's word on this address is trusted (lib/auth/oauth-trust.ts): only
+   * then may the sign-in link to an existing account, or count the address as verified.
+   */
+  emailTrusted: boolean;
+  /** SHA-256 of this browser's sign-in nonce (lib/auth/oauth-browser.ts): the hand-off works only there. */
+  browserNonceHash?: string | null;
 };
 
 export type ProviderSignIn = { signInId: string; userId: number; created: boolean; linked: boolean };
@@ -64,18 +73,19 @@ async function refuse(identity: ProviderIdentity, code: ErrorCode, client: Clien
   return fail(code);
 }
 
-async function createSignIn(tx: Tx | typeof db, userId: number, provider: string, now: Date): Promise<string> {
+async function createSignIn(tx: Tx | typeof db, userId: number, identity: ProviderIdentity, now: Date): Promise<string> {
   const row = await tx.oAuthSignIn.create({
-    data: { userId, provider, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_SIGN_IN_SECONDS * 1000) },
+    data: { userId, provider: identity.provider, browserNonceHash: identity.browserNonceHash ?? null, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_SIGN_IN_SECONDS * 1000) },
     select: { id: true },
   });
   return row.id;
 }
 
 /**
- * After the provider vouched for an identity: finds the linked user, links by a verified e-mail
- * (only to an account without 2FA and not staff, W27), or creates a user while sign-up is open.
- * Records a single-use OAuthSignIn for the bridge step. Never signs anyone in by itself.
+ * After the provider vouched for an identity: finds the linked user, links by e-mail (only when
+ * this provider is trusted for the address, only to an account whose own address is verified,
+ * without 2FA and not staff, W27), or creates a user while sign-up is open. Records a single-use
+ * OAuthSignIn for the bridge step. Never signs anyone in by itself.
  */
 export async function completeProviderSignIn(identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<ProviderSignIn>> {
   if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
@@ -92,14 +102,18 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
         where: { id: account.id },
         data: { lastUsedAt: now, ...(email ? { email, emailVerified: identity.emailVerified } : {}) },
       });
-      return ok({ signInId: await createSignIn(db, account.user.id, identity.provider, now), userId: account.user.id, created: false, linked: false });
+      return ok({ signInId: await createSignIn(db, account.user.id, identity, now), userId: account.user.id, created: false, linked: false });
     }
     if (!email) return refuse(identity, "oauth_email_missing", client);
     if (!identity.emailVerified) return refuse(identity, "oauth_email_not_verified", client);
 
-    const existing = await db.user.findUnique({ where: { email }, select: { id: true, isActive: true, isStaff: true } });
+    const existing = await db.user.findUnique({ where: { email }, select: { id: true, isActive: true, isStaff: true, emailVerifiedAt: true } });
     if (existing) {
       if (!existing.isActive) return refuse(identity, "oauth_account_inactive", client, existing.id);
+      // Linking needs both sides to have proven the mailbox: the provider (trusted for this
+      // address) and the account (its own confirmation), or whoever registered the address first
+      // without owning it would gain the provider's identity (pre-account takeover).
+      if (!identity.emailTrusted || !existing.emailVerifiedAt) return refuse(identity, "oauth_account_not_linked", client, existing.id);
       // A verified address proves control of the mailbox, not of the account's second factor.
       if (existing.isStaff || hasSecondFactor(await getFactorSummary(existing.id))) {
         return refuse(identity, "oauth_account_not_linked", client, existing.id);
@@ -107,7 +121,7 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
       try {
         const signInId = await db.$transaction(async (tx) => {
           await tx.oAuthAccount.create({ data: { userId: existing.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now } });
-          return createSignIn(tx, existing.id, identity.provider, now);
+          return createSignIn(tx, existing.id, identity, now);
         });
         await recordSecurityEvent({ type: "oauth.linked", userId: existing.id, client, details: { provider: identity.provider, by: "verified_email" } });
         return ok({ signInId, userId: existing.id, created: false, linked: true });
@@ -123,13 +137,15 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
       try {
         const created = await db.$transaction(async (tx) => {
           const user = await tx.user.create({
-            data: { username: usernameCandidate(base, n), email, passwordHash: null, webauthnUserHandle: randomToken(32), createdAt: now },
+            // The address counts as verified only on the word of a provider trusted for it.
+            data: { username: usernameCandidate(base, n), email, emailVerifiedAt: identity.emailTrusted ? now : null, passwordHash: null, webauthnUserHandle: randomToken(32), createdAt: now },
             select: { id: true },
           });
           await tx.oAuthAccount.create({ data: { userId: user.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now } });
-          return { userId: user.id, signInId: await createSignIn(tx, user.id, identity.provider, now) };
+          return { userId: user.id, signInId: await createSignIn(tx, user.id, identity, now) };
         });
         await recordSecurityEvent({ type: "signup", userId: created.userId, client, details: { method: "oauth", provider: identity.provider } });
+        if (!identity.emailTrusted) await sendEmailVerification(created.userId, client, now);
         return ok({ ...created, created: true, linked: false });
       } catch (error) {
         const target = uniqueViolation(error);
@@ -142,11 +158,22 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
   throw new Error("Could not settle a provider sign-in after repeated conflicts");
 }
 
-/** Uses up a finished provider sign-in. Of two concurrent calls only one gets the user. */
-export async function consumeOAuthSignIn(signInId: string, now = new Date()): Promise<Result<SignInUser & { provider: string }>> {
+/**
+ * Uses up a finished provider sign-in, only in the browser that started it (its nonce cookie
+ * hashes to the one recorded at the callback). Of two concurrent calls only one gets the user.
+ */
+export async function consumeOAuthSignIn(signInId: string, browserNonce: string | null, now = new Date()): Promise<Result<SignInUser & { provider: string }>> {
   if (!isSessionId(signInId)) return fail("oauth_sign_in_invalid");
-  const claimed = await db.oAuthSignIn.updateMany({ where: { id: signInId, consumedAt: null, expiresAt: { gt: now } }, data: { consumedAt: now } });
-  if (claimed.count !== 1) return fail("oauth_sign_in_invalid");
+  if (!browserNonce) return fail("oauth_browser_mismatch");
+  const claimed = await db.oAuthSignIn.updateMany({
+    where: { id: signInId, consumedAt: null, expiresAt: { gt: now }, browserNonceHash: browserNonceHash(browserNonce) },
+    data: { consumedAt: now },
+  });
+  if (claimed.count !== 1) {
+    // Say which: another browser's hand-off (login CSRF) is not an expired one.
+    const other = await db.oAuthSignIn.count({ where: { id: signInId, consumedAt: null, expiresAt: { gt: now } } });
+    return fail(other > 0 ? "oauth_browser_mismatch" : "oauth_sign_in_invalid");
+  }
   const row = await db.oAuthSignIn.findUnique({
     where: { id: signInId },
     select: { provider: true, user: { select: { id: true, username: true, isStaff: true, isActive: true } } },
@@ -161,15 +188,18 @@ export async function consumeOAuthSignIn(signInId: string, now = new Date()): Pr
  */
 export async function finishOAuthSignIn<T>(
   signInId: string,
+  browserNonce: string | null,
   client: ClientInfo,
   issue: SessionIssuer<T>,
   now = new Date(),
   options: SignInOptions = {},
 ): Promise<Result<SignInResult<T>>> {
   if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
-  const user = await consumeOAuthSignIn(signInId, now);
+  const user = await consumeOAuthSignIn(signInId, browserNonce, now);
   if (!user.ok) return user;
   if (!(await findEnabledProvider(user.value.provider))) return fail("oauth_sign_in_invalid");
+  const verified = await checkEmailVerifiedForSignIn(user.value.id);
+  if (!verified.ok) return verified;
   return ok(await beginSignIn(user.value, "oauth", client, issue, now, options));
 }
 

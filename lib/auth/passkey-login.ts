@@ -6,6 +6,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
 import { recordSecurityEvent } from "./audit";
+import { checkEmailVerifiedForSignIn } from "./email-verification";
 import { assertingCredentialSelect, verifyAssertion } from "./passkey-assertions";
 import { checkAttempt } from "./rate-limit";
 import type { SessionIssuer } from "./sign-in";
@@ -69,6 +70,8 @@ export async function signInWithPasskey<T>(
         return fail("invalid_passkey");
       }
       const userId = credential.user.id;
+      const confirmed = await checkEmailVerifiedForSignIn(userId);
+      if (!confirmed.ok) return confirmed;
       const session = await issue(tx, { userId, amr: [AMR.passkey, AMR.userVerified, AMR.multiFactor], client }, now);
       await recordSecurityEvent({ type: "login.succeeded", userId, client, details: { method: "passkey" } }, tx);
       return ok({ userId, session });

@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
 import { recordSecurityEvent } from "./audit";
+import { checkEmailVerifiedForSignIn } from "./email-verification";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS, type FirstFactor } from "./login-sessions";
 import { burnPasswordCheck, verifyPassword } from "./password";
@@ -124,6 +125,9 @@ export async function signInWithPassword<T>(
     return fail("invalid_credentials");
   }
   await clearFailedAttempts("password", { ip: client.ip, account });
+  // After the password: only the owner learns that the address still needs confirming.
+  const verified = await checkEmailVerifiedForSignIn(user.id);
+  if (!verified.ok) return verified;
   return ok(await beginSignIn(user, "password", client, issue, now, { trustedBrowser: input.trustedBrowser }));
 }
 

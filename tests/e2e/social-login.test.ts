@@ -130,6 +130,50 @@ describe("social login in the browser", () => {
     await context.close();
   });
 
+  it("binds the hand-off to its browser: a provider session cookie replayed in a second browser signs nobody in", async () => {
+    const attacker = await newContext(browser, app.baseURL);
+    const victim = await newContext(browser, app.baseURL);
+    const account = someone("csrf");
+    oidc.signInAs(account);
+    // The attacker finishes a provider sign-in but stops before /oauth/complete (an allowed return path).
+    await attacker.page.goto("/");
+    const providerUrl = await attacker.page.evaluate(async () => {
+      const { csrfToken } = (await (await fetch("/api/nextauth/csrf")).json()) as { csrfToken: string };
+      const response = await fetch("/api/nextauth/signin/oidc", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-auth-return-redirect": "1" },
+        body: new URLSearchParams({ csrfToken, callbackUrl: "/?handoff=1" }),
+      });
+      return ((await response.json()) as { url: string }).url;
+    });
+    await attacker.page.goto(providerUrl);
+    await attacker.page.waitForURL("**/?handoff=1");
+    const cookies = await attacker.context.cookies();
+    const names = cookies.map((c) => c.name);
+    expect(names).toContain("__Host-authjs.session-token");
+    expect(names).toContain("__Host-lokdown_oauth_nonce");
+    expect(names.filter((n) => n.includes("authjs")).every((n) => n.startsWith("__Host-"))).toBe(true);
+
+    // Login CSRF: the hand-off cookie planted in the victim's browser (without the attacker's nonce).
+    const handOff = cookies.filter((c) => c.name.startsWith("__Host-authjs.session-token"));
+    expect(handOff.length).toBeGreaterThan(0);
+    await victim.context.addCookies(handOff);
+    await victim.page.goto("/oauth/complete");
+    await victim.page.waitForURL("**/oauth/error?error=oauth_browser_mismatch");
+    await screenshot(victim.page, "oauth-handoff-other-browser");
+    expect((await victim.context.cookies()).map((c) => c.name)).not.toContain("__Host-lokdown_session");
+    await victim.page.goto("/account");
+    await victim.page.waitForURL("**/login**");
+
+    // The browser that started it completes it, and its nonce is gone afterwards.
+    await attacker.page.goto("/oauth/complete");
+    await attacker.page.waitForURL("**/account");
+    await attacker.page.getByText(`Signed in as ${account.email}`).waitFor();
+    expect((await attacker.context.cookies()).map((c) => c.name)).not.toContain("__Host-lokdown_oauth_nonce");
+    await attacker.context.close();
+    await victim.context.close();
+  });
+
   it("shows a clear page when the provider's e-mail is not verified", async () => {
     const { context, page } = await newContext(browser, app.baseURL);
     oidc.signInAs(someone("unverified", false));

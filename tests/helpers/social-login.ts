@@ -10,14 +10,28 @@ import type { TestAccount, TestOidcProvider } from "./oidc-provider";
 export const APP_ORIGIN = "http://localhost:3000";
 export const OIDC_REDIRECT_URI = `${APP_ORIGIN}/api/nextauth/callback/oidc`;
 
-/** Social login on, with the loopback test provider as the environment's "oidc" provider. */
-export function useTestProvider(oidc: TestOidcProvider, extra: { signupEnabled?: boolean } = {}): void {
+/**
+ * Social login on, with the loopback test provider as the environment's "oidc" provider. Its
+ * verified e-mail links to existing accounts only with `trustEmail` (optionally per domain).
+ */
+export function useTestProvider(oidc: TestOidcProvider, extra: { signupEnabled?: boolean; trustEmail?: boolean; trustedEmailDomains?: string[] } = {}): void {
   overrideSettings({
     signupEnabled: extra.signupEnabled ?? true,
     socialAuth: {
       enabled: true,
       allowedCallbackOrigins: ["https://spa.example.com"],
-      envProviders: [{ id: "oidc", type: "oidc", displayName: "Test SSO", clientId: oidc.clientId, clientSecret: oidc.clientSecret, issuer: oidc.issuer }],
+      envProviders: [
+        {
+          id: "oidc",
+          type: "oidc",
+          displayName: "Test SSO",
+          clientId: oidc.clientId,
+          clientSecret: oidc.clientSecret,
+          issuer: oidc.issuer,
+          trustEmail: extra.trustEmail ?? false,
+          trustedEmailDomains: extra.trustedEmailDomains ?? [],
+        },
+      ],
     },
   });
 }
@@ -59,6 +73,16 @@ export async function appRequest(handler: RouteHandler, method: string, url: str
  * Returns where next-auth sends the browser in the end, and the app cookies.
  */
 export async function signInWithProvider(oidc: TestOidcProvider, account: TestAccount, options: { callbackUrl?: string; jar?: CookieJar; client?: Client } = {}) {
+  const { callbackUrl, jar, client } = await authorizeAtProvider(oidc, account, options);
+  const callback = await appRequest(nextAuthGET, "GET", callbackUrl, jar, client);
+  return { location: callback.headers.get("location") ?? "", status: callback.status, jar, client };
+}
+
+/**
+ * The first half of signInWithProvider: the browser starts the sign-in and the provider answers,
+ * but the redirect back (the callback URL with code and state) is returned, not followed.
+ */
+export async function authorizeAtProvider(oidc: TestOidcProvider, account: TestAccount, options: { callbackUrl?: string; jar?: CookieJar; client?: Client } = {}) {
   const jar = options.jar ?? new CookieJar();
   const client = options.client ?? newClient("social-login-test");
   oidc.signInAs(account);
@@ -79,8 +103,13 @@ export async function signInWithProvider(oidc: TestOidcProvider, account: TestAc
     location = new URL(response.headers.get("location") ?? "", location).href;
   }
   expect(location.startsWith(OIDC_REDIRECT_URI), `provider returned to ${location}`).toBe(true);
-  const callback = await appRequest(nextAuthGET, "GET", location, jar, client);
-  return { location: callback.headers.get("location") ?? "", status: callback.status, jar, client };
+  return { callbackUrl: location, jar, client };
+}
+
+/** The provider's redirect back, delivered to a browser with `jar`'s cookies. */
+export async function deliverCallback(callbackUrl: string, jar: CookieJar, client: Client) {
+  const callback = await appRequest(nextAuthGET, "GET", callbackUrl, jar, client);
+  return { location: callback.headers.get("location") ?? "", status: callback.status, response: callback };
 }
 
 /** The SPA's POST /api/auth/oauth/callback with the browser's cookies. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { consumeOAuthSignIn, OAUTH_SIGN_IN_SECONDS } from "@/lib/auth/oauth";
+import { readBrowserNonce } from "@/lib/auth/oauth-browser";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
 import { callBridge, CookieJar, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
 
@@ -48,6 +49,7 @@ describe("POST /api/auth/oauth/callback works once per provider sign-in", () => 
   it("refuses a provider sign-in older than its lifetime", async () => {
     useTestProvider(oidc);
     const flow = await signInWithProvider(oidc, person("mia@example.org"));
+    const nonce = readBrowserNonce(new Headers({ cookie: flow.jar.header() }));
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       vi.setSystemTime(Date.now() + (OAUTH_SIGN_IN_SECONDS + 30) * 1000);
@@ -60,8 +62,8 @@ describe("POST /api/auth/oauth/callback works once per provider sign-in", () => 
     // The record itself expires too, whatever the cookie says.
     const row = await db.oAuthSignIn.findFirstOrThrow();
     const later = new Date(row.expiresAt.getTime() + 1000);
-    expect((await consumeOAuthSignIn(row.id, later)).ok).toBe(false);
-    expect((await consumeOAuthSignIn(row.id, new Date(row.expiresAt.getTime() - 1000))).ok).toBe(true);
+    expect((await consumeOAuthSignIn(row.id, nonce, later)).ok).toBe(false);
+    expect((await consumeOAuthSignIn(row.id, nonce, new Date(row.expiresAt.getTime() - 1000))).ok).toBe(true);
   });
 
   it("answers 401 without a provider sign-in, and 405 to GET", async () => {

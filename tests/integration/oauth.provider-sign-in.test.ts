@@ -66,8 +66,8 @@ describe("sign-in through a real OpenID Connect provider", () => {
   });
 
   it("links to an existing account by e-mail only when the provider verified it", async () => {
-    useTestProvider(oidc);
-    const existing = await makeUser({ username: "erin" });
+    useTestProvider(oidc, { trustEmail: true });
+    const existing = await makeUser({ username: "erin", emailVerified: true });
     const unverified = await signInWithProvider(oidc, person(existing.email, false));
     expect(unverified.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_email_not_verified`);
     expect(await db.oAuthAccount.count()).toBe(0);
@@ -83,10 +83,10 @@ describe("sign-in through a real OpenID Connect provider", () => {
 
   it("never links by e-mail to an account with two-factor authentication or to staff", async () => {
     freezeTime();
-    useTestProvider(oidc);
-    const protectedUser = await makeUser({ username: "frank" });
+    useTestProvider(oidc, { trustEmail: true });
+    const protectedUser = await makeUser({ username: "frank", emailVerified: true });
     await enrollTotp(protectedUser);
-    const staff = await makeUser({ username: "grace", staff: true });
+    const staff = await makeUser({ username: "grace", staff: true, emailVerified: true });
     for (const target of [protectedUser, staff]) {
       const flow = await signInWithProvider(oidc, person(target.email, true));
       expect(flow.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_account_not_linked`);

@@ -12,7 +12,19 @@ export function LoginForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(loginAction, {});
   return (
     <form action={action} className="space-y-5" noValidate>
-      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {state.error && (
+        <Alert tone="error">
+          {state.error}
+          {state.code === "email_not_verified" && (
+            <>
+              {" "}
+              <Link href="/verify-email/resend" className="font-semibold underline">
+                Send a new link
+              </Link>
+            </>
+          )}
+        </Alert>
+      )}
       <input type="hidden" name="next" value={next} />
       <Field
         label="Username or email"

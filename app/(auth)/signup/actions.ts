@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { emailVerificationRequired, RESEND_VERIFICATION_PATH } from "@/lib/auth/email-verification";
 import { registerUser } from "@/lib/auth/registration";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { currentClient, issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
@@ -22,6 +23,8 @@ export async function signupAction(_: FormState, formData: FormData): Promise<Fo
   const client = await currentClient();
   const created = await registerUser(parsed.value, client);
   if (!created.ok) return failureState(created, values);
+  // The confirmation link is on its way; under LOKDOWN_EMAIL_VERIFICATION=required sign-in waits for it.
+  if (emailVerificationRequired()) redirect(`${RESEND_VERIFICATION_PATH}?registered=1`);
   const signedIn = await signInWithPassword({ username: created.value.username, password: parsed.value.password }, client, issueWebSession);
   if (signedIn.ok && signedIn.value.kind === "signed_in") {
     await setSessionCookie(signedIn.value.session);

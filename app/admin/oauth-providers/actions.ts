@@ -13,10 +13,25 @@ import { backWith } from "../_lib/navigation";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/admin/oauth-providers";
-const FIELDS = ["id", "type", "display_name", "client_id", "client_secret", "issuer", "enabled"] as const;
+const FIELDS = ["id", "type", "display_name", "client_id", "client_secret", "issuer", "enabled", "trust_email", "trusted_email_domains"] as const;
 
 /** Refill values for the form after an error; never the secret. */
-const refill = (f: Record<(typeof FIELDS)[number], string>) => ({ id: f.id, type: f.type, display_name: f.display_name, client_id: f.client_id, issuer: f.issuer, enabled: f.enabled });
+const refill = (f: Record<(typeof FIELDS)[number], string>) => ({
+  id: f.id,
+  type: f.type,
+  display_name: f.display_name,
+  client_id: f.client_id,
+  issuer: f.issuer,
+  enabled: f.enabled,
+  trust_email: f.trust_email,
+  trusted_email_domains: f.trusted_email_domains,
+});
+
+/** The per-provider e-mail trust fields: a checkbox and a list of domains (commas, spaces or lines). */
+const trustFrom = (f: Record<(typeof FIELDS)[number], string>) => ({
+  trustEmail: f.trust_email === "on",
+  trustedEmailDomains: f.trusted_email_domains.split(/[\s,]+/).filter(Boolean),
+});
 
 export async function createProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
@@ -26,7 +41,7 @@ export async function createProviderAction(_: AdminActionState, formData: FormDa
   const stepUp = await confirmStepUp(actorOf(user), proofFrom(formData), client);
   if (!stepUp.ok) return { ...adminFailure(stepUp), values: refill(f) };
   const created = await createOAuthProvider(
-    { id: f.id, type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret, issuer: f.issuer || null, enabled: f.enabled === "on" },
+    { id: f.id, type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret, issuer: f.issuer || null, enabled: f.enabled === "on", ...trustFrom(f) },
     { userId: user.id, client },
   );
   if (!created.ok) return { ...adminFailure(created), values: refill(f) };
@@ -44,7 +59,7 @@ export async function updateProviderAction(_: AdminActionState, formData: FormDa
   // A blank secret keeps the stored one: the secret is write-only and never sent back to the form.
   const updated = await updateOAuthProvider(
     id,
-    { type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret || undefined, issuer: f.issuer || null, enabled: f.enabled === "on" },
+    { type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret || undefined, issuer: f.issuer || null, enabled: f.enabled === "on", ...trustFrom(f) },
     { userId: user.id, client },
   );
   if (!updated.ok) return { ...adminFailure(updated), values: refill(f) };

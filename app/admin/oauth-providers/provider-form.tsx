@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 
-export type ProviderFormValues = { id: string; type: string; displayName: string; clientId: string; issuer: string; enabled: boolean };
+export type ProviderFormValues = { id: string; type: string; displayName: string; clientId: string; issuer: string; enabled: boolean; trustEmail: boolean; trustedEmailDomains: string };
 
 /** Add or edit a provider. The client secret is write-only: it is never sent to the browser, and blank keeps it. */
 export function ProviderForm({ action, initial, mode, stepUp, redirectBase }: { action: AdminAction; initial: ProviderFormValues; mode: "create" | "edit"; stepUp: StepUpView; redirectBase: string }) {
@@ -47,6 +47,29 @@ export function ProviderForm({ action, initial, mode, stepUp, redirectBase }: { 
         hint={mode === "create" ? "Stored encrypted; it is never shown again." : "Leave blank to keep the stored secret. It is stored encrypted and never shown."}
       />
       {type === "oidc" && <Field label="Issuer URL" name="issuer" type="url" defaultValue={values?.issuer ?? initial.issuer} placeholder="https://login.example.com" error={err("issuer")} hint="The OpenID Connect issuer (discovery at /.well-known/openid-configuration)." />}
+      {type === "oidc" ? (
+        <fieldset className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+          <div className="flex items-start gap-2">
+            <input id="provider-trust-email" type="checkbox" name="trust_email" defaultChecked={values ? values.trust_email === "on" : initial.trustEmail} className="mt-0.5 size-4 accent-indigo-600" />
+            <label htmlFor="provider-trust-email" className="text-sm text-zinc-800 dark:text-zinc-200">
+              Trust its verified e-mail addresses: a first sign-in joins the existing account with that (confirmed) address. Only for an issuer that owns the addresses it vouches for, such as your company&apos;s
+              own identity provider.
+            </label>
+          </div>
+          <Field
+            label="Only for these domains"
+            name="trusted_email_domains"
+            defaultValue={values?.trusted_email_domains ?? initial.trustedEmailDomains}
+            placeholder="corp.example, corp-mail.example"
+            autoComplete="off"
+            spellCheck={false}
+            error={err("trustedEmailDomains")}
+            hint="Comma-separated. Empty trusts every domain; list your own. Without trust, a user with an existing account signs in with the password and links the provider on the account page."
+          />
+        </fieldset>
+      ) : (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">GitHub (verified primary address) and Google verify their addresses: a first sign-in joins an existing account with the same confirmed address.</p>
+      )}
       <div className="flex items-center gap-2">
         <input id="provider-enabled" type="checkbox" name="enabled" defaultChecked={values ? values.enabled === "on" : initial.enabled} className="size-4 accent-indigo-600" />
         <label htmlFor="provider-enabled" className="text-sm text-zinc-800 dark:text-zinc-200">

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { clientFrom } from "@/lib/auth/client";
 import { safeReturnPath } from "@/lib/auth/guards";
 import { finishOAuthSignIn } from "@/lib/auth/oauth";
+import { endBrowserNonceCookie, readBrowserNonce } from "@/lib/auth/oauth-browser";
 import { endProviderSessionCookies, OAUTH_ERROR_PATH, readProviderSignIn } from "@/lib/auth/oauth-nextauth";
 import { socialAuthEnabled } from "@/lib/auth/oauth-providers";
 import { siteOrigin } from "@/lib/auth/site";
@@ -16,6 +17,8 @@ export async function GET(request: Request): Promise<Response> {
   const go = (path: string) => {
     const response = NextResponse.redirect(new URL(path, siteOrigin()), 303);
     for (const cookie of endProviderSessionCookies(request.headers)) response.headers.append("set-cookie", cookie);
+    // The browser nonce is single-use too: whatever happened, this hand-off is over.
+    response.headers.append("set-cookie", endBrowserNonceCookie());
     response.headers.set("cache-control", "no-store");
     return response;
   };
@@ -24,7 +27,8 @@ export async function GET(request: Request): Promise<Response> {
     const signInId = await readProviderSignIn(request.headers);
     if (!signInId) return go(`${OAUTH_ERROR_PATH}?error=oauth_sign_in_invalid`);
     // A browser trusted at an earlier 2FA step may skip it, as with a password (lib/auth/trusted-devices.ts).
-    const result = await finishOAuthSignIn(signInId, clientFrom(request.headers), issueWebSession, new Date(), { trustedBrowser: await readTrustedBrowserCookie() });
+    // Only the browser that started this sign-in holds its nonce (login CSRF, lib/auth/oauth-browser.ts).
+    const result = await finishOAuthSignIn(signInId, readBrowserNonce(request.headers), clientFrom(request.headers), issueWebSession, new Date(), { trustedBrowser: await readTrustedBrowserCookie() });
     if (!result.ok) return go(`${OAUTH_ERROR_PATH}?error=${result.code}`);
     if (result.value.kind === "signed_in") {
       await setSessionCookie(result.value.session);

@@ -118,6 +118,8 @@ export const userCsv: CsvColumn<AdminUserRow>[] = [
 ];
 
 export type AdminUserDetail = AdminUserRow & {
+  /** When the owner confirmed the current address; null: unverified (never linked to a social sign-in). */
+  emailVerifiedAt: Date | null;
   totpSince: Date | null;
   hasPassword: boolean;
   activeSessions: number;
@@ -128,7 +130,7 @@ export type AdminUserDetail = AdminUserRow & {
 
 export async function getAdminUser(userId: number, now = new Date()): Promise<AdminUserDetail | null> {
   if (!Number.isSafeInteger(userId) || userId < 1) return null;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true, secondFactorLockedAt: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { ...rowSelect, passwordHash: true, secondFactorLockedAt: true, emailVerifiedAt: true } });
   if (!user) return null;
   const [activeSessions, activeApiKeys] = await Promise.all([
     db.authSession.count({ where: { userId, ...liveSessionWhere(now) } }),
@@ -136,6 +138,7 @@ export async function getAdminUser(userId: number, now = new Date()): Promise<Ad
   ]);
   return {
     ...toRow(user),
+    emailVerifiedAt: user.emailVerifiedAt,
     totpSince: user.totpDevice?.secretEncrypted ? (user.totpDevice.confirmedAt ?? null) : null,
     hasPassword: user.passwordHash !== null,
     activeSessions,

@@ -24,7 +24,7 @@ export default async function NewProviderPage() {
       </p>
       <PageHeader title="Add OAuth provider" description="Register this site with the provider first, then copy its client id and secret here." />
       <Card>
-        <ProviderForm action={createProviderAction} mode="create" stepUp={stepUp} redirectBase={base} initial={{ id: "", type: "github", displayName: "", clientId: "", issuer: "", enabled: true }} />
+        <ProviderForm action={createProviderAction} mode="create" stepUp={stepUp} redirectBase={base} initial={{ id: "", type: "github", displayName: "", clientId: "", issuer: "", enabled: true, trustEmail: false, trustedEmailDomains: "" }} />
       </Card>
     </div>
   );

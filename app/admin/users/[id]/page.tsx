@@ -62,6 +62,11 @@ export default async function AdminUserPage({ params }: Props) {
         <Card title="Account">
           <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">
             <Fact label="Joined">{formatDateTime(target.createdAt)}</Fact>
+            <Fact label="E-mail address">
+              <span data-testid="email-verification">
+                {target.emailVerifiedAt ? `Verified ${formatDateTime(target.emailVerifiedAt)}` : <Badge tone="amber">Unverified</Badge>}
+              </span>
+            </Fact>
             <Fact label="Last sign-in">
               {formatDateTime(target.lastLoginAt)} {target.lastLoginAt && <span className="text-zinc-500">({formatRelative(target.lastLoginAt)})</span>}
             </Fact>
