@@ -11,6 +11,7 @@ import {
   newNonce,
   ownOrigins,
 } from "@/lib/http/security-headers";
+import { configuredSource } from "@/lib/auth/client-address";
 import { UnknownClientGuard } from "@/lib/http/unknown-client";
 
 const unknownClients = new UnknownClientGuard();
@@ -25,7 +26,7 @@ export function proxy(request: NextRequest): NextResponse {
   const api = pathname === "/api" || pathname.startsWith("/api/");
   const base = baseSecurityHeaders(settings.production);
 
-  if (unknownClients.check(pathname, request.headers, settings.production, settings.clientAddress)) {
+  if (unknownClients.check(pathname, request.headers, settings.production, configuredSource(settings))) {
     return withHeaders(errorJson("client_address_unknown"), base);
   }
 

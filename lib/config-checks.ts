@@ -164,7 +164,7 @@ export function runConfigChecks(s: Settings): Finding[] {
       add("L107", "warning", "Public sign-up is open in production (LOKDOWN_SIGNUP_ENABLED=true): anyone can create an account.", "Set LOKDOWN_SIGNUP_ENABLED=false unless the site is meant to be public.");
     }
   }
-  const address = s.clientAddress;
+  const address = { ...s.clientAddress, trustedProxies: s.trustedProxies };
   if (address.header === "x-forwarded-for" && address.trustedProxies === 0) {
     add(
       "L110",

@@ -396,7 +396,6 @@ export function parseSettings(source: Record<string, string | undefined>, pid: n
     clientAddress: {
       /** null: the socket peer in x-lokdown-peer; else the header a trusted edge sets. */
       header: v.LOKDOWN_CLIENT_IP_HEADER,
-      trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,
       /** True only in the process a bundled server started: its x-lokdown-peer is the socket's, never the client's. */
       peerHeaderTrusted: v.LOKDOWN_PEER_SERVER_PID !== undefined && v.LOKDOWN_PEER_SERVER_PID === String(pid),
     },

@@ -5,7 +5,12 @@ import { PEER_HEADER, settings, type Settings } from "@/lib/env";
 export { PEER_HEADER };
 
 /** Where the address comes from: LOKDOWN_CLIENT_IP_HEADER, LOKDOWN_TRUSTED_PROXIES, and whether a bundled server is in front. */
-export type ClientAddressConfig = Settings["clientAddress"];
+export type ClientAddressConfig = Settings["clientAddress"] & { trustedProxies: number };
+
+/** The configured source, read when called (tests and scripts may change settings). */
+export function configuredSource(s: Settings = settings): ClientAddressConfig {
+  return { ...s.clientAddress, trustedProxies: s.trustedProxies };
+}
 
 /** The client address, or why there is none (for the log line that explains a refusal). */
 export type AddressResolution = { ip: string; reason: null } | { ip: null; reason: string };
@@ -53,7 +58,7 @@ function trustedEntry(chain: string[], fromRight: number, proxies: number): Addr
  *    proxies appended;
  *  - any other header: its value, which the trusted edge overwrites, as exactly one address.
  */
-export function resolveClientAddress(headers: Headers, config: ClientAddressConfig = settings.clientAddress): AddressResolution {
+export function resolveClientAddress(headers: Headers, config: ClientAddressConfig = configuredSource()): AddressResolution {
   const { header, trustedProxies } = config;
   if (header === null) {
     if (!config.peerHeaderTrusted) {
@@ -81,7 +86,7 @@ export function resolveClientAddress(headers: Headers, config: ClientAddressConf
 }
 
 /** The client address, or null when the configured source yields none (see resolveClientAddress). */
-export function clientIpFrom(headers: Headers, config: ClientAddressConfig = settings.clientAddress): string | null {
+export function clientIpFrom(headers: Headers, config: ClientAddressConfig = configuredSource()): string | null {
   return resolveClientAddress(headers, config).ip;
 }
 
@@ -91,7 +96,7 @@ export function clientIpFrom(headers: Headers, config: ClientAddressConfig = set
  * to start on it (instrumentation.ts): every client would otherwise be refused or, worse, share one
  * rate-limit bucket.
  */
-export function clientAddressConfigProblem(config: ClientAddressConfig = settings.clientAddress): string | null {
+export function clientAddressConfigProblem(config: ClientAddressConfig = configuredSource()): string | null {
   if (config.header === null && !config.peerHeaderTrusted) {
     return (
       "no client address source: LOKDOWN_CLIENT_IP_HEADER is unset and this server is not the bundled one (npm start or " +

@@ -61,6 +61,11 @@ const ROWS: Row[] = [
   { source: "x-forwarded-for behind 2 proxies, chain too short", config: edge("x-forwarded-for", 2), headers: (c) => ({ ...forgedEverything, "x-forwarded-for": c }), resolves: false },
 ];
 
+/** Production with this source for the current test (LOKDOWN_CLIENT_IP_HEADER, LOKDOWN_TRUSTED_PROXIES, the bundled server). */
+function useSource({ header, trustedProxies, peerHeaderTrusted }: ClientAddressConfig, { production = true } = {}) {
+  overrideSettings({ production, trustedProxies, clientAddress: { header, peerHeaderTrusted } });
+}
+
 async function failedSignIn(headers: Record<string, string>) {
   await db.securityEvent.deleteMany();
   const res = await call(login.POST, "POST", "/api/auth/login", { headers: { "user-agent": "address-table", ...headers }, body: { username: "nobody-here", password: "wrong-password-1" } });
@@ -72,7 +77,7 @@ describe("the client address under every source", () => {
   for (const row of ROWS) {
     for (const family of FAMILIES) {
       it(`${row.source} — ${family.name}`, async () => {
-        overrideSettings({ production: true, clientAddress: row.config });
+        useSource(row.config);
         const { res, recordedIp } = await failedSignIn(row.headers(family.raw));
         if (row.resolves) {
           expect(res.status, res.text).toBe(401);
@@ -95,7 +100,8 @@ describe("the client address under every source", () => {
         const client = "198.51.100.77";
         const hops = Array.from({ length: proxies - 1 }, (_, i) => `10.9.1.${i + 1}`);
         const xff = [...forged, client, ...hops].join(", ");
-        settings.clientAddress = edge("x-forwarded-for", proxies);
+        settings.clientAddress = { header: "x-forwarded-for", peerHeaderTrusted: false };
+        settings.trustedProxies = proxies;
         await db.rateLimitBucket.deleteMany();
         const { res, recordedIp } = await failedSignIn({ "x-forwarded-for": xff, [PEER_HEADER]: FORGED });
         expect(res.status).toBe(401);
@@ -108,7 +114,7 @@ describe("the client address under every source", () => {
 
 describe("production without a determinable address", () => {
   it("never shares a bucket: eleven clients without an address are refused, uncounted, and the next real client signs in normally", async () => {
-    overrideSettings({ production: true, clientAddress: edge("x-real-ip") });
+    useSource(edge("x-real-ip"));
     for (let i = 0; i < 11; i++) {
       const { res } = await failedSignIn({ [PEER_HEADER]: `10.1.0.${i}`, "x-forwarded-for": `10.2.0.${i}`, "user-agent": `client ${i}` });
       expect(res.status).toBe(400);
@@ -121,13 +127,13 @@ describe("production without a determinable address", () => {
   });
 
   it("in development the same request is answered (no refusal without a setting)", async () => {
-    overrideSettings({ production: false, clientAddress: edge("x-real-ip") });
+    useSource(edge("x-real-ip"), { production: false });
     const { res } = await failedSignIn({ [PEER_HEADER]: newClient().ip });
     expect(res.status).toBe(401);
   });
 
   it("proxy.ts refuses every such request with JSON before any page or route runs, except the health checks", async () => {
-    overrideSettings({ production: true, clientAddress: edge("cf-connecting-ip") });
+    useSource(edge("cf-connecting-ip"));
     for (const path of ["/api/auth/login", "/login", "/account"]) {
       const res = proxy(new NextRequest(`https://example.com${path}`, { headers: { "x-forwarded-for": "198.51.100.1", [PEER_HEADER]: "198.51.100.1" } }));
       expect(res.status, path).toBe(400);
