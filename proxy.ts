@@ -12,6 +12,10 @@ import {
   ownOrigins,
 } from "@/lib/http/security-headers";
 import { isCrossOriginPageWrite } from "@/lib/http/page-writes";
+import { configuredSource } from "@/lib/auth/client-address";
+import { UnknownClientGuard } from "@/lib/http/unknown-client";
+
+const unknownClients = new UnknownClientGuard();
 
 /**
  * Runs before every request: security headers, a fresh CSP nonce for pages, CORS for the JSON
@@ -22,6 +26,10 @@ export function proxy(request: NextRequest): NextResponse {
   const { pathname } = request.nextUrl;
   const api = pathname === "/api" || pathname.startsWith("/api/");
   const base = baseSecurityHeaders(settings.production);
+
+  if (unknownClients.check(pathname, request.headers, settings.production, configuredSource(settings))) {
+    return withHeaders(errorJson("client_address_unknown"), base);
+  }
 
   if (api && isPreflight(request.method, request.headers)) {
     const allowed = corsPreflightHeaders(request.headers.get("origin"), settings.corsOrigins);
@@ -55,7 +63,7 @@ export function proxy(request: NextRequest): NextResponse {
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), { ...base, "content-security-policy": csp });
 }
 
-function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request"): NextResponse {
+function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request" | "client_address_unknown"): NextResponse {
   const { status, message } = ERRORS[code];
   return NextResponse.json({ error: message, code }, { status, headers: { "cache-control": "no-store" } });
 }

@@ -33,6 +33,9 @@ export const CHECKS: { id: string; summary: string }[] = [
   { id: "L107", summary: "Public sign-up is open in production" },
   { id: "L108", summary: "API keys may live forever (indefinite keys allowed and no maximum lifespan)" },
   { id: "L109", summary: "Non-HTTPS social-login callback origins in production" },
+  { id: "L110", summary: "The client-address setting cannot yield an address (LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for without LOKDOWN_TRUSTED_PROXIES)" },
+  { id: "L111", summary: "Client addresses come from the bundled server only: plain next start, the standalone server.js or a platform refuse to start" },
+  { id: "L112", summary: "LOKDOWN_TRUSTED_PROXIES is ignored: LOKDOWN_CLIENT_IP_HEADER names a single-address header" },
 ];
 
 const DEV_AUTH_SECRET = "development-only-auth-secret-not-for-production-use";
@@ -160,6 +163,31 @@ export function runConfigChecks(s: Settings): Finding[] {
     if (s.signupEnabled) {
       add("L107", "warning", "Public sign-up is open in production (LOKDOWN_SIGNUP_ENABLED=true): anyone can create an account.", "Set LOKDOWN_SIGNUP_ENABLED=false unless the site is meant to be public.");
     }
+  }
+  const address = { ...s.clientAddress, trustedProxies: s.trustedProxies };
+  if (address.header === "x-forwarded-for" && address.trustedProxies === 0) {
+    add(
+      "L110",
+      "error",
+      "LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for without LOKDOWN_TRUSTED_PROXIES: no request can have a trusted client address, so production refuses to start.",
+      "Set LOKDOWN_TRUSTED_PROXIES to the number of proxies in front of the app that append to X-Forwarded-For (usually 1).",
+    );
+  }
+  if (s.production && address.header === null && !address.peerHeaderTrusted) {
+    add(
+      "L111",
+      "info",
+      "LOKDOWN_CLIENT_IP_HEADER is unset: client addresses come from the socket, which only the bundled servers record (npm start, the container's scripts/start-standalone.mjs). Under plain next start, the standalone server.js or a platform such as Vercel, production refuses to start.",
+      "Behind a proxy or platform, set LOKDOWN_CLIENT_IP_HEADER to the header it sets (README, Deployment): x-real-ip (nginx), x-forwarded-for with LOKDOWN_TRUSTED_PROXIES=1 (Caddy), cf-connecting-ip (Cloudflare), fly-client-ip (Fly), x-vercel-forwarded-for (Vercel).",
+    );
+  }
+  if (address.header !== null && address.header !== "x-forwarded-for" && address.trustedProxies > 0) {
+    add(
+      "L112",
+      "warning",
+      `LOKDOWN_TRUSTED_PROXIES=${address.trustedProxies} is ignored: the address is read from ${address.header}, which the trusted edge overwrites with one address.`,
+      "Remove LOKDOWN_TRUSTED_PROXIES, or set LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for if the proxies append to X-Forwarded-For.",
+    );
   }
   if (s.apiKeys.enabled && s.apiKeys.allowIndefinite && s.apiKeys.maxLifespanDays === null) {
     add(

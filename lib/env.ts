@@ -105,11 +105,19 @@ export function issuerUrlProblem(value: string): string | null {
   return null;
 }
 
+/** The header scripts/server.mjs and scripts/start-standalone.mjs set to the TCP peer address. */
+export const PEER_HEADER = "x-lokdown-peer";
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     NEXT_PHASE: z.string().optional(),
     DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+      .optional(),
+    /** A direct (unpooled) PostgreSQL URL for migrations when DATABASE_URL goes through a pooler (PgBouncer, Vercel/Neon/Supabase pooled URLs). */
+    DIRECT_DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
       .optional(),
@@ -163,6 +171,24 @@ const schema = z
     LOKDOWN_SESSION_IDLE_MINUTES: int(0, 0, 525_600).refine((n) => n === 0 || n >= 10, "must be 0 (off) or at least 10 minutes"),
     LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
     LOKDOWN_TRUSTED_PROXIES: int(0, 0, 10),
+    /**
+     * Where the client address comes from. Unset: the TCP peer, which only the bundled servers
+     * (npm start, scripts/start-standalone.mjs) record. Otherwise the header a trusted edge
+     * overwrites on every request: x-real-ip, cf-connecting-ip, fly-client-ip, x-vercel-forwarded-for,
+     * or x-forwarded-for (then LOKDOWN_TRUSTED_PROXIES counts the proxies that append to it).
+     */
+    LOKDOWN_CLIENT_IP_HEADER: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === "" ? null : v.trim().toLowerCase()))
+      .refine((v) => v === null || /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(v), "must be an HTTP header name such as x-real-ip")
+      .refine((v) => v !== PEER_HEADER, `must not be ${PEER_HEADER}: leave it unset to use the peer address the bundled server records`),
+    /**
+     * Set by scripts/server.mjs and scripts/start-standalone.mjs to their own process id: proof that
+     * a server overwriting x-lokdown-peer on every request sits in front of this process. Never set
+     * by hand; a copied value names another process and is ignored.
+     */
+    LOKDOWN_PEER_SERVER_PID: z.string().optional(),
     /** Comma-separated origins (https://app.example.com) whose pages may call the JSON API from the browser. Default: none. */
     LOKDOWN_CORS_ORIGINS: list,
     /** Days `security-audit --cleanup` keeps security events, the security mail log, and revoked/expired API keys, sessions and trusted browsers. Default 90. */
@@ -329,7 +355,7 @@ function smtpConfig(v: z.output<typeof schema>): SmtpConfig | null {
 export type Settings = ReturnType<typeof parseSettings>;
 
 /** Parses a process.env-like record. Throws one Error naming every missing or malformed variable. */
-export function parseSettings(source: Record<string, string | undefined>) {
+export function parseSettings(source: Record<string, string | undefined>, pid: number = process.pid) {
   const result = schema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(settings)"} ${i.message}`);
@@ -347,6 +373,8 @@ export function parseSettings(source: Record<string, string | undefined>) {
     production,
     nodeEnv: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL ?? "",
+    /** Where migrations run: the direct URL when DATABASE_URL goes through a pooler. */
+    migrationDatabaseUrl: v.DIRECT_DATABASE_URL ?? v.DATABASE_URL ?? "",
     authSecret,
     authSecretIsDefault: v.AUTH_SECRET === undefined,
     /** First key encrypts; every key decrypts (rotation). */
@@ -394,6 +422,12 @@ export function parseSettings(source: Record<string, string | undefined>) {
     sessionIdleMinutes: v.LOKDOWN_SESSION_IDLE_MINUTES,
     stepUpMinutes: v.LOKDOWN_STEP_UP_MINUTES,
     trustedProxies: v.LOKDOWN_TRUSTED_PROXIES,
+    clientAddress: {
+      /** null: the socket peer in x-lokdown-peer; else the header a trusted edge sets. */
+      header: v.LOKDOWN_CLIENT_IP_HEADER,
+      /** True only in the process a bundled server started: its x-lokdown-peer is the socket's, never the client's. */
+      peerHeaderTrusted: v.LOKDOWN_PEER_SERVER_PID !== undefined && v.LOKDOWN_PEER_SERVER_PID === String(pid),
+    },
     /** Exact origins allowed to read JSON API responses cross-origin (no credentials, never a wildcard). */
     corsOrigins: [...new Set(v.LOKDOWN_CORS_ORIGINS)],
     /** Retention for security events, mail log and dead API keys / sessions / trusted browsers, in days (cleanup). */

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { loadDotEnv, migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
+import { claimPeerHeader, recordPeer } from "./lib/peer.mjs";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -52,13 +53,14 @@ try {
     console.log("[lokdown] no production build yet: running next build");
     await run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"]);
   }
+  claimPeerHeader();
   const { default: next } = await import("next");
   const app = next({ dev, dir: root, hostname: "localhost", port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
     // Overwrite, never trust, a client-sent value: this is the socket's own address.
-    req.headers["x-lokdown-peer"] = req.socket.remoteAddress ?? "";
+    recordPeer(req);
     void handle(req, res);
   });
   server.on("upgrade", app.getUpgradeHandler());

@@ -94,6 +94,8 @@ export const ERRORS = {
 
   cors_origin_not_allowed: { status: 403, message: "This origin may not call the API from a browser" },
   cross_origin_request: { status: 403, message: "Cross-origin request refused" },
+  /** Production only: without an address every such client would share one rate-limit bucket. */
+  client_address_unknown: { status: 400, message: "The client address could not be determined; requests must reach this site through its proxy" },
 
   user_not_found: { status: 404, message: "User not found" },
   admin_self_action: { status: 400, message: "Use your own security page for your own account" },

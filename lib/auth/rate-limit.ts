@@ -80,6 +80,9 @@ export async function checkAttempt(
   now = new Date(),
   client: DbClient = db,
 ): Promise<Result<void>> {
+  // Never one shared bucket: in production an attempt without a client address is refused, not
+  // counted under "unknown" with everyone else's (proxy.ts already refuses such requests).
+  if (who.ip === null && settings.production) return fail("client_address_unknown");
   const policy = windowPolicy(scope);
   const window = decideWindow(await incrementWindow(client, ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
   if (!window.allowed) return fail(policy.error, { retryAfter: window.retryAfter });

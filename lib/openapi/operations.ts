@@ -530,6 +530,18 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/api/health/ready",
+    tag: "Meta",
+    operationId: "ready",
+    summary: "Readiness: PostgreSQL answers and every migration this build ships is applied",
+    auth: "none",
+    responses: {
+      200: { description: "Ready to serve.", body: R.Ready },
+      503: { description: "Not ready; details in the server log.", body: R.NotReady },
+    },
+  },
+  {
+    method: "get",
     path: "/api/openapi.json",
     tag: "Meta",
     operationId: "openapi",

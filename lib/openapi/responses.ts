@@ -203,6 +203,11 @@ export const Profile = z.strictObject({
 export const WhoAmI = z.strictObject({ id: z.int(), username: z.string(), is_staff: z.boolean(), authenticated_with: authenticatedWith });
 
 export const Health = z.strictObject({ status: z.literal("ok") });
+export const Ready = z.strictObject({ status: z.literal("ready") });
+export const NotReady = z.strictObject({
+  status: z.literal("not_ready"),
+  reason: z.enum(["database_unavailable", "migrations_pending", "migrations_not_shipped"]),
+});
 
 export const OpenApiDocument = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })

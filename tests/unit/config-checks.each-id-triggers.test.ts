@@ -14,6 +14,7 @@ const GOOD: Record<string, string> = {
   LOKDOWN_ENCRYPTION_KEY: key(),
   WEBAUTHN_RP_ID: "example.com",
   WEBAUTHN_ORIGINS: "https://example.com,https://app.example.com",
+  LOKDOWN_CLIENT_IP_HEADER: "x-real-ip",
 };
 
 const ids = (env: Record<string, string | undefined>) => runConfigChecks(parseSettings(env)).map((f) => f.id);
@@ -40,6 +41,10 @@ describe("configuration checks", () => {
     ["L107", { LOKDOWN_SIGNUP_ENABLED: "true" }],
     ["L108", { LOKDOWN_API_KEYS_ENABLED: "true" }],
     ["L109", { LOKDOWN_SOCIALAUTH_ENABLED: "true", LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com,http://spa.example.net" }],
+    ["L110", { LOKDOWN_CLIENT_IP_HEADER: "x-forwarded-for" }],
+    ["L111", { LOKDOWN_CLIENT_IP_HEADER: undefined }],
+    ["L111", { LOKDOWN_CLIENT_IP_HEADER: undefined, LOKDOWN_PEER_SERVER_PID: "0" }],
+    ["L112", { LOKDOWN_TRUSTED_PROXIES: "1" }],
   ];
   it.each(cases)("report %s for a configuration that triggers it", (id, change) => {
     const env = { ...GOOD, ...change };
@@ -50,6 +55,20 @@ describe("configuration checks", () => {
   it("cover every listed ID with a case, and list W004 and W006 as not applicable", () => {
     expect(new Set(cases.map(([id]) => id))).toEqual(new Set(CHECKS.map((c) => c.id)));
     expect(Object.keys(NOT_APPLICABLE)).toEqual(["W004", "W006"]);
+  });
+
+  it("trust the socket address only in the bundled server's own process, whose pid it recorded", () => {
+    const env = { ...GOOD, LOKDOWN_CLIENT_IP_HEADER: undefined, LOKDOWN_PEER_SERVER_PID: "4242" };
+    delete env.LOKDOWN_CLIENT_IP_HEADER;
+    expect(parseSettings(env, 4242).clientAddress.peerHeaderTrusted).toBe(true);
+    expect(runConfigChecks(parseSettings(env, 4242))).toEqual([]);
+    expect(parseSettings(env, 4243).clientAddress.peerHeaderTrusted).toBe(false);
+  });
+
+  it("refuse a client-address header that is not a header name, or the bundled server's own", () => {
+    expect(() => parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: "x real ip" })).toThrow(/LOKDOWN_CLIENT_IP_HEADER/);
+    expect(() => parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: "X-Lokdown-Peer" })).toThrow(/LOKDOWN_CLIENT_IP_HEADER/);
+    expect(parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: " CF-Connecting-IP " }).clientAddress.header).toBe("cf-connecting-ip");
   });
 
   it("accept social login with https callbacks, and providers with the switch on", () => {
