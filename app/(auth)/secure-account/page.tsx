@@ -29,13 +29,7 @@ export default async function SecureAccountPage({ searchParams }: Props) {
   }
   return (
     <AuthCard title="Secure your account" subtitle={`Wasn't you? Take ${link.username} back, everywhere, right now.`}>
-      <p className="text-sm text-zinc-700 dark:text-zinc-300">The button below will:</p>
-      <ul className="list-disc space-y-1 pl-5 text-sm text-zinc-700 dark:text-zinc-300" data-testid="secure-account-actions">
-        {link.actions.map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ul>
-      <SecureAccountForm token={token} />
+      <SecureAccountForm token={token} actions={link.actions} />
     </AuthCard>
   );
 }
