@@ -28,8 +28,10 @@ const NEXT_AUTH_ERRORS: Record<string, Omit<ProviderErrorView, "code">> = {
 const HINTS: Partial<Record<ErrorCode, { title: string; hint?: string }>> = {
   oauth_account_not_linked: {
     title: "Account not linked",
-    hint: "For your safety an account with two-factor authentication (or a staff account) is never linked automatically. Sign in with your password, then link the provider under Account → Connections.",
+    hint: "For your safety a provider is linked automatically only to an account whose e-mail address is confirmed, without two-factor authentication and not staff, and only when this site trusts the provider for that address. Sign in with your password, then link the provider under Account → Connections.",
   },
+  oauth_browser_mismatch: { title: "Sign-in started elsewhere", hint: "For your safety a provider sign-in finishes only in the browser that started it. Start again from the sign-in page." },
+  email_not_verified: { title: "Confirm your e-mail address", hint: "Open the link we sent when the account was created, or ask for a new one at /verify-email/resend." },
   oauth_signup_closed: { title: "Registration is closed", hint: "Ask the site's administrator for an account, then link the provider under Account → Connections." },
   oauth_email_not_verified: { title: "Email address not verified", hint: "Verify the address with the provider, or sign in another way." },
   oauth_email_missing: { title: "No email address", hint: "Allow the provider to share your email address, then try again." },

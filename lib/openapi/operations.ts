@@ -81,7 +81,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: LoginBody,
     responses: { 200: { description: "Signed in, or a second factor is needed.", body: [R.TokenPair, R.SecondFactorChallenge] } },
-    errors: [...BODY, "invalid_credentials", "rate_limited", "api_key_not_allowed"],
+    errors: [...BODY, "invalid_credentials", "email_not_verified", "rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -136,7 +136,7 @@ export const OPERATIONS: Operation[] = [
     auth: "none",
     body: PasskeyLoginBody,
     responses: { 200: { description: "Signed in.", body: R.TokenPair } },
-    errors: [...BODY, ...PENDING, "invalid_passkey", "passkey_disabled", "rate_limited", "api_key_not_allowed"],
+    errors: [...BODY, ...PENDING, "invalid_passkey", "passkey_disabled", "email_not_verified", "rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -151,7 +151,7 @@ export const OPERATIONS: Operation[] = [
       200: { description: "Signed in (no second factor needed).", body: R.SimpleJwtPair },
       401: { description: "Bad input or credentials, or a second factor is needed (the challenge is in the body).", body: [R.TokenObtainChallenge, R.ErrorBody] },
     },
-    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "rate_limited", "api_key_not_allowed"],
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "email_not_verified", "rate_limited", "api_key_not_allowed"],
   },
   {
     method: "post",
@@ -255,11 +255,12 @@ export const OPERATIONS: Operation[] = [
     summary: "Turn the finished provider sign-in into a TokenPair or a 2FA challenge",
     description:
       "Authenticated by the provider sign-in cookie set under /api/nextauth (sent with `credentials: \"include\"`), once. " +
-      "CSRF: the Origin must be an allowed one and the X-Lokdown-CSRF header present.",
+      "CSRF: the Origin must be an allowed one and the X-Lokdown-CSRF header present. " +
+      "Only the browser that started the provider sign-in (it holds the nonce cookie set then) can use it: 403 `oauth_browser_mismatch` elsewhere.",
     auth: "none",
     parameters: [{ name: "X-Lokdown-CSRF", in: "header", description: "Any non-empty value.", required: true, schema: { type: "string" } }],
     responses: { 200: { description: "Signed in, or a second factor is needed.", body: [R.OAuthTokenPair, R.SecondFactorChallenge] } },
-    errors: ["social_auth_disabled", "csrf_failed", "not_authenticated", "oauth_sign_in_invalid", "oauth_account_inactive"],
+    errors: ["social_auth_disabled", "csrf_failed", "not_authenticated", "oauth_sign_in_invalid", "oauth_browser_mismatch", "oauth_account_inactive", "email_not_verified"],
   },
   {
     method: "post",
