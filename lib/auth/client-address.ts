@@ -90,7 +90,6 @@ export function clientIpFrom(headers: Headers, config: ClientAddressConfig = con
   return resolveClientAddress(headers, config).ip;
 }
 
-
 /**
  * Why no request can ever get an address under this configuration, or null. Production refuses
  * to start on it (instrumentation.ts): every client would otherwise be refused or, worse, share one

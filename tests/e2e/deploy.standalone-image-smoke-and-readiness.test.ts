@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startEmbeddedPostgres } from "../../scripts/lib/database.mjs";
@@ -14,7 +16,8 @@ import { layOutImage, startAndWait, type Started } from "../helpers/standalone";
 
 type Postgres = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
 
-const IMAGE_DIR = path.resolve(".data", "standalone-image");
+// Outside the checkout, so a module the standalone output lacks cannot be found in ./node_modules.
+const IMAGE_DIR = path.join(tmpdir(), `lokdown-standalone-image-${process.pid}`);
 const DATA_DIR = path.resolve(".data", "standalone-postgres");
 const DATABASE = "lokdown_standalone";
 
@@ -45,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await postgres?.stop();
+  rmSync(IMAGE_DIR, { recursive: true, force: true });
 });
 
 const url = (p: string) => `${app.baseURL}${p}`;

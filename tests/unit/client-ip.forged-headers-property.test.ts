@@ -50,4 +50,28 @@ describe("clientIpFrom under forged X-Forwarded-For (fast-check)", () => {
       { numRuns: 1_000 },
     );
   });
+
+  it("with LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for behind N proxies, whatever the client prepends, the outermost proxy's entry is used", () => {
+    fc.assert(
+      fc.property(forwardedFor, fc.ipV4(), fc.array(fc.ipV4(), { maxLength: 4 }), fc.option(entry), (forged, client, inner, peer) => {
+        const xff = [forged, client, ...inner].filter(Boolean).join(", ");
+        const headers = new Headers({ "x-forwarded-for": xff, ...(peer === null ? {} : { [PEER_HEADER]: peer }) });
+        const ip = clientIpFrom(headers, { header: "x-forwarded-for", trustedProxies: inner.length + 1, peerHeaderTrusted: false });
+        expect(ip).toBe(client);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("with a single-address edge header, no other header a client forges changes the answer", () => {
+    fc.assert(
+      fc.property(canonical, forwardedFor, fc.option(entry), fc.boolean(), (client, xff, peer, bundled) => {
+        const headers = new Headers({ "x-real-ip": client, "x-forwarded-for": xff, ...(peer === null ? {} : { [PEER_HEADER]: peer }) });
+        const ip = clientIpFrom(headers, { header: "x-real-ip", trustedProxies: 0, peerHeaderTrusted: bundled });
+        expect(ip).toBe(clientIpFrom(new Headers({ "x-real-ip": client }), { header: "x-real-ip", trustedProxies: 0, peerHeaderTrusted: false }));
+        expect(ip).not.toBeNull();
+      }),
+      { numRuns: 1_000 },
+    );
+  });
 });
