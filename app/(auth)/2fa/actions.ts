@@ -14,7 +14,7 @@ import {
   rememberTrustedBrowser,
   setSessionCookie,
 } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
 
 export type EnrollState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[]; next?: string };
 
@@ -35,7 +35,7 @@ async function pendingId(): Promise<string> {
 export async function verifySecondFactorAction(_: FormState, formData: FormData): Promise<FormState> {
   const fields = formFields(formData, ["totp_token", "backup_code", "next", "trust_browser"]);
   const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
-  if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
+  if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
   const client = await currentClient();
   const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, client, issueWebSession);
   if (!result.ok) {
