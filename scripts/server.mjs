@@ -46,7 +46,17 @@ async function shutdown(code) {
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void shutdown(0));
 
+/**
+ * Refuses to start on settings the app cannot run with, before migrating or building: lib/env.ts
+ * validates them when it loads and throws one ConfigurationError naming every variable at fault.
+ */
+async function validateSettings() {
+  const { tsImport } = await import("tsx/esm/api");
+  await tsImport(path.join(root, "lib", "env.ts"), import.meta.url);
+}
+
 try {
+  await validateSettings();
   await migrate(process.env.DATABASE_URL);
   if (!dev && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("[lokdown] no production build yet: running next build");
@@ -64,6 +74,7 @@ try {
   server.on("upgrade", app.getUpgradeHandler());
   server.listen(port, hostname, () => console.log(`[lokdown] ready on http://localhost:${port} (${dev ? "development" : "production"})`));
 } catch (error) {
-  console.error(error);
+  const invalidSettings = error instanceof Error && error.name === "ConfigurationError";
+  console.error(invalidSettings ? `[lokdown] refusing to start. ${error.message}` : error);
   await shutdown(1);
 }
