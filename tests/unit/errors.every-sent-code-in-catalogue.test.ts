@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ERRORS } from "@/lib/auth/errors";
 import { codeFailure, fieldFailure, parseForm } from "@/lib/http/form";
 import { FIELD_MESSAGES, secretText } from "@/lib/http/fields";
@@ -68,7 +69,7 @@ describe("error catalogue", () => {
       code: "form_invalid",
       fieldErrors: { confirm: ["The two passwords do not match."] },
     });
-    const parsed = parseForm(secretText(), "");
+    const parsed = parseForm(z.object({ password: secretText() }), { password: "" });
     expect(parsed.ok ? null : parsed.state).toMatchObject({ error: ERRORS.form_invalid.message, code: "form_invalid" });
   });
 });
