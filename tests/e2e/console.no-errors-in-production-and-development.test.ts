@@ -1,6 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { browserForFile, screenshot } from "../helpers/browser";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { browserForFile, SCREENSHOT_DIR } from "../helpers/browser";
 import { freshDatabase } from "../helpers/e2e-database";
 import { signIn } from "../helpers/e2e-flows";
 import { startAppServer, type AppServer } from "../helpers/server";
@@ -30,6 +32,15 @@ async function startApp(dev: boolean): Promise<AppServer> {
   );
   cleanups.push(app.stop);
   return app;
+}
+
+/**
+ * A screenshot that leaves the DOM alone: Playwright's default hides the caret with an inline style,
+ * which a page that has not hydrated yet (next dev is slow) reports as a hydration mismatch.
+ */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, caret: "initial" });
 }
 
 /** Every console error and uncaught page error, as text. */
