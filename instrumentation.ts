@@ -1,7 +1,17 @@
-/** Runs once when a server instance starts. */
+/** Runs once when a server instance starts (`npm start`, `next start`, the standalone server). */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { settings } = await import("@/lib/env");
+  let settings: import("@/lib/env").Settings;
+  try {
+    ({ settings } = await import("@/lib/env"));
+  } catch (error) {
+    // Settings are validated when lib/env loads. A production server that kept going would answer
+    // 500 on every page; stop it instead, with the variables at fault on stderr. In development
+    // the error stays on the overlay and the console, where it is being worked on.
+    const { exitOnInvalidConfiguration } = await import("@/lib/config-exit");
+    exitOnInvalidConfiguration(error);
+    throw error;
+  }
   const { logConfigFindings } = await import("@/lib/config-checks");
   logConfigFindings(settings);
   const { clientAddressConfigProblem, configuredSource } = await import("@/lib/auth/client-address");

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { ERRORS } from "@/lib/auth/errors";
+import { fail } from "@/lib/auth/errors";
 import { settings } from "@/lib/env";
 import {
   baseSecurityHeaders,
@@ -16,13 +16,14 @@ import { configuredSource } from "@/lib/auth/client-address";
 import { UnknownClientGuard } from "@/lib/http/unknown-client";
 
 const unknownClients = new UnknownClientGuard();
+import { errorResponse } from "@/lib/http/respond";
 
 /**
  * Runs before every request: security headers, a fresh CSP nonce for pages, CORS for the JSON
  * API and a CSRF guard for cookie-authenticated writes. Never an authentication decision: every
  * page, action and route handler checks who is calling itself.
  */
-export function proxy(request: NextRequest): NextResponse {
+export function proxy(request: NextRequest): Response {
   const { pathname } = request.nextUrl;
   const api = pathname === "/api" || pathname.startsWith("/api/");
   const base = baseSecurityHeaders(settings.production);
@@ -63,12 +64,11 @@ export function proxy(request: NextRequest): NextResponse {
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), { ...base, "content-security-policy": csp });
 }
 
-function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request" | "client_address_unknown"): NextResponse {
-  const { status, message } = ERRORS[code];
-  return NextResponse.json({ error: message, code }, { status, headers: { "cache-control": "no-store" } });
+function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request" | "client_address_unknown"): Response {
+  return errorResponse(fail(code));
 }
 
-function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
+function withHeaders<R extends Response>(response: R, headers: Record<string, string>): R {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

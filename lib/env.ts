@@ -354,12 +354,21 @@ function smtpConfig(v: z.output<typeof schema>): SmtpConfig | null {
 
 export type Settings = ReturnType<typeof parseSettings>;
 
-/** Parses a process.env-like record. Throws one Error naming every missing or malformed variable. */
+/** Settings the app cannot run with; the message names every variable at fault, one per line. */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+  constructor(readonly variables: string[], lines: string[]) {
+    super(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+}
+
+/** Parses a process.env-like record. Throws one ConfigurationError naming every missing or malformed variable. */
 export function parseSettings(source: Record<string, string | undefined>, pid: number = process.pid) {
   const result = schema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(settings)"} ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    const variables = [...new Set(result.error.issues.map((i) => i.path.join(".")).filter(Boolean))];
+    throw new ConfigurationError(variables, lines);
   }
   const v = result.data;
   const production = v.NODE_ENV === "production";

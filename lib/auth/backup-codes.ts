@@ -48,10 +48,6 @@ export async function consumeBackupCode(client: DbClient, userId: number, code: 
   return count === 1;
 }
 
-export async function countRemainingBackupCodes(userId: number, client: DbClient = db): Promise<number> {
-  return client.backupCode.count({ where: { userId, usedAt: null } });
-}
-
 /** New codes for a user who has a primary factor (the caller has checked step-up). */
 export async function regenerateBackupCodes(userId: number): Promise<Result<string[]>> {
   return db.$transaction(async (tx) => {

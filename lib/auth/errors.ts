@@ -4,6 +4,9 @@
  */
 export const ERRORS = {
   validation_error: { status: 400, message: "Invalid request" },
+  /** The form-side validation_error: the field messages say what to fix. */
+  form_invalid: { status: 400, message: "Please correct the highlighted fields." },
+  code_required: { status: 400, message: "Enter the code." },
   invalid_json: { status: 400, message: "Request body must be valid JSON" },
   unsupported_media_type: { status: 415, message: "Content-Type must be application/json" },
   payload_too_large: { status: 413, message: "Request body is too large" },
@@ -26,6 +29,9 @@ export const ERRORS = {
   invalid_session: { status: 400, message: "Invalid or expired session" },
   session_used: { status: 400, message: "Session already used" },
   no_2fa_method: { status: 400, message: "No valid 2FA method provided" },
+  /** /auth/token's challenge (SimpleJWT's obtain-pair answers 401 with the pending-login payload); wire codes start with a digit. */
+  "2fa_required": { status: 401, message: "2FA verification required" },
+  "2fa_setup_required": { status: 401, message: "2FA setup required" },
   invalid_totp: { status: 401, message: "Invalid TOTP token" },
   invalid_passkey: { status: 401, message: "Invalid passkey response" },
   invalid_backup_code: { status: 401, message: "Invalid backup code" },
@@ -63,6 +69,9 @@ export const ERRORS = {
   passkey_no_challenge: { status: 400, message: "No valid session challenge found" },
   passkey_save_failed: { status: 400, message: "Failed to save passkey credential" },
   passkey_already_registered: { status: 400, message: "This passkey is already registered" },
+  /** The browser returned no usable credential (cancelled, timed out or malformed). */
+  passkey_no_response: { status: 400, message: "The passkey did not answer. Try again." },
+  passkey_not_created: { status: 400, message: "The passkey was not created. Try again." },
   credential_not_found: { status: 404, message: "Credential not found" },
   credential_id_required: { status: 400, message: "credential_id parameter required" },
   staff_last_factor: { status: 403, message: "Staff accounts must keep a second factor while ADMIN_2FA_REQUIRED is on: add another passkey or an authenticator app first" },
@@ -102,6 +111,7 @@ export const ERRORS = {
   second_factor_locked: { status: 401, message: "Too many wrong codes; sign in again" },
   /** The account-wide cap (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) was reached; an admin unlocks it. */
   account_second_factor_locked: { status: 403, message: "Too many wrong codes for this account: sign-in with a code is locked. Use a passkey, or ask an administrator to unlock it" },
+  admin_verification_expired: { status: 400, message: "This verification expired. Start again." },
 
   database_unavailable: { status: 503, message: "The service is temporarily unavailable; try again shortly" },
   internal_error: { status: 500, message: "Internal server error" },

@@ -174,32 +174,6 @@ export async function revokeSessionsOf(client: DbClient, userId: number, keep: s
   });
 }
 
-// Admin area: the caller has checked that `admin` is staff who passed 2FA (requireStaff).
-
-/** Any user's live sessions, for the admin area. */
-export async function adminListUserSessions(userId: number, now = new Date()): Promise<SessionView[]> {
-  return listUserSessions(userId, null, now);
-}
-
-/** Signs out one session of any user. */
-export async function adminRevokeUserSession(admin: { userId: number }, userId: number, sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  if (!UUID.test(sessionId)) return fail("session_not_found");
-  const { count } = await db.authSession.updateMany({ where: { id: sessionId, ...liveSessionsOf(userId, now) }, data: { revokedAt: now, revokedReason: "revoked_by_admin" } });
-  if (count !== 1) return fail("session_not_found");
-  await recordSecurityEvent({ type: "session.revoked", userId, client, details: { session: sessionId, by: admin.userId } });
-  return ok(undefined);
-}
-
-/** Signs out every session of any user, and cancels their outstanding links. Returns how many sessions ended. */
-export async function adminRevokeAllUserSessions(admin: { userId: number }, userId: number, client: ClientInfo, now = new Date()): Promise<number> {
-  const { count, links } = await db.$transaction(async (tx) => ({
-    count: (await revokeSessionsOf(tx, userId, null, "revoked_by_admin", now)).count,
-    links: await cancelOutstandingLinks(tx, userId, now),
-  }));
-  await recordSecurityEvent({ type: "session.revoked_others", userId, client, details: { count, kept: null, reason: "revoked_by_admin", by: admin.userId, email_changes_cancelled: links.emailChanges, reset_links_cancelled: links.passwordResets } });
-  return count;
-}
-
 /**
  * Whether a new session comes from a device this user has not signed in from before (any earlier
  * session, ended ones included). A user's very first session is not "new": there is nothing to

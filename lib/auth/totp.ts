@@ -7,7 +7,7 @@ import { fail, ok, type Result } from "./errors";
 import { AMR } from "./amr";
 import { decryptSecret, encryptSecret } from "./encryption";
 import { replaceBackupCodes } from "./backup-codes";
-import { getFactorSummary, hasSecondFactor } from "./factors";
+import { getFactorSummary } from "./factors";
 import type { SecondFactor } from "./second-factor";
 
 /** RFC 6238 as every authenticator app expects it: SHA-1, 6 digits, 30-second steps. */
@@ -152,8 +152,3 @@ export const totpFactor: SecondFactor = {
     return (await verifyAndConsumeTotp(ctx.tx, ctx.userId, input.totpToken ?? "", ctx.now)) ? ok([AMR.totp]) : fail("invalid_totp");
   },
 };
-
-/** Whether the user could enroll TOTP now as a staff first-login enrollment (no factor at all). */
-export async function canEnrollDuringLogin(userId: number, client: DbClient = db): Promise<boolean> {
-  return !hasSecondFactor(await getFactorSummary(userId, client));
-}

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ERRORS, type ErrorCode, type Failure } from "@/lib/auth/errors";
+import { ERRORS, fail, type ErrorCode, type Failure } from "@/lib/auth/errors";
 import { isStorableText } from "./fields";
 
 /** What a server action hands back to its form (useActionState). */
@@ -30,7 +30,17 @@ export function parseForm<S extends z.ZodType>(schema: S, input: Record<string, 
   if (parsed.success) return { ok: true, value: parsed.data };
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) (fieldErrors[issue.path.map(String).join(".")] ??= []).push(issue.message);
-  return { ok: false, state: { error: "Please correct the highlighted fields.", fieldErrors } };
+  return { ok: false, state: failureState(fail("form_invalid", { body: fieldErrors })) };
+}
+
+/** One field is wrong: the catalogue's form message, and the field's own message beside it. */
+export function fieldFailure(field: string, message: string): FormState {
+  return failureState(fail("form_invalid", { body: { [field]: [message] } }));
+}
+
+/** A failure with nothing but a catalogue code (the form shows its message). */
+export function codeFailure(code: ErrorCode): FormState {
+  return failureState(fail(code));
 }
 
 /** A failure as a form message; rate limits say when to try again. */

@@ -4,7 +4,10 @@
  */
 
 export type PolicyOptions = {
-  /** `next dev` needs eval for React's debugging aids; a production build never does. */
+  /**
+   * `next dev` needs eval for React's debugging aids, and its overlay injects <style> tags
+   * without the nonce; a production build needs neither.
+   */
   development: boolean;
   /** Every configured origin is https: ask browsers to upgrade stray http subresources. */
   upgradeInsecureRequests: boolean;
@@ -28,7 +31,8 @@ export function contentSecurityPolicy(nonce: string, options: PolicyOptions): st
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // A nonce would make browsers ignore 'unsafe-inline', so development has none for styles.
+    options.development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -9,6 +9,8 @@ export type SecurityAuditOptions = {
   /** Export file; null means security-audit-<timestamp>.<format> in the current directory. */
   out: string | null;
   cleanup: boolean;
+  /** Re-encrypt stored secrets under the current key instead of reporting (dry run without force). */
+  reencrypt: boolean;
   force: boolean;
 };
 
@@ -19,6 +21,8 @@ export const SECURITY_AUDIT_USAGE = `Usage: npm run security-audit -- [options]
   --out FILE               export file (default security-audit-<timestamp>.<format>)
   --cleanup                list what cleanup would delete (dry run)
   --cleanup --force        delete it
+  --reencrypt              count the secrets stored under an older LOKDOWN_ENCRYPTION_KEY (dry run)
+  --reencrypt --force      re-encrypt them with the first key, so the older keys can be removed
   -h, --help               show this help
 
 Exit codes: 0 no alerts, 3 alerts raised, 1 failure, 2 usage error.
@@ -32,8 +36,10 @@ export function parseSecurityAuditArgs(argv: string[]): SecurityAuditOptions {
     export: { type: "string" },
     out: { type: "string" },
     cleanup: { type: "boolean" },
+    reencrypt: { type: "boolean" },
     force: { type: "boolean" },
   });
+  if (v.reencrypt && (v.cleanup || v.export !== undefined)) throw new UsageError("--reencrypt runs alone (no --cleanup or --export)");
   const format = v.export;
   if (format !== undefined && format !== "csv" && format !== "json") throw new UsageError(`--export must be csv or json (got "${format}")`);
   if (v.out !== undefined && format === undefined) throw new UsageError("--out needs --export csv|json");
@@ -44,6 +50,7 @@ export function parseSecurityAuditArgs(argv: string[]): SecurityAuditOptions {
     export: format ?? null,
     out: v.out ?? null,
     cleanup: v.cleanup ?? false,
+    reencrypt: v.reencrypt ?? false,
     force: v.force ?? false,
   };
 }

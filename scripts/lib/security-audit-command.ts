@@ -3,6 +3,7 @@ import path from "node:path";
 import { applyCleanup, CLEANUP_DESCRIPTIONS, planCleanup, type CleanupCounts, type CleanupResult } from "@/lib/auth/cleanup";
 import { buildSecurityReport, FAILED_SECOND_FACTOR_EVENTS, type SecurityReport } from "@/lib/auth/security-report";
 import { EXIT, progressBar, row, type CliIO, type ExitCode } from "./cli";
+import { reencryptCommand } from "./reencrypt-command";
 import type { SecurityAuditOptions } from "./security-audit-args";
 
 const RULE = "=".repeat(50);
@@ -143,6 +144,7 @@ export function defaultExportName(format: "csv" | "json", now: Date): string {
 
 /** Runs the audit: report, optional cleanup, optional export. Returns the exit code. */
 export async function securityAuditCommand(options: SecurityAuditOptions, io: CliIO, now = new Date()): Promise<ExitCode> {
+  if (options.reencrypt) return reencryptCommand(options.force, io);
   if (options.force && !options.cleanup) io.stderr.write("warning: --force has no effect without --cleanup\n");
   const bar = progressBar(io.stderr);
   let report: SecurityReport;

@@ -4,11 +4,14 @@ import { freePort } from "../../scripts/lib/database.mjs";
 
 export type AppServer = { baseURL: string; stop(): Promise<void> };
 
-/** Starts `node scripts/server.mjs` (production build) on a free port and waits until it serves. */
-export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
+/**
+ * Starts `node scripts/server.mjs` (production build; `npm run dev`'s server with `dev`) on a free
+ * port and waits until it serves.
+ */
+export async function startAppServer(env: Record<string, string>, options: { dev?: boolean } = {}): Promise<AppServer> {
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [path.resolve("scripts/server.mjs")], {
+  const child = spawn(process.execPath, [path.resolve("scripts/server.mjs"), ...(options.dev ? ["--dev"] : [])], {
     env: { ...process.env, PORT: String(port), HOSTNAME_BIND: "127.0.0.1", WEBAUTHN_ORIGINS: baseURL, WEBAUTHN_RP_ID: "localhost", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,7 +4,8 @@ import * as session from "@/app/api/auth/sessions/[id]/route";
 import * as me from "@/app/api/me/route";
 import * as refresh from "@/app/api/auth/token/refresh/route";
 import { db } from "@/lib/db";
-import { adminListUserSessions, adminRevokeAllUserSessions, adminRevokeUserSession } from "@/lib/auth/sessions";
+import { authSessionsSpec, listAuthSessions, revokeAuthSessions } from "@/lib/auth/admin/auth-sessions";
+import { parseListQuery } from "@/lib/auth/admin/listing";
 import { issueWebSession } from "@/lib/auth/web-session";
 import { apiKeyAuth, createKey, enableApiKeys, withIdParam } from "../helpers/api-keys";
 import { call, newClient } from "../helpers/http";
@@ -139,21 +140,25 @@ describe("DELETE /api/auth/sessions/{id} and DELETE /api/auth/sessions", () => {
   });
 });
 
-describe("admin functions (for the admin area)", () => {
-  it("list and revoke any user's sessions, logging who did it", async () => {
+describe("the admin area's session list and revoke (lib/auth/admin/auth-sessions)", () => {
+  it("lists any user's live sessions and ends the selected ones, logging who did it", async () => {
     const admin = await makeUser({ staff: true });
     const user = await makeUser();
     const a = await signIn(user, CHROME_MAC);
     const b = await signIn(user, IPHONE);
-    const listed = await adminListUserSessions(user.id);
-    expect(listed.map((s) => s.device.label).sort()).toEqual(["Chrome 120 on macOS 10.15.7", "Mobile Safari 17 on iOS 17.0"]);
-    expect(listed.every((s) => !s.current)).toBe(true);
-    const first = listed[0]?.id ?? "";
-    expect((await adminRevokeUserSession({ userId: admin.id }, user.id, first, newClient())).ok).toBe(true);
-    expect((await adminRevokeUserSession({ userId: admin.id }, admin.id, first, newClient())).ok).toBe(false);
-    expect(await adminRevokeAllUserSessions({ userId: admin.id }, user.id, newClient())).toBe(1);
+    const other = await signIn(await makeUser(), CHROME_MAC);
+    const listed = await listAuthSessions(parseListQuery({ q: user.username, status: "active" }, authSessionsSpec));
+    expect(listed.rows.map((s) => s.device).sort()).toEqual(["Chrome 120 on Mac OS", "Mobile Safari 17 on iOS"]);
+    expect(listed.rows.every((s) => s.username === user.username && s.status === "active")).toBe(true);
+    const ids = listed.rows.map((s) => s.id);
+    const result = await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: "" }, ids, newClient());
+    expect(result).toEqual({ ok: true, value: 2 });
     for (const s of [a, b]) expect((await call(me.GET, "GET", "/api/me", { token: s.access })).status).toBe(401);
-    const events = await db.securityEvent.findMany({ where: { userId: user.id, type: { in: ["session.revoked", "session.revoked_others"] } }, select: { details: true } });
-    expect(events.map((e) => (e.details as { by?: number }).by)).toEqual([admin.id, admin.id]);
+    expect((await call(me.GET, "GET", "/api/me", { token: other.access })).status).toBe(200);
+    // Revoking again changes nothing and logs nothing.
+    expect(await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: "" }, ids, newClient())).toEqual({ ok: true, value: 0 });
+    const events = await db.securityEvent.findMany({ where: { type: "admin.sessions_revoked" }, select: { userId: true, details: true } });
+    expect(events).toEqual([{ userId: admin.id, details: { count: 2 } }]);
+    expect((await listAuthSessions(parseListQuery({ q: user.username, status: "active" }, authSessionsSpec))).total).toBe(0);
   });
 });

@@ -66,9 +66,11 @@ describe("security-audit arguments", () => {
       export: "csv",
       out: "r.csv",
       cleanup: true,
+      reencrypt: false,
       force: true,
     });
-    expect(parseSecurityAuditArgs([])).toMatchObject({ days: 30, export: null, out: null, cleanup: false, force: false });
+    expect(parseSecurityAuditArgs([])).toMatchObject({ days: 30, export: null, out: null, cleanup: false, reencrypt: false, force: false });
+    expect(parseSecurityAuditArgs(["--reencrypt", "--force"])).toMatchObject({ reencrypt: true, force: true });
   });
 
   it.each([

@@ -40,6 +40,9 @@ describe("content security policy", () => {
     const policy = directives(contentSecurityPolicy("n", { development: true, upgradeInsecureRequests: false }));
     expect(policy.get("script-src")).toContain("'unsafe-eval'");
     expect(policy.has("upgrade-insecure-requests")).toBe(false);
+    // The dev overlay's injected styles carry no nonce: inline styles, but still never inline scripts.
+    expect(policy.get("style-src")).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(policy.get("script-src")).not.toContain("'unsafe-inline'");
   });
 
   it("makes a fresh 128-bit nonce per call", () => {

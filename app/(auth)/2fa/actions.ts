@@ -14,7 +14,7 @@ import {
   rememberTrustedBrowser,
   setSessionCookie,
 } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type EnrollState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[]; next?: string };
@@ -37,7 +37,7 @@ export async function verifySecondFactorAction(_: FormState, formData: FormData)
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["totp_token", "backup_code", "next", "trust_browser"]);
   const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
-  if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
+  if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
   const client = await currentClient();
   const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, client, issueWebSession);
   if (!result.ok) {

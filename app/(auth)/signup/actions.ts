@@ -7,12 +7,12 @@ import { registerUser } from "@/lib/auth/registration";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { currentClient, issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
 import { failureState, formFields, parseForm, type FormState } from "@/lib/http/form";
-import { requiredText, secretText } from "@/lib/http/fields";
+import { FIELD_MESSAGES, requiredText, secretText } from "@/lib/http/fields";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const SignupForm = z
   .object({ username: requiredText(150), email: requiredText(254), password: secretText(), confirm: secretText() })
-  .refine((v) => v.password === v.confirm, { message: "The two passwords differ.", path: ["confirm"] });
+  .refine((v) => v.password === v.confirm, { message: FIELD_MESSAGES.passwordsDiffer, path: ["confirm"] });
 
 export async function signupAction(_: FormState, formData: FormData): Promise<FormState> {
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;

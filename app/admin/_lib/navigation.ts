@@ -1,6 +1,5 @@
 import { redirect } from "next/navigation";
 import { adminPath } from "@/lib/auth/admin/guard";
-import type { Failure } from "@/lib/auth/errors";
 
 /** Back to the list the form came from (an admin path only), with a notice the page knows how to show. */
 export function backWith(formData: FormData, fallback: string, notice: Record<string, string | number>): never {
@@ -11,5 +10,3 @@ export function backWith(formData: FormData, fallback: string, notice: Record<st
   for (const [key, value] of Object.entries(notice)) url.searchParams.set(key, String(value));
   redirect(`${url.pathname}${url.search}`);
 }
-
-export const backWithFailure = (formData: FormData, fallback: string, failure: Failure): never => backWith(formData, fallback, { notice: "error", code: failure.code });

@@ -17,7 +17,7 @@ import {
 import type { Failure, Result } from "@/lib/auth/errors";
 import type { SecondFactorInput } from "@/lib/auth/second-factor";
 import { currentClient, endWebSession, setSessionCookie } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type VerifyState = FormState & { passkeyOptions?: PublicKeyCredentialRequestOptionsJSON };
@@ -47,7 +47,7 @@ async function handleDeadEnds(failure: Failure): Promise<FormState> {
   }
   if (failure.code === "invalid_session" || failure.code === "session_used") {
     await clearAdminVerification();
-    return { error: "This verification expired. Start again." };
+    return codeFailure("admin_verification_expired");
   }
   return failureState(failure);
 }
@@ -65,7 +65,7 @@ export async function verifyCodeAction(_: VerifyState, formData: FormData): Prom
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const input: SecondFactorInput = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
-  if (!input.backupCode && !input.totpToken?.trim()) return { error: "Enter the code." };
+  if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
   return finishUpgrade(await upgradeSessionWithSecondFactor(user, input, await currentClient()), fields.next);
 }
 
@@ -84,7 +84,7 @@ export async function verifyPasskeyAction(_: VerifyState, formData: FormData): P
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const response = parsePasskeyResponse(fields.passkey_response);
-  if (!response) return { error: "The passkey did not answer. Try again." };
+  if (!response) return codeFailure("passkey_no_response");
   return finishUpgrade(await upgradeSessionWithSecondFactor(user, { passkeyResponse: response }, await currentClient()), fields.next);
 }
 
@@ -128,7 +128,7 @@ export async function confirmPasskeyEnrollmentAction(_: EnrollState, formData: F
   const user = await requireStaffToVerify(fields.next);
   if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
   const response = parsePasskeyResponse(fields.passkey_response);
-  if (!response) return { error: "The passkey was not created. Try again." };
+  if (!response) return codeFailure("passkey_not_created");
   const result = await confirmAdminPasskeyEnrollment(user, fields.challenge_id, response, await currentClient());
   if (!result.ok) return handleDeadEnds(result);
   await setSessionCookie(result.value.token);

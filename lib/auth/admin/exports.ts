@@ -52,7 +52,6 @@ const EXPORTERS = {
 } satisfies Record<string, Exporter>;
 
 export type ExportResource = keyof typeof EXPORTERS;
-export const EXPORT_RESOURCES = Object.keys(EXPORTERS) as ExportResource[];
 
 export const isExportResource = (value: string): value is ExportResource => Object.hasOwn(EXPORTERS, value);
 

@@ -7,7 +7,7 @@ import { beginProviderLink, setLinkIntentCookie } from "@/lib/auth/oauth-link";
 import { CONNECTIONS_PATH, redirectToProvider } from "@/lib/auth/oauth-nextauth";
 import { findEnabledProvider } from "@/lib/auth/oauth-providers";
 import { currentClient } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type ConnectionState = FormState & { done?: boolean };
@@ -21,7 +21,7 @@ export async function unlinkProviderAction(_: ConnectionState, formData: FormDat
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(CONNECTIONS_PATH);
   const accountId = Number(formFields(formData, ["account_id"]).account_id);
-  if (!Number.isSafeInteger(accountId) || accountId <= 0) return { error: "Linked account not found" };
+  if (!Number.isSafeInteger(accountId) || accountId <= 0) return codeFailure("oauth_account_not_found");
   const result = await unlinkOAuthAccount(actorOf(user), accountId, proofFrom(formData), await currentClient());
   if (!result.ok) return failureState(result);
   revalidatePath(CONNECTIONS_PATH);
@@ -33,7 +33,7 @@ export async function linkProviderAction(_: ConnectionState, formData: FormData)
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(CONNECTIONS_PATH);
   const { provider } = formFields(formData, ["provider"]);
-  if (!(await findEnabledProvider(provider))) return { error: "This provider is not available" };
+  if (!(await findEnabledProvider(provider))) return codeFailure("oauth_provider_not_found");
   const intent = await beginProviderLink(actorOf(user), provider, proofFrom(formData), await currentClient());
   if (!intent.ok) return failureState(intent);
   await setLinkIntentCookie(intent.value);

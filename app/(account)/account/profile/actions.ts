@@ -5,7 +5,8 @@ import { cancelEmailChange, requestEmailChange } from "@/lib/auth/email-change";
 import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { changePassword } from "@/lib/auth/password-change";
 import { currentClient } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
+import { FIELD_MESSAGES } from "@/lib/http/fields";
+import { failureState, fieldFailure, formFields, type FormState } from "@/lib/http/form";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/account/profile";
@@ -13,16 +14,14 @@ const PAGE = "/account/profile";
 export type PasswordState = FormState & { done?: { sessionsEnded: number } };
 export type EmailState = FormState & { sentTo?: string };
 
-const fieldError = (field: string, message: string) => ({ error: "Please correct the highlighted fields.", fieldErrors: { [field]: [message] } });
-
 /** Step-up comes from the dialog (reauth_required), not from a current-password field. */
 export async function changePasswordAction(_: PasswordState, formData: FormData): Promise<PasswordState> {
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const fields = formFields(formData, ["new_password", "confirm", "sign_out_others"]);
-  if (!fields.new_password) return fieldError("new_password", "This field may not be blank.");
-  if (fields.new_password.length > 1024) return fieldError("new_password", "Ensure this field has no more than 1024 characters.");
-  if (fields.new_password !== fields.confirm) return fieldError("confirm", "The two passwords do not match.");
+  if (!fields.new_password) return fieldFailure("new_password", FIELD_MESSAGES.blank);
+  if (fields.new_password.length > 1024) return fieldFailure("new_password", FIELD_MESSAGES.tooLong(1024));
+  if (fields.new_password !== fields.confirm) return fieldFailure("confirm", FIELD_MESSAGES.passwordsDiffer);
   const input = { newPassword: fields.new_password, keepOtherSessions: fields.sign_out_others !== "on" };
   const result = await changePassword(actorOf(user), input, {}, await currentClient());
   return result.ok ? { done: result.value } : failureState(result);
@@ -32,7 +31,7 @@ export async function requestEmailChangeAction(_: EmailState, formData: FormData
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
   const { email } = formFields(formData, ["email"]);
-  if (!email.trim()) return fieldError("email", "This field may not be blank.");
+  if (!email.trim()) return fieldFailure("email", FIELD_MESSAGES.blank);
   const result = await requestEmailChange(actorOf(user), email, {}, await currentClient());
   return result.ok ? { sentTo: result.value.newEmail } : failureState(result, { email: email.slice(0, 254) });
 }

@@ -1,5 +1,5 @@
 import { clientFrom } from "@/lib/auth/client";
-import { fail } from "@/lib/auth/errors";
+import { ERRORS, fail } from "@/lib/auth/errors";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { issueTokenPair } from "@/lib/auth/tokens";
 import { parseBody } from "@/lib/http/body";
@@ -24,8 +24,8 @@ export const POST = route(async (request) => {
   }
   if (result.value.kind === "signed_in") return json({ refresh: result.value.session.refresh, access: result.value.session.access });
   const { challenge } = result.value;
-  const message = challenge.requires_2fa_setup ? "2FA setup required" : "2FA verification required";
-  return json({ ...challenge, message, error: message, code: challenge.requires_2fa_setup ? "2fa_setup_required" : "2fa_required" }, 401);
+  const code = challenge.requires_2fa_setup ? "2fa_setup_required" : "2fa_required";
+  return errorResponse(fail(code, { body: { ...challenge, message: ERRORS[code].message } }));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
