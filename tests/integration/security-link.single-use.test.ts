@@ -3,6 +3,7 @@ import * as apiKeys from "@/app/api/auth/api-keys/route";
 import * as me from "@/app/api/me/route";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
+import { sha256Hex } from "@/lib/auth/secrets";
 import { describeSecurityLink, SECURITY_LINK_DAYS, secureAccountWithLink } from "@/lib/auth/security-mail";
 import { apiKeyAuth, enableApiKeys } from "../helpers/api-keys";
 import { call, newClient } from "../helpers/http";
@@ -46,7 +47,9 @@ describe("'This wasn't me' links", () => {
     const secured = await secureAccountWithLink(link, newClient());
     expect(secured.ok && secured.value).toMatchObject({ username: user.username, sessionsEnded: 2 });
     for (const token of tokens) expect((await call(me.GET, "GET", "/api/me", { token })).status).toBe(401);
-    expect(await db.passwordResetToken.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
+    // The planted reset link is spent; the only live one is the fresh link handed to the owner.
+    const live = await db.passwordResetToken.findMany({ where: { userId: user.id, usedAt: null }, select: { tokenHash: true } });
+    expect(live).toEqual([{ tokenHash: sha256Hex(secured.ok ? secured.value.resetToken : "") }]);
     expect(await db.emailChangeRequest.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
     expect(subjects(await inbox(smtp, user.email))).toEqual(["New sign-in to your account", "Your account was secured"]);
 
