@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { confirmEmailVerification, describeEmailVerification, MAX_VERIFICATION_LINKS_PER_HOUR, requestEmailVerificationResend } from "@/lib/auth/email-verification";
 import { confirmEmailChange } from "@/lib/auth/email-change";
 import { randomToken, sha256Hex } from "@/lib/auth/secrets";
+import { getAdminUser } from "@/lib/auth/admin/users";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
 import { APP_ORIGIN, callBridge, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
@@ -42,6 +43,7 @@ describe("pre-account takeover: a registered but unconfirmed address is never li
   it("an attacker who registers the victim's address does not receive the victim's provider identity", async () => {
     useTestProvider(oidc, { trustEmail: true });
     const attacker = await signUp("mallory", "victim@corp.example");
+    expect((await getAdminUser(attacker.id))?.emailVerifiedAt).toBeNull();
     // The attacker can sign in to the account they made (optional mode), but never confirmed it.
     expect((await passwordLogin({ username: "mallory", password: ATTACKER_PASSWORD })).status).toBe(200);
 
@@ -61,6 +63,8 @@ describe("pre-account takeover: a registered but unconfirmed address is never li
     const confirmed = await confirmEmailVerification(token, newClient());
     expect(confirmed.ok).toBe(true);
     expect((await db.user.findUniqueOrThrow({ where: { id: owner.id } })).emailVerifiedAt).toBeInstanceOf(Date);
+    // The admin user page reads it from here.
+    expect((await getAdminUser(owner.id))?.emailVerifiedAt).toBeInstanceOf(Date);
     // Single use.
     expect((await confirmEmailVerification(token, newClient())).ok).toBe(false);
 
