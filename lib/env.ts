@@ -110,6 +110,11 @@ const schema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
       .optional(),
+    // A direct connection for migrations when DATABASE_URL goes through a transaction-mode pooler.
+    DIRECT_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+      .optional(),
     AUTH_SECRET: z.string().optional(),
     LOKDOWN_ENCRYPTION_KEY: z.string().optional(),
 
@@ -322,6 +327,8 @@ export function parseSettings(source: Record<string, string | undefined>) {
     production,
     nodeEnv: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL ?? "",
+    /** For migrations and anything that needs one server session: DATABASE_URL unless set apart. */
+    directDatabaseUrl: v.DIRECT_DATABASE_URL ?? v.DATABASE_URL ?? "",
     authSecret,
     authSecretIsDefault: v.AUTH_SECRET === undefined,
     /** First key encrypts; every key decrypts (rotation). */
