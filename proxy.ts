@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ERRORS } from "@/lib/auth/errors";
 import { settings } from "@/lib/env";
+import { cookieHeaderTooLarge } from "@/lib/http/request-limits";
 import {
   baseSecurityHeaders,
   contentSecurityPolicy,
@@ -13,29 +14,33 @@ import {
 } from "@/lib/http/security-headers";
 
 /**
- * Runs before every request: security headers, a fresh CSP nonce for pages, CORS for the JSON
- * API and a CSRF guard for cookie-authenticated writes. Never an authentication decision: every
- * page, action and route handler checks who is calling itself.
+ * Runs before pages, and before API requests that carry a cookie, an Origin or a server action
+ * (config.matcher): a cap on the Cookie header, a fresh CSP nonce for pages, CORS for the JSON API
+ * and a CSRF guard for cookie-authenticated writes. The headers that do not depend on the request
+ * come from next.config.ts. Never an authentication decision: every page, action and route
+ * handler checks who is calling itself.
  */
 export function proxy(request: NextRequest): NextResponse {
+  // Before anything reads the cookies: Next's own cookie handling is quadratic in their number.
+  if (cookieHeaderTooLarge(request.headers.get("cookie"))) return errorJson("request_header_too_large");
+
   const { pathname } = request.nextUrl;
   const api = pathname === "/api" || pathname.startsWith("/api/");
-  const base = baseSecurityHeaders(settings.production);
 
   if (api && isPreflight(request.method, request.headers)) {
     const allowed = corsPreflightHeaders(request.headers.get("origin"), settings.corsOrigins);
-    if (!allowed) return withHeaders(errorJson("cors_origin_not_allowed"), { ...base, vary: "Origin" });
-    return withHeaders(new NextResponse(null, { status: 204 }), { ...base, ...allowed, vary: "Origin" });
+    if (!allowed) return withHeaders(errorJson("cors_origin_not_allowed"), { vary: "Origin" });
+    return withHeaders(new NextResponse(null, { status: 204 }), { ...baseSecurityHeaders(settings.production), ...allowed, vary: "Origin" });
   }
 
   if (isCrossOriginCookieWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))) {
-    return withHeaders(errorJson("cross_origin_request"), base);
+    return errorJson("cross_origin_request");
   }
 
   if (api) {
-    // The docs page sets its own CSP; JSON needs none. Vary: responses differ by Origin.
-    const cors = corsHeaders(request.headers.get("origin"), settings.corsOrigins) ?? {};
-    return withHeaders(NextResponse.next(), { ...base, ...cors, vary: "Origin" });
+    // The docs page sets its own CSP; JSON needs none. Vary: Origin comes from next.config.ts.
+    const cors = corsHeaders(request.headers.get("origin"), settings.corsOrigins);
+    return cors ? withHeaders(NextResponse.next(), cors) : NextResponse.next();
   }
 
   const nonce = newNonce();
@@ -47,12 +52,13 @@ export function proxy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), { ...base, "content-security-policy": csp });
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), { "content-security-policy": csp });
 }
 
-function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request"): NextResponse {
+/** The proxy's own answers: JSON, never stored, with the base headers (the request ends here). */
+function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request" | "request_header_too_large"): NextResponse {
   const { status, message } = ERRORS[code];
-  return NextResponse.json({ error: message, code }, { status, headers: { "cache-control": "no-store" } });
+  return NextResponse.json({ error: message, code }, { status, headers: { ...baseSecurityHeaders(settings.production), "cache-control": "no-store" } });
 }
 
 function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
@@ -61,6 +67,14 @@ function withHeaders(response: NextResponse, headers: Record<string, string>): N
 }
 
 export const config = {
-  // Every path, build assets included (they get nosniff and the rest; the CSP is harmless there).
-  matcher: "/:path*",
+  matcher: [
+    // Pages and every other non-API route; never build assets (/_next/static, /_next/image).
+    "/((?!api/|api$|_next/static/|_next/image).*)",
+    // The JSON API only when there is something to do: a Cookie header (Next would parse it; it
+    // may authenticate a write), an Origin (CORS, CSRF) or a server action. Bearer and API-key
+    // calls from servers carry none of these and go straight to their route.
+    { source: "/api/:path*", has: [{ type: "header", key: "cookie" }] },
+    { source: "/api/:path*", has: [{ type: "header", key: "origin" }] },
+    { source: "/api/:path*", has: [{ type: "header", key: "next-action" }] },
+  ],
 };
