@@ -4,7 +4,8 @@
 // access token and an API key of each, and measures with autocannon, every target with the same
 // duration and connections, the requests carrying the users' credentials in turn:
 //   GET /api/ping     the plain Next.js app: the baseline every ratio is taken against
-//   GET /api/health   this app, no authentication, no database
+//   GET /api/health   this app, no authentication, no database; also under plain `next start`
+//                     (same build, no scripts/server.mjs) to measure what the wrapper costs
 //   GET /api/me       Bearer token, then API key: authentication plus one profile read
 //   POST /api/auth/login  password sign-in (no 2FA), against the password hash's own rate on the
 //                     same CPU with the same concurrency (argon2id verifications in a child process)
@@ -89,12 +90,18 @@ async function startProcess(command, env, ready) {
   return child;
 }
 
-async function startApp(databaseUrl) {
+/**
+ * This app's production server: `npm start` (scripts/server.mjs, which wraps Next to record the
+ * peer address), or with `nextStart` the same build under plain `next start`, to measure the wrapper.
+ */
+async function startApp(databaseUrl, { nextStart = false } = {}) {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
+  const command = nextStart ? [process.execPath, nextBin, "start", root, "-p", String(port), "-H", "127.0.0.1"] : [process.execPath, path.join(root, "scripts", "server.mjs")];
   const child = await startProcess(
-    onServerCpu([process.execPath, path.join(root, "scripts", "server.mjs")]),
+    onServerCpu(command),
     {
+      ...(nextStart ? { NODE_ENV: "production" } : {}),
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOSTNAME_BIND: "127.0.0.1",
@@ -107,7 +114,7 @@ async function startApp(databaseUrl) {
       // The users sign in from one address, far faster than the default limit allows.
       LOGIN_INIT_RATE_LIMIT: "100000/m",
     },
-    /\[lokdown\] ready on/,
+    nextStart ? /Ready/ : /\[lokdown\] ready on/,
   );
   return { base: `http://127.0.0.1:${port}`, pid: child.pid };
 }
@@ -201,12 +208,14 @@ async function main() {
   }
   const plain = await startPlainNext();
   const app = await startApp(databaseUrl);
+  const appUnderNextStart = await startApp(databaseUrl, { nextStart: true });
   const seeded = [];
   for (let i = 0; i < users; i++) seeded.push(await seedUser(app.base));
   const json = { "content-type": "application/json" };
   const targets = [
     { name: "plain Next.js GET /api/ping", server: plain, path: "/api/ping", variants: [{ headers: {} }] },
     { name: "GET /api/health", server: app, path: "/api/health", variants: [{ headers: {} }], goal: GOALS.health },
+    { name: "GET /api/health, next start", server: appUnderNextStart, path: "/api/health", variants: [{ headers: {} }] },
     { name: "GET /api/me, Bearer", server: app, path: "/api/me", variants: seeded.map((u) => ({ headers: { authorization: `Bearer ${u.access}` } })), goal: GOALS.me },
     { name: "GET /api/me, API key", server: app, path: "/api/me", variants: seeded.map((u) => ({ headers: { authorization: `Api-Key ${u.apiKey}` } })), goal: GOALS.me },
     {
