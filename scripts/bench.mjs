@@ -122,7 +122,9 @@ async function startApp(databaseUrl, { nextStart = false } = {}) {
 async function startPlainNext() {
   if (!existsSync(path.join(plainDir, ".next", "BUILD_ID"))) {
     console.log("[bench] building the plain Next.js baseline (bench/plain-next)");
-    await run(process.execPath, [nextBin, "build", plainDir], { env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+    // With webpack: Turbopack's root is the repository (its lockfile), and from there it bundles the
+    // repository's own proxy.ts and instrumentation.ts into this app too, which would not be plain.
+    await run(process.execPath, [nextBin, "build", "--webpack"], { cwd: plainDir, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
   }
   const port = await freePort();
   const child = await startProcess(onServerCpu([process.execPath, nextBin, "start", plainDir, "-p", String(port), "-H", "127.0.0.1"]), { NODE_ENV: "production" }, /Ready|started server/i);
