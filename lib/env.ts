@@ -382,8 +382,8 @@ export function parseSettings(source: Record<string, string | undefined>, pid: n
     production,
     nodeEnv: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL ?? "",
-    /** Where migrations run: the direct URL when DATABASE_URL goes through a pooler. */
-    migrationDatabaseUrl: v.DIRECT_DATABASE_URL ?? v.DATABASE_URL ?? "",
+    /** For migrations and anything that needs one server session: DATABASE_URL unless set apart. */
+    directDatabaseUrl: v.DIRECT_DATABASE_URL ?? v.DATABASE_URL ?? "",
     authSecret,
     authSecretIsDefault: v.AUTH_SECRET === undefined,
     /** First key encrypts; every key decrypts (rotation). */

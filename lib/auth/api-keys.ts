@@ -200,7 +200,6 @@ type KeyRow = {
 };
 
 const findApiKey = batchedLookup<KeyRow>(
-  "lokdown_api_keys",
   `SELECT k.id, k.prefix, k.user_id, k.secret_hash, k.expires_at, k.revoked_at, k.last_used_at, u.username, u.is_staff, u.is_active
    FROM api_keys k JOIN users u ON u.id = k.user_id
    WHERE k.prefix = ANY($1::text[])`,

@@ -10,6 +10,7 @@ export const ERRORS = {
   invalid_json: { status: 400, message: "Request body must be valid JSON" },
   unsupported_media_type: { status: 415, message: "Content-Type must be application/json" },
   payload_too_large: { status: 413, message: "Request body is too large" },
+  request_header_too_large: { status: 431, message: "Request header fields too large" },
   method_not_allowed: { status: 405, message: "Method not allowed" },
   not_found: { status: 404, message: "Not found" },
 

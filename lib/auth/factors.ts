@@ -3,14 +3,16 @@ import { db, type DbClient } from "@/lib/db";
 
 export type FactorSummary = { totp: boolean; passkeys: number; backupCodesRemaining: number };
 
-/** What second factors a user has. Backup codes alone do not count as 2FA. */
+/**
+ * What second factors a user has. Backup codes alone do not count as 2FA. One statement (every
+ * sign-in asks), whether `client` is the pool or a transaction.
+ */
 export async function getFactorSummary(userId: number, client: DbClient = db): Promise<FactorSummary> {
-  const [totp, passkeys, backupCodesRemaining] = await Promise.all([
-    client.totpDevice.count({ where: { userId, secretEncrypted: { not: null } } }),
-    client.passkeyCredential.count({ where: { userId } }),
-    client.backupCode.count({ where: { userId, usedAt: null } }),
-  ]);
-  return { totp: totp > 0, passkeys, backupCodesRemaining };
+  const [row] = await client.$queryRaw<{ totp: boolean; passkeys: number; backup_codes: number }[]>`
+    SELECT EXISTS (SELECT 1 FROM totp_devices WHERE user_id = ${userId} AND secret_encrypted IS NOT NULL) AS totp,
+           (SELECT COUNT(*) FROM passkey_credentials WHERE user_id = ${userId})::int AS passkeys,
+           (SELECT COUNT(*) FROM backup_codes WHERE user_id = ${userId} AND used_at IS NULL)::int AS backup_codes`;
+  return { totp: row?.totp ?? false, passkeys: row?.passkeys ?? 0, backupCodesRemaining: row?.backup_codes ?? 0 };
 }
 
 export function hasSecondFactor(factors: FactorSummary): boolean {

@@ -1,36 +1,79 @@
 import "server-only";
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { hash as argon2Hash, parseOptions as argon2Options, verify as argon2Verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
 import { COMMON_PASSWORDS } from "./common-passwords";
 
-// scrypt with N=2^15, r=8, p=1 (OWASP's recommended minimum): ~32 MiB and tens of ms per hash.
-const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
-const KEY_LENGTH = 32;
+// argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1). `Algorithm` is a const enum that
+// isolated modules cannot read, so its value is spelled here: 2 is Argon2id.
+const ARGON2ID = 2 as Algorithm;
+const ARGON2 = { algorithm: ARGON2ID, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1, outputLen: 32 } satisfies Argon2Options;
+
+/**
+ * Stored as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`), which names its own
+ * parameters: a hash made under older parameters still verifies, and is replaced on the next
+ * successful sign-in (needsRehash).
+ */
+export async function hashPassword(password: string): Promise<string> {
+  return argon2Hash(password.normalize("NFKC"), ARGON2);
+}
+
+/** Accepts the current argon2id format and the scrypt format used before it (scrypt$N$r$p$salt$hash). */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (stored.startsWith("$argon2id$")) {
+    try {
+      return await argon2Verify(stored, password.normalize("NFKC"));
+    } catch {
+      return false; // malformed stored value
+    }
+  }
+  if (stored.startsWith("scrypt$")) return verifyScrypt(password, stored);
+  return false;
+}
+
+/** True when a stored hash was made with another algorithm or other parameters than today's. */
+export function needsRehash(stored: string): boolean {
+  if (!stored.startsWith("$argon2id$")) return true;
+  try {
+    const used = argon2Options(stored);
+    return (
+      used.algorithm !== ARGON2.algorithm ||
+      used.memoryCost !== ARGON2.memoryCost ||
+      used.timeCost !== ARGON2.timeCost ||
+      used.parallelism !== ARGON2.parallelism ||
+      used.outputLen !== ARGON2.outputLen
+    );
+  } catch {
+    return true;
+  }
+}
+
+// The scrypt format hashes made before argon2id: N=2^15, r=8, p=1 at most 64 MiB, read only.
+const SCRYPT_MAX_MEMORY = 64 * 1024 * 1024;
+const SCRYPT_KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+    scryptCallback(password.normalize("NFKC"), salt, SCRYPT_KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 
-/** Format: scrypt$N$r$p$salt$hash (base64url parts), so the cost can change without a migration. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, COST);
-  return ["scrypt", COST.N, COST.r, COST.p, salt.toString("base64url"), key.toString("base64url")].join("$");
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split("$");
-  if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash) return false;
+async function verifyScrypt(password: string, stored: string): Promise<boolean> {
+  const [, n, r, p, salt, hash] = stored.split("$");
+  if (!n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
-  const key = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p), maxmem: COST.maxmem });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  try {
+    const key = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT_MAX_MEMORY });
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    return false; // parameters the stored value names that scrypt refuses
+  }
 }
 
 let dummyHash: Promise<string> | undefined;
 /**
  * Runs a full hash comparison for an account that does not exist, so that unknown users and wrong
- * passwords take the same time (no user enumeration by timing).
+ * passwords take the same time (no user enumeration by timing). The dummy is made with today's
+ * parameters, so it costs what a current user's check costs.
  */
 export async function burnPasswordCheck(password: string): Promise<void> {
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));

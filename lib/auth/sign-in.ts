@@ -8,7 +8,7 @@ import { recordSecurityEvent } from "./audit";
 import { checkEmailVerifiedForSignIn } from "./email-verification";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS, type FirstFactor } from "./login-sessions";
-import { burnPasswordCheck, verifyPassword } from "./password";
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import { findTrustedBrowser, mayTrustBrowser } from "./trusted-devices";
 
@@ -125,10 +125,21 @@ export async function signInWithPassword<T>(
     return fail("invalid_credentials");
   }
   await clearFailedAttempts("password", { ip: client.ip, account });
+  if (user.passwordHash && needsRehash(user.passwordHash)) await upgradePasswordHash(user.id, user.passwordHash, input.password);
   // After the password: only the owner learns that the address still needs confirming.
   const verified = await checkEmailVerifiedForSignIn(user.id);
   if (!verified.ok) return verified;
   return ok(await beginSignIn(user, "password", client, issue, now, { trustedBrowser: input.trustedBrowser }));
+}
+
+/**
+ * Replaces a hash made with an older algorithm or older parameters, now that the password is known
+ * to be right. Only if the stored hash is still the one just verified: a password change that
+ * landed in between wins.
+ */
+async function upgradePasswordHash(userId: number, verifiedHash: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.user.updateMany({ where: { id: userId, passwordHash: verifiedHash }, data: { passwordHash } });
 }
 
 /** What the 2FA page may show for a pending login. Reads only; null when it cannot be used. */

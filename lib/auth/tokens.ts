@@ -134,7 +134,6 @@ async function verifyTokenSignature(token: string, now: Date): Promise<{ claims:
 export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean };
 
 const findAccessSession = batchedLookup<{ id: string; user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date; is_active: boolean; username: string; is_staff: boolean }>(
-  "lokdown_access_token_sessions",
   `SELECT s.id::text AS id, s.user_id, s.revoked_at, s.expires_at, s.last_seen_at, u.is_active, u.username, u.is_staff
    FROM auth_sessions s JOIN users u ON u.id = s.user_id
    WHERE s.id = ANY($1::uuid[])`,

@@ -5,6 +5,23 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "./fields";
 /** Bodies larger than this are refused before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Most bytes of an oversize body read and thrown away so the client can read its 413. */
+const MAX_DISCARDED_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads the rest of an oversize body without keeping it: closing a connection with unread data
+ * makes the kernel reset it, and the client then loses the 413 while it is still sending. Beyond
+ * MAX_DISCARDED_BYTES the stream is cancelled and that client gets the reset.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  for (let size = alreadyRead; size <= MAX_DISCARDED_BYTES; ) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    size += value.byteLength;
+  }
+  await reader.cancel();
+}
+
 async function readLimited(request: Request): Promise<Result<string>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) return fail("payload_too_large");
@@ -17,7 +34,7 @@ async function readLimited(request: Request): Promise<Result<string>> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
+      await discardRest(reader, size);
       return fail("payload_too_large");
     }
     chunks.push(value);

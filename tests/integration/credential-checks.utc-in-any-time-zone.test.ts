@@ -10,7 +10,6 @@ describe("credential checks read stored times as UTC", () => {
     it(`reads timestamp(3) as UTC with TZ=${zone}`, async () => {
       inTimeZone(zone);
       const [row] = await readRows<{ at: Date; missing: Date | null }>(
-        "test_timestamp_as_utc",
         "SELECT $1::timestamp(3) AS at, NULL::timestamp(3) AS missing",
         ["2026-01-02 03:04:05.678"],
       );

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { burnPasswordCheck, checkPasswordStrength, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hash as argon2Hash } from "@node-rs/argon2";
+import { burnPasswordCheck, checkPasswordStrength, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { legacyScryptHash } from "../helpers/legacy-password";
 
 describe("password hashing", () => {
   it("verifies the right password and refuses a wrong one", async () => {
     const stored = await hashPassword("correct horse battery staple");
-    expect(stored.startsWith("scrypt$")).toBe(true);
+    // argon2id with OWASP's parameters, named in the stored value (PHC string).
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(stored).not.toContain("correct horse");
     expect(await verifyPassword("correct horse battery staple", stored)).toBe(true);
     expect(await verifyPassword("correct horse battery stapl", stored)).toBe(false);
@@ -22,9 +25,24 @@ describe("password hashing", () => {
   });
 
   it("refuses malformed stored values instead of throwing", async () => {
-    for (const stored of ["", "plain", "scrypt$1$2", "pbkdf2_sha256$600000$salt$hash"]) {
+    for (const stored of ["", "plain", "scrypt$1$2", "scrypt$3$8$1$c2FsdA$aGFzaA", "pbkdf2_sha256$600000$salt$hash", "$argon2id$v=19$m=19456", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"]) {
       expect(await verifyPassword("anything", stored)).toBe(false);
     }
+  });
+
+  it("still verifies the scrypt hashes stored before argon2id, and marks them for rehashing", async () => {
+    const stored = legacyScryptHash("correct horse battery staple");
+    expect(await verifyPassword("correct horse battery staple", stored)).toBe(true);
+    expect(await verifyPassword("correct horse battery stapl", stored)).toBe(false);
+    expect(needsRehash(stored)).toBe(true);
+  });
+
+  it("marks argon2id hashes made with other parameters for rehashing, and today's not", async () => {
+    expect(needsRehash(await hashPassword("a passphrase of some length"))).toBe(false);
+    const weaker = await argon2Hash("a passphrase of some length", { memoryCost: 4096, timeCost: 3, parallelism: 1 });
+    expect(await verifyPassword("a passphrase of some length", weaker)).toBe(true);
+    expect(needsRehash(weaker)).toBe(true);
+    expect(needsRehash("$argon2id$garbage")).toBe(true);
   });
 
   it("burnPasswordCheck completes without a stored hash", async () => {
