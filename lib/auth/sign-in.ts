@@ -4,7 +4,7 @@ import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
-import { recordSecurityEvent } from "./audit";
+import { recordRefusalOncePerWindow, recordSecurityEvent } from "./audit";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS, type FirstFactor } from "./login-sessions";
 import { burnPasswordCheck, verifyPassword } from "./password";
@@ -110,7 +110,7 @@ export async function signInWithPassword<T>(
   const account = input.username.trim().toLowerCase();
   const limited = await checkAttempt("password", { ip: client.ip, account }, now);
   if (!limited.ok) {
-    await recordSecurityEvent({ type: "login.rate_limited", client, details: { username: account.slice(0, 150) } });
+    await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "password", username: account } }, settings.rateLimits.login.windowSeconds, now);
     return limited;
   }
   const user = await findLoginUser(account);
