@@ -162,6 +162,15 @@ export async function describePendingLogin(sessionId: string, client: ClientInfo
 }
 
 /**
+ * "Cancel and start over": ends the pending login server-side, so that its id (the cookie a
+ * browser may still hold, or a copy of it) can no longer be completed with a code (issue 18.5).
+ */
+export async function cancelPendingLogin(sessionId: string): Promise<void> {
+  if (!isSessionId(sessionId)) return;
+  await db.loginSession.deleteMany({ where: { id: sessionId, consumedAt: null } });
+}
+
+/**
  * True when this pending login was just completed by enrolling a factor, by this user: the 2FA
  * page keeps showing the enrollment result (the backup codes) instead of bouncing to sign-in.
  */
