@@ -6,4 +6,6 @@ export async function register(): Promise<void> {
   logConfigFindings(settings);
   const { ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
   await ensureFirstAdmin();
+  const { startCleanupSchedule } = await import("@/lib/auth/cleanup-schedule");
+  startCleanupSchedule();
 }
