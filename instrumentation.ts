@@ -4,8 +4,9 @@ export async function register(): Promise<void> {
   const { settings } = await import("@/lib/env");
   const { logConfigFindings } = await import("@/lib/config-checks");
   logConfigFindings(settings);
-  const { ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
+  const { ensureASuperuser, ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
   await ensureFirstAdmin();
+  await ensureASuperuser();
   const { startCleanupSchedule } = await import("@/lib/auth/cleanup-schedule");
   startCleanupSchedule();
 }

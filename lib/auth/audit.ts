@@ -57,6 +57,8 @@ export type SecurityEventType =
   | "admin.user_activated"
   | "admin.staff_granted"
   | "admin.staff_revoked"
+  | "admin.superuser_granted"
+  | "admin.superuser_revoked"
   | "admin.sessions_revoked"
   | "admin.login_sessions_expired"
   | "admin.login_sessions_deleted"

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { AdminActionState } from "@/components/admin/action-form";
 import { actorOf } from "@/lib/auth/guards";
 import { requireStaff } from "@/lib/auth/admin/guard";
-import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff } from "@/lib/auth/admin/users";
+import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff, setUserSuperuser } from "@/lib/auth/admin/users";
 import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
@@ -50,4 +50,14 @@ export async function setStaffAction(_: AdminActionState, formData: FormData): P
   if (!result.ok) return adminFailure(result);
   revalidatePath(page);
   return { done: staff ? "Now staff. They reach the admin area after a second factor in their own session." : "No longer staff." };
+}
+
+export async function setSuperuserAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  const { userId, page } = targetOf(formData);
+  const user = await requireStaff(page);
+  const superuser = formFields(formData, ["superuser"]).superuser === "true";
+  const result = await setUserSuperuser(actorOf(user), userId, superuser, proofFrom(formData), await currentClient());
+  if (!result.ok) return adminFailure(result);
+  revalidatePath(page);
+  return { done: superuser ? "Now a superuser: may manage staff." : "No longer a superuser." };
 }
