@@ -13,8 +13,11 @@ export const isSessionId = (value: string): boolean => UUID.test(value);
 
 export type FirstFactor = "password" | "oauth";
 
-/** Pending logins one account may hold at once; a person has one or two open, a script many. */
-export const MAX_PENDING_LOGINS_PER_USER = 10;
+/**
+ * Pending logins one account may hold at once: a person has one or two open, a script many. Room
+ * is left for a household or office signing in to a shared account from several browsers at once.
+ */
+export const MAX_PENDING_LOGINS_PER_USER = 25;
 
 /**
  * Keeps an account's pending logins bounded (issue 18.3): drops its dead ones, and the oldest live

@@ -8,6 +8,7 @@ import { loginAction } from "@/app/(auth)/login/actions";
 import { passwordlessOptionsAction, passwordlessSignInAction } from "@/app/(auth)/login/passkey-actions";
 import { forgotPasswordAction } from "@/app/(auth)/forgot-password/actions";
 import { signupAction } from "@/app/(auth)/signup/actions";
+import { MAX_PENDING_LOGINS_PER_USER } from "@/lib/auth/login-sessions";
 import { completeProviderSignIn } from "@/lib/auth/oauth";
 import { db } from "@/lib/db";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
@@ -165,12 +166,12 @@ describe("anonymous requests that store rows are limited per address", () => {
 });
 
 describe("rows tied to one account stay bounded whatever the number of addresses", () => {
-  it("pending logins: 30 password sign-ins from 30 addresses leave at most 10", async () => {
+  it("pending logins: 30 password sign-ins from 30 addresses leave at most MAX_PENDING_LOGINS_PER_USER (25)", async () => {
     freezeTime();
     const user = await makeUser();
     await enrollTotp(user);
     await repeat(30, async () => expect((await passwordLogin(user, newClient())).json.requires_2fa).toBe(true));
-    expect(await db.loginSession.count({ where: { userId: user.id, consumedAt: null } })).toBeLessThanOrEqual(10);
+    expect(await db.loginSession.count({ where: { userId: user.id, consumedAt: null } })).toBe(MAX_PENDING_LOGINS_PER_USER);
     // The newest one still works: the cap drops the oldest.
     const newest = await db.loginSession.findFirst({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
     expect(newest).not.toBeNull();
