@@ -21,6 +21,9 @@ export async function register(): Promise<void> {
     console.error(`[lokdown] refusing to start: ${addressProblem}.`);
     process.exit(1);
   }
-  const { ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
+  const { ensureASuperuser, ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
   await ensureFirstAdmin();
+  await ensureASuperuser();
+  const { startCleanupSchedule } = await import("@/lib/auth/cleanup-schedule");
+  startCleanupSchedule();
 }

@@ -193,6 +193,13 @@ const schema = z
     LOKDOWN_CORS_ORIGINS: list,
     /** Days `security-audit --cleanup` keeps security events, the security mail log, and revoked/expired API keys, sessions and trusted browsers. Default 90. */
     LOKDOWN_AUDIT_RETENTION_DAYS: int(90, 1, 36500),
+    /** Minutes between the server's own cleanup runs (what `security-audit --cleanup --force` does); 0 turns them off. Default 10. */
+    LOKDOWN_CLEANUP_INTERVAL_MINUTES: int(10, 0, 10_080),
+    /** Bearer secret of POST /api/cron/cleanup (for platforms without a long-lived process); unset: the route answers 404. At least 32 characters. */
+    LOKDOWN_CRON_SECRET: z
+      .string()
+      .optional()
+      .refine((v) => !v || v.length >= 32, "must be at least 32 characters (e.g. openssl rand -base64 32)"),
     /** Days a "don't ask again on this browser" choice at the 2FA step lasts; 0 turns trusted browsers off. Default 30. */
     LOKDOWN_TRUSTED_DEVICE_DAYS: int(30, 0, 365),
     /** Minutes a forgot-password link stays valid. Default 60. */
@@ -441,6 +448,12 @@ export function parseSettings(source: Record<string, string | undefined>, pid: n
     corsOrigins: [...new Set(v.LOKDOWN_CORS_ORIGINS)],
     /** Retention for security events, mail log and dead API keys / sessions / trusted browsers, in days (cleanup). */
     auditRetentionDays: v.LOKDOWN_AUDIT_RETENTION_DAYS,
+    cleanup: {
+      /** Minutes between scheduled cleanup runs in each server instance (one at a time across instances); 0: off. */
+      intervalMinutes: v.LOKDOWN_CLEANUP_INTERVAL_MINUTES,
+      /** Secret the cron route requires; null: the route does not exist (404). */
+      cronSecret: v.LOKDOWN_CRON_SECRET || null,
+    },
     /** Days a trusted browser skips the 2FA step; 0: the feature is off. */
     trustedDeviceDays: v.LOKDOWN_TRUSTED_DEVICE_DAYS,
     passwordResetMinutes: v.LOKDOWN_PASSWORD_RESET_MINUTES,

@@ -1,4 +1,4 @@
-// npm run create-admin -- --username NAME --email ADDRESS [--password PASSWORD]
+// npm run create-admin -- --username NAME --email ADDRESS [--password PASSWORD] [--superuser]
 import { text } from "node:stream/consumers";
 import { EXIT, UsageError } from "./lib/cli";
 import { withDatabase } from "./lib/cli-database";
@@ -19,7 +19,7 @@ try {
   });
   code = await withDatabase(io.stderr, async () => {
     const { createAdminCommand } = await import("./lib/create-admin-command");
-    return createAdminCommand({ username: options.username, email: options.email, password }, io);
+    return createAdminCommand({ username: options.username, email: options.email, password, superuser: options.superuser }, io);
   });
 } catch (error) {
   if (error instanceof UsageError) {

@@ -1,6 +1,17 @@
 import "server-only";
 import { db, type DbClient } from "@/lib/db";
 import type { ClientInfo } from "./client";
+import { firstInWindow } from "./rate-limit";
+
+/** Longest user agent and detail string stored: both are whatever an anonymous caller sends (issue 18.2). */
+export const MAX_STORED_USER_AGENT = 256;
+export const MAX_STORED_DETAIL = 150;
+
+type Details = Record<string, string | number | boolean | null>;
+
+function truncateDetails(details: Details): Details {
+  return Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === "string" ? v.slice(0, MAX_STORED_DETAIL) : v]));
+}
 
 /** Every security-relevant thing that happens, by name. Never put a secret or a code in `details`. */
 export type SecurityEventType =
@@ -50,6 +61,8 @@ export type SecurityEventType =
   | "admin.staff_granted"
   | "admin.staff_revoked"
   | "admin.2fa_unlocked"
+  | "admin.superuser_granted"
+  | "admin.superuser_revoked"
   | "admin.sessions_revoked"
   | "admin.login_sessions_expired"
   | "admin.login_sessions_deleted"
@@ -61,7 +74,7 @@ export type SecurityEventType =
   | "oauth_provider.deleted";
 
 export async function recordSecurityEvent(
-  event: { type: SecurityEventType; userId?: number | null; client?: ClientInfo; details?: Record<string, string | number | boolean | null> },
+  event: { type: SecurityEventType; userId?: number | null; client?: ClientInfo; details?: Details },
   client: DbClient = db,
 ): Promise<string> {
   const row = await client.securityEvent.create({
@@ -69,11 +82,25 @@ export async function recordSecurityEvent(
       type: event.type,
       userId: event.userId ?? null,
       ipAddress: event.client?.ip ?? null,
-      userAgent: event.client?.userAgent ?? "",
-      details: event.details ?? {},
+      userAgent: (event.client?.userAgent ?? "").slice(0, MAX_STORED_USER_AGENT),
+      details: truncateDetails(event.details ?? {}),
     },
     select: { id: true },
   });
   // The id names this occurrence, e.g. in the dedupe key of the e-mail it triggers.
   return String(row.id);
+}
+
+/**
+ * Records a refusal (a 429) at most once per window and address: an attacker hammering a limited
+ * endpoint would otherwise write one row per request. The first refusal of each window is kept,
+ * which is all an operator needs to see that the limit was hit, from where, and when.
+ */
+export async function recordRefusalOncePerWindow(
+  event: { type: SecurityEventType; client: ClientInfo; details: Details & { method: string } },
+  windowSeconds: number,
+  now = new Date(),
+): Promise<void> {
+  const key = `${event.type}:${event.details.method}:${event.client.ip ?? "unknown"}`;
+  if (await firstInWindow(key, windowSeconds, now)) await recordSecurityEvent(event);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type DbClient } from "@/lib/db";
+import { db, type DbClient, type Tx } from "@/lib/db";
 import { settings } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -111,43 +111,68 @@ export async function planCleanup(options: { now?: Date; retentionDays?: number 
   return { applied: false, retentionDays, cutoff: cutoff.toISOString(), counts, total: sum(counts) };
 }
 
+/** Children first, so that no delete cascades into rows it did not count. */
+async function deleteAll(tx: Tx, p: ReturnType<typeof predicates>): Promise<CleanupCounts> {
+  const challenges = await tx.webAuthnChallenge.deleteMany({ where: p.spentChallenge });
+  const logins = await tx.loginSession.deleteMany({ where: p.expiredLogin });
+  const buckets = await tx.rateLimitBucket.deleteMany({ where: p.expiredBucket });
+  const events = await tx.securityEvent.deleteMany({ where: p.oldEvent });
+  const keys = await tx.apiKey.deleteMany({ where: p.deadKey });
+  const refresh = await tx.refreshToken.deleteMany({ where: p.deadRefresh });
+  const sessions = await tx.authSession.deleteMany({ where: p.deadSession });
+  const oauth = await tx.oAuthSignIn.deleteMany({ where: p.spentOAuthSignIn });
+  const resets = await tx.passwordResetToken.deleteMany({ where: p.spentResetToken });
+  const emails = await tx.emailChangeRequest.deleteMany({ where: p.spentEmailChange });
+  const devices = await tx.trustedDevice.deleteMany({ where: p.deadTrustedDevice });
+  const mail = await tx.mailMessage.deleteMany({ where: p.oldMail });
+  return {
+    expiredLoginSessions: logins.count,
+    spentWebAuthnChallenges: challenges.count,
+    expiredRateLimitBuckets: buckets.count,
+    oldSecurityEvents: events.count,
+    deadApiKeys: keys.count,
+    deadAuthSessions: sessions.count,
+    refreshTokensOfDeadSessions: refresh.count,
+    spentOAuthSignIns: oauth.count,
+    spentPasswordResetTokens: resets.count,
+    spentEmailChanges: emails.count,
+    deadTrustedDevices: devices.count,
+    oldMailMessages: mail.count,
+  };
+}
+
+const TRANSACTION = { maxWait: 10_000, timeout: 120_000 } as const;
+
 /** Deletes the rows planCleanup counts, in one transaction; returns what was deleted. */
 export async function applyCleanup(options: { now?: Date; retentionDays?: number } = {}): Promise<CleanupResult> {
   const now = options.now ?? new Date();
   const retentionDays = options.retentionDays ?? settings.auditRetentionDays;
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const p = predicates(now, cutoff);
-  const counts = await db.$transaction(
-    async (tx): Promise<CleanupCounts> => {
-      // Children first, so that no delete cascades into rows it did not count.
-      const challenges = await tx.webAuthnChallenge.deleteMany({ where: p.spentChallenge });
-      const logins = await tx.loginSession.deleteMany({ where: p.expiredLogin });
-      const buckets = await tx.rateLimitBucket.deleteMany({ where: p.expiredBucket });
-      const events = await tx.securityEvent.deleteMany({ where: p.oldEvent });
-      const keys = await tx.apiKey.deleteMany({ where: p.deadKey });
-      const refresh = await tx.refreshToken.deleteMany({ where: p.deadRefresh });
-      const sessions = await tx.authSession.deleteMany({ where: p.deadSession });
-      const oauth = await tx.oAuthSignIn.deleteMany({ where: p.spentOAuthSignIn });
-      const resets = await tx.passwordResetToken.deleteMany({ where: p.spentResetToken });
-      const emails = await tx.emailChangeRequest.deleteMany({ where: p.spentEmailChange });
-      const devices = await tx.trustedDevice.deleteMany({ where: p.deadTrustedDevice });
-      const mail = await tx.mailMessage.deleteMany({ where: p.oldMail });
-      return {
-        expiredLoginSessions: logins.count,
-        spentWebAuthnChallenges: challenges.count,
-        expiredRateLimitBuckets: buckets.count,
-        oldSecurityEvents: events.count,
-        deadApiKeys: keys.count,
-        deadAuthSessions: sessions.count,
-        refreshTokensOfDeadSessions: refresh.count,
-        spentOAuthSignIns: oauth.count,
-        spentPasswordResetTokens: resets.count,
-        spentEmailChanges: emails.count,
-        deadTrustedDevices: devices.count,
-        oldMailMessages: mail.count,
-      };
-    },
-    { maxWait: 10_000, timeout: 120_000 },
-  );
+  const counts = await db.$transaction((tx) => deleteAll(tx, predicates(now, cutoff)), TRANSACTION);
   return { applied: true, retentionDays, cutoff: cutoff.toISOString(), counts, total: sum(counts) };
+}
+
+/**
+ * Names the advisory lock of scheduled cleanup runs (an arbitrary constant: "lokdown-cleanup").
+ * One database may serve several app instances; only one of them cleans at a time.
+ */
+export const CLEANUP_LOCK_KEY = 0x6c6b_636c;
+
+/**
+ * applyCleanup for the scheduler and the cron route: one run at a time across every instance.
+ * The lock is transaction-scoped (pg_try_advisory_xact_lock), taken in the same transaction as the
+ * deletes and released by its commit, so it also holds through a transaction-mode pooler
+ * (PgBouncer), where a session lock could stay behind on a pooled connection. An instance that
+ * finds the lock taken skips (null) instead of waiting: the other one is doing the same work.
+ */
+export async function applyCleanupExclusive(options: { now?: Date; retentionDays?: number } = {}): Promise<CleanupResult | null> {
+  const now = options.now ?? new Date();
+  const retentionDays = options.retentionDays ?? settings.auditRetentionDays;
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const counts = await db.$transaction(async (tx): Promise<CleanupCounts | null> => {
+    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${CLEANUP_LOCK_KEY}::bigint) AS locked`;
+    if (!lock?.locked) return null;
+    return deleteAll(tx, predicates(now, cutoff));
+  }, TRANSACTION);
+  return counts ? { applied: true, retentionDays, cutoff: cutoff.toISOString(), counts, total: sum(counts) } : null;
 }

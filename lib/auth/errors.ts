@@ -109,6 +109,9 @@ export const ERRORS = {
 
   user_not_found: { status: 404, message: "User not found" },
   admin_self_action: { status: 400, message: "Use your own security page for your own account" },
+  superuser_required: { status: 403, message: "Only a superuser may change staff roles, or reset or deactivate a staff account" },
+  last_superuser: { status: 409, message: "This is the last active superuser: make another staff member a superuser first" },
+  staff_backup_codes_owner_only: { status: 403, message: "Backup codes of a staff account are never shown to anyone else: the owner makes new ones on their own security page" },
   second_factor_locked: { status: 401, message: "Too many wrong codes; sign in again" },
   /** The account-wide cap (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) was reached; an admin unlocks it. */
   account_second_factor_locked: { status: 403, message: "Too many wrong codes for this account: sign-in with a code is locked. Use a passkey, or ask an administrator to unlock it" },

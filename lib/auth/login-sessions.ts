@@ -13,11 +13,33 @@ export const isSessionId = (value: string): boolean => UUID.test(value);
 
 export type FirstFactor = "password" | "oauth";
 
+/**
+ * Pending logins one account may hold at once: a person has one or two open, a script many. Room
+ * is left for a household or office signing in to a shared account from several browsers at once.
+ */
+export const MAX_PENDING_LOGINS_PER_USER = 25;
+
+/**
+ * Keeps an account's pending logins bounded (issue 18.3): drops its dead ones, and the oldest live
+ * ones beyond the cap. Only someone who passed the first factor makes these rows.
+ */
+async function boundPendingLogins(client: DbClient, userId: number, now: Date): Promise<void> {
+  await client.loginSession.deleteMany({ where: { userId, expiresAt: { lt: now } } });
+  const live = await client.loginSession.findMany({
+    where: { userId, consumedAt: null },
+    orderBy: { createdAt: "desc" },
+    skip: MAX_PENDING_LOGINS_PER_USER - 1,
+    select: { id: true },
+  });
+  if (live.length > 0) await client.loginSession.deleteMany({ where: { id: { in: live.map((row) => row.id) } } });
+}
+
 export async function createLoginSession(
   client: DbClient,
   input: { userId: number; firstFactor: FirstFactor; requiresSetup: boolean; clientInfo: ClientInfo },
   now = new Date(),
 ): Promise<string> {
+  await boundPendingLogins(client, input.userId, now);
   const session = await client.loginSession.create({
     data: {
       userId: input.userId,

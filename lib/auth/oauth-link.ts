@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
+import { cookieAttributes } from "@/lib/http/cookies";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
@@ -38,7 +39,7 @@ export async function beginProviderLink(actor: AccountActor, provider: string, p
 
 /** For the server action that starts the link: httpOnly, Lax (it must ride the provider's redirect back). */
 export async function setLinkIntentCookie(intent: { cookie: string; expiresAt: Date }): Promise<void> {
-  (await cookies()).set(LINK_INTENT_COOKIE, intent.cookie, { httpOnly: true, secure: settings.production, sameSite: "lax", path: "/", expires: intent.expiresAt });
+  (await cookies()).set(LINK_INTENT_COOKIE, intent.cookie, { ...cookieAttributes(LINK_INTENT_COOKIE), expires: intent.expiresAt });
 }
 
 /** The Set-Cookie value that ends the intent, with the attributes it was set with. */

@@ -8,6 +8,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { NextRequest } from "next/server";
 import { settings } from "@/lib/env";
+import { deletionSetCookie } from "@/lib/http/cookies";
 import { clientFrom, type ClientInfo } from "./client";
 import { appOrigins, callbackOrigins, WEB_COMPLETE_PATH } from "./oauth-callback-url";
 import { loadEnabledProviders, NEXTAUTH_BASE_PATH, type OAuthProviderCredentials } from "./oauth-providers";
@@ -288,6 +289,5 @@ export async function readProviderSignIn(headers: Headers): Promise<string | nul
 export function endProviderSessionCookies(headers: Headers): string[] {
   const name = providerSessionCookieName();
   const names = new Set([name, ...[...parseCookies(headers.get("cookie")).keys()].filter((n) => n.startsWith(`${name}.`))]);
-  const secure = settings.production ? "; Secure" : "";
-  return [...names].map((n) => `${n}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${secure}`);
+  return [...names].map(deletionSetCookie);
 }

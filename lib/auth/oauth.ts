@@ -8,6 +8,7 @@ import type { ClientInfo } from "./client";
 import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
 import { checkEmailVerifiedForSignIn, sendEmailVerification } from "./email-verification";
+import { checkAnonymousRequest } from "./rate-limit";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import { isSessionId } from "./login-sessions";
 import { browserNonceHash } from "./oauth-browser";
@@ -19,6 +20,8 @@ import { USERNAME_PATTERN } from "./users";
 
 /** How long a finished provider sign-in may wait to be bridged into a session. */
 export const OAUTH_SIGN_IN_SECONDS = 300;
+/** Unspent hand-offs one account may hold; a person finishes one sign-in at a time. */
+export const MAX_LIVE_SIGN_INS_PER_USER = 5;
 
 /** What a provider told us about the person who just signed in with it. */
 export type ProviderIdentity = {
@@ -74,6 +77,10 @@ async function refuse(identity: ProviderIdentity, code: ErrorCode, client: Clien
 }
 
 async function createSignIn(tx: Tx | typeof db, userId: number, identity: ProviderIdentity, now: Date): Promise<string> {
+  // Bounded per account: spent hand-offs go as new ones come, and only the newest few stay usable.
+  await tx.oAuthSignIn.deleteMany({ where: { userId, OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }] } });
+  const surplus = await tx.oAuthSignIn.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, skip: MAX_LIVE_SIGN_INS_PER_USER - 1, select: { id: true } });
+  if (surplus.length > 0) await tx.oAuthSignIn.deleteMany({ where: { id: { in: surplus.map((row) => row.id) } } });
   const row = await tx.oAuthSignIn.create({
     data: { userId, provider: identity.provider, browserNonceHash: identity.browserNonceHash ?? null, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_SIGN_IN_SECONDS * 1000) },
     select: { id: true },
@@ -89,6 +96,9 @@ async function createSignIn(tx: Tx | typeof db, userId: number, identity: Provid
  */
 export async function completeProviderSignIn(identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<ProviderSignIn>> {
   if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
+  // Anyone can make provider accounts: without a limit each round trip stores a hand-off (or a user).
+  const limited = await checkAnonymousRequest("oauth_sign_in", client.ip, now);
+  if (!limited.ok) return limited;
   const email = normalizeEmail(identity.email);
   // Each round either finishes or lost a race on a unique constraint; the next round sees the winner.
   for (let attempt = 0; attempt < 8; attempt++) {

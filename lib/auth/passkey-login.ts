@@ -5,10 +5,10 @@ import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
-import { recordSecurityEvent } from "./audit";
+import { recordRefusalOncePerWindow, recordSecurityEvent } from "./audit";
 import { checkEmailVerifiedForSignIn } from "./email-verification";
 import { assertingCredentialSelect, verifyAssertion } from "./passkey-assertions";
-import { checkAttempt } from "./rate-limit";
+import { checkAnonymousRequest, checkAttempt } from "./rate-limit";
 import type { SessionIssuer } from "./sign-in";
 import { CEREMONY_TIMEOUT_MS, consumeChallengeById, createChallenge } from "./webauthn-challenges";
 import { parseAuthenticationResponse } from "./webauthn-responses";
@@ -23,11 +23,15 @@ export type PasswordlessStart = { sessionId: string; options: PublicKeyCredentia
 
 /**
  * Options with no allowCredentials: the browser offers whichever passkeys it holds for this site.
- * Each call stores a short-lived challenge; expired ones are deleted as new ones are made, so an
- * anonymous caller cannot grow the table beyond a few minutes of traffic.
+ * Each call stores a short-lived challenge; expired ones are deleted as new ones are made and each
+ * address may ask ANONYMOUS_POLICIES.passkey_options times a minute, so live challenges stay bounded
+ * per address.
  */
-export async function beginPasswordlessSignIn(now = new Date()): Promise<Result<PasswordlessStart>> {
+export async function beginPasswordlessSignIn(client: ClientInfo, now = new Date()): Promise<Result<PasswordlessStart>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
+  // Limited per address: each call stores a row, and nothing secret is needed to make one.
+  const limited = await checkAnonymousRequest("passkey_options", client.ip, now);
+  if (!limited.ok) return limited;
   const options = await generateAuthenticationOptions({ rpID: settings.webauthn.rpId, userVerification: "required", timeout: CEREMONY_TIMEOUT_MS });
   await db.webAuthnChallenge.deleteMany({ where: { purpose: "passwordless", expiresAt: { lt: now } } });
   const sessionId = await createChallenge(db, { purpose: "passwordless", challenge: options.challenge, userVerification: "required" }, now);
@@ -47,7 +51,7 @@ export async function signInWithPasskey<T>(
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
   const limited = await checkAttempt("passkey", { ip: client.ip }, now);
   if (!limited.ok) {
-    await recordSecurityEvent({ type: "login.rate_limited", client, details: { method: "passkey" } });
+    await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "passkey" } }, settings.rateLimits.login.windowSeconds, now);
     return limited;
   }
   return db.$transaction(

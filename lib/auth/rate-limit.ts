@@ -113,3 +113,32 @@ export async function deleteExpiredRateLimitBuckets(now = new Date()): Promise<n
   const { count } = await db.rateLimitBucket.deleteMany({ where: { expiresAt: { lt: now } } });
   return count;
 }
+
+/**
+ * Per-address limits on anonymous requests that store a row without checking any secret (issue
+ * 18.3): each call would otherwise grow a table at the caller's pace. A person needs a handful per
+ * minute; the numbers bound what one address can leave behind before cleanup removes it.
+ */
+export const ANONYMOUS_POLICIES = {
+  /** Passwordless options: each stores a five-minute WebAuthn challenge. */
+  passkey_options: { limit: 20, windowSeconds: 60 },
+  /** Finished provider sign-ins: each stores a hand-off row (and maybe a new user). */
+  oauth_sign_in: { limit: 10, windowSeconds: 60 },
+} as const satisfies Record<string, { limit: number; windowSeconds: number }>;
+
+export type AnonymousPolicy = keyof typeof ANONYMOUS_POLICIES;
+
+/** Counts one anonymous request from this address and refuses it past the policy's limit. */
+export async function checkAnonymousRequest(policy: AnonymousPolicy, ip: string | null, now = new Date(), client: DbClient = db): Promise<Result<void>> {
+  const { limit, windowSeconds } = ANONYMOUS_POLICIES[policy];
+  const decision = decideWindow(await incrementWindow(client, `anon:${policy}:${ip ?? "unknown"}`, windowSeconds, now), limit, now);
+  return decision.allowed ? ok(undefined) : fail("rate_limited", { retryAfter: decision.retryAfter });
+}
+
+/**
+ * True for the first call with this key in a window, false for the rest: lets a caller log a
+ * repeated refusal once per window instead of once per request (issue 18.2).
+ */
+export async function firstInWindow(key: string, windowSeconds: number, now = new Date(), client: DbClient = db): Promise<boolean> {
+  return (await incrementWindow(client, `once:${key}`, windowSeconds, now)).count === 1;
+}

@@ -4,7 +4,7 @@ import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR } from "./amr";
-import { recordSecurityEvent } from "./audit";
+import { recordRefusalOncePerWindow, recordSecurityEvent } from "./audit";
 import { checkEmailVerifiedForSignIn } from "./email-verification";
 import { getFactorSummary, hasSecondFactor } from "./factors";
 import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS, type FirstFactor } from "./login-sessions";
@@ -111,7 +111,7 @@ export async function signInWithPassword<T>(
   const account = input.username.trim().toLowerCase();
   const limited = await checkAttempt("password", { ip: client.ip, account }, now);
   if (!limited.ok) {
-    await recordSecurityEvent({ type: "login.rate_limited", client, details: { username: account.slice(0, 150) } });
+    await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "password", username: account } }, settings.rateLimits.login.windowSeconds, now);
     return limited;
   }
   const user = await findLoginUser(account);
@@ -174,6 +174,15 @@ export async function describePendingLogin(sessionId: string, client: ClientInfo
     passkeyAvailable: settings.passkeyEnabled,
     trustBrowserDays: mayTrustBrowser(session.user) ? settings.trustedDeviceDays : 0,
   };
+}
+
+/**
+ * "Cancel and start over": ends the pending login server-side, so that its id (the cookie a
+ * browser may still hold, or a copy of it) can no longer be completed with a code (issue 18.5).
+ */
+export async function cancelPendingLogin(sessionId: string): Promise<void> {
+  if (!isSessionId(sessionId)) return;
+  await db.loginSession.deleteMany({ where: { id: sessionId, consumedAt: null } });
 }
 
 /**

@@ -10,7 +10,8 @@ import type { ClientInfo } from "./client";
 export const USERNAME_PATTERN = /^[a-z0-9_.+-]{3,150}$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export type NewUser = { username: string; email: string; password: string; isStaff?: boolean };
+/** isSuperuser applies to staff only (a superuser manages staff). */
+export type NewUser = { username: string; email: string; password: string; isStaff?: boolean; isSuperuser?: boolean };
 export type CreatedUser = { id: number; username: string; email: string; isStaff: boolean };
 
 /** Field-level problems in DRF's shape, or null when the input is acceptable. */
@@ -37,10 +38,10 @@ export async function createUser(input: NewUser, client?: ClientInfo): Promise<R
   const email = input.email.trim().toLowerCase();
   try {
     const user = await db.user.create({
-      data: { username, email, passwordHash: await hashPassword(input.password), isStaff: input.isStaff ?? false, webauthnUserHandle: randomToken(32) },
+      data: { username, email, passwordHash: await hashPassword(input.password), isStaff: input.isStaff ?? false, isSuperuser: Boolean(input.isStaff && input.isSuperuser), webauthnUserHandle: randomToken(32) },
       select: { id: true, username: true, email: true, isStaff: true },
     });
-    await recordSecurityEvent({ type: input.isStaff ? "admin.created" : "signup", userId: user.id, client });
+    await recordSecurityEvent({ type: input.isStaff ? "admin.created" : "signup", userId: user.id, client, details: input.isStaff && input.isSuperuser ? { superuser: true } : {} });
     return ok(user);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -54,4 +55,9 @@ export async function createUser(input: NewUser, client?: ClientInfo): Promise<R
 
 export async function countUsers(): Promise<number> {
   return db.user.count();
+}
+
+/** Whether any active staff account is a superuser (the CLI makes the first admin one). */
+export async function hasActiveSuperuser(): Promise<boolean> {
+  return (await db.user.count({ where: { isSuperuser: true, isStaff: true, isActive: true } })) > 0;
 }

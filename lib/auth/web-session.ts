@@ -3,6 +3,7 @@ import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
+import { cookieAttributes, deleteCookie } from "@/lib/http/cookies";
 import { randomToken, sha256Hex } from "./secrets";
 import { clientFrom, type ClientInfo } from "./client";
 import { keepSessionAlive, revokeSession } from "./tokens";
@@ -20,7 +21,7 @@ export const PENDING_LOGIN_COOKIE = `${prefix}lokdown_pending`;
 /** Marks a browser the user chose to trust at the 2FA step (lib/auth/trusted-devices.ts). */
 export const TRUSTED_BROWSER_COOKIE = `${prefix}lokdown_trusted`;
 
-const cookieOptions = (expires: Date) => ({ httpOnly: true, secure: settings.production, sameSite: "lax" as const, path: "/", expires });
+const cookieOptions = (name: string, expires: Date) => ({ ...cookieAttributes(name), expires });
 
 export type WebSessionToken = { token: string; expiresAt: Date; userId: number; sessionId: string };
 
@@ -55,12 +56,12 @@ export async function issueWebSession(
 /** Signs the browser in. `keepPending` leaves the pending-login cookie for a page that still shows its result. */
 export async function setSessionCookie(session: WebSessionToken, options: { keepPending?: boolean } = {}): Promise<void> {
   const jar = await cookies();
-  jar.set(SESSION_COOKIE, session.token, cookieOptions(session.expiresAt));
-  if (!options.keepPending) jar.delete(PENDING_LOGIN_COOKIE);
+  jar.set(SESSION_COOKIE, session.token, cookieOptions(SESSION_COOKIE, session.expiresAt));
+  if (!options.keepPending) await deleteCookie(PENDING_LOGIN_COOKIE);
 }
 
 export async function setPendingLoginCookie(loginSessionId: string): Promise<void> {
-  (await cookies()).set(PENDING_LOGIN_COOKIE, loginSessionId, cookieOptions(new Date(Date.now() + settings.loginSessionMinutes * 60_000)));
+  (await cookies()).set(PENDING_LOGIN_COOKIE, loginSessionId, cookieOptions(PENDING_LOGIN_COOKIE, new Date(Date.now() + settings.loginSessionMinutes * 60_000)));
 }
 
 export async function readPendingLoginCookie(): Promise<string | null> {
@@ -68,11 +69,11 @@ export async function readPendingLoginCookie(): Promise<string | null> {
 }
 
 export async function clearPendingLoginCookie(): Promise<void> {
-  (await cookies()).delete(PENDING_LOGIN_COOKIE);
+  await deleteCookie(PENDING_LOGIN_COOKIE);
 }
 
 export async function setTrustedBrowserCookie(trust: TrustedBrowserCookie): Promise<void> {
-  (await cookies()).set(TRUSTED_BROWSER_COOKIE, trust.value, cookieOptions(trust.expiresAt));
+  (await cookies()).set(TRUSTED_BROWSER_COOKIE, trust.value, cookieOptions(TRUSTED_BROWSER_COOKIE, trust.expiresAt));
 }
 
 /**
@@ -130,7 +131,7 @@ export async function endWebSession(): Promise<void> {
     const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(token) }, select: { id: true } });
     if (session) await revokeSession(session.id, "logout");
   }
-  jar.delete(SESSION_COOKIE);
+  await deleteCookie(SESSION_COOKIE);
 }
 
 /** Client info of the current request, for server actions and server components. */

@@ -530,6 +530,19 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: { description: "Alive.", body: R.Health } },
   },
   {
+    method: "post",
+    path: "/api/cron/cleanup",
+    tag: "Meta",
+    operationId: "cronCleanup",
+    summary: "Run the scheduled cleanup (for a platform's cron)",
+    description:
+      "What `security-audit --cleanup --force` does, one instance at a time. Requires `Authorization: Bearer <LOKDOWN_CRON_SECRET>`; while the setting is unset the route does not exist (404).",
+    auth: "none",
+    parameters: [{ name: "authorization", in: "header", description: "`Bearer <LOKDOWN_CRON_SECRET>`.", required: true, schema: { type: "string" } }],
+    responses: { 200: { description: "The cleanup ran, or another instance was already running it.", body: [R.CleanupRan, R.CleanupSkipped] } },
+    errors: ["not_authenticated", "not_found"],
+  },
+  {
     method: "get",
     path: "/api/health/ready",
     tag: "Meta",

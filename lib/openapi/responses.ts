@@ -209,6 +209,29 @@ export const NotReady = z.strictObject({
   reason: z.enum(["database_unavailable", "migrations_pending", "migrations_not_shipped"]),
 });
 
+const count = z.int().min(0);
+export const CleanupRan = z.strictObject({
+  ran: z.literal(true),
+  retention_days: z.int().min(1),
+  cutoff: dateTime.meta({ description: "Logs and dead records older than this were removed." }),
+  total: count,
+  counts: z.strictObject({
+    expired_login_sessions: count,
+    spent_web_authn_challenges: count,
+    expired_rate_limit_buckets: count,
+    old_security_events: count,
+    dead_api_keys: count,
+    dead_auth_sessions: count,
+    refresh_tokens_of_dead_sessions: count,
+    spent_o_auth_sign_ins: count,
+    spent_password_reset_tokens: count,
+    spent_email_changes: count,
+    dead_trusted_devices: count,
+    old_mail_messages: count,
+  }),
+});
+export const CleanupSkipped = z.strictObject({ ran: z.literal(false), reason: z.string().meta({ description: "Another instance holds the cleanup lock." }) });
+
 export const OpenApiDocument = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })
   .catchall(z.unknown())

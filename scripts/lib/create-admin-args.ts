@@ -1,10 +1,11 @@
 import { parseOptions, UsageError, type OutputStream } from "./cli";
 
-export type CreateAdminOptions = { help: boolean; username: string; email: string; password: string | null };
+export type CreateAdminOptions = { help: boolean; username: string; email: string; password: string | null; superuser: boolean };
 
-export const CREATE_ADMIN_USAGE = `Usage: npm run create-admin -- --username NAME --email ADDRESS [--password PASSWORD]
+export const CREATE_ADMIN_USAGE = `Usage: npm run create-admin -- --username NAME --email ADDRESS [--password PASSWORD] [--superuser]
 
-Creates a staff account. Without --password the password is asked for with hidden input
+Creates a staff account; with --superuser (and always while no active superuser exists) one that
+may also grant and remove staff, and reset or deactivate other staff. Without --password the password is asked for with hidden input
 (twice), or read from the first line of standard input when that is not a terminal:
   printf '%s\\n' "$PASSWORD" | npm run create-admin -- --username alice --email alice@example.com
 Weak passwords (short, common, or like the username) are refused.
@@ -19,11 +20,12 @@ export function parseCreateAdminArgs(argv: string[]): CreateAdminOptions {
     username: { type: "string" },
     email: { type: "string" },
     password: { type: "string" },
+    superuser: { type: "boolean" },
   });
-  if (v.help) return { help: true, username: "", email: "", password: null };
+  if (v.help) return { help: true, username: "", email: "", password: null, superuser: false };
   if (!v.username?.trim()) throw new UsageError("--username is required");
   if (!v.email?.trim()) throw new UsageError("--email is required");
-  return { help: false, username: v.username.trim(), email: v.email.trim(), password: v.password ?? null };
+  return { help: false, username: v.username.trim(), email: v.email.trim(), password: v.password ?? null, superuser: Boolean(v.superuser) };
 }
 
 export type PasswordSource = {

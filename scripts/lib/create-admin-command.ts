@@ -1,10 +1,13 @@
 import { settings } from "@/lib/env";
-import { createUser } from "@/lib/auth/users";
+import { createUser, hasActiveSuperuser } from "@/lib/auth/users";
 import { EXIT, type CliIO, type ExitCode } from "./cli";
 
 /** Creates a staff account; every refusal (weak password, taken name, bad e-mail) is explained. */
-export async function createAdminCommand(input: { username: string; email: string; password: string }, io: CliIO): Promise<ExitCode> {
-  const created = await createUser({ ...input, isStaff: true }, { ip: null, userAgent: "create-admin" });
+export async function createAdminCommand(input: { username: string; email: string; password: string; superuser?: boolean }, io: CliIO): Promise<ExitCode> {
+  // The first admin made here is a superuser: without one nobody could manage staff.
+  const isSuperuser = Boolean(input.superuser) || !(await hasActiveSuperuser());
+  const { superuser: _flag, ...fields } = input;
+  const created = await createUser({ ...fields, isStaff: true, isSuperuser }, { ip: null, userAgent: "create-admin" });
   if (!created.ok) {
     const fields = Object.entries(created.body ?? {});
     if (fields.length === 0) io.stderr.write(`create-admin: ${created.message ?? created.code}\n`);
@@ -15,7 +18,7 @@ export async function createAdminCommand(input: { username: string; email: strin
     return EXIT.failure;
   }
   const user = created.value;
-  io.stdout.write(`Created staff user "${user.username}" (id ${user.id}, ${user.email}).\n`);
+  io.stdout.write(`Created staff ${isSuperuser ? "superuser" : "user"} "${user.username}" (id ${user.id}, ${user.email}).\n`);
   io.stdout.write(
     settings.admin2faRequired
       ? "Sign in at /login: you will be asked to set up two-factor authentication (ADMIN_2FA_REQUIRED).\n"

@@ -20,14 +20,25 @@ export class NotFoundError extends Error {
   }
 }
 
-type CookieOptions = { expires?: Date; path?: string; httpOnly?: boolean; secure?: boolean; sameSite?: string };
+type CookieOptions = { expires?: Date; maxAge?: number; path?: string; httpOnly?: boolean; secure?: boolean; sameSite?: string };
 type StoredCookie = { value: string; options: CookieOptions };
 
-const state = { cookies: new Map<string, StoredCookie>(), headers: new Headers() };
+/** Every cookie write of the request: a deletion is a write with Max-Age 0 or an expiry in the past (as Next sends it). */
+export type CookieWrite = { name: string; kind: "set" | "delete"; options: CookieOptions };
+
+const state = { cookies: new Map<string, StoredCookie>(), headers: new Headers(), writes: [] as CookieWrite[] };
+
+const isDeletion = (o: CookieOptions): boolean => o.maxAge === 0 || (o.expires !== undefined && o.expires.getTime() <= Date.now());
+
+/** The cookie writes since the request started (newRequest). */
+export function cookieWrites(): CookieWrite[] {
+  return [...state.writes];
+}
 
 /** Starts a fresh request context: no cookies, this client's address and user agent. */
 export function newRequest(client: Client): void {
   state.cookies.clear();
+  state.writes = [];
   state.headers = new Headers({ [PEER_HEADER]: client.ip ?? "", "user-agent": client.userAgent });
 }
 
@@ -55,11 +66,16 @@ const jar = {
     return state.cookies.has(name);
   },
   set(nameOrCookie: string | ({ name: string; value: string } & CookieOptions), value?: string, options: CookieOptions = {}) {
-    if (typeof nameOrCookie === "string") state.cookies.set(nameOrCookie, { value: value ?? "", options });
-    else state.cookies.set(nameOrCookie.name, { value: nameOrCookie.value, options: nameOrCookie });
+    const cookie = typeof nameOrCookie === "string" ? { name: nameOrCookie, value: value ?? "", options } : { name: nameOrCookie.name, value: nameOrCookie.value, options: nameOrCookie };
+    const deleting = isDeletion(cookie.options);
+    state.writes.push({ name: cookie.name, kind: deleting ? "delete" : "set", options: cookie.options });
+    if (deleting) state.cookies.delete(cookie.name);
+    else state.cookies.set(cookie.name, { value: cookie.value, options: cookie.options });
     return jar;
   },
+  /** Next's own delete sends only the name and an old expiry: no Secure, no Path (recorded as such). */
   delete(name: string) {
+    state.writes.push({ name, kind: "delete", options: {} });
     state.cookies.delete(name);
     return jar;
   },

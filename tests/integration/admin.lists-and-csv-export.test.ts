@@ -101,7 +101,7 @@ describe("CSV export", () => {
     expect(res.type).toBe("text/csv; charset=utf-8");
     expect(res.disposition).toMatch(/^attachment; filename="lokdown-users-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = res.text.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("id,username,email,staff,active,totp,passkeys,backup_codes_remaining,created_at,last_login_at");
+    expect(lines[0]).toBe("id,username,email,staff,superuser,active,totp,passkeys,backup_codes_remaining,created_at,last_login_at");
     expect(lines).toHaveLength(31);
     expect(lines[1]).toContain(",bulk00,");
   });

@@ -28,9 +28,9 @@ const form = (fields: Record<string, string | string[]>) => {
   return f;
 };
 
-/** A signed-in admin (staff, 2FA in this session, fresh), and a target user with factors and a session. */
+/** A signed-in admin (a staff superuser, 2FA in this session, fresh), and a target user with factors and a session. */
 async function adminAndTarget() {
-  const admin = await makeUser({ staff: true });
+  const admin = await makeUser({ staff: true, superuser: true });
   const target = await makeUser();
   await giveTotp(target.id);
   await givePasskey(target.id);

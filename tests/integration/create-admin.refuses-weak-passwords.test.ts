@@ -21,7 +21,7 @@ async function run(argv: string[], source: { answers?: string[]; piped?: string 
     promptHidden: source.answers ? async () => answers.shift() ?? "" : undefined,
     readPiped: async () => source.piped ?? "",
   });
-  const code = await createAdminCommand({ username: options.username, email: options.email, password }, { stdout: out.stream, stderr: err.stream });
+  const code = await createAdminCommand({ username: options.username, email: options.email, password, superuser: options.superuser }, { stdout: out.stream, stderr: err.stream });
   return { code, out: out.text(), err: err.text() };
 }
 
@@ -29,11 +29,25 @@ describe("create-admin", () => {
   it("creates a staff account with the prompted password (asked twice)", async () => {
     const result = await run(["--username", "Root.Admin", "--email", "Root@Example.com"], { answers: ["a long and unusual pass", "a long and unusual pass"] });
     expect(result.code).toBe(0);
-    expect(result.out).toContain('Created staff user "root.admin"');
+    // The first admin is a superuser (issue 18.6): without one nobody could manage staff.
+    expect(result.out).toContain('Created staff superuser "root.admin"');
     const user = await db.user.findUniqueOrThrow({ where: { username: "root.admin" } });
-    expect(user).toMatchObject({ email: "root@example.com", isStaff: true, isActive: true });
+    expect(user).toMatchObject({ email: "root@example.com", isStaff: true, isSuperuser: true, isActive: true });
     expect(await verifyPassword("a long and unusual pass", user.passwordHash ?? "")).toBe(true);
     expect(await db.securityEvent.count({ where: { type: "admin.created", userId: user.id } })).toBe(1);
+  });
+
+  it("makes later admins plain staff unless --superuser is given", async () => {
+    const pass = { answers: ["a long and unusual pass", "a long and unusual pass"] };
+    expect((await run(["--username", "first.admin", "--email", "first@example.com"], pass)).code).toBe(0);
+    expect((await run(["--username", "second.admin", "--email", "second@example.com"], { answers: [...pass.answers] })).out).toContain('Created staff user "second.admin"');
+    expect((await run(["--username", "third.admin", "--email", "third@example.com", "--superuser"], { answers: [...pass.answers] })).out).toContain('Created staff superuser "third.admin"');
+    const roles = await db.user.findMany({ orderBy: { id: "asc" }, select: { username: true, isStaff: true, isSuperuser: true } });
+    expect(roles).toEqual([
+      { username: "first.admin", isStaff: true, isSuperuser: true },
+      { username: "second.admin", isStaff: true, isSuperuser: false },
+      { username: "third.admin", isStaff: true, isSuperuser: true },
+    ]);
   });
 
   it("refuses weak passwords and creates nothing", async () => {

@@ -36,6 +36,7 @@ import * as sessions from "@/app/api/auth/sessions/route";
 import { ERRORS, type ErrorCode } from "@/lib/auth/errors";
 import { AUTH_ERRORS, buildOpenApiDocument } from "@/lib/openapi/document";
 import { OPERATIONS, type Method } from "@/lib/openapi/operations";
+import * as cronCleanup from "@/app/api/cron/cleanup/route";
 import { ErrorBody } from "@/lib/openapi/responses";
 import { apiKeyAuth, createKey, enableApiKeys, listKeys, revokeKey } from "../helpers/api-keys";
 import { call, newClient, type CallOptions } from "../helpers/http";
@@ -202,6 +203,15 @@ describe("real answers match the OpenAPI description", () => {
     const provider = await documented("get", "/api/auth/oauth/{provider}/login", oauthProviderLogin.GET as Handler, { url: "/api/auth/oauth/github/login", params: { provider: "github" } });
     expect(provider.status).toBe(403);
     expect((await documented("post", "/api/auth/oauth/callback", oauthCallback.POST)).status).toBe(403);
+  });
+
+  it("the cron cleanup route: 404 while unset, 401 with a wrong secret, 200 with the right one", async () => {
+    const post = (authorization: string) => documented("post", "/api/cron/cleanup", cronCleanup.POST, { headers: { authorization } });
+    const secret = "a-cron-secret-of-at-least-32-characters";
+    expect((await post(`Bearer ${secret}`)).status).toBe(404);
+    overrideSettings({ cleanup: { cronSecret: secret } });
+    expect((await post("Bearer wrong")).status).toBe(401);
+    expect((await post(`Bearer ${secret}`)).json.ran).toBe(true);
   });
 
   it("the description and the docs are served, from this app only", async () => {

@@ -5,6 +5,7 @@ import { safeReturnPath } from "@/lib/auth/guards";
 import { beginLoginTotpSetup, confirmLoginTotpSetup } from "@/lib/auth/login-enrollment";
 import { completePendingLogin } from "@/lib/auth/second-factor";
 import { SECOND_FACTORS } from "@/lib/auth/second-factors";
+import { cancelPendingLogin } from "@/lib/auth/sign-in";
 import type { Failure } from "@/lib/auth/errors";
 import {
   clearPendingLoginCookie,
@@ -78,6 +79,8 @@ export async function finishEnrollmentAction(formData: FormData): Promise<void> 
 }
 
 export async function cancelSignInAction(): Promise<void> {
+  const id = await readPendingLoginCookie();
+  if (id) await cancelPendingLogin(id);
   await clearPendingLoginCookie();
   redirect("/login");
 }

@@ -10,7 +10,7 @@ import { currentClient, issueWebSession, setSessionCookie } from "@/lib/auth/web
 export type PasskeySignInError = { error: string; retry?: boolean };
 
 export async function passwordlessOptionsAction(): Promise<{ sessionId: string; options: PublicKeyCredentialRequestOptionsJSON } | PasskeySignInError> {
-  const result = await beginPasswordlessSignIn();
+  const result = await beginPasswordlessSignIn(await currentClient());
   return result.ok ? result.value : { error: ERRORS[result.code].message };
 }
 

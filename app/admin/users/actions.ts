@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { AdminActionState } from "@/components/admin/action-form";
 import { actorOf } from "@/lib/auth/guards";
 import { requireStaff } from "@/lib/auth/admin/guard";
-import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff, unlockUserSecondFactor } from "@/lib/auth/admin/users";
+import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff, setUserSuperuser, unlockUserSecondFactor } from "@/lib/auth/admin/users";
 import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
@@ -65,4 +65,15 @@ export async function unlockSecondFactorAction(_: AdminActionState, formData: Fo
   if (!result.ok) return adminFailure(result);
   revalidatePath(page);
   return { done: "Sign-in with a code works again for this user." };
+}
+
+export async function setSuperuserAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
+  const { userId, page } = targetOf(formData);
+  const user = await requireStaff(page);
+  const superuser = formFields(formData, ["superuser"]).superuser === "true";
+  const result = await setUserSuperuser(actorOf(user), userId, superuser, proofFrom(formData), await currentClient());
+  if (!result.ok) return adminFailure(result);
+  revalidatePath(page);
+  return { done: superuser ? "Now a superuser: may manage staff." : "No longer a superuser." };
 }

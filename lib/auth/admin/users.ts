@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { settings } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { fail, ok, type Result } from "../errors";
@@ -31,6 +31,7 @@ export type AdminUserRow = {
   username: string;
   email: string;
   isStaff: boolean;
+  isSuperuser: boolean;
   isActive: boolean;
   totp: boolean;
   passkeys: number;
@@ -74,6 +75,7 @@ const rowSelect = {
   username: true,
   email: true,
   isStaff: true,
+  isSuperuser: true,
   isActive: true,
   createdAt: true,
   lastLoginAt: true,
@@ -88,6 +90,7 @@ const toRow = (u: Row): AdminUserRow => ({
   username: u.username,
   email: u.email,
   isStaff: u.isStaff,
+  isSuperuser: u.isSuperuser,
   isActive: u.isActive,
   totp: Boolean(u.totpDevice?.secretEncrypted),
   passkeys: u._count.passkeys,
@@ -109,6 +112,7 @@ export const userCsv: CsvColumn<AdminUserRow>[] = [
   { header: "username", value: (r) => r.username },
   { header: "email", value: (r) => r.email },
   { header: "staff", value: (r) => r.isStaff },
+  { header: "superuser", value: (r) => r.isSuperuser },
   { header: "active", value: (r) => r.isActive },
   { header: "totp", value: (r) => r.totp },
   { header: "passkeys", value: (r) => r.passkeys },
@@ -165,12 +169,41 @@ export function cleanReason(raw: string): Result<string> {
  * pages do that with their own safeguards), the target must exist, and the admin re-proves who
  * they are unless they did so within LOKDOWN_STEP_UP_MINUTES.
  */
-async function checkTarget(actor: AccountActor, userId: number, proof: StepUpProof, client: ClientInfo, now: Date): Promise<Result<{ id: number; username: string; isStaff: boolean; isActive: boolean }>> {
+type Target = { id: number; username: string; isStaff: boolean; isSuperuser: boolean; isActive: boolean };
+
+/**
+ * The staff hierarchy (issue 18.6): what a staff member who is not a superuser may not do to
+ * `target`. Checked before step-up, so a refusal costs the actor nothing and changes nothing.
+ */
+type HierarchyRule = "staff_roles" | "staff_account";
+
+async function checkHierarchy(actor: AccountActor, target: Target, rule: HierarchyRule): Promise<Result<void>> {
+  if (rule === "staff_account" && !target.isStaff && !target.isSuperuser) return ok(undefined);
+  const self = await db.user.findUnique({ where: { id: actor.userId }, select: { isStaff: true, isSuperuser: true, isActive: true } });
+  return self?.isStaff && self.isSuperuser && self.isActive ? ok(undefined) : fail("superuser_required");
+}
+
+async function checkTarget(actor: AccountActor, userId: number, proof: StepUpProof, client: ClientInfo, now: Date, rule?: HierarchyRule): Promise<Result<Target>> {
   if (userId === actor.userId) return fail("admin_self_action");
-  const target = Number.isSafeInteger(userId) && userId > 0 ? await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, isStaff: true, isActive: true } }) : null;
+  const target = Number.isSafeInteger(userId) && userId > 0 ? await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, isStaff: true, isSuperuser: true, isActive: true } }) : null;
   if (!target) return fail("user_not_found");
+  if (rule) {
+    const allowed = await checkHierarchy(actor, target, rule);
+    if (!allowed.ok) return allowed;
+  }
   const stepUp = await confirmStepUp(actor, proof, client, now);
   return stepUp.ok ? ok(target) : stepUp;
+}
+
+/**
+ * Inside the transaction that would demote or deactivate `userId`: refuses when no other active
+ * superuser would remain. The row locks on every superuser serialise two admins demoting each
+ * other at once, so one of them always stays.
+ */
+async function keepsASuperuser(tx: Tx, userId: number): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE is_superuser AND is_staff AND is_active ORDER BY id FOR UPDATE`;
+  const isOne = rows.some((row) => row.id === userId);
+  return !isOne || rows.some((row) => row.id !== userId);
 }
 
 /**
@@ -181,7 +214,7 @@ async function checkTarget(actor: AccountActor, userId: number, proof: StepUpPro
 export async function resetUserTwoFactor(actor: AccountActor, userId: number, rawReason: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
   const reason = cleanReason(rawReason);
   if (!reason.ok) return reason;
-  const target = await checkTarget(actor, userId, proof, client, now);
+  const target = await checkTarget(actor, userId, proof, client, now, "staff_account");
   if (!target.ok) return target;
   await db.$transaction(async (tx) => {
     const removed = {
@@ -209,7 +242,9 @@ export async function regenerateUserBackupCodes(actor: AccountActor, userId: num
   const target = await checkTarget(actor, userId, proof, client, now);
   if (!target.ok) return target;
   return db.$transaction(async (tx): Promise<Result<{ username: string; codes: string[] }>> => {
-    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
+    const [locked] = await tx.$queryRaw<{ is_staff: boolean; is_superuser: boolean }[]>`SELECT is_staff, is_superuser FROM users WHERE id = ${userId} FOR UPDATE`;
+    // Codes that sign in to a staff account are for its owner's eyes only, whoever asks (issue 18.6).
+    if (!locked || locked.is_staff || locked.is_superuser) return fail("staff_backup_codes_owner_only");
     if (!hasSecondFactor(await getFactorSummary(userId, tx))) return fail("no_backup_codes_without_factor");
     const codes = await replaceBackupCodes(tx, userId);
     const eventId = await recordSecurityEvent({ type: "admin.backup_codes_regenerated", userId, client, details: { by: actor.userId, by_username: actor.username, reason: reason.value } }, tx);
@@ -220,26 +255,43 @@ export async function regenerateUserBackupCodes(actor: AccountActor, userId: num
 
 /** Deactivating ends every session at once; API keys stop working because they check is_active. */
 export async function setUserActive(actor: AccountActor, userId: number, active: boolean, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  const target = await checkTarget(actor, userId, proof, client, now);
+  const target = await checkTarget(actor, userId, proof, client, now, "staff_account");
   if (!target.ok) return target;
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx): Promise<Result<void>> => {
+    if (!active && !(await keepsASuperuser(tx, userId))) return fail("last_superuser");
     await tx.user.update({ where: { id: userId }, data: { isActive: active } });
     if (!active) {
       await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now, revokedReason: "admin_deactivated" } });
       await tx.loginSession.updateMany({ where: { userId, consumedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
     }
     await recordSecurityEvent({ type: active ? "admin.user_activated" : "admin.user_deactivated", userId, client, details: { by: actor.userId, by_username: actor.username } }, tx);
+    return ok(undefined);
   });
-  return ok(undefined);
 }
 
 /** New staff reach the admin only after a second factor in their own session (and enrollment if they have none). */
 export async function setUserStaff(actor: AccountActor, userId: number, staff: boolean, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  const target = await checkTarget(actor, userId, proof, client, now);
+  const target = await checkTarget(actor, userId, proof, client, now, "staff_roles");
   if (!target.ok) return target;
-  await db.user.update({ where: { id: userId }, data: { isStaff: staff } });
-  await recordSecurityEvent({ type: staff ? "admin.staff_granted" : "admin.staff_revoked", userId, client, details: { by: actor.userId, by_username: actor.username } });
-  return ok(undefined);
+  return db.$transaction(async (tx): Promise<Result<void>> => {
+    if (!staff && !(await keepsASuperuser(tx, userId))) return fail("last_superuser");
+    // Removing staff removes superuser too: a superuser is always staff.
+    await tx.user.update({ where: { id: userId }, data: staff ? { isStaff: true } : { isStaff: false, isSuperuser: false } });
+    await recordSecurityEvent({ type: staff ? "admin.staff_granted" : "admin.staff_revoked", userId, client, details: { by: actor.userId, by_username: actor.username } }, tx);
+    return ok(undefined);
+  });
+}
+
+/** Only a superuser makes or unmakes superusers; the last active one stays. */
+export async function setUserSuperuser(actor: AccountActor, userId: number, superuser: boolean, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  const target = await checkTarget(actor, userId, proof, client, now, "staff_roles");
+  if (!target.ok) return target;
+  return db.$transaction(async (tx): Promise<Result<void>> => {
+    if (!superuser && !(await keepsASuperuser(tx, userId))) return fail("last_superuser");
+    await tx.user.update({ where: { id: userId }, data: superuser ? { isStaff: true, isSuperuser: true } : { isSuperuser: false } });
+    await recordSecurityEvent({ type: superuser ? "admin.superuser_granted" : "admin.superuser_revoked", userId, client, details: { by: actor.userId, by_username: actor.username } }, tx);
+    return ok(undefined);
+  });
 }
 
 /** Lifts the account-wide second-factor lock (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) and restarts the count. */

@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
+import { cookieAttributes, deleteCookie } from "@/lib/http/cookies";
 import { fail, ok, type Result } from "../errors";
 import type { ClientInfo } from "../client";
 import { AMR } from "../amr";
@@ -67,7 +68,7 @@ async function readVerifyCookie(): Promise<string | null> {
 
 /** Forgets the pending verification (after the new backup codes were seen, or on sign-out). */
 export async function clearAdminVerification(): Promise<void> {
-  (await cookies()).delete(VERIFY_COOKIE);
+  await deleteCookie(VERIFY_COOKIE);
 }
 
 /** True when this session was just upgraded by enrolling a first factor, so its codes stay on screen. */
@@ -104,14 +105,7 @@ async function ensureVerificationLogin(user: WebUser, client: ClientInfo, now: D
     },
     now,
   );
-  (await cookies()).set(VERIFY_COOKIE, id, {
-    httpOnly: true,
-    secure: settings.production,
-    sameSite: "lax",
-    // __Host- cookies (production) must have Path=/.
-    path: "/",
-    expires: new Date(now.getTime() + settings.loginSessionMinutes * 60_000),
-  });
+  (await cookies()).set(VERIFY_COOKIE, id, { ...cookieAttributes(VERIFY_COOKIE), expires: new Date(now.getTime() + settings.loginSessionMinutes * 60_000) });
   return ok(id);
 }
 

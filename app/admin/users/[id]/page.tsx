@@ -12,7 +12,7 @@ import { parseListQuery } from "@/lib/auth/admin/listing";
 import { eventsSpec, listSecurityEvents } from "@/lib/auth/admin/security-events";
 import { describeStepUp, getAdminUser } from "@/lib/auth/admin/users";
 import { siteOrigin } from "@/lib/auth/site";
-import { regenerateBackupCodesAction, resetTwoFactorAction, setActiveAction, setStaffAction, unlockSecondFactorAction } from "../actions";
+import { regenerateBackupCodesAction, resetTwoFactorAction, setActiveAction, setStaffAction, setSuperuserAction, unlockSecondFactorAction } from "../actions";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -52,6 +52,7 @@ export default async function AdminUserPage({ params }: Props) {
         description={target.email}
         actions={
           <span className="flex flex-wrap gap-1">
+            {target.isSuperuser && <Badge tone="indigo">Superuser</Badge>}
             {target.isStaff && <Badge tone="indigo">Staff</Badge>}
             {target.isActive ? <Badge tone="green">Active</Badge> : <Badge tone="red">Inactive</Badge>}
             {hasFactor ? <Badge tone="green">2FA on</Badge> : <Badge tone="amber">2FA off</Badge>}
@@ -61,6 +62,7 @@ export default async function AdminUserPage({ params }: Props) {
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="Account">
           <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Fact label="Roles">{target.isSuperuser ? "Staff, superuser (manages staff)" : target.isStaff ? "Staff" : "User"}</Fact>
             <Fact label="Joined">{formatDateTime(target.createdAt)}</Fact>
             <Fact label="E-mail address">
               <span data-testid="email-verification">
@@ -144,7 +146,9 @@ export default async function AdminUserPage({ params }: Props) {
             />
           </Card>
           <Card title={<span id="backup-codes">Backup codes</span>} description="Makes a new set for the user and shows it to you once, to hand over; the old codes stop working. Needs an authenticator app or passkey.">
-            {hasFactor ? (
+            {target.isStaff ? (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">Backup codes of a staff account are only ever shown to its owner: they make new ones on their own security page.</p>
+            ) : hasFactor ? (
               <AdminActionForm
                 idPrefix="codes"
                 action={regenerateBackupCodesAction}
@@ -180,6 +184,19 @@ export default async function AdminUserPage({ params }: Props) {
               site={site}
             />
           </Card>
+          {target.isStaff && (
+            <Card title="Superuser" description="Only superusers grant or remove staff, and reset or deactivate staff accounts. The last active superuser cannot be removed.">
+              <AdminActionForm
+                idPrefix="superuser"
+                action={setSuperuserAction}
+                hidden={{ ...hidden, superuser: String(!target.isSuperuser) }}
+                submitLabel={target.isSuperuser ? "Remove superuser" : "Make superuser"}
+                variant={target.isSuperuser ? "danger" : "secondary"}
+                stepUp={stepUp}
+                site={site}
+              />
+            </Card>
+          )}
         </div>
       )}
     </div>

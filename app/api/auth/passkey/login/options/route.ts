@@ -1,3 +1,4 @@
+import { clientFrom } from "@/lib/auth/client";
 import { beginPasswordlessSignIn } from "@/lib/auth/passkey-login";
 import { refuseApiKeyCredential } from "@/lib/auth/principal";
 import { readJsonObject } from "@/lib/http/body";
@@ -10,7 +11,7 @@ export const POST = route(async (request) => {
   if (!refused.ok) return errorResponse(refused);
   const body = await readJsonObject(request);
   if (!body.ok) return errorResponse(body);
-  const result = await beginPasswordlessSignIn();
+  const result = await beginPasswordlessSignIn(clientFrom(request.headers));
   if (!result.ok) return errorResponse(result);
   return json({ session_id: result.value.sessionId, options: result.value.options });
 });

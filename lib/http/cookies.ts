@@ -1,0 +1,28 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { settings } from "@/lib/env";
+
+/**
+ * Every cookie this app sets carries the same attributes, and a deletion must carry them too:
+ * browsers ignore a Set-Cookie for a `__Host-` or `__Secure-` name without `Secure` (RFC 6265bis
+ * §4.1.3), so a bare `cookies().delete(name)` leaves the cookie in place (issue 18.5).
+ */
+export type CookieAttributes = { httpOnly: true; secure: boolean; sameSite: "lax"; path: "/" };
+
+const PREFIXED = /^__(Host|Secure)-/;
+
+/** The attributes a cookie of this name is set and deleted with. */
+export function cookieAttributes(name: string): CookieAttributes {
+  return { httpOnly: true, secure: settings.production || PREFIXED.test(name), sameSite: "lax", path: "/" };
+}
+
+/** Deletes a cookie through next/headers (server actions, route handlers, pages that may write). */
+export async function deleteCookie(name: string): Promise<void> {
+  (await cookies()).set(name, "", { ...cookieAttributes(name), maxAge: 0, expires: new Date(0) });
+}
+
+/** The same deletion as a raw Set-Cookie value, for responses built by hand. */
+export function deletionSetCookie(name: string): string {
+  const a = cookieAttributes(name);
+  return `${name}=; Path=${a.path}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${a.secure ? "; Secure" : ""}`;
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN     "is_superuser" BOOLEAN NOT NULL DEFAULT false;
