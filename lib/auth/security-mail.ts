@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type DbClient } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { deliverAfterCommit, deliverNow, enqueueMail } from "@/lib/mail/outbox";
 import { renderMail, singleLine, type MailContent } from "@/lib/mail/templates";
 import { fail, ok, type Result } from "./errors";
@@ -282,11 +283,11 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
   if (!user) return fail("invalid_security_link");
   const key = securedKey(payload.k);
   const reportedAt = new Date((payload.e - SECURITY_LINK_DAYS * 86_400 + 1) * 1000);
-  const result = await db.$transaction(async (tx): Promise<Result<SecuredAccount & { to: string }>> => {
+  const secure = (restoreEmail: boolean) => db.$transaction(async (tx): Promise<Result<SecuredAccount & { to: string }>> => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
     if ((await tx.mailMessage.count({ where: { dedupeKey: key } })) > 0) return fail("security_link_used");
     const done = await describeUndo(user.id, payload.r, tx);
-    const undone = await applyUndo(tx, user.id, payload.r, reportedAt);
+    const undone = await applyUndo(tx, user.id, payload.r, reportedAt, { restoreEmail });
     const restoreLine = done.findIndex((line) => line.startsWith("Change the e-mail address back"));
     if (undone.emailRestored === false && restoreLine >= 0) {
       done[restoreLine] = "The e-mail address could not be changed back: the account no longer has the address it was changed to, or another account took the previous one.";
@@ -322,6 +323,15 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
     if (!(await enqueueMail(tx, { dedupeKey: key, to, ...securedMail(user.username, done, client, now) }, now))) throw new Error("security link mark taken under the user lock");
     return ok({ username: user.username, sessionsEnded: count, done, resetToken: reset.token, to });
   });
+  let result: Result<SecuredAccount & { to: string }>;
+  try {
+    result = await secure(true);
+  } catch (error) {
+    // Someone signed up with the previous address between the check and the update: secure the
+    // account all the same, without giving the address back.
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    result = await secure(false);
+  }
   if (!result.ok) return result;
   if (EMAIL.test(result.value.to)) await deliverNow(key);
   const { username, sessionsEnded, done, resetToken } = result.value;

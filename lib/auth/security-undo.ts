@@ -89,7 +89,7 @@ export type UndoOutcome = { passkeyRemoved: boolean; totpRemoved: boolean; backu
  * and stays. The previous address comes back only if the account still has the one it was changed
  * to and nobody else has taken the previous one since.
  */
-export async function applyUndo(tx: DbClient, userId: number, undo: SecurityUndo | undefined, reportedAt: Date): Promise<UndoOutcome> {
+export async function applyUndo(tx: DbClient, userId: number, undo: SecurityUndo | undefined, reportedAt: Date, options: { restoreEmail: boolean } = { restoreEmail: true }): Promise<UndoOutcome> {
   const outcome: UndoOutcome = { passkeyRemoved: false, totpRemoved: false, backupCodesDeleted: 0, emailRestored: null };
   if (!undo) return outcome;
   if (undo.t === "passkey") {
@@ -104,7 +104,7 @@ export async function applyUndo(tx: DbClient, userId: number, undo: SecurityUndo
   if (undo.t === "email") {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     const taken = await tx.user.count({ where: { email: undo.from, id: { not: userId } } });
-    outcome.emailRestored = user?.email === undo.to && taken === 0;
+    outcome.emailRestored = options.restoreEmail && user?.email === undo.to && taken === 0;
     if (outcome.emailRestored) await tx.user.update({ where: { id: userId }, data: { email: undo.from } });
   }
   if (outcome.passkeyRemoved || outcome.totpRemoved) {

@@ -142,6 +142,26 @@ describe("'This wasn't me' undoes the change it reports", () => {
     await expectAccountSecured(user.id, user.username, user.password, secured.value.resetToken);
   });
 
+  it("when another account has taken the previous address since, the address stays but the account is still secured", async () => {
+    useSmtp(smtp);
+    const user = await makeUser();
+    const access = await accessTokenFor(user, newClient("intruder"));
+    const session = await decodeAccessToken(access);
+    if (!session) throw new Error("no session");
+    const stolen = `${user.username}@elsewhere.example.net`;
+    await requestEmailChange({ userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId }, stolen, {}, newClient());
+    const confirmation = new URL(linkIn((await inbox(smtp, stolen))[0]?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
+    expect((await confirmEmailChange(confirmation, newClient())).ok).toBe(true);
+    const { token } = await notice(user.email, "Your e-mail address was changed");
+    await db.user.create({ data: { username: `${user.username}-squat`, email: user.email, webauthnUserHandle: `squat-${user.id}` } });
+
+    const secured = await secureAccountWithLink(token, newClient());
+    if (!secured.ok) throw new Error(secured.code);
+    expect(secured.value.done[0]).toMatch(/could not be changed back/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(stolen);
+    expect((await call(me.GET, "GET", "/api/me", { token: access })).status).toBe(401);
+  });
+
   it("after a password change, neither password signs in until the owner sets a new one; every API key is revoked", async () => {
     useSmtp(smtp);
     enableApiKeys();
