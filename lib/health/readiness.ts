@@ -29,7 +29,6 @@ export function shippedMigrations(): string[] | null {
 
 async function appliedMigrations(): Promise<Set<string>> {
   const rows = await readRows<{ migration_name: string }>(
-    "lokdown_ready_migrations",
     "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
     [],
   );

@@ -157,7 +157,7 @@ describe("anonymous requests that store rows are limited per address", () => {
     overrideSettings({ socialAuth: { enabled: true }, signupEnabled: true });
     const client = newClient();
     await repeat(REQUESTS, (i) =>
-      completeProviderSignIn({ provider: "oidc", providerAccountId: `sub-${i}`, email: `social${i}@example.com`, emailVerified: true }, client),
+      completeProviderSignIn({ provider: "oidc", providerAccountId: `sub-${i}`, email: `social${i}@example.com`, emailVerified: true, emailTrusted: true }, client),
     );
     const after = await counts();
     expect(after.users).toBeLessThanOrEqual(10);
@@ -182,7 +182,7 @@ describe("rows tied to one account stay bounded whatever the number of addresses
     overrideSettings({ socialAuth: { enabled: true }, signupEnabled: true });
     const clients: Client[] = Array.from({ length: 30 }, () => newClient());
     for (const client of clients) {
-      const done = await completeProviderSignIn({ provider: "oidc", providerAccountId: "same-sub", email: "same@example.com", emailVerified: true }, client);
+      const done = await completeProviderSignIn({ provider: "oidc", providerAccountId: "same-sub", email: "same@example.com", emailVerified: true, emailTrusted: true }, client);
       expect(done.ok).toBe(true);
     }
     expect((await counts()).handOffs).toBeLessThanOrEqual(5);
