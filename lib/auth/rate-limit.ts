@@ -78,7 +78,7 @@ export async function checkAttempt(
   who: { ip: string | null; account?: string },
   now = new Date(),
   client: DbClient = db,
-): Promise<Result<void>> {
+): Promise<Result<{ accountFailures: boolean }>> {
   const policy = windowPolicy(scope);
   const window = decideWindow(await incrementWindow(client, ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
   if (!window.allowed) return fail(policy.error, { retryAfter: window.retryAfter });
@@ -87,8 +87,10 @@ export async function checkAttempt(
     const state = bucket && bucket.expiresAt > now ? { failures: bucket.count, lastFailureAt: bucket.updatedAt } : null;
     const backoff = decideBackoff(state, now);
     if (!backoff.allowed) return fail(policy.error, { retryAfter: backoff.retryAfter });
+    // Lets a successful sign-in skip clearing a backoff that is not there (a statement saved).
+    return ok({ accountFailures: bucket !== null });
   }
-  return ok(undefined);
+  return ok({ accountFailures: false });
 }
 
 export async function recordFailedAttempt(

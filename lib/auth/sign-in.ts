@@ -123,7 +123,7 @@ export async function signInWithPassword<T>(
     await recordSecurityEvent({ type: "login.failed", userId: user?.id ?? null, client, details: { username: account.slice(0, 150) } });
     return fail("invalid_credentials");
   }
-  await clearFailedAttempts("password", { ip: client.ip, account });
+  if (limited.value.accountFailures) await clearFailedAttempts("password", { ip: client.ip, account });
   if (user.passwordHash && needsRehash(user.passwordHash)) await upgradePasswordHash(user.id, user.passwordHash, input.password);
   return ok(await beginSignIn(user, "password", client, issue, now, { trustedBrowser: input.trustedBrowser }));
 }
