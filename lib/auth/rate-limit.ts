@@ -79,7 +79,7 @@ export async function checkAttempt(
   who: { ip: string | null; account?: string },
   now = new Date(),
   client: DbClient = db,
-): Promise<Result<void>> {
+): Promise<Result<{ accountFailures: boolean }>> {
   // Never one shared bucket: in production an attempt without a client address is refused, not
   // counted under "unknown" with everyone else's (proxy.ts already refuses such requests).
   if (who.ip === null && settings.production) return fail("client_address_unknown");
@@ -91,8 +91,10 @@ export async function checkAttempt(
     const state = bucket && bucket.expiresAt > now ? { failures: bucket.count, lastFailureAt: bucket.updatedAt } : null;
     const backoff = decideBackoff(state, now);
     if (!backoff.allowed) return fail(policy.error, { retryAfter: backoff.retryAfter });
+    // Lets a successful sign-in skip clearing a backoff that is not there (a statement saved).
+    return ok({ accountFailures: bucket !== null });
   }
-  return ok(undefined);
+  return ok({ accountFailures: false });
 }
 
 export async function recordFailedAttempt(

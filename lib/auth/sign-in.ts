@@ -124,7 +124,7 @@ export async function signInWithPassword<T>(
     await recordSecurityEvent({ type: "login.failed", userId: user?.id ?? null, client, details: { username: account.slice(0, 150) } });
     return fail("invalid_credentials");
   }
-  await clearFailedAttempts("password", { ip: client.ip, account });
+  if (limited.value.accountFailures) await clearFailedAttempts("password", { ip: client.ip, account });
   if (user.passwordHash && needsRehash(user.passwordHash)) await upgradePasswordHash(user.id, user.passwordHash, input.password);
   // After the password: only the owner learns that the address still needs confirming.
   const verified = await checkEmailVerifiedForSignIn(user.id);
