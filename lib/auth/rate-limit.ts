@@ -81,7 +81,8 @@ export async function checkAttempt(
   client: DbClient = db,
 ): Promise<Result<{ accountFailures: boolean }>> {
   // Never one shared bucket: in production an attempt without a client address is refused, not
-  // counted under "unknown" with everyone else's (proxy.ts already refuses such requests).
+  // counted under "unknown" with everyone else's. proxy.ts refuses earlier where it runs (pages and
+  // requests carrying cookies); cookie-less API calls reach this check.
   if (who.ip === null && settings.production) return fail("client_address_unknown");
   const policy = windowPolicy(scope);
   const window = decideWindow(await incrementWindow(client, ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
