@@ -6,6 +6,7 @@ import type { ClientInfo } from "./client";
 import { AMR, passedSecondFactor } from "./amr";
 import { recordSecurityEvent } from "./audit";
 import { liveSessionWhere } from "./session-liveness";
+import { authorize, type StepUpActor } from "./step-up";
 
 /**
  * Where a user is signed in: web sessions (cookies) and API sessions (refresh-token families) are
@@ -130,12 +131,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Signs out one of the user's own live sessions (the current one too: that is signing out).
  * Another user's session, an unknown id and an ended session all read as session_not_found.
  */
-export async function revokeUserSession(
-  actor: { userId: number; sessionId: string | null },
-  sessionId: string,
-  client: ClientInfo,
-  now = new Date(),
-): Promise<Result<{ current: boolean }>> {
+export async function revokeUserSession(actor: StepUpActor, sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<{ current: boolean }>> {
+  const allowed = await authorize("sessions.revoke", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   if (!UUID.test(sessionId)) return fail("session_not_found");
   const { count } = await db.authSession.updateMany({
     where: { id: sessionId, ...liveSessionsOf(actor.userId, now) },
@@ -147,15 +145,12 @@ export async function revokeUserSession(
 }
 
 /** Signs out every live session of the user but `keepSessionId`. Returns how many ended. */
-export async function revokeOtherSessions(
-  actor: { userId: number; sessionId: string | null },
-  client: ClientInfo,
-  now = new Date(),
-  reason = "revoked_by_user",
-): Promise<number> {
+export async function revokeOtherSessions(actor: StepUpActor, client: ClientInfo, now = new Date(), reason = "revoked_by_user"): Promise<Result<number>> {
+  const allowed = await authorize("sessions.revoke", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const { count } = await revokeSessionsOf(db, actor.userId, actor.sessionId, reason, now);
   await recordSecurityEvent({ type: "session.revoked_others", userId: actor.userId, client, details: { count, kept: actor.sessionId, reason } });
-  return count;
+  return ok(count);
 }
 
 /** Ends every live session of a user except `keep` (null: all of them), inside a caller's transaction if given. */

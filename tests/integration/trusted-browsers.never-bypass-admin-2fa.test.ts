@@ -129,8 +129,12 @@ describe("trusted browsers", () => {
 
     const fresh = await trustedCookie(user, secret, browser);
     const [device] = await listTrustedDevices(user.id);
-    expect((await revokeOwnTrustedDevice(other.id, device?.id ?? "", browser)).ok).toBe(false);
-    expect((await revokeOwnTrustedDevice(user.id, device?.id ?? "", browser)).ok).toBe(true);
+    const actorOf = async (who: LoginUser, secretOf: string) => {
+      const signedIn = await webTwoFactorSignIn(who, secretOf, browser);
+      return { userId: who.id, username: who.username, isStaff: false, sessionId: signedIn.sessionId };
+    };
+    expect((await revokeOwnTrustedDevice(await actorOf(other, otherTotp.secret), device?.id ?? "", browser)).ok).toBe(false);
+    expect((await revokeOwnTrustedDevice(await actorOf(user, secret), device?.id ?? "", browser)).ok).toBe(true);
     await expectSecondFactorStep(user, browser, fresh);
   });
 

@@ -10,7 +10,7 @@ import { liveSessionWhere } from "../session-liveness";
 import { replaceBackupCodes } from "../backup-codes";
 import { getFactorSummary, hasSecondFactor } from "../factors";
 import { notifySecurityEvent } from "../security-mail";
-import { confirmStepUp, type StepUpProof } from "../step-up";
+import { authorize, type StepUpProof } from "../step-up";
 import type { CsvColumn } from "./csv";
 import { pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 
@@ -162,7 +162,7 @@ async function checkTarget(actor: AccountActor, userId: number, proof: StepUpPro
   if (userId === actor.userId) return fail("admin_self_action");
   const target = Number.isSafeInteger(userId) && userId > 0 ? await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, isStaff: true, isActive: true } }) : null;
   if (!target) return fail("user_not_found");
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("staff.manage_user", actor, proof, client, now);
   return stepUp.ok ? ok(target) : stepUp;
 }
 
