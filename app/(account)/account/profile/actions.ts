@@ -14,16 +14,22 @@ export type EmailState = FormState & { sentTo?: string };
 
 const fieldError = (field: string, message: string) => ({ error: "Please correct the highlighted fields.", fieldErrors: { [field]: [message] } });
 
-/** Step-up comes from the dialog (reauth_required), not from a current-password field. */
+/**
+ * The current password is a field of the form (required when the account has one); any further
+ * step-up the policy asks for (a second factor) comes from the dialog.
+ */
 export async function changePasswordAction(_: PasswordState, formData: FormData): Promise<PasswordState> {
   const user = await requireWebUser(PAGE);
-  const fields = formFields(formData, ["new_password", "confirm", "sign_out_others"]);
+  const fields = formFields(formData, ["current_password", "new_password", "confirm", "sign_out_others"]);
   if (!fields.new_password) return fieldError("new_password", "This field may not be blank.");
   if (fields.new_password.length > 1024) return fieldError("new_password", "Ensure this field has no more than 1024 characters.");
   if (fields.new_password !== fields.confirm) return fieldError("confirm", "The two passwords do not match.");
   const input = { newPassword: fields.new_password, keepOtherSessions: fields.sign_out_others !== "on" };
-  const result = await changePassword(actorOf(user), input, {}, await currentClient());
-  return result.ok ? { done: result.value } : failureState(result);
+  const current = fields.current_password.length > 1024 ? "" : fields.current_password;
+  const result = await changePassword(actorOf(user), input, { password: current || undefined }, await currentClient());
+  if (result.ok) return { done: result.value };
+  if (result.code === "current_password_required" || result.code === "invalid_reauth") return { ...failureState(result), fieldErrors: { current_password: [failureState(result).error ?? ""] } };
+  return failureState(result);
 }
 
 export async function requestEmailChangeAction(_: EmailState, formData: FormData): Promise<EmailState> {
