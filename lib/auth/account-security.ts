@@ -17,6 +17,9 @@ export type AccountActor = { userId: number; username: string; isStaff: boolean;
 
 /** Starts TOTP enrollment: asked of the policy first, so the dialog steps up before the QR code shows. */
 export async function beginTotpEnrollment(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<TotpSetup>> {
+  // Answers that change nothing and reveal nothing come before the policy, so they read the same for everyone.
+  const early = await checkTotpAddable(actor.userId);
+  if (!early.ok) return early;
   const allowed = await authorize("totp.add", actor, proof, client, now);
   if (!allowed.ok) return allowed;
   return beginTotpSetup(actor.userId, now);
@@ -28,6 +31,8 @@ export async function beginTotpEnrollment(actor: AccountActor, proof: StepUpProo
  * backup codes are kept; `backupCodes` is empty then.
  */
 export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
+  const early = await checkTotpAddable(actor.userId);
+  if (!early.ok) return early;
   const allowed = await authorize("totp.add", actor, {}, client, now);
   if (!allowed.ok) return allowed;
   const who = { ip: client.ip, account: actor.username };
@@ -44,6 +49,13 @@ export async function enableTotp(actor: AccountActor, token: string, client: Cli
     await recordSecurityEvent({ type: "totp.failed", userId: actor.userId, client, details: { during: "setup" } });
   }
   return result;
+}
+
+/** TOTP switched off, or already enabled: the same answers as before step-up existed (totp.ts checks again). */
+async function checkTotpAddable(userId: number): Promise<Result<void>> {
+  if (!settings.totpEnabled) return fail("totp_disabled");
+  const device = await db.totpDevice.findUnique({ where: { userId }, select: { secretEncrypted: true } });
+  return device?.secretEncrypted ? fail("totp_already_enabled") : ok(undefined);
 }
 
 export async function disableTwoFactorWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {

@@ -9,6 +9,7 @@ import { APP_ORIGIN, CookieJar, OIDC_REDIRECT_URI, signInWithProvider, useTestPr
 import { enrollTotp, freezeTime } from "../helpers/two-factor";
 import { newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
+import { ageProofs } from "../helpers/step-up";
 
 let oidc: TestOidcProvider;
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe("unlinking never removes the last way to sign in", () => {
     const { actor, client } = await webSessionFor(other);
     expect((await unlinkOAuthAccount(actor, link.id, {}, client)).ok || "refused").toBe("refused");
     const mine = await webSessionFor(owner);
-    await db.authSession.update({ where: { id: mine.actor.sessionId }, data: { reauthAt: new Date(Date.now() - 3_600_000) } });
+    await ageProofs({ id: mine.actor.sessionId }, new Date(Date.now() - 3_600_000));
     const stale = await unlinkOAuthAccount(mine.actor, link.id, {}, mine.client);
     expect(stale.ok || stale.code).toBe("reauth_required");
     const done = await unlinkOAuthAccount(mine.actor, link.id, { password: owner.password }, mine.client);
@@ -127,7 +128,7 @@ describe("linking a provider from the account page", () => {
     useTestProvider(oidc);
     const user = await makeUser();
     const browser = await webSessionFor(user);
-    await db.authSession.update({ where: { id: browser.actor.sessionId }, data: { reauthAt: new Date(Date.now() - 3_600_000) } });
+    await ageProofs({ id: browser.actor.sessionId }, new Date(Date.now() - 3_600_000));
     const stale = await beginProviderLink(browser.actor, "oidc", {}, browser.client);
     expect(stale.ok || stale.code).toBe("reauth_required");
     expect((await beginProviderLink(browser.actor, "oidc", { password: user.password }, browser.client)).ok).toBe(true);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as disable from "@/app/api/auth/2fa/disable/route";
 import * as regenerate from "@/app/api/auth/2fa/backup-codes/regenerate/route";
 import * as changePassword from "@/app/api/auth/password/change/route";
+import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
 import { db } from "@/lib/db";
 import { passedSecondFactor } from "@/lib/auth/amr";
 import { completePendingLogin } from "@/lib/auth/second-factor";
@@ -147,6 +148,8 @@ describe("trusted browsers", () => {
     const b = newClient();
     const live = async () => (await listTrustedDevices(user.id)).length;
 
+    // The enrolling session proved only the password; the changes below need a second factor in it.
+    expect((await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token: enrolled.access, body: { backup_code: enrolled.backupCodes[0] } })).status).toBe(200);
     await trustedCookie(user, enrolled.secret, a);
     const cookieB = await trustedCookie(user, enrolled.secret, b);
     expect((await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { token: enrolled.access, body: { password: user.password } })).status).toBe(200);
