@@ -9,7 +9,7 @@ import type { FormState } from "@/lib/http/form";
 
 export type AdminActionState = FormState & { done?: string; codes?: string[]; codesFor?: string };
 export type AdminAction = (state: AdminActionState, formData: FormData) => Promise<AdminActionState>;
-export type StepUpView = { fresh: boolean; hasPassword: boolean; hasTotp: boolean; minutes: number };
+export type StepUpView = { fresh: boolean; hasPassword: boolean; hasTotp: boolean; hasBackupCodes: boolean; minutes: number };
 
 /**
  * One admin action on a record: optional reason (written to the security log), the re-proof of
@@ -78,10 +78,11 @@ export function AdminActionForm({
       )}
       {askProof && (
         <fieldset className="space-y-2">
-          <legend className="text-xs text-zinc-600 dark:text-zinc-400">Confirm it is you (your last confirmation is more than {stepUp.minutes} minutes old).</legend>
+          <legend className="text-xs text-zinc-600 dark:text-zinc-400">Confirm it is you with {stepUp.hasPassword ? "your password" : "a second factor"} (your last confirmation is more than {stepUp.minutes} minutes old).</legend>
           <div className="grid gap-3 sm:grid-cols-2">
             {stepUp.hasPassword && <Field id={`${idPrefix}-password`} label="Your password" name="password" type="password" autoComplete="current-password" />}
-            {stepUp.hasTotp && <Field id={`${idPrefix}-totp`} label={stepUp.hasPassword ? "…or authenticator code" : "Authenticator code"} name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" />}
+            {stepUp.hasTotp && <Field id={`${idPrefix}-totp`} label="Authenticator code" name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" />}
+            {stepUp.hasBackupCodes && <Field id={`${idPrefix}-backup`} label={stepUp.hasTotp ? "…or a backup code" : "Backup code"} name="backup_code" maxLength={64} autoComplete="off" />}
           </div>
         </fieldset>
       )}

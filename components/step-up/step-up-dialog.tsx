@@ -1,18 +1,27 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
-import { reauthenticateAction } from "@/app/_actions/step-up";
+import { beginPasskeyStepUpAction, reauthenticateAction } from "@/app/_actions/step-up";
+import { authenticateWithPasskey } from "@/components/passkeys/ceremony";
+import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import type { ErrorCode } from "@/lib/auth/errors";
 import type { StepUpMethods } from "@/lib/auth/step-up";
 import type { FormState } from "@/lib/http/form";
 
 /**
- * Step-up in the browser: a form's server action answers reauth_required, a modal dialog asks for
- * the password or a code, and the action runs again with the same form data. One dialog per page
- * (StepUpProvider); forms opt in with useStepUpAction.
+ * Step-up in the browser: a form's server action answers a step-up refusal, a modal dialog asks
+ * for the proof the policy names for this account (a second factor when it has one: code or
+ * passkey; else the password), and the action runs again with the same form data. One dialog per
+ * page (StepUpProvider); forms opt in with useStepUpAction, other callers with useStepUp.
  */
+
+/** The refusals the dialog can answer (lib/auth/policy.ts STEP_UP_CODES). */
+export function isStepUpRefusal(code: ErrorCode | undefined): boolean {
+  return code === "reauth_required" || code === "second_factor_required" || code === "provider_reauth_required";
+}
 
 type AskForProof = () => Promise<boolean>;
 
@@ -43,13 +52,18 @@ export function StepUpProvider({ methods, children }: { methods: StepUpMethods; 
   );
 }
 
-/** Wraps a form action: on reauth_required it asks for a proof, then retries once. */
+/** The page's "ask for a proof" (resolves true once proved), or null outside a StepUpProvider. */
+export function useStepUp(): AskForProof | null {
+  return useContext(StepUpContext);
+}
+
+/** Wraps a form action: on a step-up refusal it asks for a proof, then retries once. */
 export function useStepUpAction<S extends FormState>(action: (state: S, formData: FormData) => Promise<S>): (state: S, formData: FormData) => Promise<S> {
   const ask = useContext(StepUpContext);
   return useCallback(
     async (state: S, formData: FormData): Promise<S> => {
       const first = await action(state, formData);
-      if (first.code !== "reauth_required" || !ask) return first;
+      if (!isStepUpRefusal(first.code) || !ask) return first;
       if (!(await ask())) return { ...first, error: "Nothing was changed: confirm it's you to continue." };
       return action(state, formData);
     },
@@ -65,7 +79,6 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
   const titleId = useId();
   const descriptionId = useId();
   const hasCode = methods.totp || methods.backupCodes;
-  const [useCode, setUseCode] = useState(!methods.password);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -117,7 +130,34 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
     }
   };
 
-  const what = methods.password && hasCode ? "your password or a code" : methods.password ? "your password" : "a code from your authenticator app or a backup code";
+  const usePasskey = () => {
+    setBusy(true);
+    setError(null);
+    void authenticateWithPasskey({
+      unsupported: "This browser does not support passkeys. Use a code instead.",
+      begin: beginPasskeyStepUpAction,
+      finish: (_begun, response) => {
+        const form = new FormData();
+        form.set("passkey_response", JSON.stringify(response));
+        return reauthenticateAction(form);
+      },
+    }).then((outcome) => {
+      setBusy(false);
+      if (!outcome.ok) return setError(outcome.error ?? null);
+      const answer = outcome.done;
+      if (answer.ok) onDone(true);
+      else if (answer.signedOut) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+      else setError(answer.error);
+    });
+  };
+
+  const what =
+    methods.proof === "password"
+      ? "your password"
+      : methods.proof === "provider"
+        ? "a new sign-in with your provider"
+        : [methods.totp && "a code from your authenticator app", methods.passkey && "a passkey", methods.backupCodes && "a backup code"].filter(Boolean).join(" or ") ||
+          "a second factor";
   return (
     <dialog
       ref={dialog}
@@ -139,7 +179,16 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
           This change needs a recent sign-in. Enter {what} to continue.
         </p>
         {error && <Alert tone="error">{error}</Alert>}
-        {useCode || !methods.password ? (
+        {methods.proof === "password" && (
+          <Field key="password" id="step-up-password" label="Password" name="password" type="password" autoComplete="current-password" maxLength={1024} required />
+        )}
+        {methods.proof === "second_factor" && methods.passkey && (
+          <Button type="button" variant={hasCode ? "secondary" : "primary"} onClick={usePasskey} disabled={busy} data-testid="step-up-passkey">
+            <PasskeyIcon />
+            Use a passkey
+          </Button>
+        )}
+        {methods.proof === "second_factor" && hasCode && (
           <Field
             key="code"
             id="step-up-code"
@@ -151,21 +200,21 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
             maxLength={64}
             required
           />
-        ) : (
-          <Field key="password" id="step-up-password" label="Password" name="password" type="password" autoComplete="current-password" maxLength={1024} required />
         )}
-        {methods.password && hasCode && (
-          <button type="button" onClick={() => setUseCode(!useCode)} className="text-sm font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
-            {useCode ? "Use your password instead" : "Use a code instead"}
-          </button>
+        {methods.proof === "provider" && (
+          <a href="/login" className="text-sm font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+            Sign in again
+          </a>
         )}
         <div className="flex justify-end gap-3">
           <Button type="button" variant="secondary" onClick={() => onDone(false)}>
             Cancel
           </Button>
-          <Button type="submit" disabled={busy}>
-            {busy ? "Checking…" : "Confirm"}
-          </Button>
+          {(methods.proof === "password" || hasCode) && (
+            <Button type="submit" disabled={busy}>
+              {busy ? "Checking…" : "Confirm"}
+            </Button>
+          )}
         </div>
       </form>
     </dialog>

@@ -2,21 +2,39 @@ import "server-only";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { getFactorSummary, hasSecondFactor, isLastRequiredPasskey } from "./factors";
-import { ok, type Result } from "./errors";
+import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import { regenerateBackupCodes } from "./backup-codes";
-import { confirmStepUp, type StepUpProof } from "./step-up";
-import { confirmTotpSetup } from "./totp";
+import { authorize, type StepUpProof } from "./step-up";
+import { beginTotpSetup, confirmTotpSetup, type TotpSetup } from "./totp";
 import { disableTwoFactor } from "./two-factor";
 import { notifySecurityEvent } from "./security-mail";
 
 /** The signed-in caller of an account-security action (API principal or web user). */
 export type AccountActor = { userId: number; username: string; isStaff: boolean; sessionId: string };
 
-/** Finishes TOTP enrollment. Rate-limited and logged like every other code check (W7). */
+/** Starts TOTP enrollment: asked of the policy first, so the dialog steps up before the QR code shows. */
+export async function beginTotpEnrollment(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<TotpSetup>> {
+  // Answers that change nothing and reveal nothing come before the policy, so they read the same for everyone.
+  const early = await checkTotpAddable(actor.userId);
+  if (!early.ok) return early;
+  const allowed = await authorize("totp.add", actor, proof, client, now);
+  if (!allowed.ok) return allowed;
+  return beginTotpSetup(actor.userId, now);
+}
+
+/**
+ * Finishes TOTP enrollment (policy "totp.add": a fresh second factor when the account has one,
+ * else a fresh password). Rate-limited and logged like every other code check (W7). Unused
+ * backup codes are kept; `backupCodes` is empty then.
+ */
 export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
+  const early = await checkTotpAddable(actor.userId);
+  if (!early.ok) return early;
+  const allowed = await authorize("totp.add", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const who = { ip: client.ip, account: actor.username };
   const limited = await checkAttempt("totp", who, now);
   if (!limited.ok) return limited;
@@ -33,14 +51,22 @@ export async function enableTotp(actor: AccountActor, token: string, client: Cli
   return result;
 }
 
-export async function disableTwoFactorWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo): Promise<Result<void>> {
-  const stepUp = await confirmStepUp(actor, proof, client);
+/** TOTP switched off, or already enabled: the same answers as before step-up existed (totp.ts checks again). */
+async function checkTotpAddable(userId: number): Promise<Result<void>> {
+  if (!settings.totpEnabled) return fail("totp_disabled");
+  const device = await db.totpDevice.findUnique({ where: { userId }, select: { secretEncrypted: true } });
+  return device?.secretEncrypted ? fail("totp_already_enabled") : ok(undefined);
+}
+
+export async function disableTwoFactorWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  if (actor.isStaff && settings.admin2faRequired) return fail("twofa_required_for_staff");
+  const stepUp = await authorize("two_factor.disable", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   return disableTwoFactor(actor, client);
 }
 
-export async function regenerateBackupCodesWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo): Promise<Result<string[]>> {
-  const stepUp = await confirmStepUp(actor, proof, client);
+export async function regenerateBackupCodesWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<string[]>> {
+  const stepUp = await authorize("backup_codes.regenerate", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const codes = await regenerateBackupCodes(actor.userId);
   if (codes.ok) {

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "./errors";
 import type { AccountActor } from "./account-security";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
-import { confirmStepUp, type StepUpProof } from "./step-up";
+import { authorize, type StepUpProof } from "./step-up";
 import { notifySecurityEvent } from "./security-mail";
 import { constantTimeEqual, keyedHash } from "./secrets";
 
@@ -138,7 +138,7 @@ export async function createUserApiKey(
   const name = input.name.trim().slice(0, 255);
   const maxPerUser = settings.apiKeys.maxPerUser;
   if ((await db.apiKey.count({ where: activeKeysOf(actor.userId, now) })) >= maxPerUser) return fail("api_key_limit_reached");
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("api_key.create", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
 
   return db.$transaction(
@@ -169,13 +169,18 @@ export async function createUserApiKey(
 }
 
 /**
- * Revokes a key: its owner's, or anyone's for staff. Unknown, foreign and already revoked keys all
- * answer api_key_not_found, so ids of other users' keys cannot be probed.
+ * Revokes a key: its owner's (policy "api_key.revoke"), or anyone's for staff with a second factor
+ * in this session ("staff.revoke_credentials"). For everyone else unknown, foreign and already
+ * revoked keys all answer api_key_not_found, so ids of other users' keys cannot be probed.
  */
-export async function revokeUserApiKey(actor: { userId: number; isStaff: boolean }, keyId: number, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function revokeUserApiKey(actor: AccountActor, keyId: number, client: ClientInfo, now = new Date()): Promise<Result<void>> {
   if (!settings.apiKeys.enabled) return fail("api_keys_disabled");
+  const key = await db.apiKey.findFirst({ where: { id: keyId, revokedAt: null, ...(actor.isStaff ? {} : { userId: actor.userId }) }, select: { userId: true } });
+  if (!key) return fail("api_key_not_found");
+  const allowed = await authorize(key.userId === actor.userId ? "api_key.revoke" : "staff.revoke_credentials", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const [revoked] = await db.apiKey.updateManyAndReturn({
-    where: { id: keyId, revokedAt: null, ...(actor.isStaff ? {} : { userId: actor.userId }) },
+    where: { id: keyId, userId: key.userId, revokedAt: null },
     data: { revokedAt: now },
     select: { id: true, prefix: true, userId: true },
   });

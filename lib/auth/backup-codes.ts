@@ -37,6 +37,16 @@ export async function replaceBackupCodes(client: DbClient, userId: number): Prom
   return codes;
 }
 
+/**
+ * For a new factor: a first set of codes only when the user has no unused ones. Codes the user
+ * saved earlier keep working; replacing them is only ever the explicit "regenerate". Returns the
+ * new plaintext codes, or [] when the existing ones were kept.
+ */
+export async function ensureBackupCodes(client: DbClient, userId: number): Promise<string[]> {
+  if ((await client.backupCode.count({ where: { userId, usedAt: null } })) > 0) return [];
+  return replaceBackupCodes(client, userId);
+}
+
 /** Single use even under concurrency: only one conditional update can flip used_at. */
 export async function consumeBackupCode(client: DbClient, userId: number, code: string, now = new Date()): Promise<boolean> {
   const normalized = normalizeBackupCode(code);

@@ -12,7 +12,7 @@ import { randomToken, sha256Hex } from "./secrets";
 import { notifySecurityEvent } from "./security-mail";
 import { isIdle } from "./session-liveness";
 import { siteName, siteOrigin } from "./site";
-import { confirmStepUp, type StepUpProof } from "./step-up";
+import { authorize, type StepUpProof } from "./step-up";
 
 /**
  * Changing the e-mail address: after step-up, a single-use link (random token, stored as SHA-256,
@@ -64,7 +64,7 @@ export async function requestEmailChange(actor: AccountActor, rawEmail: string, 
   if ((await db.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >= MAX_EMAIL_CHANGES_PER_HOUR) {
     return fail("rate_limited", { retryAfter: 3600 });
   }
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("email.change", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
 
   const token = randomToken(32);

@@ -10,7 +10,7 @@ import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
 import type { ProviderIdentity } from "./oauth";
 import { constantTimeEqual, keyedHash, sha256Hex } from "./secrets";
-import { confirmStepUp, type StepUpProof } from "./step-up";
+import { authorize, type StepUpProof } from "./step-up";
 import { SESSION_COOKIE } from "./web-session";
 
 /**
@@ -30,7 +30,7 @@ const sign = (payload: string) => keyedHash("oauth-link-intent", payload);
 
 /** Step-up, then the cookie value that authorises one link to `provider` for LINK_INTENT_SECONDS. */
 export async function beginProviderLink(actor: AccountActor, provider: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ cookie: string; expiresAt: Date }>> {
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("social.link", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const expiresAt = new Date(now.getTime() + LINK_INTENT_SECONDS * 1000);
   const payload = [actor.userId, actor.sessionId, provider, Math.floor(expiresAt.getTime() / 1000)].join(".");

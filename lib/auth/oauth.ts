@@ -15,7 +15,7 @@ import { browserNonceHash } from "./oauth-browser";
 import { findEnabledProvider, listOAuthProviders } from "./oauth-providers";
 import { randomToken } from "./secrets";
 import { beginSignIn, type SessionIssuer, type SignInOptions, type SignInResult, type SignInUser } from "./sign-in";
-import { confirmStepUp, type StepUpProof } from "./step-up";
+import { authorize, type StepUpProof } from "./step-up";
 import { USERNAME_PATTERN } from "./users";
 
 /** How long a finished provider sign-in may wait to be bridged into a session. */
@@ -238,7 +238,7 @@ export async function listLinkedAccounts(userId: number): Promise<LinkedAccount[
 export async function unlinkOAuthAccount(actor: AccountActor, accountId: number, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
   const owned = await db.oAuthAccount.findFirst({ where: { id: accountId, userId: actor.userId }, select: { id: true } });
   if (!owned) return fail("oauth_account_not_found");
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("social.unlink", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const result = await db.$transaction(async (tx): Promise<Result<string>> => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;

@@ -9,7 +9,7 @@ import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
 import { getFactorSummary, isLastRequiredPasskey } from "./factors";
 import { authenticatorName, defaultPasskeyName } from "./passkey-authenticators";
-import { confirmStepUp, type StepUpProof } from "./step-up";
+import { authorize, type StepUpProof } from "./step-up";
 import { notifySecurityEvent } from "./security-mail";
 import { CEREMONY_TIMEOUT_MS, checkLiveChallenges, consumeChallengeById, createChallenge, type StoredChallenge } from "./webauthn-challenges";
 import { knownTransports, parseRegistrationResponse } from "./webauthn-responses";
@@ -103,10 +103,12 @@ export async function createRegistrationOptions(client: DbClient, userId: number
   return ok({ sessionId, options });
 }
 
-/** Starts adding a passkey to a signed-in account. */
-export async function beginPasskeyRegistration(userId: number, now = new Date()): Promise<Result<RegistrationStart>> {
+/** Starts adding a passkey to a signed-in account (policy "passkey.add", asked again at the end). */
+export async function beginPasskeyRegistration(actor: AccountActor, client: ClientInfo, now = new Date()): Promise<Result<RegistrationStart>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
-  return createRegistrationOptions(db, userId, null, now);
+  const allowed = await authorize("passkey.add", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
+  return createRegistrationOptions(db, actor.userId, null, now);
 }
 
 /**
@@ -169,7 +171,7 @@ export function isDuplicateCredential(error: unknown): boolean {
 
 /** Finishes adding a passkey to a signed-in account (its challenge is spent either way). */
 export async function registerPasskey(
-  userId: number,
+  actor: AccountActor,
   sessionId: string,
   response: unknown,
   name: string | undefined,
@@ -177,6 +179,9 @@ export async function registerPasskey(
   now = new Date(),
 ): Promise<Result<PasskeyView>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
+  const allowed = await authorize("passkey.add", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
+  const userId = actor.userId;
   try {
     return await db.$transaction(async (tx): Promise<Result<PasskeyView>> => {
       const challenge = await consumeChallengeById(tx, sessionId, { purpose: "registration", userId, loginSession: "none" }, now);
@@ -222,7 +227,7 @@ export async function removeUserPasskey(actor: AccountActor, credentialId: strin
   if (!target) return fail("credential_not_found");
   // Checked before step-up so that a refused removal never spends a backup code.
   if (!(await keepsAFactor(db))) return fail("staff_last_factor");
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("passkey.remove", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   return db.$transaction(async (tx): Promise<Result<void>> => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;

@@ -8,7 +8,7 @@ import { checkPasswordStrength, hashPassword, PASSWORD_PROBLEMS } from "./passwo
 import { cancelOutstandingLinks } from "./outstanding-links";
 import { notifySecurityEvent } from "./security-mail";
 import { revokeSessionsOf } from "./sessions";
-import { confirmStepUp, type StepUpProof } from "./step-up";
+import { authorize, verifyCurrentPassword, type StepUpProof } from "./step-up";
 
 /** A weak new password as weak_password with field errors in DRF's shape under `field`. */
 export function checkNewPassword(password: string, username: string, field = "new_password"): Result<void> {
@@ -19,7 +19,11 @@ export function checkNewPassword(password: string, username: string, field = "ne
 }
 
 /**
- * Changes (or, for an account without one, sets) the password after step-up. Other sessions are
+ * Changes (or, for an account without one, sets) the password. The current password is required
+ * when the account has one (`proof.password`), and the policy ("password.change") must hold: a
+ * fresh second factor for an account with one (sent along or proved before), a fresh password
+ * otherwise (the current password is that proof), a fresh provider sign-in without a password.
+ * The current password is checked first, so a wrong one never spends a backup code. Other sessions are
  * signed out unless the user chose to keep them; trusted browsers, unused reset links and pending
  * e-mail changes always stop working. The caller's own session stays.
  */
@@ -32,7 +36,9 @@ export async function changePassword(
 ): Promise<Result<{ sessionsEnded: number }>> {
   const weak = checkNewPassword(input.newPassword, actor.username);
   if (!weak.ok) return weak;
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const current = await verifyCurrentPassword(actor, proof.password, client, now);
+  if (!current.ok) return current;
+  const stepUp = await authorize("password.change", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const passwordHash = await hashPassword(input.newPassword);
   return db.$transaction(async (tx) => {

@@ -7,6 +7,7 @@ import { AMR, passedSecondFactor } from "./amr";
 import { recordSecurityEvent } from "./audit";
 import { cancelOutstandingLinks } from "./outstanding-links";
 import { liveSessionWhere } from "./session-liveness";
+import { authorize, type StepUpActor } from "./step-up";
 
 /**
  * Where a user is signed in: web sessions (cookies) and API sessions (refresh-token families) are
@@ -131,12 +132,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Signs out one of the user's own live sessions (the current one too: that is signing out).
  * Another user's session, an unknown id and an ended session all read as session_not_found.
  */
-export async function revokeUserSession(
-  actor: { userId: number; sessionId: string | null },
-  sessionId: string,
-  client: ClientInfo,
-  now = new Date(),
-): Promise<Result<{ current: boolean }>> {
+export async function revokeUserSession(actor: StepUpActor, sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<{ current: boolean }>> {
+  const allowed = await authorize("sessions.revoke", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   if (!UUID.test(sessionId)) return fail("session_not_found");
   const { count } = await db.authSession.updateMany({
     where: { id: sessionId, ...liveSessionsOf(actor.userId, now) },
@@ -152,18 +150,15 @@ export async function revokeUserSession(
  * how many ended. Every outstanding link (reset, e-mail change) is cancelled too: one of the ended
  * sessions may have been an intruder's that asked for it.
  */
-export async function revokeOtherSessions(
-  actor: { userId: number; sessionId: string | null },
-  client: ClientInfo,
-  now = new Date(),
-  reason = "revoked_by_user",
-): Promise<number> {
+export async function revokeOtherSessions(actor: StepUpActor, client: ClientInfo, now = new Date(), reason = "revoked_by_user"): Promise<Result<number>> {
+  const allowed = await authorize("sessions.revoke", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const { count, links } = await db.$transaction(async (tx) => ({
     count: (await revokeSessionsOf(tx, actor.userId, actor.sessionId, reason, now)).count,
     links: await cancelOutstandingLinks(tx, actor.userId, now),
   }));
   await recordSecurityEvent({ type: "session.revoked_others", userId: actor.userId, client, details: { count, kept: actor.sessionId, reason, email_changes_cancelled: links.emailChanges, reset_links_cancelled: links.passwordResets } });
-  return count;
+  return ok(count);
 }
 
 /** Ends every live session of a user except `keep` (null: all of them), inside a caller's transaction if given. */

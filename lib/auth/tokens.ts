@@ -9,6 +9,7 @@ import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { noteSignInDevice } from "./security-mail";
 import { isIdle, LAST_SEEN_INTERVAL_MS } from "./session-liveness";
+import { factorTimesFromAmr } from "./assurance";
 
 /**
  * Access tokens: short-lived HS256 JWTs with algorithm, issuer and audience pinned, carrying the
@@ -194,6 +195,7 @@ export async function issueTokenPair(
       ipAddress: input.client.ip,
       userAgent: input.client.userAgent,
       reauthAt: now,
+      ...factorTimesFromAmr(input.amr, now),
       createdAt: now,
       lastSeenAt: now,
       expiresAt: endsAt,

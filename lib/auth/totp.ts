@@ -6,8 +6,9 @@ import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import { AMR } from "./amr";
 import { decryptSecret, encryptSecret } from "./encryption";
+import { ensureBackupCodes } from "./backup-codes";
+import { getFactorSummary, hasSecondFactor } from "./factors";
 import { replaceBackupCodes } from "./backup-codes";
-import { getFactorSummary } from "./factors";
 import type { SecondFactor } from "./second-factor";
 
 /** RFC 6238 as every authenticator app expects it: SHA-1, 6 digits, 30-second steps. */
@@ -91,7 +92,8 @@ export async function beginTotpSetup(userId: number, now = new Date()): Promise<
 
 /**
  * Finishes enrollment: verifies a code against the pending secret, then in one transaction saves
- * the secret, records the step as used and replaces the backup codes (django-lokdown's W17).
+ * the secret, records the step as used and creates backup codes if the user has none left unused
+ * (saved codes keep working; django-lokdown's W17 replaced them silently).
  */
 export async function confirmTotpSetup(userId: number, token: string, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
   return db.$transaction((tx) => confirmTotpSetupIn(tx, userId, token, now));
@@ -121,7 +123,7 @@ export async function confirmTotpSetupIn(tx: Tx, userId: number, token: string, 
         lastUsedAt: now,
       },
     });
-    return ok({ backupCodes: await replaceBackupCodes(tx, userId) });
+    return ok({ backupCodes: await ensureBackupCodes(tx, userId) });
   }
 }
 

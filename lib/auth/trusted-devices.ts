@@ -3,7 +3,8 @@ import { db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
-import { passedSecondFactor } from "./amr";
+import { requirePolicy } from "./policy";
+import { authorize, loadPolicyCaller, type StepUpActor } from "./step-up";
 import { recordSecurityEvent } from "./audit";
 import { constantTimeEqual, keyedHash, randomToken, sha256Hex } from "./secrets";
 import { describeDevice, type DeviceInfo } from "./sessions";
@@ -54,7 +55,10 @@ export async function trustBrowser(input: { userId: number; sessionId: string },
   if (!session || session.userId !== input.userId || session.kind !== "web" || session.revokedAt || session.expiresAt <= now || !session.user.isActive) {
     return fail("not_authorized_for_user");
   }
-  if (!mayTrustBrowser(session.user) || !passedSecondFactor(session.amr)) return fail("not_authorized_for_user");
+  if (!mayTrustBrowser(session.user)) return fail("not_authorized_for_user");
+  // Policy "trusted_browser.trust": a second factor proved in this session just now (at sign-in).
+  const caller = await loadPolicyCaller({ userId: input.userId, username: "", isStaff: session.user.isStaff, sessionId: input.sessionId }, now);
+  if (!requirePolicy("trusted_browser.trust", caller, now).ok) return fail("not_authorized_for_user");
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.trustedDeviceDays * 86_400_000);
   const row = await db.trustedDevice.create({
@@ -112,9 +116,18 @@ export async function revokeTrustedDevice(actor: { userId: number }, userId: num
   return ok(undefined);
 }
 
-/** Revokes a user's own trusted browser. */
-export async function revokeOwnTrustedDevice(userId: number, deviceId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  return revokeTrustedDevice({ userId }, userId, deviceId, client, now);
+/** Revokes one of the caller's own trusted browsers (policy "trusted_browser.forget"). */
+export async function revokeOwnTrustedDevice(actor: StepUpActor, deviceId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+  const allowed = await authorize("trusted_browser.forget", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
+  return revokeTrustedDevice(actor, actor.userId, deviceId, client, now);
+}
+
+/** Forgets every trusted browser of the caller (policy "trusted_browser.forget"). */
+export async function forgetAllTrustedDevices(actor: StepUpActor, client: ClientInfo, now = new Date()): Promise<Result<number>> {
+  const allowed = await authorize("trusted_browser.forget", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
+  return ok(await revokeAllTrustedDevicesOf(actor, actor.userId, client, now));
 }
 
 /** Revokes every trusted browser of a user, inside the caller's transaction if given. Returns how many. */

@@ -9,6 +9,7 @@ import { clientFrom, type ClientInfo } from "./client";
 import { keepSessionAlive, revokeSession } from "./tokens";
 import { noteSignInDevice } from "./security-mail";
 import { trustBrowser, type TrustedBrowserCookie } from "./trusted-devices";
+import { assuranceOf, factorTimesFromAmr, type AssuranceLevel } from "./assurance";
 
 /**
  * Browser sessions: an opaque random cookie (httpOnly, SameSite=Lax, Secure in production, and
@@ -42,6 +43,7 @@ export async function issueWebSession(
       ipAddress: input.client.ip,
       userAgent: input.client.userAgent,
       reauthAt: now,
+      ...factorTimesFromAmr(input.amr, now),
       createdAt: now,
       lastSeenAt: now,
       expiresAt,
@@ -99,6 +101,8 @@ export type WebUser = {
   sessionId: string;
   amr: string[];
   reauthAt: Date;
+  /** From the session's per-factor times (lib/auth/assurance.ts). */
+  assurance: AssuranceLevel;
 };
 
 /** One lookup per request (React cache): who is signed in, or null. */
@@ -111,6 +115,11 @@ export const getWebUser = cache(async (): Promise<WebUser | null> => {
       id: true,
       amr: true,
       reauthAt: true,
+      passwordAt: true,
+      providerAt: true,
+      totpAt: true,
+      passkeyAt: true,
+      backupCodeAt: true,
       revokedAt: true,
       expiresAt: true,
       lastSeenAt: true,
@@ -121,7 +130,7 @@ export const getWebUser = cache(async (): Promise<WebUser | null> => {
   if (!session || session.revokedAt || session.expiresAt <= now || !session.user.isActive) return null;
   if (!(await keepSessionAlive(session.id, session.lastSeenAt, now))) return null;
   const { user } = session;
-  return { id: user.id, username: user.username, email: user.email, isStaff: user.isStaff, sessionId: session.id, amr: session.amr, reauthAt: session.reauthAt };
+  return { id: user.id, username: user.username, email: user.email, isStaff: user.isStaff, sessionId: session.id, amr: session.amr, reauthAt: session.reauthAt, assurance: assuranceOf(session) };
 });
 
 export async function endWebSession(): Promise<void> {

@@ -11,7 +11,7 @@ export const CEREMONY_TIMEOUT_MS = 4 * 60_000;
 /** Unused, unexpired challenges one user or login may hold at once; more means a script, not a person. */
 export const MAX_LIVE_CHALLENGES = 10;
 
-export type ChallengePurpose = "registration" | "authentication" | "passwordless";
+export type ChallengePurpose = "registration" | "authentication" | "passwordless" | "reauthentication";
 export type UserVerification = "required" | "preferred" | "discouraged";
 
 export type StoredChallenge = {
@@ -25,7 +25,7 @@ export type StoredChallenge = {
 
 export async function createChallenge(
   client: DbClient,
-  input: { purpose: ChallengePurpose; challenge: string; userVerification: UserVerification; userId?: number; loginSessionId?: string },
+  input: { purpose: ChallengePurpose; challenge: string; userVerification: UserVerification; userId?: number; loginSessionId?: string; authSessionId?: string },
   now = new Date(),
 ): Promise<string> {
   const row = await client.webAuthnChallenge.create({
@@ -35,6 +35,7 @@ export async function createChallenge(
       userVerification: input.userVerification,
       userId: input.userId ?? null,
       loginSessionId: input.loginSessionId ?? null,
+      authSessionId: input.authSessionId ?? null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS),
     },
@@ -89,6 +90,12 @@ export async function consumeChallengeById(
  */
 export async function consumeLoginChallenge(client: DbClient, loginSessionId: string, value: string, now = new Date()): Promise<Result<StoredChallenge>> {
   const row = await client.webAuthnChallenge.findFirst({ where: { loginSessionId, purpose: "authentication", challenge: value }, select });
+  return consume(client, row, now);
+}
+
+/** Consumes the step-up challenge a response answers: issued for this signed-in session, with this value. */
+export async function consumeReauthChallenge(client: DbClient, authSessionId: string, value: string, now = new Date()): Promise<Result<StoredChallenge>> {
+  const row = await client.webAuthnChallenge.findFirst({ where: { authSessionId, purpose: "reauthentication", challenge: value }, select });
   return consume(client, row, now);
 }
 

@@ -49,10 +49,15 @@ export const TotpTokenBody = z.object({ totp_token: requiredText(32) });
 
 export const LoginTotpVerifyBody = z.object({ session_id: requiredText(64), totp_token: requiredText(32) });
 
-/** Step-up proof accepted by sensitive endpoints: the password, a TOTP code or a backup code. */
+/**
+ * Step-up proof accepted by sensitive endpoints: the password, a TOTP code, a backup code, or a
+ * passkey assertion answering POST /api/auth/reauthenticate/passkey/options. Which one counts is
+ * the policy's choice (lib/auth/policy.ts): a second factor when the account has one.
+ */
 export const StepUpFields = {
   password: optionalText(1024),
   totp_token: optionalText(32),
   backup_code: optionalText(64),
+  passkey_response: PasskeyResponse.nullish(),
 };
 export const StepUpBody = z.object(StepUpFields);

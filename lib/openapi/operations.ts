@@ -70,6 +70,9 @@ const callbackQuery: Parameter[] = [
 const SOCIAL: ErrorCode[] = ["social_auth_disabled", "oauth_not_configured", "invalid_callback_url"];
 const PENDING: ErrorCode[] = ["invalid_session", "session_used"];
 
+/** What the policy (lib/auth/policy.ts) may answer: which proof it wants, a wrong one, too many. */
+const STEP_UP: ErrorCode[] = ["reauth_required", "second_factor_required", "provider_reauth_required", "invalid_reauth", "rate_limited"];
+
 export const OPERATIONS: Operation[] = [
   {
     method: "post",
@@ -312,12 +315,13 @@ export const OPERATIONS: Operation[] = [
     path: "/api/auth/2fa/setup/totp",
     tag: "Two-factor",
     operationId: "setupTotp",
-    summary: "Start TOTP enrollment",
-    description: "Each call replaces the pending secret; it expires unless confirmed.",
+    summary: "Start TOTP enrollment (policy totp.add)",
+    description: "Each call replaces the pending secret; it expires unless confirmed. Needs a fresh proof: a second factor when the account has one, else the password.",
     auth: "session",
+    body: StepUpBody,
     bodyOptional: true,
     responses: { 200: { description: "Scan the QR code, then confirm with a code.", body: R.TotpSetup } },
-    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "totp_disabled", "totp_already_enabled"],
+    errors: [...BODY, "totp_disabled", "totp_already_enabled", ...STEP_UP],
   },
   {
     method: "post",
@@ -327,8 +331,8 @@ export const OPERATIONS: Operation[] = [
     summary: "Confirm TOTP enrollment",
     auth: "session",
     body: TotpTokenBody,
-    responses: { 200: { description: "TOTP is on; a fresh set of backup codes, shown once.", body: R.BackupCodes } },
-    errors: [...BODY, "totp_disabled", "totp_already_enabled", "totp_no_pending_setup", "invalid_totp"],
+    responses: { 200: { description: "TOTP is on; a first set of backup codes, shown once, or [] when the account's unused codes were kept.", body: R.BackupCodes } },
+    errors: [...BODY, "totp_disabled", "totp_already_enabled", "totp_no_pending_setup", "invalid_totp", ...STEP_UP],
   },
   {
     method: "get",
@@ -348,7 +352,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     body: StepUpBody,
     responses: { 200: { description: "2FA is off.", body: R.Message } },
-    errors: [...BODY, "reauth_required", "invalid_reauth", "twofa_required_for_staff", "rate_limited"],
+    errors: [...BODY, ...STEP_UP, "twofa_required_for_staff"],
   },
   {
     method: "post",
@@ -359,7 +363,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     body: StepUpBody,
     responses: { 200: { description: "The new codes, shown once; the old ones stop working.", body: R.BackupCodes } },
-    errors: [...BODY, "reauth_required", "invalid_reauth", "no_backup_codes_without_factor", "rate_limited"],
+    errors: [...BODY, ...STEP_UP, "no_backup_codes_without_factor"],
   },
   {
     method: "get",
@@ -393,7 +397,7 @@ export const OPERATIONS: Operation[] = [
     parameters: [{ name: "credential_id", in: "query", description: "base64url credential id.", required: false, schema: { type: "string" } }],
     body: PasskeyRemoveBody,
     responses: { 200: { description: "Removed.", body: R.Message } },
-    errors: [...BODY, "credential_id_required", "credential_not_found", "reauth_required", "invalid_reauth", "staff_last_factor", "rate_limited"],
+    errors: [...BODY, "credential_id_required", "credential_not_found", ...STEP_UP, "staff_last_factor"],
   },
   {
     method: "post",
@@ -404,7 +408,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     bodyOptional: true,
     responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: R.RegistrationOptions } },
-    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled", "rate_limited"],
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled", ...STEP_UP],
   },
   {
     method: "post",
@@ -415,7 +419,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     body: PasskeyVerifyBody,
     responses: { 200: { description: "Registered.", body: R.PasskeyRegistered } },
-    errors: [...BODY, ...PENDING, "passkey_disabled", "invalid_passkey", "passkey_already_registered"],
+    errors: [...BODY, ...PENDING, "passkey_disabled", "invalid_passkey", "passkey_already_registered", ...STEP_UP],
   },
   {
     method: "get",
@@ -436,7 +440,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     body: CreateApiKeyBody,
     responses: { 201: { description: "Created.", body: R.CreatedApiKey } },
-    errors: [...BODY, "api_keys_disabled", "api_key_indefinite_disabled", "api_key_lifespan_exceeded", "api_key_limit_reached", "reauth_required", "invalid_reauth", "rate_limited"],
+    errors: [...BODY, "api_keys_disabled", "api_key_indefinite_disabled", "api_key_lifespan_exceeded", "api_key_limit_reached", ...STEP_UP],
   },
   {
     method: "delete",
@@ -447,19 +451,32 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     parameters: [pathId("The key's `id`.")],
     responses: { 200: { description: "Revoked.", body: R.Message } },
-    errors: ["api_keys_disabled", "api_key_not_found"],
+    errors: ["api_keys_disabled", "api_key_not_found", "staff_aal2_required"],
   },
   {
     method: "post",
     path: "/api/auth/reauthenticate",
     tag: "Account",
     operationId: "reauthenticate",
-    summary: "Step up: prove the password or a code, then retry the refused action",
-    description: "The answer to 403 `reauth_required`.",
+    summary: "Step up: give the proof the policy names, then retry the refused action",
+    description:
+      "The answer to 403 `second_factor_required` (send `totp_token`, `backup_code` or `passkey_response`) or `reauth_required` (send `password`). A proof of another kind is refused with the code that names the right one.",
     auth: "session",
     body: ReauthenticateBody,
     responses: { 200: { description: "Step-up window open.", body: R.Reauthenticated } },
-    errors: [...BODY, "invalid_reauth", "rate_limited"],
+    errors: [...BODY, ...STEP_UP],
+  },
+  {
+    method: "post",
+    path: "/api/auth/reauthenticate/passkey/options",
+    tag: "Account",
+    operationId: "reauthenticatePasskeyOptions",
+    summary: "Assertion options for stepping up with a passkey",
+    description: "The challenge is bound to the calling session; send the browser's answer as `passkey_response` to /api/auth/reauthenticate.",
+    auth: "session",
+    bodyOptional: true,
+    responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: R.StepUpPasskeyOptions } },
+    errors: ["invalid_json", "unsupported_media_type", "payload_too_large", "passkey_disabled", "passkey_not_enabled", "rate_limited"],
   },
   {
     method: "post",
@@ -471,7 +488,7 @@ export const OPERATIONS: Operation[] = [
     auth: "session",
     body: ChangePasswordBody,
     responses: { 200: { description: "Changed.", body: R.PasswordChanged } },
-    errors: [...BODY, "weak_password", "reauth_required", "invalid_reauth", "rate_limited"],
+    errors: [...BODY, "weak_password", "current_password_required", ...STEP_UP],
   },
   {
     method: "get",

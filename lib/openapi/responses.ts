@@ -160,6 +160,11 @@ export const PasswordChanged = z.strictObject({ message: z.string(), revoked_ses
 export const Reauthenticated = z.strictObject({
   message: z.string(),
   reauth_valid_until: dateTime.meta({ description: "Sensitive actions need no further proof until then." }),
+  proved: z.enum(["password", "provider", "totp", "passkey", "backupCode"]).meta({ description: "The factor this proof refreshed on the session." }),
+});
+
+export const StepUpPasskeyOptions = z.strictObject({
+  options: webAuthnOptions("PublicKeyCredentialRequestOptions"),
 });
 
 export const Session = z.strictObject({

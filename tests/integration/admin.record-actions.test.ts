@@ -17,6 +17,7 @@ import { addLoginSession, giveBackupCodes, givePasskey, giveTotp } from "../help
 import { overrideSettings } from "../helpers/settings";
 import { makeUser, PASSWORD } from "../helpers/users";
 import { PASSWORD_ONLY, signInBrowser, WITH_MFA } from "../helpers/admin";
+import { ageProofs } from "../helpers/step-up";
 
 vi.mock("next/headers", () => import("../helpers/next-request").then((m) => m.nextHeaders));
 vi.mock("next/navigation", () => import("../helpers/next-request").then((m) => m.nextNavigation));
@@ -77,7 +78,7 @@ describe("user actions", () => {
 
   it("asks for the password or a code again once the admin's last proof is older than LOKDOWN_STEP_UP_MINUTES", async () => {
     const { target, adminSession } = await adminAndTarget();
-    await db.authSession.update({ where: { id: adminSession }, data: { reauthAt: new Date(Date.now() - (settings.stepUpMinutes + 1) * 60_000) } });
+    await ageProofs({ id: adminSession }, new Date(Date.now() - (settings.stepUpMinutes + 1) * 60_000));
     const refused = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true" }));
     expect(refused.fieldErrors?.step_up).toBeDefined();
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).isStaff).toBe(false);

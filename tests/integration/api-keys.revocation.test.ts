@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { AMR } from "@/lib/auth/amr";
+import { issueTokenPair } from "@/lib/auth/tokens";
+import { newClient } from "../helpers/http";
 import { accessTokenFor } from "../helpers/two-factor";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
@@ -44,7 +47,13 @@ describe("revoking API keys", () => {
     expect(refused.json.code).toBe("api_key_not_found");
     expect((await meWithKey(key.api_key)).status).toBe(200);
 
-    const staff = await accessTokenFor(await makeUser({ staff: true }));
+    // Staff power over another user's key needs a second factor in the staff session (policy staff.revoke_credentials).
+    const staffUser = await makeUser({ staff: true });
+    const withoutSecondFactor = await revokeKey(key.id, { token: await accessTokenFor(staffUser) });
+    expect(withoutSecondFactor.status).toBe(403);
+    expect(withoutSecondFactor.json.code).toBe("staff_aal2_required");
+    expect((await meWithKey(key.api_key)).status).toBe(200);
+    const staff = (await issueTokenPair(db, { userId: staffUser.id, amr: [AMR.password, AMR.totp, AMR.multiFactor], client: newClient() })).access;
     const done = await revokeKey(key.id, { token: staff });
     expect(done.status).toBe(200);
     expect((await meWithKey(key.api_key)).status).toBe(401);

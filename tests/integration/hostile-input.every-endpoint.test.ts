@@ -32,6 +32,7 @@ import {
 } from "../helpers/hostile";
 import { findRouteFiles, fillPattern, HTTP_METHODS, type RouteFile } from "../helpers/routes";
 import { makeUser } from "../helpers/users";
+import { ageProofs } from "../helpers/step-up";
 
 /**
  * Every route handler (found on disk) and every form server action, fed hostile input: the answer
@@ -221,7 +222,7 @@ async function setUpFixture(): Promise<Fixture> {
   const token = res.json.access_token as string;
   const apiKey = (await createKey(token, { name: "hostile-input" })).api_key;
   // An old sign-in: every sensitive change now needs a proof, which hostile input never has.
-  await db.authSession.updateMany({ data: { reauthAt: new Date(Date.now() - 86_400_000) } });
+  await ageProofs({}, new Date(Date.now() - 86_400_000));
   // Authenticate once so the throttled last-used write happens before the snapshot.
   expect((await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(apiKey) })).status).toBe(200);
   return { token, apiKey };
@@ -304,7 +305,7 @@ describe("every form server action refuses hostile form data without a 5xx, an o
     scope.cookies.clear();
     if (signedIn) {
       const session = await issueWebSession(db, { userId: user.id, amr: ["pwd"], client: newClient() });
-      await db.authSession.updateMany({ data: { reauthAt: new Date(Date.now() - 86_400_000) } });
+      await ageProofs({}, new Date(Date.now() - 86_400_000));
       scope.cookies.set(SESSION_COOKIE, session.token);
     }
     const cookies = new Map(scope.cookies);

@@ -9,6 +9,7 @@ import { APP_ORIGIN, CookieJar, OIDC_REDIRECT_URI, signInWithProvider, useTestPr
 import { enrollTotp, freezeTime } from "../helpers/two-factor";
 import { newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
+import { ageProofs } from "../helpers/step-up";
 
 let oidc: TestOidcProvider;
 beforeAll(async () => {
@@ -19,9 +20,10 @@ afterAll(async () => {
 });
 
 /** A signed-in browser for `user`: its web session, cookie jar and actor. */
-async function webSessionFor(user: { id: number; username: string; isStaff: boolean }) {
+/** A browser session that signed in with `amr` (the policy reads which factors it proved, and when). */
+async function webSessionFor(user: { id: number; username: string; isStaff: boolean }, amr: string[] = ["pwd"]) {
   const client = newClient("link-test");
-  const session = await db.$transaction((tx) => issueWebSession(tx, { userId: user.id, amr: ["pwd"], client }, new Date()));
+  const session = await db.$transaction((tx) => issueWebSession(tx, { userId: user.id, amr, client }, new Date()));
   const row = await db.authSession.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
   const jar = new CookieJar();
   jar.cookies.set(SESSION_COOKIE, session.token);
@@ -35,7 +37,7 @@ describe("unlinking never removes the last way to sign in", () => {
     const flow = await signInWithProvider(oidc, { sub: "solo-1", email: "pat@example.org", emailVerified: true });
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/complete`);
     const user = await db.user.findUniqueOrThrow({ where: { email: "pat@example.org" } });
-    const { actor, client } = await webSessionFor({ ...user });
+    const { actor, client } = await webSessionFor({ ...user }, ["fed"]);
     const [linked] = await listLinkedAccounts(user.id);
     expect(linked?.providerName).toBe("Test SSO");
     const refused = await unlinkOAuthAccount(actor, linked?.id ?? 0, {}, client);
@@ -51,7 +53,7 @@ describe("unlinking never removes the last way to sign in", () => {
     const { actor, client } = await webSessionFor(other);
     expect((await unlinkOAuthAccount(actor, link.id, {}, client)).ok || "refused").toBe("refused");
     const mine = await webSessionFor(owner);
-    await db.authSession.update({ where: { id: mine.actor.sessionId }, data: { reauthAt: new Date(Date.now() - 3_600_000) } });
+    await ageProofs({ id: mine.actor.sessionId }, new Date(Date.now() - 3_600_000));
     const stale = await unlinkOAuthAccount(mine.actor, link.id, {}, mine.client);
     expect(stale.ok || stale.code).toBe("reauth_required");
     const done = await unlinkOAuthAccount(mine.actor, link.id, { password: owner.password }, mine.client);
@@ -67,7 +69,7 @@ describe("unlinking never removes the last way to sign in", () => {
     const user = await db.user.findUniqueOrThrow({ where: { email: "quinn@example.org" } });
     const second = await db.oAuthAccount.create({ data: { userId: user.id, provider: "github", providerAccountId: "gh-quinn" } });
     const first = await db.oAuthAccount.findFirstOrThrow({ where: { userId: user.id, provider: "oidc" } });
-    const { actor, client } = await webSessionFor(user);
+    const { actor, client } = await webSessionFor(user, ["fed"]);
     const results = await Promise.all([unlinkOAuthAccount(actor, first.id, {}, client), unlinkOAuthAccount(actor, second.id, {}, client)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await db.oAuthAccount.count({ where: { userId: user.id } })).toBe(1);
@@ -80,7 +82,8 @@ describe("linking a provider from the account page", () => {
     useTestProvider(oidc);
     const user = await makeUser();
     await enrollTotp(user);
-    const browser = await webSessionFor(user);
+    // An account with a second factor links a provider from a session that proved it.
+    const browser = await webSessionFor(user, ["pwd", "otp", "mfa"]);
     const intent = await beginProviderLink(browser.actor, "oidc", {}, browser.client);
     expect(intent.ok).toBe(true);
     if (!intent.ok) return;
@@ -127,7 +130,7 @@ describe("linking a provider from the account page", () => {
     useTestProvider(oidc);
     const user = await makeUser();
     const browser = await webSessionFor(user);
-    await db.authSession.update({ where: { id: browser.actor.sessionId }, data: { reauthAt: new Date(Date.now() - 3_600_000) } });
+    await ageProofs({ id: browser.actor.sessionId }, new Date(Date.now() - 3_600_000));
     const stale = await beginProviderLink(browser.actor, "oidc", {}, browser.client);
     expect(stale.ok || stale.code).toBe("reauth_required");
     expect((await beginProviderLink(browser.actor, "oidc", { password: user.password }, browser.client)).ok).toBe(true);

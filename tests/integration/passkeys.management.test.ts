@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as credentials from "@/app/api/auth/2fa/passkey/credentials/route";
 import * as credential from "@/app/api/auth/2fa/passkey/credentials/[id]/route";
 import * as remove from "@/app/api/auth/2fa/passkey/remove/route";
+import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
+import * as reauthOptions from "@/app/api/auth/reauthenticate/passkey/options/route";
 import * as setupEnrollment from "@/app/api/auth/login/setup/passkey/route";
 import * as verifyEnrollment from "@/app/api/auth/login/verify/passkey/route";
 import { getSecurityOverview } from "@/lib/auth/account-security";
@@ -9,7 +11,7 @@ import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, addPasskey, newAuthenticator, pendingLogin, type RegistrationOptions } from "../helpers/passkeys";
+import { accessTokenFor, addPasskey, newAuthenticator, pendingLogin, type RegistrationOptions, type RequestOptions } from "../helpers/passkeys";
 
 /** `call` passes untyped params; the handler of an `[id]` segment wants `{ id }`. */
 const rename = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) =>
@@ -17,7 +19,8 @@ const rename = (request: Request, context: { params: Promise<Record<string, stri
 
 /** Makes the caller's sessions older than the step-up window, so a proof is needed. */
 async function staleSessions(userId: number) {
-  await db.authSession.updateMany({ where: { userId }, data: { reauthAt: new Date(Date.now() - 60 * 60_000) } });
+  const old = new Date(Date.now() - 60 * 60_000);
+  await db.authSession.updateMany({ where: { userId }, data: { reauthAt: old, passwordAt: old } });
 }
 
 function del(token: string, credentialId: string | undefined, body?: Record<string, unknown>) {
@@ -102,30 +105,46 @@ describe("removing a passkey", () => {
     expect(await db.passkeyCredential.count()).toBe(2);
   });
 
-  it("needs step-up: a stale session must send the password or a code", async () => {
+  it("needs step-up with a second factor: the password alone is refused, the passkey itself (a session-bound assertion) works", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
-    const passkey = await addPasskey(token, newAuthenticator());
+    const authenticator = newAuthenticator();
+    const passkey = await addPasskey(token, authenticator);
     await staleSessions(user.id);
 
     const bare = await del(token, passkey.credential_id as string);
     expect(bare.status).toBe(403);
-    expect(bare.json.code).toBe("reauth_required");
-    const wrong = await del(token, passkey.credential_id as string, { password: "not my password" });
-    expect(wrong.status).toBe(401);
+    expect(bare.json.code).toBe("second_factor_required");
+    const password = await del(token, passkey.credential_id as string, { password: user.password });
+    expect(password.status).toBe(403);
+    expect(password.json.code).toBe("second_factor_required");
     expect(await db.passkeyCredential.count()).toBe(1);
 
-    const res = await del(token, passkey.credential_id as string, { password: user.password });
+    const begun = await call(reauthOptions.POST, "POST", "/api/auth/reauthenticate/passkey/options", { token, body: {} });
+    expect(begun.status, JSON.stringify(begun.json)).toBe(200);
+    const options = begun.json.options as RequestOptions;
+    // A challenge is bound to the session that asked: another session of the same user cannot use it.
+    const elsewhere = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token: await accessTokenFor(user), body: { passkey_response: authenticator.assert(options) } });
+    expect(elsewhere.status).toBe(401);
+    const again = await call(reauthOptions.POST, "POST", "/api/auth/reauthenticate/passkey/options", { token, body: {} });
+    const proved = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token, body: { passkey_response: authenticator.assert(again.json.options as RequestOptions) } });
+    expect(proved.status, JSON.stringify(proved.json)).toBe(200);
+    expect(proved.json.proved).toBe("passkey");
+
+    const res = await del(token, passkey.credential_id as string);
     expect(res.status).toBe(200);
     expect(res.json.message).toBe("Passkey credential removed");
     expect(await db.passkeyCredential.count()).toBe(0);
     expect(await db.securityEvent.count({ where: { type: "passkey.removed", userId: user.id } })).toBe(1);
   });
 
-  it("accepts a fresh session without a proof, and credential_id in the body", async () => {
+  it("accepts a session with a fresh second factor without a proof, and credential_id in the body", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
     const passkey = await addPasskey(token, newAuthenticator());
+    // This session signed in with the password only: it never proved the passkey it wants to remove.
+    expect((await del(token, undefined, { credential_id: passkey.credential_id })).json.code).toBe("second_factor_required");
+    await db.authSession.updateMany({ where: { userId: user.id }, data: { passkeyAt: new Date() } });
     const res = await del(token, undefined, { credential_id: passkey.credential_id });
     expect(res.status).toBe(200);
   });

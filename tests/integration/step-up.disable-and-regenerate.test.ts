@@ -48,7 +48,7 @@ describe("step-up on POST /api/auth/2fa/disable", () => {
     expect(await db.securityEvent.count({ where: { type: "2fa.disabled", userId: user.id } })).toBe(1);
   });
 
-  it("after LOKDOWN_STEP_UP_MINUTES a proof is required (403 reauth_required) and nothing changes", async () => {
+  it("after LOKDOWN_STEP_UP_MINUTES a second-factor proof is required (403 second_factor_required) and nothing changes", async () => {
     freezeTime();
     overrideSettings({ tokens: { accessMinutes: 60 } });
     const { user, client, access } = await signedInWithTotp();
@@ -56,30 +56,36 @@ describe("step-up on POST /api/auth/2fa/disable", () => {
     const before = await snapshotCounts();
     const res = await post(disable.POST, "/api/auth/2fa/disable", client, access);
     expect(res.status).toBe(403);
-    expect(res.json.code).toBe("reauth_required");
+    expect(res.json.code).toBe("second_factor_required");
+    expect(res.json.proof).toBe("second_factor");
     expect(typeof res.json.error).toBe("string");
     expect(await snapshotCounts()).toEqual(before);
     expect(await factorRows(user.id)).toEqual({ totp: 1, codes: 8 });
   });
 
-  it("a wrong password is 401 and nothing changes", async () => {
+  it("a wrong backup code is 401 and nothing changes", async () => {
     freezeTime();
     overrideSettings({ tokens: { accessMinutes: 60 } });
     const { user, client, access } = await signedInWithTotp();
     advanceTime(STALE_MS());
-    const res = await post(disable.POST, "/api/auth/2fa/disable", client, access, { password: "not the password" });
+    const res = await post(disable.POST, "/api/auth/2fa/disable", client, access, { backup_code: "NOTACODE00" });
     expect(res.status).toBe(401);
     expect(res.json.code).toBe("invalid_reauth");
     expect(await factorRows(user.id)).toEqual({ totp: 1, codes: 8 });
     expect(await db.securityEvent.count({ where: { type: "reauth.failed", userId: user.id } })).toBe(1);
   });
 
-  it("the right password works", async () => {
+  it("the right password is not enough for an account with a second factor; a backup code works", async () => {
     freezeTime();
     overrideSettings({ tokens: { accessMinutes: 60 } });
-    const { user, client, access } = await signedInWithTotp();
+    const { user, client, access, backupCodes } = await signedInWithTotp();
     advanceTime(STALE_MS());
-    const res = await post(disable.POST, "/api/auth/2fa/disable", client, access, { password: user.password });
+    const before = await snapshotCounts();
+    const password = await post(disable.POST, "/api/auth/2fa/disable", client, access, { password: user.password });
+    expect(password.status).toBe(403);
+    expect(password.json.code).toBe("second_factor_required");
+    expect(await snapshotCounts()).toEqual(before);
+    const res = await post(disable.POST, "/api/auth/2fa/disable", client, access, { backup_code: backupCodes[0] });
     expect(res.status).toBe(200);
     expect(await factorRows(user.id)).toEqual({ totp: 0, codes: 0 });
   });
@@ -107,9 +113,9 @@ describe("step-up on POST /api/auth/2fa/disable", () => {
   it("a proof refreshes the session's step-up window", async () => {
     freezeTime();
     overrideSettings({ tokens: { accessMinutes: 60 } });
-    const { user, client, access } = await signedInWithTotp();
+    const { client, access, backupCodes } = await signedInWithTotp();
     advanceTime(STALE_MS());
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: user.password })).status).toBe(200);
+    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: backupCodes[0] })).status).toBe(200);
     expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).status).toBe(200);
   });
 
@@ -162,7 +168,7 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     expect(await db.securityEvent.count({ where: { type: "backup_codes.regenerated", userId: user.id } })).toBe(1);
   });
 
-  it("a stale session needs a proof: 403 without, 401 wrong, 200 with the password or a TOTP code", async () => {
+  it("a stale session needs a second-factor proof: 403 without or with the password, 401 wrong, 200 with a backup or TOTP code", async () => {
     freezeTime();
     overrideSettings({ tokens: { accessMinutes: 60 } });
     const { user, client, access, secret, backupCodes } = await signedInWithTotp();
@@ -170,14 +176,15 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     const before = await snapshotCounts();
     const none = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access);
     expect(none.status).toBe(403);
-    expect(none.json.code).toBe("reauth_required");
-    const wrong = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: "wrong password!" });
+    expect(none.json.code).toBe("second_factor_required");
+    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: user.password })).json.code).toBe("second_factor_required");
+    const wrong = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: "NOTACODE00" });
     expect(wrong.status).toBe(401);
     expect(await snapshotCounts()).toEqual(before);
     // The old codes are untouched by the refusals.
     expect(await db.backupCode.count({ where: { userId: user.id, usedAt: null } })).toBe(backupCodes.length);
 
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: user.password })).status).toBe(200);
+    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: backupCodes[0] })).status).toBe(200);
     advanceTime(STALE_MS());
     const withTotp = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { totp_token: await totpNow(secret) });
     expect(withTotp.status).toBe(200);
@@ -200,9 +207,9 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     const { client, access } = await signedInWithTotp();
     advanceTime(STALE_MS());
     for (let i = 0; i < 5; i++) {
-      expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: `wrong-${i}-password` })).status).toBe(401);
+      expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: `WRONGCODE${i}` })).status).toBe(401);
     }
-    const limited = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: "one more guess" });
+    const limited = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: "ONEMOREGUESS" });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBeTruthy();
   });

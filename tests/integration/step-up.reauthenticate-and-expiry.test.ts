@@ -34,29 +34,35 @@ async function totpSession() {
 const reauth = (client: Client, token: string, body: Record<string, unknown>) => call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client, token, body });
 const post = (handler: typeof disable.POST, path: string, client: Client, token: string, body: Record<string, unknown> = {}) => call(handler, "POST", path, { client, token, body });
 
-describe("step-up: 403 reauth_required, answered by POST /api/auth/reauthenticate", () => {
-  it("a stale session is refused, reauthenticates with the password, and may then act until the window closes", async () => {
+describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthenticate", () => {
+  it("a stale session is refused, reauthenticates with a second factor (not the password), and may then act until the window closes", async () => {
     freezeTime();
     overrideSettings({ tokens: { accessMinutes: 120 } });
-    const { user, client, access } = await totpSession();
+    const { user, client, access, secret } = await totpSession();
     advanceTime(windowMs() + 1_000);
 
     const before = await snapshotCounts();
     const refused = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access);
     expect(refused.status).toBe(403);
-    expect(refused.json).toMatchObject({ code: "reauth_required", error: "Confirm your password or a second factor to continue" });
+    expect(refused.json).toMatchObject({ code: "second_factor_required", proof: "second_factor", error: "Confirm with your authenticator app, a passkey or a backup code to continue" });
     expect(await snapshotCounts()).toEqual(before);
 
-    const proved = await reauth(client, access, { password: user.password });
+    // The password is not the proof the policy names for an account with a second factor.
+    const password = await reauth(client, access, { password: user.password });
+    expect(password.status).toBe(403);
+    expect(password.json).toMatchObject({ code: "second_factor_required", proof: "second_factor" });
+    expect(await snapshotCounts()).toEqual(before);
+
+    const proved = await reauth(client, access, { totp_token: await totpNow(secret) });
     expect(proved.status, JSON.stringify(proved.json)).toBe(200);
-    expect(proved.json).toEqual({ message: "Reauthenticated", reauth_valid_until: new Date(Date.now() + windowMs()).toISOString() });
+    expect(proved.json).toEqual({ message: "Reauthenticated", reauth_valid_until: new Date(Date.now() + windowMs()).toISOString(), proved: "totp" });
     expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).status).toBe(200);
 
     // Fake time: one second before the window closes it still holds; one second after, it does not.
     advanceTime(windowMs() - 1_000);
     expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).status).toBe(200);
     advanceTime(2_000);
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).json.code).toBe("reauth_required");
+    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).json.code).toBe("second_factor_required");
     expect(await db.securityEvent.count({ where: { type: "reauth.succeeded", userId: user.id } })).toBe(1);
   });
 
@@ -68,7 +74,7 @@ describe("step-up: 403 reauth_required, answered by POST /api/auth/reauthenticat
     const session = () => db.authSession.findFirstOrThrow({ where: { userId: user.id, revokedAt: null }, orderBy: { createdAt: "desc" }, select: { reauthAt: true } });
     const stale = (await session()).reauthAt;
 
-    const wrong = await reauth(client, access, { password: "not the password" });
+    const wrong = await reauth(client, access, { backup_code: "NOTACODE00" });
     expect(wrong.status).toBe(401);
     expect(wrong.json.code).toBe("invalid_reauth");
     expect((await reauth(client, access, { totp_token: "000000" })).status).toBe(401);
@@ -100,7 +106,7 @@ describe("step-up: 403 reauth_required, answered by POST /api/auth/reauthenticat
     freezeTime();
     enableApiKeys();
     overrideSettings({ tokens: { accessMinutes: 120 } });
-    const { user, client, access } = await totpSession();
+    const { user, client, access, secret } = await totpSession();
     const passkey = await addPasskey(access, newAuthenticator());
     const sessionRow = await db.authSession.findFirstOrThrow({ where: { userId: user.id, revokedAt: null }, orderBy: { createdAt: "desc" } });
     advanceTime(windowMs() + 1_000);
@@ -111,19 +117,23 @@ describe("step-up: 403 reauth_required, answered by POST /api/auth/reauthenticat
       await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { client, token: access, body: { credential_id: passkey.credential_id } }),
       await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access),
       await call(apiKeys.POST, "POST", "/api/auth/api-keys", { client, token: access, body: { name: "late" } }),
-      await post(changePassword.POST, "/api/auth/password/change", client, access, { new_password: "a different long passphrase" }),
+      // The current password is required and right, but it is not the second factor the policy asks for.
+      await post(changePassword.POST, "/api/auth/password/change", client, access, { password: user.password, new_password: "a different long passphrase" }),
     ];
     for (const res of answers) {
       expect(res.status, JSON.stringify(res.json)).toBe(403);
-      expect(res.json.code).toBe("reauth_required");
+      expect(res.json.code).toBe("second_factor_required");
     }
     const actor = { userId: user.id, username: user.username, isStaff: false, sessionId: sessionRow.id };
     const email = await requestEmailChange(actor, "somewhere-new@example.org", {}, client);
-    expect(email.ok ? "ok" : email.code).toBe("reauth_required");
+    expect(email.ok ? "ok" : email.code).toBe("second_factor_required");
     expect(await snapshotCounts()).toEqual(before);
 
-    expect((await reauth(client, access, { password: user.password })).status).toBe(200);
-    expect((await post(changePassword.POST, "/api/auth/password/change", client, access, { new_password: "a different long passphrase" })).status).toBe(200);
+    expect((await reauth(client, access, { totp_token: await totpNow(secret) })).status).toBe(200);
+    const noCurrent = await post(changePassword.POST, "/api/auth/password/change", client, access, { new_password: "a different long passphrase" });
+    expect(noCurrent.status).toBe(400);
+    expect(noCurrent.json.code).toBe("current_password_required");
+    expect((await post(changePassword.POST, "/api/auth/password/change", client, access, { password: user.password, new_password: "a different long passphrase" })).status).toBe(200);
     expect((await requestEmailChange(actor, "somewhere-new@example.org", {}, client)).ok).toBe(true);
   });
 

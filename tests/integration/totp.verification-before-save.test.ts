@@ -123,6 +123,8 @@ describe("TOTP setup: verification before save", () => {
 
   it("the pending secret still works just before 15 minutes", async () => {
     freezeTime();
+    // About the pending secret's lifetime: keep the session's step-up window (policy totp.add) open that long.
+    overrideSettings({ stepUpMinutes: 20 });
     const ctx = await startSetup();
     const secret = ctx.setup.json.secret as string;
     advanceTime(14 * 60_000 + 50_000);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as disable from "@/app/api/auth/2fa/disable/route";
 import * as regenerate from "@/app/api/auth/2fa/backup-codes/regenerate/route";
 import * as changePassword from "@/app/api/auth/password/change/route";
+import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
 import { db } from "@/lib/db";
 import { passedSecondFactor } from "@/lib/auth/amr";
 import { completePendingLogin } from "@/lib/auth/second-factor";
@@ -129,8 +130,12 @@ describe("trusted browsers", () => {
 
     const fresh = await trustedCookie(user, secret, browser);
     const [device] = await listTrustedDevices(user.id);
-    expect((await revokeOwnTrustedDevice(other.id, device?.id ?? "", browser)).ok).toBe(false);
-    expect((await revokeOwnTrustedDevice(user.id, device?.id ?? "", browser)).ok).toBe(true);
+    const actorOf = async (who: LoginUser, secretOf: string) => {
+      const signedIn = await webTwoFactorSignIn(who, secretOf, browser);
+      return { userId: who.id, username: who.username, isStaff: false, sessionId: signedIn.sessionId };
+    };
+    expect((await revokeOwnTrustedDevice(await actorOf(other, otherTotp.secret), device?.id ?? "", browser)).ok).toBe(false);
+    expect((await revokeOwnTrustedDevice(await actorOf(user, secret), device?.id ?? "", browser)).ok).toBe(true);
     await expectSecondFactorStep(user, browser, fresh);
   });
 
@@ -143,6 +148,8 @@ describe("trusted browsers", () => {
     const b = newClient();
     const live = async () => (await listTrustedDevices(user.id)).length;
 
+    // The enrolling session proved only the password; the changes below need a second factor in it.
+    expect((await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token: enrolled.access, body: { backup_code: enrolled.backupCodes[0] } })).status).toBe(200);
     await trustedCookie(user, enrolled.secret, a);
     const cookieB = await trustedCookie(user, enrolled.secret, b);
     expect((await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { token: enrolled.access, body: { password: user.password } })).status).toBe(200);

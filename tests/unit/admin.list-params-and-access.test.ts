@@ -38,7 +38,7 @@ describe("list state from search params", () => {
 });
 
 describe("admin access decision", () => {
-  const user = (isStaff: boolean, amr: string[]): WebUser => ({ id: 1, username: "u", email: "u@example.com", isStaff, sessionId: "s", amr, reauthAt: new Date() });
+  const user = (isStaff: boolean, amr: string[]): WebUser => ({ id: 1, username: "u", email: "u@example.com", isStaff, sessionId: "s", amr, reauthAt: new Date(), assurance: amr.includes("mfa") ? "aal2" : "aal1" });
 
   it("is staff plus a second factor in this session, unless ADMIN_2FA_REQUIRED is off", () => {
     expect(decideStaffAccess(null, true).kind).toBe("signed_out");

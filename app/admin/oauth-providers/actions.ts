@@ -5,7 +5,7 @@ import type { AdminActionState } from "@/components/admin/action-form";
 import { actorOf } from "@/lib/auth/guards";
 import { requireStaff } from "@/lib/auth/admin/guard";
 import { createOAuthProvider, deleteOAuthProvider, setOAuthProviderEnabled, updateOAuthProvider, PROVIDER_ID_PATTERN } from "@/lib/auth/oauth-providers";
-import { confirmStepUp } from "@/lib/auth/step-up";
+import { authorize } from "@/lib/auth/step-up";
 import { currentClient } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { adminFailure, proofFrom } from "../_lib/forms";
@@ -38,7 +38,7 @@ export async function createProviderAction(_: AdminActionState, formData: FormDa
   const user = await requireStaff(`${PAGE}/new`);
   const f = formFields(formData, FIELDS);
   const client = await currentClient();
-  const stepUp = await confirmStepUp(actorOf(user), proofFrom(formData), client);
+  const stepUp = await authorize("staff.manage_providers", actorOf(user), proofFrom(formData), client);
   if (!stepUp.ok) return { ...adminFailure(stepUp), values: refill(f) };
   const created = await createOAuthProvider(
     { id: f.id, type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret, issuer: f.issuer || null, enabled: f.enabled === "on", ...trustFrom(f) },
@@ -54,7 +54,7 @@ export async function updateProviderAction(_: AdminActionState, formData: FormDa
   const id = PROVIDER_ID_PATTERN.test(f.id) ? f.id : "";
   const user = await requireStaff(`${PAGE}/${encodeURIComponent(id)}`);
   const client = await currentClient();
-  const stepUp = await confirmStepUp(actorOf(user), proofFrom(formData), client);
+  const stepUp = await authorize("staff.manage_providers", actorOf(user), proofFrom(formData), client);
   if (!stepUp.ok) return { ...adminFailure(stepUp), values: refill(f) };
   // A blank secret keeps the stored one: the secret is write-only and never sent back to the form.
   const updated = await updateOAuthProvider(
@@ -70,7 +70,9 @@ export async function setProviderEnabledAction(formData: FormData): Promise<void
   if (isBadActionInput(formData)) return;
   const user = await requireStaff(PAGE);
   const { id, enabled } = formFields(formData, ["id", "enabled"]);
-  const result = await setOAuthProviderEnabled(id, enabled === "true", { userId: user.id, client: await currentClient() });
+  const client = await currentClient();
+  const allowed = await authorize("staff.manage_providers", actorOf(user), {}, client);
+  const result = allowed.ok ? await setOAuthProviderEnabled(id, enabled === "true", { userId: user.id, client }) : allowed;
   backWith(formData, PAGE, result.ok ? { notice: enabled === "true" ? "provider_enabled" : "provider_disabled" } : { notice: "error", code: result.code });
 }
 
@@ -79,7 +81,7 @@ export async function deleteProviderAction(_: AdminActionState, formData: FormDa
   const user = await requireStaff(PAGE);
   const { id } = formFields(formData, ["id"]);
   const client = await currentClient();
-  const stepUp = await confirmStepUp(actorOf(user), proofFrom(formData), client);
+  const stepUp = await authorize("staff.manage_providers", actorOf(user), proofFrom(formData), client);
   if (!stepUp.ok) return adminFailure(stepUp);
   const result = await deleteOAuthProvider(id, { userId: user.id, client });
   if (!result.ok) return adminFailure(result);

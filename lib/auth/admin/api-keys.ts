@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ok, type Result } from "../errors";
+import { authorize } from "../step-up";
 import type { AccountActor } from "../account-security";
 import { revokeUserApiKey } from "../api-keys";
 import type { ClientInfo } from "../client";
@@ -100,7 +101,8 @@ export const apiKeyCsv: CsvColumn<AdminApiKeyRow>[] = [
 export async function revokeApiKeys(actor: AccountActor, ids: number[], client: ClientInfo, now = new Date()): Promise<Result<number>> {
   let revoked = 0;
   for (const id of ids) {
-    const result = await revokeUserApiKey({ userId: actor.userId, isStaff: true }, id, client, now);
+    const result = await revokeUserApiKey({ ...actor, isStaff: true }, id, client, now);
+    if (!result.ok && result.code !== "api_key_not_found" && result.code !== "api_keys_disabled") return result;
     if (result.ok) revoked += 1;
     else if (result.code === "api_keys_disabled") return result;
   }

@@ -3,6 +3,7 @@ import UAParser from "ua-parser-js";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ok, type Result } from "../errors";
+import { authorize } from "../step-up";
 import type { AccountActor } from "../account-security";
 import type { ClientInfo } from "../client";
 import { AMR, passedSecondFactor } from "../amr";
@@ -134,6 +135,8 @@ export const authSessionCsv: CsvColumn<AdminAuthSessionRow>[] = [
 /** Ends the selected sessions now: cookies stop working and refresh tokens are refused. */
 export async function revokeAuthSessions(actor: AccountActor, ids: string[], client: ClientInfo, now = new Date()): Promise<Result<number>> {
   if (ids.length === 0) return ok(0);
+  const allowed = await authorize("staff.revoke_credentials", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const { count } = await db.authSession.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: now, revokedReason: "admin" } });
   if (count > 0) await recordSecurityEvent({ type: "admin.sessions_revoked", userId: actor.userId, client, details: { count } });
   return ok(count);

@@ -1,7 +1,6 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { settings } from "@/lib/env";
-import { passedSecondFactor } from "../amr";
 import { safeReturnPath } from "../guards";
 import { getWebUser, type WebUser } from "../web-session";
 
@@ -22,7 +21,8 @@ export type StaffAccess =
 export function decideStaffAccess(user: WebUser | null, admin2faRequired: boolean = settings.admin2faRequired): StaffAccess {
   if (!user) return { kind: "signed_out" };
   if (!user.isStaff) return { kind: "not_staff" };
-  if (admin2faRequired && !passedSecondFactor(user.amr)) return { kind: "needs_second_factor", user };
+  // The session's assurance (lib/auth/assurance.ts), as the policy reads it: AAL2 = a second factor in this session.
+  if (admin2faRequired && user.assurance !== "aal2") return { kind: "needs_second_factor", user };
   return { kind: "allowed", user };
 }
 

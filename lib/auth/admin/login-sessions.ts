@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ok, type Result } from "../errors";
+import { authorize } from "../step-up";
 import type { AccountActor } from "../account-security";
 import type { ClientInfo } from "../client";
 import { recordSecurityEvent } from "../audit";
@@ -143,6 +144,8 @@ export const loginSessionCsv: CsvColumn<AdminLoginSessionRow>[] = [
 /** "Expire selected sessions": open ones end now; used or already expired ones are left alone. */
 export async function expireLoginSessions(actor: AccountActor, ids: string[], client: ClientInfo, now = new Date()): Promise<Result<number>> {
   if (ids.length === 0) return ok(0);
+  const allowed = await authorize("staff.revoke_credentials", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const { count } = await db.loginSession.updateMany({ where: { id: { in: ids }, consumedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
   if (count > 0) await recordSecurityEvent({ type: "admin.login_sessions_expired", userId: actor.userId, client, details: { count } });
   return ok(count);
@@ -150,6 +153,8 @@ export async function expireLoginSessions(actor: AccountActor, ids: string[], cl
 
 /** "Delete expired sessions". */
 export async function deleteExpiredLoginSessionsByAdmin(actor: AccountActor, client: ClientInfo, now = new Date()): Promise<Result<number>> {
+  const allowed = await authorize("staff.revoke_credentials", actor, {}, client, now);
+  if (!allowed.ok) return allowed;
   const count = await deleteExpiredLoginSessions(db, now);
   if (count > 0) await recordSecurityEvent({ type: "admin.login_sessions_deleted", userId: actor.userId, client, details: { count } });
   return ok(count);

@@ -11,7 +11,8 @@ import { replaceBackupCodes } from "../backup-codes";
 import { getFactorSummary, hasSecondFactor } from "../factors";
 import { cancelOutstandingLinks } from "../outstanding-links";
 import { notifySecurityEvent } from "../security-mail";
-import { confirmStepUp, type StepUpProof } from "../step-up";
+import { authorize, loadPolicyCaller, type StepUpProof } from "../step-up";
+import { proofFor, requirePolicy } from "../policy";
 import type { CsvColumn } from "./csv";
 import { pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 
@@ -191,7 +192,7 @@ async function checkTarget(actor: AccountActor, userId: number, proof: StepUpPro
     const allowed = await checkHierarchy(actor, target, rule);
     if (!allowed.ok) return allowed;
   }
-  const stepUp = await confirmStepUp(actor, proof, client, now);
+  const stepUp = await authorize("staff.manage_user", actor, proof, client, now);
   return stepUp.ok ? ok(target) : stepUp;
 }
 
@@ -303,15 +304,20 @@ export async function unlockUserSecondFactor(actor: AccountActor, userId: number
   return ok(undefined);
 }
 
-export type StepUpInfo = { fresh: boolean; hasPassword: boolean; hasTotp: boolean; minutes: number };
+export type StepUpInfo = { fresh: boolean; hasPassword: boolean; hasTotp: boolean; hasBackupCodes: boolean; minutes: number };
 
-/** Whether the admin's next sensitive action needs a password or code, and which they can give. */
-export async function describeStepUp(user: { id: number; reauthAt: Date }, now = new Date()): Promise<StepUpInfo> {
-  const [account, factors] = await Promise.all([db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } }), getFactorSummary(user.id)]);
+/**
+ * Whether the admin's next sensitive action needs a proof (policy "staff.manage_user"), and which
+ * the form should offer: the policy's kind for this account, so a second factor when it has one.
+ */
+export async function describeStepUp(user: { id: number; username: string; isStaff: boolean; sessionId: string }, now = new Date()): Promise<StepUpInfo> {
+  const [caller, factors] = await Promise.all([loadPolicyCaller({ userId: user.id, username: user.username, isStaff: user.isStaff, sessionId: user.sessionId }, now), getFactorSummary(user.id)]);
+  const kind = caller.kind === "session" ? proofFor(caller.account) : "password";
   return {
-    fresh: now.getTime() - user.reauthAt.getTime() <= settings.stepUpMinutes * 60_000,
-    hasPassword: Boolean(account?.passwordHash),
-    hasTotp: factors.totp,
+    fresh: requirePolicy("staff.manage_user", caller, now).ok,
+    hasPassword: kind === "password",
+    hasTotp: kind === "second_factor" && factors.totp,
+    hasBackupCodes: kind === "second_factor" && factors.backupCodesRemaining > 0,
     minutes: settings.stepUpMinutes,
   };
 }

@@ -3,13 +3,14 @@
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useStepUpAction } from "@/components/step-up/step-up-dialog";
 import { StepUpFields } from "../security/step-up-fields";
 import { linkProviderAction, unlinkProviderAction, type ConnectionState } from "./actions";
 
 type StepUp = { hasPassword: boolean; hasTotp: boolean };
 
 export function UnlinkForm({ accountId, providerName, ...stepUp }: StepUp & { accountId: number; providerName: string }) {
-  const [state, action, pending] = useActionState<ConnectionState, FormData>(unlinkProviderAction, {});
+  const [state, action, pending] = useActionState<ConnectionState, FormData>(useStepUpAction(unlinkProviderAction), {});
   if (state.done) return <Alert tone="success">{providerName} is no longer linked.</Alert>;
   return (
     <form action={action} className="space-y-3" noValidate>
@@ -24,7 +25,7 @@ export function UnlinkForm({ accountId, providerName, ...stepUp }: StepUp & { ac
 }
 
 export function LinkForm({ provider, providerName, ...stepUp }: StepUp & { provider: string; providerName: string }) {
-  const [state, action, pending] = useActionState<ConnectionState, FormData>(linkProviderAction, {});
+  const [state, action, pending] = useActionState<ConnectionState, FormData>(useStepUpAction(linkProviderAction), {});
   return (
     <form action={action} className="space-y-3" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}

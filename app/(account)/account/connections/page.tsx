@@ -19,7 +19,8 @@ export default async function ConnectionsPage({ searchParams }: Props) {
   const linkedNow = (await searchParams).linked;
   const linkedIds = new Set(linked.map((a) => a.provider));
   const available = providers.filter((p) => !linkedIds.has(p.id));
-  const stepUp = { hasPassword: overview.hasPassword, hasTotp: overview.totp };
+  // The proof the policy asks of this account: a second factor when it has one, else the password.
+  const stepUp = { hasPassword: overview.hasPassword && !overview.enabled, hasTotp: overview.totp };
   return (
     <div className="space-y-6">
       <div>

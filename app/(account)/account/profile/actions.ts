@@ -14,17 +14,23 @@ const PAGE = "/account/profile";
 export type PasswordState = FormState & { done?: { sessionsEnded: number } };
 export type EmailState = FormState & { sentTo?: string };
 
-/** Step-up comes from the dialog (reauth_required), not from a current-password field. */
+/**
+ * The current password is a field of the form (required when the account has one); any further
+ * step-up the policy asks for (a second factor) comes from the dialog.
+ */
 export async function changePasswordAction(_: PasswordState, formData: FormData): Promise<PasswordState> {
   if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
-  const fields = formFields(formData, ["new_password", "confirm", "sign_out_others"]);
+  const fields = formFields(formData, ["current_password", "new_password", "confirm", "sign_out_others"]);
   if (!fields.new_password) return fieldFailure("new_password", FIELD_MESSAGES.blank);
   if (fields.new_password.length > 1024) return fieldFailure("new_password", FIELD_MESSAGES.tooLong(1024));
   if (fields.new_password !== fields.confirm) return fieldFailure("confirm", FIELD_MESSAGES.passwordsDiffer);
   const input = { newPassword: fields.new_password, keepOtherSessions: fields.sign_out_others !== "on" };
-  const result = await changePassword(actorOf(user), input, {}, await currentClient());
-  return result.ok ? { done: result.value } : failureState(result);
+  const current = fields.current_password.length > 1024 ? "" : fields.current_password;
+  const result = await changePassword(actorOf(user), input, { password: current || undefined }, await currentClient());
+  if (result.ok) return { done: result.value };
+  if (result.code === "current_password_required" || result.code === "invalid_reauth") return { ...failureState(result), fieldErrors: { current_password: [failureState(result).error ?? ""] } };
+  return failureState(result);
 }
 
 export async function requestEmailChangeAction(_: EmailState, formData: FormData): Promise<EmailState> {

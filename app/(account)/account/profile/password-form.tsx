@@ -22,6 +22,9 @@ export function PasswordForm({ username, hasPassword }: { username: string; hasP
     <form action={action} className="max-w-md space-y-4" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <input type="text" name="username" value={username} autoComplete="username" readOnly hidden />
+      {hasPassword && (
+        <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required error={state.fieldErrors?.current_password?.[0]} />
+      )}
       <Field label="New password" name="new_password" type="password" autoComplete="new-password" required hint="At least 8 characters; a few unusual words work well." error={state.fieldErrors?.new_password?.[0]} />
       <Field label="Confirm new password" name="confirm" type="password" autoComplete="new-password" required error={state.fieldErrors?.confirm?.[0]} />
       <div className="flex items-start gap-2.5">

@@ -1,9 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { disableTwoFactorWithStepUp, enableTotp, regenerateBackupCodesWithStepUp } from "@/lib/auth/account-security";
+import { beginTotpEnrollment, disableTwoFactorWithStepUp, enableTotp, regenerateBackupCodesWithStepUp } from "@/lib/auth/account-security";
 import { actorOf, requireWebUser } from "@/lib/auth/guards";
-import { beginTotpSetup } from "@/lib/auth/totp";
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, type FormState } from "@/lib/http/form";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
@@ -18,9 +17,9 @@ function proofFrom(formData: FormData) {
   return { password: f.password || undefined, totpToken: f.totp_token.trim() || undefined };
 }
 
-export async function beginTotpSetupAction(_: TotpSetupState): Promise<TotpSetupState> {
+export async function beginTotpSetupAction(_: TotpSetupState, formData?: FormData): Promise<TotpSetupState> {
   const user = await requireWebUser(PAGE);
-  const setup = await beginTotpSetup(user.id);
+  const setup = await beginTotpEnrollment(actorOf(user), formData ? proofFrom(formData) : {}, await currentClient());
   return setup.ok ? { setup: { secret: setup.value.secret, qrCode: setup.value.qrCode } } : failureState(setup);
 }
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
-import { ERRORS, type Failure } from "@/lib/auth/errors";
+import { ERRORS, type ErrorCode, type Failure } from "@/lib/auth/errors";
 import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { beginPasskeyRegistration, registerPasskey, removeUserPasskey, renameUserPasskey } from "@/lib/auth/passkeys";
 import { currentClient } from "@/lib/auth/web-session";
@@ -15,16 +15,17 @@ export type PasskeyFormState = FormState & { done?: boolean };
 
 const messageOf = (failure: Failure) => failure.message ?? ERRORS[failure.code].message;
 
-export async function beginAddPasskeyAction(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string }> {
+/** `code` lets the client open the step-up dialog on a step-up refusal and try again. */
+export async function beginAddPasskeyAction(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string; code: ErrorCode }> {
   const user = await requireWebUser(PAGE);
-  const result = await beginPasskeyRegistration(user.id);
-  return result.ok ? result.value : { error: messageOf(result) };
+  const result = await beginPasskeyRegistration(actorOf(user), await currentClient());
+  return result.ok ? result.value : { error: messageOf(result), code: result.code };
 }
 
 export async function finishAddPasskeyAction(sessionId: string, response: unknown, name: string): Promise<{ name: string } | { error: string }> {
   const user = await requireWebUser(PAGE);
   if (typeof sessionId !== "string" || typeof name !== "string") return { error: ERRORS.validation_error.message };
-  const result = await registerPasskey(user.id, sessionId, response, name, await currentClient());
+  const result = await registerPasskey(actorOf(user), sessionId, response, name, await currentClient());
   if (!result.ok) {
     if (result.code === "invalid_session" || result.code === "session_used") return { error: "That took too long. Please try again." };
     return { error: messageOf(result) };

@@ -1,5 +1,6 @@
 "use client";
 
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { useActionState, useState, useTransition, type FormEvent } from "react";
 import { registerPasskeyInBrowser } from "@/components/passkeys/ceremony";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
@@ -7,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { beginAddPasskeyAction, finishAddPasskeyAction, removePasskeyAction, renamePasskeyAction, type PasskeyFormState } from "./passkey-actions";
-import { useStepUpAction } from "@/components/step-up/step-up-dialog";
+import { isStepUpRefusal, useStepUp, useStepUpAction } from "@/components/step-up/step-up-dialog";
 
 /** What the page passes down for each passkey (dates already formatted on the server). */
 export type PasskeyItem = {
@@ -53,6 +54,14 @@ function AddPasskey() {
   const [added, setAdded] = useState<string>();
   const [name, setName] = useState("");
   const [pending, startTransition] = useTransition();
+  const ask = useStepUp();
+
+  /** Adding a passkey is a policy action ("passkey.add"): on a step-up refusal, prove and retry once. */
+  async function begin(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string }> {
+    const first = await beginAddPasskeyAction();
+    if (!("code" in first) || !isStepUpRefusal(first.code) || !ask) return first;
+    return (await ask()) ? beginAddPasskeyAction() : { error: "Nothing was changed: confirm it's you to continue." };
+  }
 
   function add(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -61,7 +70,7 @@ function AddPasskey() {
     startTransition(async () => {
       const outcome = await registerPasskeyInBrowser({
         unsupported: "This browser does not support passkeys.",
-        begin: beginAddPasskeyAction,
+        begin,
         finish: (begun, response) => finishAddPasskeyAction(begun.sessionId, response, name),
       });
       const answer = outcome.ok ? outcome.done : outcome;

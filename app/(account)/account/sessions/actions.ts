@@ -1,9 +1,9 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { requireWebUser } from "@/lib/auth/guards";
+import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { revokeOtherSessions, revokeUserSession } from "@/lib/auth/sessions";
-import { revokeAllTrustedDevicesOf, revokeOwnTrustedDevice } from "@/lib/auth/trusted-devices";
+import { forgetAllTrustedDevices, revokeOwnTrustedDevice } from "@/lib/auth/trusted-devices";
 import { currentClient, endWebSession } from "@/lib/auth/web-session";
 import { formFields } from "@/lib/http/form";
 import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
@@ -14,7 +14,7 @@ const PAGE = "/account/sessions";
 export async function revokeSessionAction(formData: FormData): Promise<void> {
   if (isBadActionInput(formData)) return;
   const user = await requireWebUser(PAGE);
-  const result = await revokeUserSession({ userId: user.id, sessionId: user.sessionId }, formFields(formData, ["id"]).id, await currentClient());
+  const result = await revokeUserSession(actorOf(user), formFields(formData, ["id"]).id, await currentClient());
   if (result.ok && result.value.current) {
     await endWebSession();
     redirect("/login?signed_out=1");
@@ -24,19 +24,19 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
 
 export async function revokeOtherSessionsAction(): Promise<void> {
   const user = await requireWebUser(PAGE);
-  await revokeOtherSessions({ userId: user.id, sessionId: user.sessionId }, await currentClient());
-  redirect(`${PAGE}?done=others`);
+  const result = await revokeOtherSessions(actorOf(user), await currentClient());
+  redirect(`${PAGE}?done=${result.ok ? "others" : "refused"}`);
 }
 
 export async function revokeTrustedDeviceAction(formData: FormData): Promise<void> {
   if (isBadActionInput(formData)) return;
   const user = await requireWebUser(PAGE);
-  const result = await revokeOwnTrustedDevice(user.id, formFields(formData, ["id"]).id, await currentClient());
+  const result = await revokeOwnTrustedDevice(actorOf(user), formFields(formData, ["id"]).id, await currentClient());
   redirect(`${PAGE}?done=${result.ok ? "browser" : "gone"}`);
 }
 
 export async function revokeAllTrustedDevicesAction(): Promise<void> {
   const user = await requireWebUser(PAGE);
-  await revokeAllTrustedDevicesOf({ userId: user.id }, user.id, await currentClient());
-  redirect(`${PAGE}?done=browsers`);
+  const result = await forgetAllTrustedDevices(actorOf(user), await currentClient());
+  redirect(`${PAGE}?done=${result.ok ? "browsers" : "refused"}`);
 }

@@ -17,6 +17,7 @@ const DONE: Record<string, string> = {
   browser: "That browser will be asked for a code again.",
   browsers: "No browser skips the code any more.",
   gone: "That one had already ended.",
+  refused: "Nothing was changed: your session could not be checked. Sign in again and retry.",
 };
 
 const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;

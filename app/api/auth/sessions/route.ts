@@ -18,7 +18,7 @@ export const DELETE = route(async (request) => {
   const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);
   const count = await revokeOtherSessions(principal.value, clientFrom(request.headers));
-  return json({ message: "Other sessions signed out", revoked: count });
+  return count.ok ? json({ message: "Other sessions signed out", revoked: count.value }) : errorResponse(count);
 });
 
 export const { POST, PUT, PATCH } = otherMethods("GET, DELETE");

@@ -7,7 +7,7 @@ import { parseBody } from "@/lib/http/body";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
-/** Needs step-up: a fresh session, or the current `password` (or a code) in the body. */
+/** Needs the current `password` when the account has one, and the policy's step-up ("password.change"). */
 export const POST = route(async (request) => {
   const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);

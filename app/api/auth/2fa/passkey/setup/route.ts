@@ -1,3 +1,4 @@
+import { clientFrom } from "@/lib/auth/client";
 import { beginPasskeyRegistration } from "@/lib/auth/passkeys";
 import { authenticateSessionRequest } from "@/lib/auth/principal";
 import { readJsonObject } from "@/lib/http/body";
@@ -10,7 +11,7 @@ export const POST = route(async (request) => {
   if (!principal.ok) return errorResponse(principal);
   const body = await readJsonObject(request);
   if (!body.ok) return errorResponse(body);
-  const result = await beginPasskeyRegistration(principal.value.userId);
+  const result = await beginPasskeyRegistration(principal.value, clientFrom(request.headers));
   if (!result.ok) return errorResponse(result);
   return json({ session_id: result.value.sessionId, options: result.value.options });
 });

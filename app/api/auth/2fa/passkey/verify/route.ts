@@ -13,7 +13,7 @@ export const POST = route(async (request) => {
   const body = await parseBody(request, PasskeyVerifyBody);
   if (!body.ok) return errorResponse(body);
   const { session_id, passkey_response, name } = body.value;
-  const result = await registerPasskey(principal.value.userId, session_id, passkey_response, name, clientFrom(request.headers));
+  const result = await registerPasskey(principal.value, session_id, passkey_response, name, clientFrom(request.headers));
   if (!result.ok) return errorResponse(result);
   return json({ message: "Passkey setup verified successfully", credential: passkeyJson(result.value) });
 });
