@@ -130,7 +130,7 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
     }
   };
 
-  const usePasskey = () => {
+  const proveWithPasskey = () => {
     setBusy(true);
     setError(null);
     void authenticateWithPasskey({
@@ -183,7 +183,7 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
           <Field key="password" id="step-up-password" label="Password" name="password" type="password" autoComplete="current-password" maxLength={1024} required />
         )}
         {methods.proof === "second_factor" && methods.passkey && (
-          <Button type="button" variant={hasCode ? "secondary" : "primary"} onClick={usePasskey} disabled={busy} data-testid="step-up-passkey">
+          <Button type="button" variant={hasCode ? "secondary" : "primary"} onClick={proveWithPasskey} disabled={busy} data-testid="step-up-passkey">
             <PasskeyIcon />
             Use a passkey
           </Button>
