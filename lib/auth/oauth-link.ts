@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { cookieAttributes } from "@/lib/http/cookies";
+import { cookieAttributes, deletionSetCookie } from "@/lib/http/cookies";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
@@ -44,7 +44,7 @@ export async function setLinkIntentCookie(intent: { cookie: string; expiresAt: D
 
 /** The Set-Cookie value that ends the intent, with the attributes it was set with. */
 export function endLinkIntentCookie(): string {
-  return `${LINK_INTENT_COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${settings.production ? "; Secure" : ""}`;
+  return deletionSetCookie(LINK_INTENT_COOKIE);
 }
 
 function cookieValue(headers: Headers, name: string): string | null {
