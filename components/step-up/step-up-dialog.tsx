@@ -176,7 +176,7 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
           Confirm it&apos;s you
         </h2>
         <p id={descriptionId} className="text-sm text-zinc-600 dark:text-zinc-400">
-          This change needs a recent sign-in. Enter {what} to continue.
+          This change needs a recent sign-in. Confirm with {what} to continue.
         </p>
         {error && <Alert tone="error">{error}</Alert>}
         {methods.proof === "password" && (

@@ -43,7 +43,9 @@ describe("step-up dialog asks for the policy's proof", () => {
     // The next step's code: the enrollment code's step is spent.
     await dialog.getByLabel("Authenticator or backup code").fill(await codeFor(secret, 1));
     await dialog.getByRole("button", { name: "Confirm" }).click();
-    await page.getByText("Two-factor authentication is off.").waitFor();
+    await dialog.waitFor({ state: "hidden" });
+    // 2FA is off: the page offers to set up an authenticator app again.
+    await page.getByRole("button", { name: "Set up authenticator app" }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -8,7 +8,7 @@ import DashboardPage from "@/app/admin/page";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { authenticateApiKey, generateApiKey, hashApiKeySecret } from "@/lib/auth/api-keys";
-import { consumeBackupCode } from "@/lib/auth/backup-codes";
+import { consumeBackupCode, replaceBackupCodes } from "@/lib/auth/backup-codes";
 import { AMR } from "@/lib/auth/amr";
 import { enableApiKeys } from "../helpers/api-keys";
 import { snapshotCounts } from "../helpers/db";
@@ -76,15 +76,20 @@ describe("user actions", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: admin.id } })).isStaff).toBe(true);
   });
 
-  it("asks for the password or a code again once the admin's last proof is older than LOKDOWN_STEP_UP_MINUTES", async () => {
-    const { target, adminSession } = await adminAndTarget();
+  it("asks for a second factor again once the admin's last proof is older than LOKDOWN_STEP_UP_MINUTES (the password is not enough)", async () => {
+    const { admin, target, adminSession } = await adminAndTarget();
+    const codes = await replaceBackupCodes(db, admin.id);
     await ageProofs({ id: adminSession }, new Date(Date.now() - (settings.stepUpMinutes + 1) * 60_000));
     const refused = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true" }));
     expect(refused.fieldErrors?.step_up).toBeDefined();
+    expect(refused.code).toBe("second_factor_required");
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).isStaff).toBe(false);
-    const wrong = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true", password: "not it at all" }));
+    const password = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true", password: PASSWORD }));
+    expect(password.code).toBe("second_factor_required");
+    const wrong = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true", backup_code: "NOTACODE00" }));
     expect(wrong.error).toBe("Invalid password or code");
-    const ok = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true", password: PASSWORD }));
+    expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).isStaff).toBe(false);
+    const ok = await userActions.setStaffAction({}, form({ user_id: String(target.id), staff: "true", backup_code: codes[0] ?? "" }));
     expect(ok.done).toMatch(/staff/i);
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).isStaff).toBe(true);
   });

@@ -122,8 +122,10 @@ describe("real answers match the OpenAPI description", () => {
     // Past the step-up window a proof is needed.
     advanceTime(11 * 60_000);
     expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: {} })).status).toBe(403);
-    expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: { password: user.password } })).status).toBe(200);
-    expect((await documented("post", "/api/auth/2fa/disable", disable.POST, { token: access, body: { password: user.password } })).status).toBe(200);
+    // An account with a second factor steps up with one: the password is refused, a backup code works.
+    expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: { password: user.password } })).status).toBe(403);
+    expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: { backup_code: backupCodes[1] } })).status).toBe(200);
+    expect((await documented("post", "/api/auth/2fa/disable", disable.POST, { token: access, body: {} })).status).toBe(200);
   });
 
   it("passkeys: registration, listing, renaming, the login step and passwordless options", async () => {
@@ -188,11 +190,12 @@ describe("real answers match the OpenAPI description", () => {
     expect((await documented("delete", "/api/auth/sessions", sessions.DELETE, { token: access })).status).toBe(200);
 
     advanceTime(11 * 60_000);
-    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "another unusual pass" } })).status).toBe(403);
+    // The current password is required (400 current_password_required), and is itself the step-up proof here.
+    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "another unusual pass" } })).status).toBe(400);
     expect((await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, { token: access, body: { password: "wrong password" } })).status).toBe(401);
     expect((await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, { token: access, body: { password: user.password } })).status).toBe(200);
-    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "short" } })).status).toBe(400);
-    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "another unusual pass" } })).status).toBe(200);
+    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { password: user.password, new_password: "short" } })).status).toBe(400);
+    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { password: user.password, new_password: "another unusual pass" } })).status).toBe(200);
 
     // An unknown address answers the same, and starts no background mail that would outlive the test.
     expect((await documented("post", "/api/auth/password/forgot", passwordForgot.POST, { body: { email: "nobody@example.com" } })).status).toBe(200);
