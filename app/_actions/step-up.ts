@@ -6,7 +6,7 @@ import { actorOf } from "@/lib/auth/guards";
 import { beginPasskeyStepUp, reauthenticate, type StepUpProof } from "@/lib/auth/step-up";
 import { currentClient, getWebUser } from "@/lib/auth/web-session";
 import { failureState, formFields } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { isBadActionInput } from "@/lib/http/action-input";
 
 export type ReauthenticateResult = { ok: true } | { ok: false; error: string; signedOut?: boolean };
 
@@ -18,7 +18,7 @@ const SIGNED_OUT = { ok: false as const, error: "Your session has ended. Sign in
  * (`passkey_response`, JSON). Success refreshes that factor's time on this session.
  */
 export async function reauthenticateAction(formData: FormData): Promise<ReauthenticateResult> {
-  if (isBadActionInput(formData)) return { ok: false, error: INVALID_ACTION_INPUT.error };
+  if (isBadActionInput(formData)) return { ok: false, error: ERRORS.validation_error.message };
   const user = await getWebUser();
   if (!user) return SIGNED_OUT;
   const fields = formFields(formData, ["password", "code", "passkey_response"]);

@@ -51,7 +51,8 @@ export async function signInWithPasskey<T>(
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
   const limited = await checkAttempt("passkey", { ip: client.ip }, now);
   if (!limited.ok) {
-    await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "passkey" } }, settings.rateLimits.login.windowSeconds, now);
+    // Without a client address nothing is counted or stored: there is no per-address window to log in.
+    if (limited.code !== "client_address_unknown") await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "passkey" } }, settings.rateLimits.login.windowSeconds, now);
     return limited;
   }
   return db.$transaction(

@@ -111,7 +111,8 @@ export async function signInWithPassword<T>(
   const account = input.username.trim().toLowerCase();
   const limited = await checkAttempt("password", { ip: client.ip, account }, now);
   if (!limited.ok) {
-    await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "password", username: account } }, settings.rateLimits.login.windowSeconds, now);
+    // Without a client address nothing is counted or stored: there is no per-address window to log in.
+    if (limited.code !== "client_address_unknown") await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "password", username: account } }, settings.rateLimits.login.windowSeconds, now);
     return limited;
   }
   const user = await findLoginUser(account);

@@ -1,4 +1,4 @@
-import { ERRORS } from "@/lib/auth/errors";
+import { codeFailure, type FormState } from "./form";
 
 /**
  * Server actions are public endpoints: anyone can POST `Next-Action: <id>` with a body such as
@@ -7,7 +7,7 @@ import { ERRORS } from "@/lib/auth/errors";
  */
 
 /** The answer to arguments no form of ours sends (validation_error, a 400 in the API). */
-export const INVALID_ACTION_INPUT = { error: ERRORS.validation_error.message, code: "validation_error" } as const;
+export const INVALID_ACTION_INPUT: FormState = codeFailure("validation_error");
 
 /**
  * True when the call is not what our forms send: `formData` is not a FormData, or a previous form

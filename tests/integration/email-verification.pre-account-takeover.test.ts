@@ -3,6 +3,7 @@ import * as register from "@/app/api/auth/register/route";
 import { db } from "@/lib/db";
 import { confirmEmailVerification, describeEmailVerification, MAX_VERIFICATION_LINKS_PER_HOUR, requestEmailVerificationResend } from "@/lib/auth/email-verification";
 import { confirmEmailChange } from "@/lib/auth/email-change";
+import { decodeAccessToken } from "@/lib/auth/tokens";
 import { randomToken, sha256Hex } from "@/lib/auth/secrets";
 import { getAdminUser } from "@/lib/auth/admin/users";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
@@ -10,7 +11,7 @@ import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provid
 import { APP_ORIGIN, callBridge, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
-import { passwordLogin } from "../helpers/two-factor";
+import { accessTokenFor, passwordLogin } from "../helpers/two-factor";
 import { makeUser } from "../helpers/users";
 
 let oidc: TestOidcProvider;
@@ -103,8 +104,10 @@ describe("pre-account takeover: a registered but unconfirmed address is never li
 describe("a completed e-mail change", () => {
   it("verifies the new address (the link reached it)", async () => {
     const user = await makeUser();
+    // A change is bound to the live session that asked for it.
+    const claims = await decodeAccessToken(await accessTokenFor(user));
     const token = randomToken(32);
-    await db.emailChangeRequest.create({ data: { userId: user.id, newEmail: "moved@example.org", tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+    await db.emailChangeRequest.create({ data: { userId: user.id, sessionId: claims?.sessionId ?? null, newEmail: "moved@example.org", tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 3_600_000) } });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerifiedAt).toBeNull();
     expect((await confirmEmailChange(token, newClient())).ok).toBe(true);
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });

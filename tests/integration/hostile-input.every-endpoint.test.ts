@@ -78,7 +78,7 @@ type Fixture = { token: string; apiKey: string };
 const key = (method: string, route: RouteFile) => `${method} ${route.pattern}`;
 
 /** Reads that answer 200 to anyone by design (health, the API description, provider list). */
-const PUBLIC_READS = new Set(["GET /api/health", "GET /api/openapi.json", "GET /api/docs", "GET /api/auth/oauth/providers"]);
+const PUBLIC_READS = new Set(["GET /api/health", "GET /api/health/ready", "GET /api/openapi.json", "GET /api/docs", "GET /api/auth/oauth/providers"]);
 
 /**
  * Endpoints whose body is optional or free-form, so any JSON object is a valid request: they get

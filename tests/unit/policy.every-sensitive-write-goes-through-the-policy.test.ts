@@ -65,6 +65,9 @@ const NOT_POLICY_ACTIONS: Record<string, string> = {
   // Harmless to the owner: only narrows or renames.
   cancelEmailChange: "cancels the caller's own pending change",
   renameUserPasskey: "renames a passkey; no access changes",
+  cancelPendingLogin: "abandons the caller's own unfinished sign-in (the pending-login cookie is the proof)",
+  confirmEmailVerification: "the e-mailed sign-up confirmation: its single-use token is the proof, and it only records that the address is owned",
+  applyCleanupExclusive: "scheduled cleanup of expired rows, behind the cron secret; it ends nothing still valid",
 };
 
 type Fn = { name: string; file: string; writes: boolean; callsPolicy: boolean; calls: Set<string> };

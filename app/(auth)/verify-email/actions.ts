@@ -6,12 +6,13 @@ import { confirmEmailVerification, requestEmailVerificationResend, RESEND_VERIFI
 import { currentClient } from "@/lib/auth/web-session";
 import { failureState, formFields, parseForm, type FormState } from "@/lib/http/form";
 import { requiredText } from "@/lib/http/fields";
+import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 export type VerifyEmailState = FormState & { email?: string };
 
 /** The confirmation link's button: spends the token (a GET alone never does; mail scanners open links). */
 export async function confirmEmailVerificationAction(_: VerifyEmailState, formData: FormData): Promise<VerifyEmailState> {
-  if (!(formData instanceof FormData)) return { error: "Invalid request" };
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const result = await confirmEmailVerification(formFields(formData, ["token"]).token, await currentClient());
   return result.ok ? { email: result.value.email } : failureState(result);
 }
@@ -20,7 +21,7 @@ const ResendForm = z.object({ identifier: requiredText(254) });
 
 /** Every input gets the same answer (a redirect to "check your inbox"); only a rate limit is shown. */
 export async function resendEmailVerificationAction(_: FormState, formData: FormData): Promise<FormState> {
-  if (!(formData instanceof FormData)) return { error: "Invalid request" };
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const fields = formFields(formData, ["identifier"]);
   const parsed = parseForm(ResendForm, fields);
   if (!parsed.ok) return { ...parsed.state, values: fields };

@@ -17,9 +17,10 @@ function proofFrom(formData: FormData) {
   return { password: f.password || undefined, totpToken: f.totp_token.trim() || undefined };
 }
 
-export async function beginTotpSetupAction(_: TotpSetupState, formData?: FormData): Promise<TotpSetupState> {
+export async function beginTotpSetupAction(_: TotpSetupState, formData: FormData): Promise<TotpSetupState> {
+  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
   const user = await requireWebUser(PAGE);
-  const setup = await beginTotpEnrollment(actorOf(user), formData ? proofFrom(formData) : {}, await currentClient());
+  const setup = await beginTotpEnrollment(actorOf(user), proofFrom(formData), await currentClient());
   return setup.ok ? { setup: { secret: setup.value.secret, qrCode: setup.value.qrCode } } : failureState(setup);
 }
 
