@@ -33,10 +33,13 @@ export async function accountFactorsOf(userId: number, client: DbClient = db): P
   return { hasSecondFactor: hasSecondFactor(factors), hasPassword: Boolean(user?.passwordHash) };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The policy's view of a session caller: its factor times and what the account can prove with. */
 export async function loadPolicyCaller(actor: StepUpActor, now: Date, client: DbClient = db): Promise<PolicyCaller> {
   const [session, account] = await Promise.all([
-    client.authSession.findUnique({ where: { id: actor.sessionId }, select: { userId: true, revokedAt: true, expiresAt: true, ...timesSelect } }),
+    // Not a session id at all (a CLI or test actor): no session, so no assurance; never a query error.
+    UUID.test(actor.sessionId) ? client.authSession.findUnique({ where: { id: actor.sessionId }, select: { userId: true, revokedAt: true, expiresAt: true, ...timesSelect } }) : null,
     accountFactorsOf(actor.userId, client),
   ]);
   if (!session || session.userId !== actor.userId || session.revokedAt || session.expiresAt <= now) return { kind: "none" };

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { decodeAccessToken } from "@/lib/auth/tokens";
 
 type SessionFilter = NonNullable<Parameters<typeof db.authSession.findMany>[0]>["where"];
 
@@ -15,4 +16,16 @@ export async function ageProofs(where: SessionFilter, at: Date): Promise<void> {
       data: { reauthAt: at, passwordAt: older(row.passwordAt), providerAt: older(row.providerAt), totpAt: older(row.totpAt), passkeyAt: older(row.passkeyAt), backupCodeAt: older(row.backupCodeAt) },
     });
   }
+}
+
+/**
+ * Records a second-factor proof made just now on the session behind `accessToken`, for tests about
+ * something else than step-up (the policy's own tests prove factors for real): adding a second
+ * factor, or regenerating codes, needs a fresh second factor in the session.
+ */
+export async function proveSecondFactorNow(accessToken: string): Promise<void> {
+  const claims = await decodeAccessToken(accessToken);
+  if (!claims) throw new Error("not an access token");
+  const now = new Date();
+  await db.authSession.update({ where: { id: claims.sessionId }, data: { totpAt: now, reauthAt: now } });
 }

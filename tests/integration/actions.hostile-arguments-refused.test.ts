@@ -76,8 +76,8 @@ describe("every server action refuses hostile arguments", () => {
     newRequest(newClient());
     const before = await snapshotContents();
     for (const action of [loginAction, forgotPasswordAction, resetPasswordAction, secureAccountAction] as Action[]) {
-      expect(await callAction(action, [{}, null])).toEqual({ kind: "returned", value: { error: "Invalid request", code: "validation_error" } });
-      expect(await callAction(action, [null, {}])).toEqual({ kind: "returned", value: { error: "Invalid request", code: "validation_error" } });
+      expect(await callAction(action, [{}, null])).toMatchObject({ kind: "returned", value: { error: "Invalid request", code: "validation_error" } });
+      expect(await callAction(action, [null, {}])).toMatchObject({ kind: "returned", value: { error: "Invalid request", code: "validation_error" } });
     }
     expect(await snapshotContents()).toEqual(before);
   });

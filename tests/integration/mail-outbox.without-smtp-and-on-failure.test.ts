@@ -1,3 +1,4 @@
+import { proveSecondFactorNow } from "../helpers/step-up";
 import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import * as regenerate from "@/app/api/auth/2fa/backup-codes/regenerate/route";
@@ -37,6 +38,7 @@ describe("the outbox", () => {
     overrideSettings({ mail: { smtp: { host: "127.0.0.1", port: await closedPort(), secure: false, auth: null } } });
     const user = await makeUser();
     const { access } = await enrollTotp(user);
+    await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     const res = await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { token: access, body: {} });
     expect(res.status).toBe(200);
     await settleMailDeliveries();

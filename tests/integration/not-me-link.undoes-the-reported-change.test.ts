@@ -1,3 +1,4 @@
+import { proveSecondFactorNow } from "../helpers/step-up";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as apiKeys from "@/app/api/auth/api-keys/route";
 import * as loginRoute from "@/app/api/auth/login/route";
@@ -97,6 +98,7 @@ describe("'This wasn't me' undoes the change it reports", () => {
     const access = await accessTokenFor(user, newClient("intruder"));
     await giveTotp(user.id);
     const planted = newAuthenticator();
+    await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     await addPasskey(access, planted, "Second key");
     const { token } = await notice(user.email, "A second factor was added");
     const secured = await secureAccountWithLink(token, newClient());

@@ -1,3 +1,4 @@
+import { proveSecondFactorNow } from "../helpers/step-up";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as setup from "@/app/api/auth/2fa/passkey/setup/route";
 import * as verify from "@/app/api/auth/2fa/passkey/verify/route";
@@ -50,6 +51,7 @@ describe("passkey registration options", () => {
   it("exclude the passkeys the user already has, with their transports", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
+    await proveSecondFactorNow(token); // it adds a second factor to an account that has one
     const first = await addPasskey(token, newAuthenticator());
     const { options } = await beginRegistration(token);
     expect(options.excludeCredentials).toEqual([{ id: first.credential_id, type: "public-key", transports: ["internal", "hybrid"] }]);
@@ -86,6 +88,7 @@ describe("passkey registration", () => {
   it("uses the name the user chose, else 'Passkey' for an unknown authenticator", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
+    await proveSecondFactorNow(token); // it adds a second factor to an account that has one
     const named = await addPasskey(token, newAuthenticator(), "  Work\u0007 laptop  ");
     const unnamed = await addPasskey(token, newAuthenticator());
     expect(named.name).toBe("Work laptop");
@@ -135,6 +138,7 @@ describe("passkey registration", () => {
   it("refuses a replayed challenge: a registration session works once (400)", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
+    await proveSecondFactorNow(token); // it adds a second factor to an account that has one
     const { sessionId, options } = await beginRegistration(token);
     const authenticator = newAuthenticator();
     expect((await finish(token, sessionId, authenticator.register(options))).status).toBe(200);
@@ -209,6 +213,7 @@ describe("passkey registration", () => {
   it("refuses registering the same credential twice (400)", async () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
+    await proveSecondFactorNow(token); // it adds a second factor to an account that has one
     const authenticator = newAuthenticator();
     const { sessionId, options } = await beginRegistration(token);
     const response = authenticator.register(options);

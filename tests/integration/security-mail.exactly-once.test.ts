@@ -1,3 +1,4 @@
+import { proveSecondFactorNow } from "../helpers/step-up";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as apiKeys from "@/app/api/auth/api-keys/route";
 import * as disable from "@/app/api/auth/2fa/disable/route";
@@ -63,6 +64,7 @@ describe("security e-mails: one per event, after the change commits", () => {
     const user = await makeUser();
     const { access } = await enrollTotp(user);
     expect(subjects(await inbox(smtp, user.email))).toEqual(["Two-factor authentication is on"]);
+    await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     const client = newClient();
     expect((await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { client, token: access, body: {} })).status).toBe(200);
     expect((await call(disable.POST, "POST", "/api/auth/2fa/disable", { client, token: access, body: {} })).status).toBe(200);
@@ -75,6 +77,7 @@ describe("security e-mails: one per event, after the change commits", () => {
     useSmtp(smtp);
     const user = await makeUser();
     const { access } = await enrollTotp(user);
+    await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     const passkey = await addPasskey(access, newAuthenticator(), "Desk key");
     const removed = await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { token: access, body: { credential_id: passkey.credential_id } });
     expect(removed.status, JSON.stringify(removed.json)).toBe(200);
@@ -122,7 +125,7 @@ describe("security e-mails: one per event, after the change commits", () => {
     const user = await makeUser();
     const access = await accessTokenFor(user);
     const client = newClient();
-    const changed = await call(changePassword.POST, "POST", "/api/auth/password/change", { client, token: access, body: { new_password: "a new and long passphrase" } });
+    const changed = await call(changePassword.POST, "POST", "/api/auth/password/change", { client, token: access, body: { password: user.password, new_password: "a new and long passphrase" } });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     expect(subjects(await inbox(smtp, user.email))).toEqual(["Your password was changed"]);
 

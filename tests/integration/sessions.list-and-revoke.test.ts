@@ -10,6 +10,7 @@ import { issueWebSession } from "@/lib/auth/web-session";
 import { apiKeyAuth, createKey, enableApiKeys, withIdParam } from "../helpers/api-keys";
 import { call, newClient } from "../helpers/http";
 import { advanceTime, freezeTime, passwordLogin } from "../helpers/two-factor";
+import { signInBrowser, WITH_MFA } from "../helpers/admin";
 import { makeUser } from "../helpers/users";
 
 const CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
@@ -143,6 +144,8 @@ describe("DELETE /api/auth/sessions/{id} and DELETE /api/auth/sessions", () => {
 describe("the admin area's session list and revoke (lib/auth/admin/auth-sessions)", () => {
   it("lists any user's live sessions and ends the selected ones, logging who did it", async () => {
     const admin = await makeUser({ staff: true });
+    // Staff power over another user's sessions needs staff with a second factor in this session.
+    const { sessionId: adminSession } = await signInBrowser(admin.id, WITH_MFA);
     const user = await makeUser();
     const a = await signIn(user, CHROME_MAC);
     const b = await signIn(user, IPHONE);
@@ -151,12 +154,12 @@ describe("the admin area's session list and revoke (lib/auth/admin/auth-sessions
     expect(listed.rows.map((s) => s.device).sort()).toEqual(["Chrome 120 on Mac OS", "Mobile Safari 17 on iOS"]);
     expect(listed.rows.every((s) => s.username === user.username && s.status === "active")).toBe(true);
     const ids = listed.rows.map((s) => s.id);
-    const result = await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: "" }, ids, newClient());
+    const result = await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: adminSession }, ids, newClient());
     expect(result).toEqual({ ok: true, value: 2 });
     for (const s of [a, b]) expect((await call(me.GET, "GET", "/api/me", { token: s.access })).status).toBe(401);
     expect((await call(me.GET, "GET", "/api/me", { token: other.access })).status).toBe(200);
     // Revoking again changes nothing and logs nothing.
-    expect(await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: "" }, ids, newClient())).toEqual({ ok: true, value: 0 });
+    expect(await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: adminSession }, ids, newClient())).toEqual({ ok: true, value: 0 });
     const events = await db.securityEvent.findMany({ where: { type: "admin.sessions_revoked" }, select: { userId: true, details: true } });
     expect(events).toEqual([{ userId: admin.id, details: { count: 2 } }]);
     expect((await listAuthSessions(parseListQuery({ q: user.username, status: "active" }, authSessionsSpec))).total).toBe(0);

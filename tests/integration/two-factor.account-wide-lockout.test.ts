@@ -1,3 +1,4 @@
+import { proveSecondFactorNow } from "../helpers/step-up";
 import { describe, expect, it, vi } from "vitest";
 import * as login from "@/app/api/auth/login/route";
 import * as verify from "@/app/api/auth/verify/route";
@@ -101,6 +102,7 @@ describe("account-wide second-factor cap", () => {
     const user = await makeUser();
     const { secret, access } = await enrollTotp(user);
     const authenticator = newAuthenticator();
+    await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     await addPasskey(access, authenticator);
     // A refused passkey assertion is not a guess at a code.
     const client = newClient();
