@@ -1,10 +1,12 @@
 // `npm run dev` (--dev) and `npm start`: the Next.js app behind a small HTTP server that records
 // the TCP peer address in a header the app can trust, on the embedded PostgreSQL unless
 // DATABASE_URL is set. Migrations are applied before the app starts.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { loadDotEnv, migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
 import { claimPeerHeader, recordPeer } from "./lib/peer.mjs";
 
@@ -54,8 +56,12 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void shutdo
  * validates them when it loads and throws one ConfigurationError naming every variable at fault.
  */
 async function validateSettings() {
-  const { tsImport } = await import("tsx/esm/api");
-  await tsImport(path.join(root, "lib", "env.ts"), import.meta.url);
+  // In a child process: tsx's loader, once registered here, keeps Next's own require hook from
+  // loading next.config.ts's TypeScript imports later in this process.
+  const env = pathToFileURL(path.join(root, "lib", "env.ts")).href;
+  const check = `import(${JSON.stringify(env)}).catch((e) => { console.error(e?.name === "ConfigurationError" ? \`[lokdown] refusing to start. \${e.message}\` : e); process.exit(1); });`;
+  const { status } = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", check], { stdio: "inherit", env: process.env });
+  if (status !== 0) await shutdown(1);
 }
 
 try {
