@@ -20,6 +20,7 @@ export type CleanupCategory =
   | "spentOAuthSignIns"
   | "spentPasswordResetTokens"
   | "spentEmailChanges"
+  | "spentEmailVerifications"
   | "deadTrustedDevices"
   | "oldMailMessages";
 
@@ -41,6 +42,7 @@ export const CLEANUP_DESCRIPTIONS: Record<keyof CleanupCounts, string> = {
   spentOAuthSignIns: "used or expired social sign-in hand-offs",
   spentPasswordResetTokens: "used or expired password-reset links",
   spentEmailChanges: "used or expired e-mail change links",
+  spentEmailVerifications: "used or expired sign-up confirmation links",
   deadTrustedDevices: "trusted browsers revoked or expired before the retention cutoff",
   oldMailMessages: "security e-mails past retention",
 };
@@ -64,13 +66,14 @@ function predicates(now: Date, cutoff: Date) {
     spentOAuthSignIn: { OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.OAuthSignInWhereInput,
     spentResetToken: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.PasswordResetTokenWhereInput,
     spentEmailChange: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.EmailChangeRequestWhereInput,
+    spentEmailVerification: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.EmailVerificationTokenWhereInput,
     deadTrustedDevice: { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] } satisfies Prisma.TrustedDeviceWhereInput,
     oldMail: { createdAt: { lt: cutoff } } satisfies Prisma.MailMessageWhereInput,
   };
 }
 
 async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Promise<CleanupCounts> {
-  const [challenges, logins, buckets, events, keys, sessions, refresh, oauth, resets, emails, devices, mail] = await Promise.all([
+  const [challenges, logins, buckets, events, keys, sessions, refresh, oauth, resets, emails, verifications, devices, mail] = await Promise.all([
     client.webAuthnChallenge.count({ where: p.spentChallenge }),
     client.loginSession.count({ where: p.expiredLogin }),
     client.rateLimitBucket.count({ where: p.expiredBucket }),
@@ -81,6 +84,7 @@ async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Pro
     client.oAuthSignIn.count({ where: p.spentOAuthSignIn }),
     client.passwordResetToken.count({ where: p.spentResetToken }),
     client.emailChangeRequest.count({ where: p.spentEmailChange }),
+    client.emailVerificationToken.count({ where: p.spentEmailVerification }),
     client.trustedDevice.count({ where: p.deadTrustedDevice }),
     client.mailMessage.count({ where: p.oldMail }),
   ]);
@@ -95,6 +99,7 @@ async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Pro
     spentOAuthSignIns: oauth,
     spentPasswordResetTokens: resets,
     spentEmailChanges: emails,
+    spentEmailVerifications: verifications,
     deadTrustedDevices: devices,
     oldMailMessages: mail,
   };
@@ -123,6 +128,7 @@ async function deleteAll(tx: Tx, p: ReturnType<typeof predicates>): Promise<Clea
   const oauth = await tx.oAuthSignIn.deleteMany({ where: p.spentOAuthSignIn });
   const resets = await tx.passwordResetToken.deleteMany({ where: p.spentResetToken });
   const emails = await tx.emailChangeRequest.deleteMany({ where: p.spentEmailChange });
+  const verifications = await tx.emailVerificationToken.deleteMany({ where: p.spentEmailVerification });
   const devices = await tx.trustedDevice.deleteMany({ where: p.deadTrustedDevice });
   const mail = await tx.mailMessage.deleteMany({ where: p.oldMail });
   return {
@@ -136,6 +142,7 @@ async function deleteAll(tx: Tx, p: ReturnType<typeof predicates>): Promise<Clea
     spentOAuthSignIns: oauth.count,
     spentPasswordResetTokens: resets.count,
     spentEmailChanges: emails.count,
+    spentEmailVerifications: verifications.count,
     deadTrustedDevices: devices.count,
     oldMailMessages: mail.count,
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { parseSecurityAuditArgs } from "@/scripts/lib/security-audit-args";
@@ -67,6 +68,10 @@ async function seed(now: Date) {
   const liveReset = await addResetToken(user.id, { expiresAt: daysAhead(now, 1) });
   const expiredEmail = await addEmailChange(user.id, { expiresAt: daysAgo(now, 1) });
   const liveEmail = await addEmailChange(user.id, { expiresAt: daysAhead(now, 1) });
+  const addVerification = (data: { expiresAt: Date; usedAt?: Date }) =>
+    db.emailVerificationToken.create({ data: { userId: user.id, email: user.email, tokenHash: randomBytes(32).toString("hex"), createdAt: daysAgo(now, 2), ...data } });
+  const usedVerification = await addVerification({ expiresAt: daysAhead(now, 1), usedAt: now });
+  const liveVerification = await addVerification({ expiresAt: daysAhead(now, 1) });
   const longRevokedDevice = await addTrustedDevice(user.id, { expiresAt: daysAhead(now, 10), revokedAt: daysAgo(now, 45) });
   const recentlyExpiredDevice = await addTrustedDevice(user.id, { expiresAt: daysAgo(now, 3) });
   const oldMail = await addMail({ createdAt: daysAgo(now, 31) });
@@ -87,6 +92,7 @@ async function seed(now: Date) {
       oauthSignIns: [usedOAuth.id, expiredOAuth.id],
       resetTokens: [usedReset.id],
       emailChanges: [expiredEmail.id],
+      verifications: [usedVerification.id],
       trustedDevices: [longRevokedDevice.id],
       mail: [oldMail.id],
     },
@@ -99,6 +105,7 @@ async function seed(now: Date) {
       oauthSignIns: [liveOAuth.id],
       resetTokens: [liveReset.id],
       emailChanges: [liveEmail.id],
+      verifications: [liveVerification.id],
       trustedDevices: [recentlyExpiredDevice.id],
       mail: [recentMail.id],
     },
@@ -116,10 +123,11 @@ const EXPECTED = {
   spentOAuthSignIns: 2,
   spentPasswordResetTokens: 1,
   spentEmailChanges: 1,
+  spentEmailVerifications: 1,
   deadTrustedDevices: 1,
   oldMailMessages: 1,
 };
-const EXPECTED_TOTAL = 20;
+const EXPECTED_TOTAL = 21;
 
 describe("security-audit --cleanup", () => {
   it("a dry run reports what it would delete and deletes nothing", async () => {
@@ -159,6 +167,7 @@ describe("security-audit --cleanup", () => {
       oauth_sign_ins: EXPECTED.spentOAuthSignIns,
       password_reset_tokens: EXPECTED.spentPasswordResetTokens,
       email_change_requests: EXPECTED.spentEmailChanges,
+      email_verification_tokens: EXPECTED.spentEmailVerifications,
       trusted_devices: EXPECTED.deadTrustedDevices,
       mail_messages: EXPECTED.oldMailMessages,
     });
@@ -176,6 +185,7 @@ describe("security-audit --cleanup", () => {
     expect(await db.oAuthSignIn.findMany({ select: { id: true } })).toEqual(kept.oauthSignIns.map((id) => ({ id })));
     expect(await db.passwordResetToken.findMany({ select: { id: true } })).toEqual(kept.resetTokens.map((id) => ({ id })));
     expect(await db.emailChangeRequest.findMany({ select: { id: true } })).toEqual(kept.emailChanges.map((id) => ({ id })));
+    expect(await db.emailVerificationToken.findMany({ select: { id: true } })).toEqual(kept.verifications.map((id) => ({ id })));
     expect(await db.trustedDevice.findMany({ select: { id: true } })).toEqual(kept.trustedDevices.map((id) => ({ id })));
     expect(await db.mailMessage.findMany({ select: { id: true } })).toEqual(kept.mail.map((id) => ({ id })));
     expect(await db.rateLimitBucket.findMany({ select: { key: true } })).toEqual([{ key: "ip:password:203.0.113.2" }]);
