@@ -1,4 +1,5 @@
 import "server-only";
+import { rateLimitAddressKey } from "./address-key";
 import { db, type DbClient } from "@/lib/db";
 import type { ClientInfo } from "./client";
 import { firstInWindow } from "./rate-limit";
@@ -101,6 +102,6 @@ export async function recordRefusalOncePerWindow(
   windowSeconds: number,
   now = new Date(),
 ): Promise<void> {
-  const key = `${event.type}:${event.details.method}:${event.client.ip ?? "unknown"}`;
+  const key = `${event.type}:${event.details.method}:${rateLimitAddressKey(event.client.ip)}`;
   if (await firstInWindow(key, windowSeconds, now)) await recordSecurityEvent(event);
 }

@@ -133,8 +133,10 @@ export type AnonymousPolicy = keyof typeof ANONYMOUS_POLICIES;
 
 /** Counts one anonymous request from this address and refuses it past the policy's limit. */
 export async function checkAnonymousRequest(policy: AnonymousPolicy, ip: string | null, now = new Date(), client: DbClient = db): Promise<Result<void>> {
+  // As in checkAttempt: never one shared "unknown" bucket in production, and one host per IPv6 /64.
+  if (ip === null && settings.production) return fail("client_address_unknown");
   const { limit, windowSeconds } = ANONYMOUS_POLICIES[policy];
-  const decision = decideWindow(await incrementWindow(client, `anon:${policy}:${ip ?? "unknown"}`, windowSeconds, now), limit, now);
+  const decision = decideWindow(await incrementWindow(client, `anon:${policy}:${rateLimitAddressKey(ip)}`, windowSeconds, now), limit, now);
   return decision.allowed ? ok(undefined) : fail("rate_limited", { retryAfter: decision.retryAfter });
 }
 

@@ -115,6 +115,20 @@ describe("anonymous requests that store rows are limited per address", () => {
     expect((await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client: newClient(), body: {} })).status).toBe(200);
   });
 
+  it("one host rotating through its IPv6 /64 shares one limit (challenges, buckets and refusal logs stay bounded)", async () => {
+    freezeTime();
+    const prefix = "2001:db8:7:42";
+    const fromHost = (i: number): Client => ({ ip: `${prefix}:${(i >> 16) & 0xffff}:${(i >> 8) & 0xff}:${i & 0xff}:1`, userAgent: "vitest" });
+    const statuses = new Set<number>();
+    await repeat(REQUESTS, async (i) => statuses.add((await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client: fromHost(i), body: {} })).status));
+    expect([...statuses].sort()).toEqual([200, 429]);
+    const after = await counts();
+    expect(after.challenges).toBeLessThanOrEqual(20);
+    expect(after.buckets).toBeLessThanOrEqual(2);
+    await repeat(REQUESTS, (i) => call(passwordlessRoute.POST, "POST", "/api/auth/passkey/login", { client: fromHost(i), body: { session_id: crypto.randomUUID(), passkey_response: { id: "x" } } }));
+    expect(await db.securityEvent.count({ where: { type: "login.rate_limited" } })).toBe(1);
+  });
+
   it("the passwordless options server action shares the limit", async () => {
     freezeTime();
     newRequest(newClient());

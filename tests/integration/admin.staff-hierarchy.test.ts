@@ -53,6 +53,16 @@ describe("a staff member who is not a superuser", () => {
     expect(await db.totpDevice.count({ where: { userId: otherStaff.id } })).toBe(1);
   });
 
+  it("cannot lift another staff member's second-factor lock (that would reopen code guessing on a staff account)", async () => {
+    const plain = await staffWithFactor();
+    const locked = await staffWithFactor({ superuser: true });
+    await db.user.update({ where: { id: locked.id }, data: { secondFactorFailures: 10, secondFactorLockedAt: new Date() } });
+    await actAs(plain.id);
+    const refused = await userActions.unlockSecondFactorAction({}, form({ user_id: String(locked.id) }));
+    expect(refused.error).toMatch(/Only a superuser/);
+    expect(await db.user.findUniqueOrThrow({ where: { id: locked.id }, select: { secondFactorFailures: true } })).toEqual({ secondFactorFailures: 10 });
+  });
+
   it("still manages regular users (reset 2FA, deactivate)", async () => {
     const plain = await staffWithFactor();
     const regular = await makeUser();

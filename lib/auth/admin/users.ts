@@ -297,7 +297,7 @@ export async function setUserSuperuser(actor: AccountActor, userId: number, supe
 
 /** Lifts the account-wide second-factor lock (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) and restarts the count. */
 export async function unlockUserSecondFactor(actor: AccountActor, userId: number, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  const target = await checkTarget(actor, userId, proof, client, now);
+  const target = await checkTarget(actor, userId, proof, client, now, "staff_account");
   if (!target.ok) return target;
   await db.user.update({ where: { id: userId }, data: { secondFactorFailures: 0, secondFactorLockedAt: null } });
   await recordSecurityEvent({ type: "admin.2fa_unlocked", userId, client, details: { by: actor.userId, by_username: actor.username } });
