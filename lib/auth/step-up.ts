@@ -6,6 +6,7 @@ import { fail, ok, type Failure, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { verifyPassword } from "./password";
+import { clearSecondFactorFailures, countSecondFactorFailure, isSecondFactorLocked } from "./second-factor-lockout";
 import { verifyAndConsumeTotp } from "./totp";
 import { consumeBackupCode } from "./backup-codes";
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
@@ -121,13 +122,19 @@ async function proveFactor(actor: StepUpActor, proof: StepUpProof, client: Clien
   const who = { ip: client.ip, account: actor.username };
   const limited = await checkAttempt("reauth", who, now);
   if (!limited.ok) return limited;
+  // Codes sent as step-up proof are second-factor guesses too: the account-wide cap that guards
+  // sign-in counts them, and refuses them once locked (an AAL1 session must not guess its way to AAL2).
+  const code = Boolean(proof.totpToken || proof.backupCode) && !proof.password;
+  if (code && (await db.$transaction((tx) => isSecondFactorLocked(tx, actor.userId)))) return fail("account_second_factor_locked");
   const factor = await checkProof(actor, proof, now);
   if (!factor) {
     await recordFailedAttempt("reauth", who, now);
     await recordSecurityEvent({ type: "reauth.failed", userId: actor.userId, client });
+    if (code) await db.$transaction((tx) => countSecondFactorFailure(tx, actor.userId, client, now));
     return fail("invalid_reauth");
   }
   await clearFailedAttempts("reauth", who);
+  if (factor !== "password") await db.$transaction((tx) => clearSecondFactorFailures(tx, actor.userId));
   await db.authSession.update({ where: { id: actor.sessionId }, data: { [factorColumn(factor)]: now, reauthAt: now } });
   if (factor === "backupCode") await notifyIfBackupCodesLow(db, actor.userId, client, now);
   return ok(factor);

@@ -2,6 +2,7 @@ import { proveSecondFactorNow } from "../helpers/step-up";
 import { describe, expect, it, vi } from "vitest";
 import * as login from "@/app/api/auth/login/route";
 import * as verify from "@/app/api/auth/verify/route";
+import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
 import { unlockSecondFactorAction } from "@/app/admin/users/actions";
 import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
@@ -119,6 +120,23 @@ describe("account-wide second-factor cap", () => {
     const res = await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id: again, passkey_response: authenticator.assert(await loginOptions(again, other)) } });
     expect(res.status).toBe(200);
     expect((await lockState(user)).secondFactorFailures).toBe(0);
+  });
+
+  it("codes sent as step-up proof count too, and are refused once locked: an AAL1 session cannot guess its way to AAL2", async () => {
+    freezeTime();
+    const user = await makeUser();
+    // A password-only session on an account that has TOTP: step-up asks it for a code.
+    const { secret, access } = await enrollTotp(user);
+    const wrong = await wrongCodeFor(secret);
+    for (let i = 0; i < 10; i++) {
+      const res = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client: newClient(), token: access, body: { totp_token: wrong } });
+      expect(res.status).toBe(401);
+    }
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).secondFactorLockedAt).toBeInstanceOf(Date);
+    const right = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client: newClient(), token: access, body: { totp_token: await totpNow(secret) } });
+    expect(right.status).toBe(403);
+    expect(right.json.code).toBe("account_second_factor_locked");
+    expect(await db.authSession.count({ where: { userId: user.id, totpAt: { not: null } } })).toBe(0);
   });
 
   it("an admin unlocks it from the user page (with step-up); codes work again", async () => {
