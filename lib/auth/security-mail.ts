@@ -110,7 +110,7 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
     case "social_linked":
       return {
         headline: "A social account was linked",
-        paragraphs: [`A ${singleLine(notice.provider).slice(0, 64)} account was linked to ${user.username}. Whoever holds that ${singleLine(notice.provider).slice(0, 64)} account can now sign in to ${user.username} with it.`],
+        paragraphs: [`An account at ${singleLine(notice.provider).slice(0, 64)} was linked to ${user.username}. Whoever holds that account at ${singleLine(notice.provider).slice(0, 64)} can now sign in to ${user.username} with it.`],
       };
     case "email_changed":
       return {

@@ -77,7 +77,7 @@ describe("linking a social account tells the owner, and the notice's link remove
     expect(await db.oAuthAccount.count({ where: { userId: user.id } })).toBe(1);
     const mails = await notices(user.email, LINKED);
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.text).toContain("A Test SSO account was linked to");
+    expect(mails[0]?.text).toContain("An account at Test SSO was linked to");
     expect(await db.mailMessage.count({ where: { dedupeKey: { startsWith: `social_linked:${user.id}:` } } })).toBe(1);
     // Before the fix the intruder's provider account signs in to the owner's account.
     expect((await signInWithProvider(oidc, intruder)).location).toBe(`${APP_ORIGIN}/oauth/complete`);
