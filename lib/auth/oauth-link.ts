@@ -10,6 +10,8 @@ import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
 import type { ProviderIdentity } from "./oauth";
 import { constantTimeEqual, keyedHash, sha256Hex } from "./secrets";
+import { notifySecurityEvent } from "./security-mail";
+import { providerDisplayName } from "./social-link-undo";
 import { authorize, type StepUpProof } from "./step-up";
 import { SESSION_COOKIE } from "./web-session";
 
@@ -78,10 +80,16 @@ export async function linkProviderAccount(intent: LinkIntent, identity: Provider
     if (existing) return existing.userId === intent.userId ? ok(undefined) : fail("oauth_already_linked");
     try {
       const email = identity.email?.trim().toLowerCase() || null;
-      await db.oAuthAccount.create({
-        data: { userId: intent.userId, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: identity.emailVerified, createdAt: now, lastUsedAt: now },
+      const providerName = await providerDisplayName(identity.provider);
+      // The link, its audit record and the owner's notice (sent once this commits) go together.
+      await db.$transaction(async (tx) => {
+        const link = await tx.oAuthAccount.create({
+          data: { userId: intent.userId, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: identity.emailVerified, createdAt: now, lastUsedAt: now },
+          select: { id: true },
+        });
+        await recordSecurityEvent({ type: "oauth.linked", userId: intent.userId, client, details: { provider: identity.provider, by: "account_page" } }, tx);
+        await notifySecurityEvent({ kind: "social_linked", provider: providerName, oAuthAccountId: link.id, userId: intent.userId, ref: String(link.id), client, now }, tx);
       });
-      await recordSecurityEvent({ type: "oauth.linked", userId: intent.userId, client, details: { provider: identity.provider, by: "account_page" } });
       return ok(undefined);
     } catch (error) {
       // A concurrent link of the same provider account: the next round reports who won.

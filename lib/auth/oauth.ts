@@ -14,6 +14,8 @@ import { isSessionId } from "./login-sessions";
 import { browserNonceHash } from "./oauth-browser";
 import { findEnabledProvider, listOAuthProviders } from "./oauth-providers";
 import { randomToken } from "./secrets";
+import { notifySecurityEvent } from "./security-mail";
+import { providerDisplayName } from "./social-link-undo";
 import { beginSignIn, type SessionIssuer, type SignInOptions, type SignInResult, type SignInUser } from "./sign-in";
 import { authorize, type StepUpProof } from "./step-up";
 import { USERNAME_PATTERN } from "./users";
@@ -129,8 +131,14 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
         return refuse(identity, "oauth_account_not_linked", client, existing.id);
       }
       try {
+        const providerName = await providerDisplayName(identity.provider);
         const signInId = await db.$transaction(async (tx) => {
-          await tx.oAuthAccount.create({ data: { userId: existing.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now } });
+          const link = await tx.oAuthAccount.create({
+            data: { userId: existing.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now },
+            select: { id: true },
+          });
+          // The owner hears of the new way in once it commits, with a link that removes it.
+          await notifySecurityEvent({ kind: "social_linked", provider: providerName, oAuthAccountId: link.id, userId: existing.id, ref: String(link.id), client, now }, tx);
           return createSignIn(tx, existing.id, identity, now);
         });
         await recordSecurityEvent({ type: "oauth.linked", userId: existing.id, client, details: { provider: identity.provider, by: "verified_email" } });

@@ -11,6 +11,7 @@ import { constantTimeEqual, keyedHash } from "./secrets";
 import { applyUndo, describeUndo, parseUndo, undoFor, type SecurityUndo } from "./security-undo";
 import { describeDevice, describeSignInMethod, isNewDevice, revokeSessionsOf } from "./sessions";
 import { siteName, siteOrigin } from "./site";
+import { describeSocialLinkRemoval, removeSocialLinks } from "./social-link-undo";
 import { revokeAllTrustedDevices } from "./trusted-devices";
 
 /**
@@ -37,7 +38,8 @@ export type SecurityNotice =
   | { kind: "api_key_created"; apiKeyId: number; name: string; prefix: string }
   | { kind: "password_changed"; via: "change" | "reset"; apiKeysRevoked?: number }
   | { kind: "email_changed"; previousEmail: string; newEmail: string }
-  | { kind: "second_factor_locked"; failures: number };
+  | { kind: "second_factor_locked"; failures: number }
+  | { kind: "social_linked"; provider: string; oAuthAccountId: number };
 
 export type SecurityNoticeKind = SecurityNotice["kind"];
 
@@ -105,6 +107,11 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
         ],
         action: { label: "Open the security page", path: "/account/security" },
       };
+    case "social_linked":
+      return {
+        headline: "A social account was linked",
+        paragraphs: [`An account at ${singleLine(notice.provider).slice(0, 64)} was linked to ${user.username}. Whoever holds that account at ${singleLine(notice.provider).slice(0, 64)} can now sign in to ${user.username} with it.`],
+      };
     case "email_changed":
       return {
         headline: "Your e-mail address was changed",
@@ -166,6 +173,9 @@ function readSecurityLink(token: string, now: Date): LinkPayload | null {
 }
 
 const withUndo = (undo: SecurityUndo | undefined): { r?: SecurityUndo } => (undo ? { r: undo } : {});
+
+/** When the reported change happened (to the second): social links made since then go with the link. */
+const noticeTime = (payload: LinkPayload): Date => new Date((payload.e - SECURITY_LINK_DAYS * 86_400) * 1000);
 
 export type NotifyInput = SecurityNotice & { userId: number; ref: string; client?: ClientInfo; now?: Date };
 
@@ -234,7 +244,9 @@ export async function describeSecurityLink(token: string, now = new Date()): Pro
     db.user.findUnique({ where: { id: payload.u }, select: { username: true } }),
     db.mailMessage.count({ where: { dedupeKey: securedKey(payload.k) } }),
   ]);
-  return user && used === 0 ? { username: user.username, actions: await describeUndo(payload.u, payload.r) } : null;
+  if (!user || used > 0) return null;
+  const social = await describeSocialLinkRemoval(payload.u, payload.r, noticeTime(payload));
+  return { username: user.username, actions: [...social, ...(await describeUndo(payload.u, payload.r))] };
 }
 
 const securedKey = (noticeKey: string) => `account_secured:${noticeKey}`.slice(0, 250);
@@ -287,7 +299,9 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
     if ((await tx.mailMessage.count({ where: { dedupeKey: key } })) > 0) return fail("security_link_used");
     const done = await describeUndo(user.id, payload.r, tx);
+    done.unshift(...(await describeSocialLinkRemoval(user.id, payload.r, noticeTime(payload), tx)));
     const undone = await applyUndo(tx, user.id, payload.r, reportedAt, { restoreEmail });
+    const socialLinksRemoved = await removeSocialLinks(tx, user.id, payload.r, noticeTime(payload), now);
     const restoreLine = done.findIndex((line) => line.startsWith("Change the e-mail address back"));
     if (undone.emailRestored === false && restoreLine >= 0) {
       done[restoreLine] = "The e-mail address could not be changed back: the account no longer has the address it was changed to, or another account took the previous one.";
@@ -314,6 +328,7 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
           totp_removed: undone.totpRemoved,
           backup_codes_deleted: undone.backupCodesDeleted,
           email_restored: undone.emailRestored,
+          social_links_removed: socialLinksRemoved,
         },
       },
       tx,

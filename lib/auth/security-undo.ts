@@ -11,19 +11,22 @@ import { singleLine } from "@/lib/mail/templates";
  *  - codes: the backup codes (set when the report is of 2FA being turned on or codes regenerated:
  *    whoever did it saw them);
  *  - email: the e-mail change, reverted to the previous address while the account still has the
- *    address it was changed to.
+ *    address it was changed to;
+ *  - social: the social (OAuth) account that was linked (by its row id).
  */
 export type SecurityUndo =
   | { t: "passkey"; id: number; codes?: true }
   | { t: "totp"; codes?: true }
   | { t: "codes" }
-  | { t: "email"; from: string; to: string };
+  | { t: "email"; from: string; to: string }
+  | { t: "social"; id: number };
 
 /** The undo a link carries for a notice, or undefined when the change cannot be undone (a removal). */
 export type UndoSource =
   | { kind: "two_factor_enabled" | "factor_added"; method: "totp" | "passkey"; passkeyId?: number }
   | { kind: "backup_codes_regenerated" }
   | { kind: "email_changed"; previousEmail: string; newEmail: string }
+  | { kind: "social_linked"; oAuthAccountId: number }
   | { kind: string };
 
 export function undoFor(notice: UndoSource): SecurityUndo | undefined {
@@ -36,6 +39,7 @@ export function undoFor(notice: UndoSource): SecurityUndo | undefined {
   }
   if (notice.kind === "backup_codes_regenerated") return { t: "codes" };
   if (notice.kind === "email_changed" && "previousEmail" in notice) return { t: "email", from: notice.previousEmail, to: notice.newEmail };
+  if (notice.kind === "social_linked" && "oAuthAccountId" in notice) return { t: "social", id: notice.oAuthAccountId };
   return undefined;
 }
 
@@ -56,6 +60,8 @@ export function parseUndo(raw: unknown): SecurityUndo | undefined | null {
       return { t: "codes" };
     case "email":
       return isAddress(r.from) && isAddress(r.to) ? { t: "email", from: r.from, to: r.to } : null;
+    case "social":
+      return Number.isSafeInteger(r.id) && (r.id as number) > 0 ? { t: "social", id: r.id as number } : null;
     default:
       return null;
   }
