@@ -231,6 +231,7 @@ export const CleanupRan = z.strictObject({
     spent_o_auth_sign_ins: count,
     spent_password_reset_tokens: count,
     spent_email_changes: count,
+    spent_email_verifications: count,
     dead_trusted_devices: count,
     old_mail_messages: count,
   }),
