@@ -290,7 +290,9 @@ function securedMail(username: string, done: string[], client: ClientInfo, now: 
  * password and returns a fresh reset token so the owner sets a new one at once (whoever made the
  * change may know the old one). The link's holder has the mailbox the notice went to, which is
  * what a reset link proves too. The confirmation e-mail's dedupe key is the single-use mark,
- * checked under the user row lock so that concurrent uses queue and the second finds it taken.
+ * checked under the user row lock so that concurrent uses queue and the second finds it taken;
+ * `users.links_revoked_at`, which following the link (a recovery) sets, keeps it spent once
+ * cleanup has deleted that mail row, and ends every other link issued before it.
  */
 export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<SecuredAccount>> {
   const payload = readSecurityLink(token, now);
