@@ -7,6 +7,7 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { checkAttempt } from "./rate-limit";
+import { addressUntrustedAfterRecovery } from "./outstanding-links";
 import { randomToken, sha256Hex } from "./secrets";
 import { siteName, siteOrigin } from "./site";
 
@@ -95,8 +96,9 @@ export async function requestEmailVerificationResend(identifier: string, client:
   const value = identifier.trim().toLowerCase();
   if (LOOKUP_SAFE.test(value)) {
     runInBackground(async () => {
-      const user = await db.user.findFirst({ where: value.includes("@") ? { email: value } : { username: value }, select: { id: true } });
-      if (user) await sendEmailVerification(user.id, client, now);
+      const user = await db.user.findFirst({ where: value.includes("@") ? { email: value } : { username: value }, select: { id: true, emailVerifiedAt: true, linksRevokedAt: true } });
+      // Confirming the address an undo could not replace would make the intruder's address trusted again.
+      if (user && !addressUntrustedAfterRecovery(user)) await sendEmailVerification(user.id, client, now);
     });
   }
   return ok(undefined);

@@ -8,7 +8,9 @@ import { randomToken, sha256Hex } from "./secrets";
  * change confirmations and password reset links. Recovery (password reset or change, sign-out
  * everywhere, an admin 2FA reset, "This wasn't me") cancels all of them, so that a capability an
  * attacker obtained before the recovery — a reset link, or an e-mail change they asked for with
- * a stolen password — does not outlive it.
+ * a stolen password — does not outlive it. It also stamps `users.links_revoked_at`: every
+ * "This wasn't me" link issued before that instant stops working (security-mail.ts), so a link an
+ * attacker kept, or one already followed whose mail row cleanup has since deleted, is refused.
  */
 export type CancelledLinks = { emailChanges: number; passwordResets: number };
 
@@ -16,6 +18,8 @@ export type CancelledLinks = { emailChanges: number; passwordResets: number };
 export async function cancelOutstandingLinks(client: DbClient, userId: number, now: Date): Promise<CancelledLinks> {
   const emailChanges = await client.emailChangeRequest.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
   const passwordResets = await client.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+  // Only ever moves forward, so a recovery run with an older clock cannot revive links.
+  await client.user.updateMany({ where: { id: userId, OR: [{ linksRevokedAt: null }, { linksRevokedAt: { lt: now } }] }, data: { linksRevokedAt: now } });
   return { emailChanges: emailChanges.count, passwordResets: passwordResets.count };
 }
 
@@ -27,4 +31,16 @@ export async function createPasswordResetToken(client: DbClient, userId: number,
     select: { id: true },
   });
   return { id: row.id, token };
+}
+
+/**
+ * Whether the account's address must not receive links that work without a session (reset and
+ * confirmation links, asked for anonymously): it is unconfirmed and the account has been through
+ * a recovery since. A "This wasn't me" undo that cannot give back the previous address leaves the
+ * account this way (security-undo.ts), so the address the intruder set cannot take it back; an
+ * owner in this state sets a password with the link's reset token and confirms an address of
+ * theirs by an e-mail change.
+ */
+export function addressUntrustedAfterRecovery(user: { emailVerifiedAt: Date | null; linksRevokedAt: Date | null }): boolean {
+  return user.emailVerifiedAt === null && user.linksRevokedAt !== null;
 }

@@ -10,7 +10,7 @@ import { hashPassword } from "./password";
 import { checkNewPassword } from "./password-change";
 import { checkAttempt } from "./rate-limit";
 import { sha256Hex } from "./secrets";
-import { cancelOutstandingLinks, createPasswordResetToken } from "./outstanding-links";
+import { addressUntrustedAfterRecovery, cancelOutstandingLinks, createPasswordResetToken } from "./outstanding-links";
 import { notifySecurityEvent } from "./security-mail";
 import { revokeSessionsOf } from "./sessions";
 import { revokeAllTrustedDevices } from "./trusted-devices";
@@ -59,9 +59,13 @@ function resetMail(username: string, url: string | null): MailContent {
 }
 
 async function sendPasswordResetLink(address: string, client: ClientInfo, now: Date): Promise<void> {
-  const user = await db.user.findUnique({ where: { email: address }, select: { id: true, username: true, email: true, isActive: true } });
+  const user = await db.user.findUnique({ where: { email: address }, select: { id: true, username: true, email: true, isActive: true, emailVerifiedAt: true, linksRevokedAt: true } });
   if (!user?.isActive) {
     await recordSecurityEvent({ type: "password.reset_requested", client, details: { account_found: false } });
+    return;
+  }
+  if (addressUntrustedAfterRecovery(user)) {
+    await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false, address_untrusted: true } });
     return;
   }
   const redacted = resetMail(user.username, null);

@@ -146,9 +146,9 @@ function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: {
   });
 }
 
-// "This wasn't me" links: `<base64url JSON>.<HMAC>`, naming the user, the notice's dedupe key and
-// what to undo (`r`).
-type LinkPayload = { u: number; k: string; e: number; a?: number; r?: SecurityUndo };
+// "This wasn't me" links: `<base64url JSON>.<HMAC>`, naming the user, the notice's dedupe key,
+// when it was issued (`i`, milliseconds) and what to undo (`r`).
+type LinkPayload = { u: number; k: string; e: number; i?: number; a?: number; r?: SecurityUndo };
 
 function signSecurityLink(payload: LinkPayload): string {
   const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
@@ -162,11 +162,12 @@ function readSecurityLink(token: string, now: Date): LinkPayload | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
     if (typeof parsed !== "object" || parsed === null) return null;
-    const { u, k, e, a, r } = parsed as Record<string, unknown>;
+    const { u, k, e, i, a, r } = parsed as Record<string, unknown>;
     if (typeof u !== "number" || typeof k !== "string" || typeof e !== "number" || (a !== undefined && typeof a !== "number")) return null;
+    if (i !== undefined && typeof i !== "number") return null;
     const undo = parseUndo(r);
     if (undo === null) return null;
-    return e * 1000 > now.getTime() ? { u, k, e, a, r: undo } : null;
+    return e * 1000 > now.getTime() ? { u, k, e, i, a, r: undo } : null;
   } catch {
     return null;
   }
@@ -198,6 +199,7 @@ export async function notifySecurityEvent(input: NotifyInput, tx?: DbClient): Pr
     u: input.userId,
     k: dedupeKey,
     e: Math.floor(now.getTime() / 1000) + SECURITY_LINK_DAYS * 86_400,
+    i: now.getTime(),
     ...(input.kind === "api_key_created" ? { a: input.apiKeyId } : {}),
     ...withUndo(undoFor(input)),
   });
@@ -241,13 +243,27 @@ export async function describeSecurityLink(token: string, now = new Date()): Pro
   const payload = readSecurityLink(token, now);
   if (!payload) return null;
   const [user, used] = await Promise.all([
-    db.user.findUnique({ where: { id: payload.u }, select: { username: true } }),
+    db.user.findUnique({ where: { id: payload.u }, select: { username: true, linksRevokedAt: true } }),
     db.mailMessage.count({ where: { dedupeKey: securedKey(payload.k) } }),
   ]);
-  if (!user || used > 0) return null;
+  if (!user || used > 0 || revokedByRecovery(payload, user.linksRevokedAt)) return null;
   const social = await describeSocialLinkRemoval(payload.u, payload.r, noticeTime(payload));
   return { username: user.username, actions: [...social, ...(await describeUndo(payload.u, payload.r))] };
 }
+
+/**
+ * When the link was issued: `i` (milliseconds) or, for links made before it was recorded, the
+ * start of the second the expiry counts from (never later than the real issue time).
+ */
+const issuedAt = (payload: LinkPayload): number => payload.i ?? (payload.e - SECURITY_LINK_DAYS * 86_400) * 1000;
+
+/**
+ * A recovery (cancelOutstandingLinks: password reset or change, sign-out everywhere, an admin 2FA
+ * reset, a followed "This wasn't me" link) ends every link issued before it. Strictly before: the
+ * notice a recovery itself sends (e.g. "Your password was changed") carries the same instant and
+ * must stay usable by the owner.
+ */
+const revokedByRecovery = (payload: LinkPayload, linksRevokedAt: Date | null): boolean => linksRevokedAt !== null && issuedAt(payload) < linksRevokedAt.getTime();
 
 const securedKey = (noticeKey: string) => `account_secured:${noticeKey}`.slice(0, 250);
 
@@ -286,7 +302,9 @@ function securedMail(username: string, done: string[], client: ClientInfo, now: 
  * password and returns a fresh reset token so the owner sets a new one at once (whoever made the
  * change may know the old one). The link's holder has the mailbox the notice went to, which is
  * what a reset link proves too. The confirmation e-mail's dedupe key is the single-use mark,
- * checked under the user row lock so that concurrent uses queue and the second finds it taken.
+ * checked under the user row lock so that concurrent uses queue and the second finds it taken;
+ * `users.links_revoked_at`, which following the link (a recovery) sets, keeps it spent once
+ * cleanup has deleted that mail row, and ends every other link issued before it.
  */
 export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<SecuredAccount>> {
   const payload = readSecurityLink(token, now);
@@ -298,13 +316,17 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
   const secure = (restoreEmail: boolean) => db.$transaction(async (tx): Promise<Result<SecuredAccount & { to: string }>> => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
     if ((await tx.mailMessage.count({ where: { dedupeKey: key } })) > 0) return fail("security_link_used");
+    // Read under the lock: a recovery that committed first (this very link included) ends it.
+    const locked = await tx.user.findUnique({ where: { id: user.id }, select: { linksRevokedAt: true } });
+    if (revokedByRecovery(payload, locked?.linksRevokedAt ?? null)) return fail("invalid_security_link");
     const done = await describeUndo(user.id, payload.r, tx);
     done.unshift(...(await describeSocialLinkRemoval(user.id, payload.r, noticeTime(payload), tx)));
-    const undone = await applyUndo(tx, user.id, payload.r, reportedAt, { restoreEmail });
+    const undone = await applyUndo(tx, user.id, payload.r, reportedAt, { restoreEmail, now });
     const socialLinksRemoved = await removeSocialLinks(tx, user.id, payload.r, noticeTime(payload), now);
     const restoreLine = done.findIndex((line) => line.startsWith("Change the e-mail address back"));
     if (undone.emailRestored === false && restoreLine >= 0) {
-      done[restoreLine] = "The e-mail address could not be changed back: the account no longer has the address it was changed to, or another account took the previous one.";
+      done[restoreLine] =
+        "The e-mail address could not be changed back: another account has confirmed the previous one. The account's current address is no longer trusted: it gets no reset links until you confirm an address of yours.";
     }
     const { count } = await revokeSessionsOf(tx, user.id, null, "not_me_link", now);
     const devices = await revokeAllTrustedDevices(tx, user.id, now);
@@ -329,6 +351,7 @@ export async function secureAccountWithLink(token: string, client: ClientInfo, n
           backup_codes_deleted: undone.backupCodesDeleted,
           email_restored: undone.emailRestored,
           social_links_removed: socialLinksRemoved,
+          email_released_from: undone.emailReleasedFrom,
         },
       },
       tx,

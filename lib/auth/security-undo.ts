@@ -1,6 +1,8 @@
 import "server-only";
 import { db, type DbClient } from "@/lib/db";
 import { singleLine } from "@/lib/mail/templates";
+import { cancelOutstandingLinks } from "./outstanding-links";
+import { randomToken } from "./secrets";
 
 /**
  * What a "This wasn't me" link undoes, beyond ending every session, trusted browser, API key and
@@ -10,8 +12,9 @@ import { singleLine } from "@/lib/mail/templates";
  *  - totp: the authenticator app that was set up, if it is still the one set up then;
  *  - codes: the backup codes (set when the report is of 2FA being turned on or codes regenerated:
  *    whoever did it saw them);
- *  - email: the e-mail change, reverted to the previous address while the account still has the
- *    address it was changed to;
+ *  - email: the e-mail change, reverted to the previous address whatever the account's address is
+ *    now (a second change must not block the undo of the first), taking it back from an account
+ *    that holds it without ever having confirmed it.
  *  - social: the social (OAuth) account that was linked (by its row id).
  */
 export type SecurityUndo =
@@ -87,16 +90,72 @@ export async function describeUndo(userId: number, undo: SecurityUndo | undefine
   return lines;
 }
 
-export type UndoOutcome = { passkeyRemoved: boolean; totpRemoved: boolean; backupCodesDeleted: number; emailRestored: boolean | null };
+export type UndoOutcome = {
+  passkeyRemoved: boolean;
+  totpRemoved: boolean;
+  backupCodesDeleted: number;
+  emailRestored: boolean | null;
+  /** The account that held the previous address unconfirmed and was given a placeholder instead. */
+  emailReleasedFrom: number | null;
+};
+
+/**
+ * Where an account that squatted an address it never confirmed is moved to: a reserved domain
+ * (RFC 2606 .invalid) that never receives mail, random so nobody can sign up with it first.
+ */
+const releasedAddress = (userId: number): string => `released-${userId}-${randomToken(9).toLowerCase()}@address-released.invalid`;
+
+type EmailUndo = Extract<SecurityUndo, { t: "email" }>;
+
+/**
+ * Gives the account its previous address back. Following the link proves that mailbox now, so the
+ * address counts as confirmed. Another account holding the address blocks this only if it
+ * confirmed it: one that never did (a sign-up squatting the address to block the undo) is moved to
+ * a placeholder address and its outstanding links are cancelled — it never proved the mailbox, the
+ * link's holder just did. When the address cannot come back, the account's current address (most
+ * likely the intruder's) is marked unconfirmed, so it no longer receives reset or confirmation
+ * links (password-reset.ts, email-verification.ts).
+ */
+async function restorePreviousAddress(tx: DbClient, userId: number, undo: EmailUndo, outcome: UndoOutcome, options: { restoreEmail: boolean; now: Date }): Promise<void> {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
+  if (!user) return;
+  if (user.email === undo.from) {
+    outcome.emailRestored = true;
+    return;
+  }
+  let free = options.restoreEmail;
+  if (free) {
+    const holder = await tx.user.findUnique({ where: { email: undo.from }, select: { id: true, emailVerifiedAt: true } });
+    if (holder?.emailVerifiedAt) free = false;
+    else if (holder) {
+      await tx.$queryRaw`SELECT id FROM users WHERE id = ${holder.id} FOR UPDATE`;
+      const released = await tx.user.updateMany({ where: { id: holder.id, email: undo.from, emailVerifiedAt: null }, data: { email: releasedAddress(holder.id) } });
+      free = released.count === 1;
+      if (free) {
+        outcome.emailReleasedFrom = holder.id;
+        await tx.emailVerificationToken.updateMany({ where: { userId: holder.id, usedAt: null }, data: { usedAt: options.now } });
+        await cancelOutstandingLinks(tx, holder.id, options.now);
+      }
+    }
+  }
+  outcome.emailRestored = free;
+  await tx.user.update({ where: { id: userId }, data: free ? { email: undo.from, emailVerifiedAt: options.now } : { emailVerifiedAt: null } });
+}
 
 /**
  * Undoes the reported change inside the caller's transaction (the user row is locked by then).
  * `reportedAt` is when the notice was made: an authenticator app set up later is the owner's own
- * and stays. The previous address comes back only if the account still has the one it was changed
- * to and nobody else has taken the previous one since.
+ * and stays. The previous address comes back unless another account confirmed it
+ * (restorePreviousAddress); `restoreEmail` false (a concurrent sign-up took it) skips the attempt.
  */
-export async function applyUndo(tx: DbClient, userId: number, undo: SecurityUndo | undefined, reportedAt: Date, options: { restoreEmail: boolean } = { restoreEmail: true }): Promise<UndoOutcome> {
-  const outcome: UndoOutcome = { passkeyRemoved: false, totpRemoved: false, backupCodesDeleted: 0, emailRestored: null };
+export async function applyUndo(
+  tx: DbClient,
+  userId: number,
+  undo: SecurityUndo | undefined,
+  reportedAt: Date,
+  options: { restoreEmail?: boolean; now?: Date } = {},
+): Promise<UndoOutcome> {
+  const outcome: UndoOutcome = { passkeyRemoved: false, totpRemoved: false, backupCodesDeleted: 0, emailRestored: null, emailReleasedFrom: null };
   if (!undo) return outcome;
   if (undo.t === "passkey") {
     outcome.passkeyRemoved = (await tx.passkeyCredential.deleteMany({ where: { id: undo.id, userId } })).count === 1;
@@ -107,12 +166,7 @@ export async function applyUndo(tx: DbClient, userId: number, undo: SecurityUndo
   if (undo.t === "codes" || ("codes" in undo && undo.codes)) {
     outcome.backupCodesDeleted = (await tx.backupCode.deleteMany({ where: { userId } })).count;
   }
-  if (undo.t === "email") {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
-    const taken = await tx.user.count({ where: { email: undo.from, id: { not: userId } } });
-    outcome.emailRestored = options.restoreEmail && user?.email === undo.to && taken === 0;
-    if (outcome.emailRestored) await tx.user.update({ where: { id: userId }, data: { email: undo.from } });
-  }
+  if (undo.t === "email") await restorePreviousAddress(tx, userId, undo, outcome, { restoreEmail: options.restoreEmail ?? true, now: options.now ?? new Date() });
   if (outcome.passkeyRemoved || outcome.totpRemoved) {
     // With its last factor gone, leftover backup codes would be a second factor on their own.
     const [totp, passkeys] = await Promise.all([tx.totpDevice.count({ where: { userId, secretEncrypted: { not: null } } }), tx.passkeyCredential.count({ where: { userId } })]);

@@ -155,7 +155,9 @@ describe("'This wasn't me' undoes the change it reports", () => {
     const confirmation = new URL(linkIn((await inbox(smtp, stolen))[0]?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
     expect((await confirmEmailChange(confirmation, newClient())).ok).toBe(true);
     const { token } = await notice(user.email, "Your e-mail address was changed");
-    await db.user.create({ data: { username: `${user.username}-squat`, email: user.email, webauthnUserHandle: `squat-${user.id}` } });
+    // Only an account that confirmed the address keeps it (an unconfirmed squatter is moved aside:
+    // not-me-link.email-undo-cannot-be-blocked.test.ts).
+    await db.user.create({ data: { username: `${user.username}-squat`, email: user.email, emailVerifiedAt: new Date(), webauthnUserHandle: `squat-${user.id}` } });
 
     const secured = await secureAccountWithLink(token, newClient());
     if (!secured.ok) throw new Error(secured.code);
