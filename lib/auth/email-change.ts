@@ -158,7 +158,7 @@ export async function confirmEmailChange(token: string, client: ClientInfo, now 
       if (spent.count !== 1) return fail("invalid_email_change_token");
       const before = await tx.user.findUniqueOrThrow({ where: { id: found.userId }, select: { email: true } });
       // Opening the link sent to the new address proves control of it.
-      await tx.user.update({ where: { id: found.userId }, data: { email: found.newEmail, emailVerifiedAt: now } });
+      await tx.user.update({ where: { id: found.userId }, data: { email: found.newEmail, emailVerifiedAt: now, emailUntrustedAt: null } });
       await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
       const eventId = await recordSecurityEvent({ type: "email.changed", userId: found.userId, client, details: { request: found.id } }, tx);
       await notifySecurityEvent({ kind: "email_changed", previousEmail: before.email, newEmail: found.newEmail, userId: found.userId, ref: eventId, client, now }, tx);

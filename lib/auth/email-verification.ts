@@ -96,7 +96,7 @@ export async function requestEmailVerificationResend(identifier: string, client:
   const value = identifier.trim().toLowerCase();
   if (LOOKUP_SAFE.test(value)) {
     runInBackground(async () => {
-      const user = await db.user.findFirst({ where: value.includes("@") ? { email: value } : { username: value }, select: { id: true, emailVerifiedAt: true, linksRevokedAt: true } });
+      const user = await db.user.findFirst({ where: value.includes("@") ? { email: value } : { username: value }, select: { id: true, emailVerifiedAt: true, emailUntrustedAt: true } });
       // Confirming the address an undo could not replace would make the intruder's address trusted again.
       if (user && !addressUntrustedAfterRecovery(user)) await sendEmailVerification(user.id, client, now);
     });
@@ -133,7 +133,7 @@ export async function confirmEmailVerification(token: string, client: ClientInfo
   return db.$transaction(async (tx): Promise<Result<{ username: string; email: string }>> => {
     const spent = await tx.emailVerificationToken.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
     if (spent.count !== 1) return fail("invalid_email_verification_token");
-    const marked = await tx.user.updateMany({ where: { id: found.userId, email: found.email, isActive: true }, data: { emailVerifiedAt: now } });
+    const marked = await tx.user.updateMany({ where: { id: found.userId, email: found.email, isActive: true }, data: { emailVerifiedAt: now, emailUntrustedAt: null } });
     if (marked.count !== 1) return fail("invalid_email_verification_token");
     // Every other outstanding link of the account is done too.
     await tx.emailVerificationToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });

@@ -35,12 +35,12 @@ export async function createPasswordResetToken(client: DbClient, userId: number,
 
 /**
  * Whether the account's address must not receive links that work without a session (reset and
- * confirmation links, asked for anonymously): it is unconfirmed and the account has been through
- * a recovery since. A "This wasn't me" undo that cannot give back the previous address leaves the
- * account this way (security-undo.ts), so the address the intruder set cannot take it back; an
- * owner in this state sets a password with the link's reset token and confirms an address of
+ * confirmation links, asked for anonymously): a "This wasn't me" undo could not give back the
+ * previous address (security-undo.ts), so the current one may be the intruder's, and it is not
+ * confirmed since. Only that case: an unconfirmed address after an ordinary recovery still gets
+ * them. The owner sets a password with the undo link's reset token and confirms an address of
  * theirs by an e-mail change.
  */
-export function addressUntrustedAfterRecovery(user: { emailVerifiedAt: Date | null; linksRevokedAt: Date | null }): boolean {
-  return user.emailVerifiedAt === null && user.linksRevokedAt !== null;
+export function addressUntrustedAfterRecovery(user: { emailVerifiedAt: Date | null; emailUntrustedAt: Date | null }): boolean {
+  return user.emailVerifiedAt === null && user.emailUntrustedAt !== null;
 }

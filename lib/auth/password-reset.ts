@@ -59,7 +59,7 @@ function resetMail(username: string, url: string | null): MailContent {
 }
 
 async function sendPasswordResetLink(address: string, client: ClientInfo, now: Date): Promise<void> {
-  const user = await db.user.findUnique({ where: { email: address }, select: { id: true, username: true, email: true, isActive: true, emailVerifiedAt: true, linksRevokedAt: true } });
+  const user = await db.user.findUnique({ where: { email: address }, select: { id: true, username: true, email: true, isActive: true, emailVerifiedAt: true, emailUntrustedAt: true } });
   if (!user?.isActive) {
     await recordSecurityEvent({ type: "password.reset_requested", client, details: { account_found: false } });
     return;

@@ -139,7 +139,7 @@ async function restorePreviousAddress(tx: DbClient, userId: number, undo: EmailU
     }
   }
   outcome.emailRestored = free;
-  await tx.user.update({ where: { id: userId }, data: free ? { email: undo.from, emailVerifiedAt: options.now } : { emailVerifiedAt: null } });
+  await tx.user.update({ where: { id: userId }, data: free ? { email: undo.from, emailVerifiedAt: options.now, emailUntrustedAt: null } : { emailVerifiedAt: null, emailUntrustedAt: options.now } });
 }
 
 /**

@@ -4,6 +4,7 @@ import { settings } from "@/lib/env";
 import { confirmEmailChange, requestEmailChange } from "@/lib/auth/email-change";
 import { requestEmailVerificationResend } from "@/lib/auth/email-verification";
 import { requestPasswordReset } from "@/lib/auth/password-reset";
+import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { secureAccountWithLink } from "@/lib/auth/security-mail";
 import { decodeAccessToken } from "@/lib/auth/tokens";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
@@ -118,5 +119,23 @@ describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
     expect(await inbox(smtp, stolen)).toEqual([]);
     expect(await db.passwordResetToken.count({ where: { userId: user.id } })).toBe(resetsBefore);
     expect(await db.emailVerificationToken.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("an unconfirmed address after an ordinary recovery (sign out everywhere) still gets reset and confirmation links", async () => {
+    useSmtp(smtp);
+    // Every account from before e-mail confirmation existed is unconfirmed: recovery must not cut it off.
+    const user = await makeUser();
+    const access = await accessTokenFor(user);
+    const claims = await decodeAccessToken(access);
+    if (!claims) throw new Error("no session");
+    const ended = await revokeOtherSessions({ userId: user.id, username: user.username, isStaff: false, sessionId: claims.sessionId }, newClient());
+    expect(ended.ok).toBe(true);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt).toBeInstanceOf(Date);
+
+    smtp.clear();
+    expect((await requestPasswordReset(user.email, newClient())).ok).toBe(true);
+    expect((await requestEmailVerificationResend(user.email, newClient())).ok).toBe(true);
+    await settleMailDeliveries();
+    expect(subjects(await inbox(smtp, user.email)).sort()).toEqual(["Confirm your e-mail address", "Reset your password"].sort());
   });
 });
