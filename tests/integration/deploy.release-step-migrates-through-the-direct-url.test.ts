@@ -18,14 +18,15 @@ import { applyMigrations, listMigrations } from "@/scripts/lib/migrations.mjs";
 const POOLED_ONLY = "postgresql://app:secret@pooler.invalid:6543/app?pgbouncer=true";
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const names = { release: `lk_release_${suffix}`, failing: `lk_release_fail_${suffix}` };
+// Databases are created and reached directly: a transaction-mode pooler serves only the databases it lists.
 const urlFor = (name: string) => {
-  const url = new URL(settings.databaseUrl);
+  const url = new URL(settings.directDatabaseUrl);
   url.pathname = `/${name}`;
   return url.toString();
 };
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: settings.databaseUrl });
+  const client = new pg.Client({ connectionString: settings.directDatabaseUrl });
   await client.connect();
   try {
     return await work(client);
