@@ -5,6 +5,7 @@ import { settings } from "@/lib/env";
 import { fail, ok, type Failure, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
+import { isSessionId } from "./login-sessions";
 import { verifyPassword } from "./password";
 import { clearSecondFactorFailures, countSecondFactorFailure, isSecondFactorLocked } from "./second-factor-lockout";
 import { verifyAndConsumeTotp } from "./totp";
@@ -34,13 +35,11 @@ export async function accountFactorsOf(userId: number, client: DbClient = db): P
   return { hasSecondFactor: hasSecondFactor(factors), hasPassword: Boolean(user?.passwordHash) };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The policy's view of a session caller: its factor times and what the account can prove with. */
 export async function loadPolicyCaller(actor: StepUpActor, now: Date, client: DbClient = db): Promise<PolicyCaller> {
   const [session, account] = await Promise.all([
     // Not a session id at all (a CLI or test actor): no session, so no assurance; never a query error.
-    UUID.test(actor.sessionId) ? client.authSession.findUnique({ where: { id: actor.sessionId }, select: { userId: true, revokedAt: true, expiresAt: true, ...timesSelect } }) : null,
+    isSessionId(actor.sessionId) ? client.authSession.findUnique({ where: { id: actor.sessionId }, select: { userId: true, revokedAt: true, expiresAt: true, ...timesSelect } }) : null,
     accountFactorsOf(actor.userId, client),
   ]);
   if (!session || session.userId !== actor.userId || session.revokedAt || session.expiresAt <= now) return { kind: "none" };
