@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { db, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
@@ -6,20 +7,20 @@ import type { ClientInfo } from "./client";
 import { requirePolicy } from "./policy";
 import { authorize, loadPolicyCaller, type StepUpActor } from "./step-up";
 import { recordSecurityEvent } from "./audit";
-import { constantTimeEqual, keyedHash, randomToken, sha256Hex } from "./secrets";
+import { randomToken, sha256Hex } from "./secrets";
 import { describeDevice, type DeviceInfo } from "./sessions";
+import { signToken, verifyToken } from "./signed-token";
 
 /**
  * "Don't ask for a code on this browser for N days": after passing 2FA a user may trust the
- * browser. It gets an httpOnly cookie `v1.<user id>.<random token>.<HMAC>`; the server keeps only
- * the token's SHA-256 in a TrustedDevice row, which the user and admins can list and revoke.
+ * browser. It gets an httpOnly cookie holding a signed token (lib/auth/signed-token.ts) that names
+ * the user and carries a random secret; the server keeps only that secret's SHA-256 in a
+ * TrustedDevice row, which the user and admins can list and revoke.
  * At the next password sign-in of that same user the second-factor step is skipped, and the
  * session's AMR says "tdv" instead of "mfa", so it never counts as having passed 2FA (the admin
  * area asks again). It never applies to staff while ADMIN_2FA_REQUIRED is on, and every password
  * or 2FA change revokes all of the user's trusted browsers (lib/auth/security-mail.ts).
  */
-
-const VERSION = "v1";
 
 /** Whether the feature is on (LOKDOWN_TRUSTED_DEVICE_DAYS > 0). */
 export function trustedDevicesEnabled(): boolean {
@@ -31,15 +32,7 @@ export function mayTrustBrowser(user: { isStaff: boolean }): boolean {
   return trustedDevicesEnabled() && !(user.isStaff && settings.admin2faRequired);
 }
 
-const signatureOf = (userId: number, token: string) => keyedHash("trusted-device", `${VERSION}.${userId}.${token}`);
-
-function parseCookie(value: string): { userId: number; token: string } | null {
-  const [version, user, token, signature, ...rest] = value.split(".");
-  if (version !== VERSION || !user || !token || !signature || rest.length > 0 || !/^[1-9]\d{0,9}$/.test(user) || !/^[\w-]{43}$/.test(token)) return null;
-  const userId = Number(user);
-  // The signature is checked before any database lookup, so forged cookies cost nothing.
-  return constantTimeEqual(signature, signatureOf(userId, token)) ? { userId, token } : null;
-}
+const CookieClaims = z.object({ sub: z.string().regex(/^[1-9]\d{0,9}$/).transform(Number), tok: z.string().regex(/^[\w-]{43}$/) });
 
 export type TrustedBrowserCookie = { value: string; expiresAt: Date };
 
@@ -66,7 +59,7 @@ export async function trustBrowser(input: { userId: number; sessionId: string },
     select: { id: true },
   });
   await recordSecurityEvent({ type: "trusted_device.created", userId: input.userId, client, details: { trusted_device: row.id, days: settings.trustedDeviceDays } });
-  return ok({ value: `${VERSION}.${input.userId}.${token}.${signatureOf(input.userId, token)}`, expiresAt });
+  return ok({ value: await signToken("trusted-browser", { sub: String(input.userId), tok: token }, expiresAt, now), expiresAt });
 }
 
 /**
@@ -74,11 +67,12 @@ export async function trustBrowser(input: { userId: number; sessionId: string },
  * another user's cookie, revoked, expired, feature off, or a user who may not skip 2FA.
  */
 export async function findTrustedBrowser(cookie: string | null | undefined, user: { id: number; isStaff: boolean }, now = new Date()): Promise<string | null> {
-  if (!cookie || cookie.length > 200 || !mayTrustBrowser(user)) return null;
-  const parsed = parseCookie(cookie);
-  if (!parsed || parsed.userId !== user.id) return null;
+  if (!cookie || !mayTrustBrowser(user)) return null;
+  // The signature is checked before any database lookup, so forged cookies cost nothing.
+  const claims = await verifyToken("trusted-browser", cookie, CookieClaims, now);
+  if (!claims || claims.sub !== user.id) return null;
   const [row] = await db.trustedDevice.updateManyAndReturn({
-    where: { tokenHash: sha256Hex(parsed.token), userId: user.id, revokedAt: null, expiresAt: { gt: now } },
+    where: { tokenHash: sha256Hex(claims.tok), userId: user.id, revokedAt: null, expiresAt: { gt: now } },
     data: { lastUsedAt: now },
     select: { id: true },
   });

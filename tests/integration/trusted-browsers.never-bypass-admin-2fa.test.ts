@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { passedSecondFactor } from "@/lib/auth/amr";
 import { completePendingLogin } from "@/lib/auth/second-factor";
 import { SECOND_FACTORS } from "@/lib/auth/second-factors";
+import { sha256Hex } from "@/lib/auth/secrets";
 import { describeSignInMethod } from "@/lib/auth/sessions";
 import { describePendingLogin, signInWithPassword } from "@/lib/auth/sign-in";
 import { listTrustedDevices, revokeAllTrustedDevicesOf, revokeOwnTrustedDevice, revokeTrustedDevice, trustBrowser } from "@/lib/auth/trusted-devices";
@@ -14,6 +15,7 @@ import { issueWebSession, type WebSessionToken } from "@/lib/auth/web-session";
 import { call, newClient, type Client } from "../helpers/http";
 import { addPasskey, newAuthenticator } from "../helpers/passkeys";
 import { overrideSettings } from "../helpers/settings";
+import { claimsOf, withClaims, withForgedSignature } from "../helpers/signed-token";
 import { advanceTime, enrollStaffTotp, enrollTotp, freezeTime, STEP_MS, totpNow } from "../helpers/two-factor";
 import { makeUser } from "../helpers/users";
 
@@ -58,7 +60,13 @@ describe("trusted browsers", () => {
     const { secret } = await enrollTotp(user);
     const laptop = newClient("Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0");
     const cookie = await trustedCookie(user, secret, laptop);
-    expect(cookie).toMatch(/^v1\.\d+\.[\w-]{43}\.[0-9a-f]{64}$/);
+    // A signed token naming the user and carrying a random secret, of which only a hash is stored.
+    expect(cookie).toMatch(/^[\w-]+\.[\w-]+\.[\w-]{43}$/);
+    expect(cookie.length).toBeLessThan(400);
+    const { sub, tok } = claimsOf(cookie);
+    expect(sub).toBe(String(user.id));
+    expect(tok).toMatch(/^[\w-]{43}$/);
+    expect(await db.trustedDevice.count({ where: { userId: user.id, tokenHash: sha256Hex(String(tok)) } })).toBe(1);
 
     const skipped = await webPasswordSignIn(user, laptop, cookie);
     if (!skipped.ok || skipped.value.kind !== "signed_in") throw new Error("expected a session");
@@ -110,12 +118,12 @@ describe("trusted browsers", () => {
     const browser = newClient();
     const cookie = await trustedCookie(user, secret, browser);
     const otherCookie = await trustedCookie(other, otherTotp.secret, browser);
-    const [version, id, token, signature] = cookie.split(".");
 
     await expectSecondFactorStep(user, browser, otherCookie);
-    await expectSecondFactorStep(user, browser, `${version}.${id}.${token}.${"0".repeat(64)}`);
-    await expectSecondFactorStep(user, browser, `${version}.${id}.${"A".repeat(43)}.${signature}`);
-    await expectSecondFactorStep(user, browser, `${version}.${other.id}.${token}.${signature}`);
+    await expectSecondFactorStep(user, browser, withForgedSignature(cookie));
+    await expectSecondFactorStep(user, browser, withClaims(cookie, { tok: "A".repeat(43) }));
+    await expectSecondFactorStep(user, browser, withClaims(cookie, { sub: String(other.id) }));
+    await expectSecondFactorStep(user, browser, withClaims(otherCookie, { sub: String(user.id) }));
     await expectSecondFactorStep(user, browser, "garbage");
 
     overrideSettings({ trustedDeviceDays: 0 });
