@@ -1,16 +1,18 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { cookieAttributes, deletionSetCookie } from "@/lib/http/cookies";
+import { cookieAttributes, deletionSetCookie, requestCookie } from "@/lib/http/cookies";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import type { AccountActor } from "./account-security";
 import { recordSecurityEvent } from "./audit";
 import type { ProviderIdentity } from "./oauth";
-import { constantTimeEqual, keyedHash, sha256Hex } from "./secrets";
+import { sha256Hex } from "./secrets";
 import { notifySecurityEvent } from "./security-mail";
+import { signToken, verifyToken } from "./signed-token";
 import { providerDisplayName } from "./social-link-undo";
 import { authorize, type StepUpProof } from "./step-up";
 import { SESSION_COOKIE } from "./web-session";
@@ -28,15 +30,15 @@ export const LINK_INTENT_SECONDS = 600;
 
 export type LinkIntent = { userId: number; sessionId: string; provider: string };
 
-const sign = (payload: string) => keyedHash("oauth-link-intent", payload);
+const IntentClaims = z.object({ sub: z.string(), sid: z.string(), provider: z.string() });
 
 /** Step-up, then the cookie value that authorises one link to `provider` for LINK_INTENT_SECONDS. */
 export async function beginProviderLink(actor: AccountActor, provider: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ cookie: string; expiresAt: Date }>> {
   const stepUp = await authorize("social.link", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const expiresAt = new Date(now.getTime() + LINK_INTENT_SECONDS * 1000);
-  const payload = [actor.userId, actor.sessionId, provider, Math.floor(expiresAt.getTime() / 1000)].join(".");
-  return ok({ cookie: `${payload}.${sign(payload)}`, expiresAt });
+  const cookie = await signToken("oauth-link-intent", { sub: String(actor.userId), sid: actor.sessionId, provider }, expiresAt, now);
+  return ok({ cookie, expiresAt });
 }
 
 /** For the server action that starts the link: httpOnly, Lax (it must ride the provider's redirect back). */
@@ -49,27 +51,16 @@ export function endLinkIntentCookie(): string {
   return deletionSetCookie(LINK_INTENT_COOKIE);
 }
 
-function cookieValue(headers: Headers, name: string): string | null {
-  for (const part of (headers.get("cookie") ?? "").split(";")) {
-    const index = part.indexOf("=");
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return null;
-}
-
 /** The link intent of this request for `provider`, if it is authentic, fresh, and its web session is still live here. */
 export async function readLinkIntent(headers: Headers, provider: string, now = new Date()): Promise<LinkIntent | null> {
-  const raw = cookieValue(headers, LINK_INTENT_COOKIE);
-  const parts = raw ? decodeURIComponent(raw).split(".") : [];
-  if (parts.length !== 5) return null;
-  const [userId, sessionId, intentProvider, expires, signature] = parts as [string, string, string, string, string];
-  if (!constantTimeEqual(signature, sign(parts.slice(0, 4).join(".")))) return null;
-  if (intentProvider !== provider || Number(expires) * 1000 <= now.getTime()) return null;
-  const token = cookieValue(headers, SESSION_COOKIE);
+  const raw = requestCookie(headers, LINK_INTENT_COOKIE);
+  const intent = raw ? await verifyToken("oauth-link-intent", raw, IntentClaims, now) : null;
+  if (!intent || intent.provider !== provider) return null;
+  const token = requestCookie(headers, SESSION_COOKIE);
   if (!token) return null;
-  const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(decodeURIComponent(token)) }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
-  if (!session || session.revokedAt || session.expiresAt <= now || session.id !== sessionId || String(session.userId) !== userId) return null;
-  return { userId: session.userId, sessionId, provider };
+  const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(token) }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
+  if (!session || session.revokedAt || session.expiresAt <= now || session.id !== intent.sid || String(session.userId) !== intent.sub) return null;
+  return { userId: session.userId, sessionId: intent.sid, provider };
 }
 
 /** Links the provider account to the intent's user; refused when it already belongs to someone else. */

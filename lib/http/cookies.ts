@@ -1,4 +1,5 @@
 import "server-only";
+import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { cookies } from "next/headers";
 import { settings } from "@/lib/env";
 
@@ -25,4 +26,12 @@ export async function deleteCookie(name: string): Promise<void> {
 export function deletionSetCookie(name: string): string {
   const a = cookieAttributes(name);
   return `${name}=; Path=${a.path}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${a.secure ? "; Secure" : ""}`;
+}
+
+/**
+ * One cookie of a request, parsed as Next's cookies() parses them (value URL-decoded), for code
+ * that holds only the request's headers.
+ */
+export function requestCookie(headers: Headers, name: string): string | null {
+  return new RequestCookies(headers).get(name)?.value ?? null;
 }

@@ -10,6 +10,7 @@ import { enrollTotp, freezeTime } from "../helpers/two-factor";
 import { newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
 import { ageProofs } from "../helpers/step-up";
+import { withClaims } from "../helpers/signed-token";
 
 let oidc: TestOidcProvider;
 beforeAll(async () => {
@@ -107,9 +108,17 @@ describe("linking a provider from the account page", () => {
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
     const tampered = new CookieJar();
     tampered.cookies.set(SESSION_COOKIE, browser.jar.cookies.get(SESSION_COOKIE) ?? "");
-    tampered.cookies.set(LINK_INTENT_COOKIE, intent.value.cookie.replace(/^\d+/, "999"));
+    tampered.cookies.set(LINK_INTENT_COOKIE, withClaims(intent.value.cookie, { sub: "999" }));
     const forged = await signInWithProvider(oidc, { sub: "link-3", email: "forger@example.org", emailVerified: true }, { jar: tampered });
     expect(forged.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
+    // An intent for another provider, altered to name this one: only its signature gives it away.
+    const other = await beginProviderLink(browser.actor, "github", {}, browser.client);
+    if (!other.ok) throw new Error("no intent");
+    const altered = new CookieJar();
+    altered.cookies.set(SESSION_COOKIE, browser.jar.cookies.get(SESSION_COOKIE) ?? "");
+    altered.cookies.set(LINK_INTENT_COOKIE, withClaims(other.value.cookie, { provider: "oidc" }));
+    const redirected = await signInWithProvider(oidc, { sub: "link-4", email: "forger@example.org", emailVerified: true }, { jar: altered });
+    expect(redirected.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
     expect(await db.oAuthAccount.count()).toBe(0);
   });
 
