@@ -1,13 +1,17 @@
 import "server-only";
+import { decodeJwt } from "jose";
+import { z } from "zod";
 import { settings } from "@/lib/env";
-import { constantTimeEqual, keyedHash, randomToken, sha256Hex } from "./secrets";
+import { cookieAttributes, deletionSetCookie, requestCookie, setCookieHeader } from "@/lib/http/cookies";
+import { randomToken, sha256Hex } from "./secrets";
+import { signToken, verifyToken } from "./signed-token";
 
 /**
  * Binds a provider sign-in to the browser that started it (login CSRF, RFC 9700 §4.7): starting
- * one sets a __Host- cookie holding a random nonce and a MAC tying it to the authorization's
- * `state`. The provider callback is accepted only with a nonce bound to its state; the hand-off
- * it leaves (OAuthSignIn) records the nonce's hash, and /oauth/complete, the SPA bridge and the
- * link flow use it up. A hand-off or a callback URL carried to another browser finds no nonce
+ * one sets a __Host- cookie holding a signed token (lib/auth/signed-token.ts) that ties a random
+ * nonce to the authorization's `state` for 15 minutes. The provider callback is accepted only with
+ * a nonce bound to its state; the hand-off it leaves (OAuthSignIn) records the nonce's hash, and
+ * /oauth/complete, the SPA bridge and the link flow use it up. A hand-off or a callback URL carried to another browser finds no nonce
  * there, and no sibling subdomain can plant a __Host- cookie.
  */
 
@@ -18,65 +22,53 @@ export function browserNonceCookieName(): string {
   return `${settings.production ? "__Host-" : ""}lokdown_oauth_nonce`;
 }
 
-const NONCE = /^[\w-]{43}$/;
-const MAC = /^[0-9a-f]{64}$/;
+const NonceClaims = z.object({ nonce: z.string().regex(/^[\w-]{43}$/), state: z.string() });
 
-const macFor = (nonce: string, state: string) => keyedHash("oauth-browser-nonce", `${nonce}.${sha256Hex(state)}`);
-
-/** The attributes the cookie is set and deleted with (a __Host- deletion without Secure is ignored by browsers). */
-export function browserNonceCookieOptions(maxAge: number): { httpOnly: true; secure: boolean; sameSite: "lax"; path: "/"; maxAge: number } {
-  // Lax: the provider sends the browser back with a top-level GET from its own site.
-  return { httpOnly: true, secure: settings.production, sameSite: "lax", path: "/", maxAge };
-}
-
-function serialize(name: string, value: string, maxAge: number): string {
-  const options = browserNonceCookieOptions(maxAge);
-  const expires = maxAge === 0 ? "; Expires=Thu, 01 Jan 1970 00:00:00 GMT" : "";
-  return `${name}=${value}; Path=${options.path}; Max-Age=${maxAge}${expires}; HttpOnly; SameSite=Lax${options.secure ? "; Secure" : ""}`;
+/** The attributes the cookie is set with (Lax: the provider sends the browser back with a top-level GET from its own site). */
+export function browserNonceCookieOptions(maxAge: number): ReturnType<typeof cookieAttributes> & { maxAge: number } {
+  return { ...cookieAttributes(browserNonceCookieName()), maxAge };
 }
 
 /** A fresh nonce bound to the authorization's `state`: the cookie value to set. */
-export function newBrowserNonce(state: string): string {
-  const nonce = randomToken(32);
-  return `${nonce}.${macFor(nonce, state)}`;
+export async function newBrowserNonce(state: string, now = new Date()): Promise<string> {
+  const expiresAt = new Date(now.getTime() + BROWSER_NONCE_SECONDS * 1000);
+  return signToken("oauth-browser-nonce", { nonce: randomToken(32), state: sha256Hex(state) }, expiresAt, now);
 }
 
 /** The Set-Cookie header value that starts the binding. */
 export function browserNonceSetCookie(value: string): string {
-  return serialize(browserNonceCookieName(), value, BROWSER_NONCE_SECONDS);
+  return setCookieHeader(browserNonceCookieName(), value, BROWSER_NONCE_SECONDS);
 }
 
 /** The Set-Cookie header value that ends it, with the attributes it was set with. */
 export function endBrowserNonceCookie(): string {
-  return serialize(browserNonceCookieName(), "", 0);
-}
-
-function cookieValue(headers: Headers, name: string): string | null {
-  for (const part of (headers.get("cookie") ?? "").split(";")) {
-    const index = part.indexOf("=");
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return null;
-}
-
-function parse(raw: string | null): { nonce: string; mac: string } | null {
-  const [nonce = "", mac = "", ...rest] = (raw ?? "").split(".");
-  return rest.length === 0 && NONCE.test(nonce) && MAC.test(mac) ? { nonce, mac } : null;
+  return deletionSetCookie(browserNonceCookieName());
 }
 
 /**
  * At the provider callback: the nonce of this browser when it was issued for this very `state`,
- * else null (no nonce, a tampered one, or one from another authorization).
+ * else null (no nonce, a tampered or expired one, or one from another authorization).
  */
-export function nonceForState(headers: Headers, state: string | null): string | null {
-  const cookie = parse(cookieValue(headers, browserNonceCookieName()));
+export async function nonceForState(headers: Headers, state: string | null, now = new Date()): Promise<string | null> {
+  const cookie = requestCookie(headers, browserNonceCookieName());
   if (!cookie || !state) return null;
-  return constantTimeEqual(cookie.mac, macFor(cookie.nonce, state)) ? cookie.nonce : null;
+  const claims = await verifyToken("oauth-browser-nonce", cookie, NonceClaims, now);
+  return claims && claims.state === sha256Hex(state) ? claims.nonce : null;
 }
 
-/** The nonce this browser holds, for matching against a hand-off's stored hash. */
+/**
+ * The nonce this browser holds, for matching against a hand-off's stored hash. Its signature is
+ * not checked here: only the nonce issued for that hand-off matches the hash, forged or not.
+ */
 export function readBrowserNonce(headers: Headers): string | null {
-  return parse(cookieValue(headers, browserNonceCookieName()))?.nonce ?? null;
+  const cookie = requestCookie(headers, browserNonceCookieName());
+  if (!cookie) return null;
+  try {
+    const nonce = decodeJwt(cookie).nonce;
+    return typeof nonce === "string" && /^[\w-]{43}$/.test(nonce) ? nonce : null;
+  } catch {
+    return null;
+  }
 }
 
 export function browserNonceHash(nonce: string): string {

@@ -8,7 +8,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { NextRequest } from "next/server";
 import { settings } from "@/lib/env";
-import { deletionSetCookie } from "@/lib/http/cookies";
+import { deletionSetCookie, requestCookies } from "@/lib/http/cookies";
 import { clientFrom, type ClientInfo } from "./client";
 import { appOrigins, callbackOrigins, WEB_COMPLETE_PATH } from "./oauth-callback-url";
 import { loadEnabledProviders, NEXTAUTH_BASE_PATH, type OAuthProviderCredentials } from "./oauth-providers";
@@ -141,7 +141,7 @@ export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAu
         if (!account || !policy || !request) return `${OAUTH_ERROR_PATH}?error=OAuthSignInError`;
         const outcome = outcomes.get(request);
         // The callback must come back to the browser that started this very authorization.
-        const nonce = nonceForState(request.headers, request.nextUrl.searchParams.get("state"));
+        const nonce = await nonceForState(request.headers, request.nextUrl.searchParams.get("state"));
         if (!nonce) {
           await recordSecurityEvent({ type: "oauth.refused", client, details: { provider: account.provider, reason: "oauth_browser_mismatch" } });
           return `${OAUTH_ERROR_PATH}?error=oauth_browser_mismatch`;
@@ -219,7 +219,7 @@ export async function handleNextAuthRequest(request: Request): Promise<Response>
   const path = pinned.nextUrl.pathname;
   if (SIGN_IN_START.test(path)) {
     const state = stateOfAuthorizationUrl(response.headers.get("location") ?? (await providerUrlFromJson(response)));
-    if (state) response.headers.append("set-cookie", browserNonceSetCookie(newBrowserNonce(state)));
+    if (state) response.headers.append("set-cookie", browserNonceSetCookie(await newBrowserNonce(state)));
   } else if (CALLBACK.test(path) && !outcome.handedOff) {
     response.headers.append("set-cookie", endBrowserNonceCookie());
     if (outcome.linkAttempted) response.headers.append("set-cookie", endLinkIntentCookie());
@@ -241,7 +241,7 @@ export async function redirectToProvider(providerId: string, returnTo: string): 
   const state = typeof url === "string" ? stateOfAuthorizationUrl(url) : null;
   if (typeof url !== "string" || !state) redirect(`${OAUTH_ERROR_PATH}?error=OAuthSignInError`);
   // This browser's proof that it started the authorization (lib/auth/oauth-browser.ts).
-  (await cookies()).set(browserNonceCookieName(), newBrowserNonce(state), browserNonceCookieOptions(BROWSER_NONCE_SECONDS));
+  (await cookies()).set(browserNonceCookieName(), await newBrowserNonce(state), browserNonceCookieOptions(BROWSER_NONCE_SECONDS));
   redirect(url);
 }
 
@@ -250,26 +250,10 @@ export function providerSessionCookieName(): string {
   return `${settings.production ? "__Host-" : ""}authjs.session-token`;
 }
 
-function parseCookies(header: string | null): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? "").split(";")) {
-    const index = part.indexOf("=");
-    if (index <= 0) continue;
-    const name = part.slice(0, index).trim();
-    const raw = part.slice(index + 1).trim();
-    try {
-      out.set(name, decodeURIComponent(raw));
-    } catch {
-      out.set(name, raw);
-    }
-  }
-  return out;
-}
-
 /** The provider sign-in this browser just finished, from next-auth's cookie only (never a header token). */
 export async function readProviderSignIn(headers: Headers): Promise<string | null> {
   const name = providerSessionCookieName();
-  const cookies = parseCookies(headers.get("cookie"));
+  const cookies = requestCookies(headers);
   let value = cookies.get(name);
   if (value === undefined) {
     const chunks: string[] = [];
@@ -288,6 +272,6 @@ export async function readProviderSignIn(headers: Headers): Promise<string | nul
 /** Set-Cookie values that end next-auth's session in this browser (every chunk it may have). */
 export function endProviderSessionCookies(headers: Headers): string[] {
   const name = providerSessionCookieName();
-  const names = new Set([name, ...[...parseCookies(headers.get("cookie")).keys()].filter((n) => n.startsWith(`${name}.`))]);
+  const names = new Set([name, ...[...requestCookies(headers).keys()].filter((n) => n.startsWith(`${name}.`))]);
   return [...names].map(deletionSetCookie);
 }

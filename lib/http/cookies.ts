@@ -1,5 +1,5 @@
 import "server-only";
-import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
+import { RequestCookies, stringifyCookie } from "next/dist/compiled/@edge-runtime/cookies";
 import { cookies } from "next/headers";
 import { settings } from "@/lib/env";
 
@@ -22,16 +22,25 @@ export async function deleteCookie(name: string): Promise<void> {
   (await cookies()).set(name, "", { ...cookieAttributes(name), maxAge: 0, expires: new Date(0) });
 }
 
+/** A Set-Cookie value for responses built by hand, serialised as Next's cookies().set serialises one. */
+export function setCookieHeader(name: string, value: string, maxAgeSeconds: number): string {
+  return stringifyCookie({ name, value, ...cookieAttributes(name), maxAge: maxAgeSeconds });
+}
+
 /** The same deletion as a raw Set-Cookie value, for responses built by hand. */
 export function deletionSetCookie(name: string): string {
-  const a = cookieAttributes(name);
-  return `${name}=; Path=${a.path}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${a.secure ? "; Secure" : ""}`;
+  return stringifyCookie({ name, value: "", ...cookieAttributes(name), maxAge: 0, expires: new Date(0) });
 }
 
 /**
- * One cookie of a request, parsed as Next's cookies() parses them (value URL-decoded), for code
+ * A request's cookies, name to URL-decoded value, parsed as Next's cookies() parses them: for code
  * that holds only the request's headers.
  */
+export function requestCookies(headers: Headers): Map<string, string> {
+  return new Map(new RequestCookies(headers).getAll().map((c) => [c.name, c.value]));
+}
+
+/** One cookie of a request (see requestCookies). */
 export function requestCookie(headers: Headers, name: string): string | null {
   return new RequestCookies(headers).get(name)?.value ?? null;
 }

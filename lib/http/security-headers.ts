@@ -1,3 +1,5 @@
+import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
+
 /**
  * Browser-facing security headers, as pure functions of the request and the settings so that
  * proxy.ts stays a few lines and the unit tests can pin every directive.
@@ -120,8 +122,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function isCrossOriginCookieWrite(method: string, headers: Headers, ownOrigins: readonly string[]): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return false;
-  const cookies = (headers.get("cookie") ?? "").split(";").map((c) => c.split("=")[0]?.trim() ?? "");
-  if (!cookies.some((name) => AUTH_COOKIE.test(name)) && !headers.has("next-action")) return false;
+  // Next's own parser: the guard sees exactly the cookies the app's cookies() will read.
+  const cookies = new RequestCookies(headers).getAll();
+  if (!cookies.some((c) => AUTH_COOKIE.test(c.name)) && !headers.has("next-action")) return false;
   const origin = headers.get("origin");
   if (origin !== null) return !ownOrigins.includes(origin);
   // No Origin (older browsers on same-origin POSTs): fall back to Fetch Metadata when present.

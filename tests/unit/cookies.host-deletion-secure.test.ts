@@ -40,7 +40,8 @@ describe("deleting a __Host- cookie", () => {
   it("as a raw header carries the same attributes", () => {
     const header = deletionSetCookie("__Host-lokdown_session");
     expect(header).toMatch(/^__Host-lokdown_session=; /);
-    for (const attribute of ["Secure", "HttpOnly", "Path=/", "SameSite=Lax", "Max-Age=0"]) expect(header).toContain(`; ${attribute}`);
+    // Attribute names and values compare case-insensitively (RFC 6265 §5.2).
+    for (const attribute of ["Secure", "HttpOnly", "Path=/", "SameSite=Lax", "Max-Age=0"]) expect(header.toLowerCase()).toContain(`; ${attribute.toLowerCase()}`);
   });
 
   it("(why the helper exists) Next's bare delete() sends no Secure", () => {
