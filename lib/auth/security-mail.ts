@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { db, type DbClient } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { deliverAfterCommit, deliverNow, enqueueMail } from "@/lib/mail/outbox";
@@ -7,9 +8,9 @@ import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { cancelOutstandingLinks, createPasswordResetToken } from "./outstanding-links";
-import { constantTimeEqual, keyedHash } from "./secrets";
 import { applyUndo, describeUndo, parseUndo, undoFor, type SecurityUndo } from "./security-undo";
 import { describeDevice, describeSignInMethod, isNewDevice, revokeSessionsOf } from "./sessions";
+import { signToken, verifyToken } from "./signed-token";
 import { siteName, siteOrigin } from "./site";
 import { describeSocialLinkRemoval, removeSocialLinks } from "./social-link-undo";
 import { revokeAllTrustedDevices } from "./trusted-devices";
@@ -146,31 +147,27 @@ function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: {
   });
 }
 
-// "This wasn't me" links: `<base64url JSON>.<HMAC>`, naming the user, the notice's dedupe key,
-// when it was issued (`i`, milliseconds) and what to undo (`r`).
-type LinkPayload = { u: number; k: string; e: number; i?: number; a?: number; r?: SecurityUndo };
+/**
+ * "This wasn't me" links carry a signed token (lib/auth/signed-token.ts) naming the user (`u`),
+ * the notice's dedupe key (`k`), when it was issued (`i`, milliseconds), the API key a notice
+ * reports (`a`) and what to undo (`r`); `e` is its expiry (seconds), SECURITY_LINK_DAYS after
+ * the second it was issued in.
+ */
+type LinkPayload = { u: number; k: string; e: number; i: number; a?: number; r?: SecurityUndo };
 
-function signSecurityLink(payload: LinkPayload): string {
-  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
-  return `${body}.${keyedHash("security-link", body)}`;
+const LinkClaims = z.object({ u: z.number().int().positive(), k: z.string(), exp: z.number(), i: z.number(), a: z.number().optional(), r: z.unknown().optional() });
+
+async function signSecurityLink(payload: Omit<LinkPayload, "e">, now: Date): Promise<string> {
+  const expiresAt = new Date((Math.floor(now.getTime() / 1000) + SECURITY_LINK_DAYS * 86_400) * 1000);
+  return signToken("security-link", payload, expiresAt, now);
 }
 
-function readSecurityLink(token: string, now: Date): LinkPayload | null {
-  if (token.length > 1024) return null;
-  const [body, signature, ...rest] = token.split(".");
-  if (!body || !signature || rest.length > 0 || !constantTimeEqual(signature, keyedHash("security-link", body))) return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-    if (typeof parsed !== "object" || parsed === null) return null;
-    const { u, k, e, i, a, r } = parsed as Record<string, unknown>;
-    if (typeof u !== "number" || typeof k !== "string" || typeof e !== "number" || (a !== undefined && typeof a !== "number")) return null;
-    if (i !== undefined && typeof i !== "number") return null;
-    const undo = parseUndo(r);
-    if (undo === null) return null;
-    return e * 1000 > now.getTime() ? { u, k, e, i, a, r: undo } : null;
-  } catch {
-    return null;
-  }
+async function readSecurityLink(token: string, now: Date): Promise<LinkPayload | null> {
+  const claims = await verifyToken("security-link", token, LinkClaims, now);
+  if (!claims) return null;
+  const undo = parseUndo(claims.r);
+  if (undo === null) return null;
+  return { u: claims.u, k: claims.k, e: claims.exp, i: claims.i, a: claims.a, r: undo };
 }
 
 const withUndo = (undo: SecurityUndo | undefined): { r?: SecurityUndo } => (undo ? { r: undo } : {});
@@ -195,14 +192,16 @@ export async function notifySecurityEvent(input: NotifyInput, tx?: DbClient): Pr
   const to = input.kind === "email_changed" ? input.previousEmail : user.email;
   if (!EMAIL.test(to)) return;
   const dedupeKey = `${input.kind}:${input.userId}:${input.ref}`.slice(0, 250);
-  const link = signSecurityLink({
-    u: input.userId,
-    k: dedupeKey,
-    e: Math.floor(now.getTime() / 1000) + SECURITY_LINK_DAYS * 86_400,
-    i: now.getTime(),
-    ...(input.kind === "api_key_created" ? { a: input.apiKeyId } : {}),
-    ...withUndo(undoFor(input)),
-  });
+  const link = await signSecurityLink(
+    {
+      u: input.userId,
+      k: dedupeKey,
+      i: now.getTime(),
+      ...(input.kind === "api_key_created" ? { a: input.apiKeyId } : {}),
+      ...withUndo(undoFor(input)),
+    },
+    now,
+  );
   const context = { client: input.client, now };
   const full = composeSecurityMail(input, user, { ...context, notMeUrl: `${siteOrigin()}/secure-account?token=${link}` });
   const redacted = composeSecurityMail(input, user, { ...context, notMeUrl: null });
@@ -240,7 +239,7 @@ export type SecurityLinkView = { username: string; actions: string[] };
 
 /** Whether a "this wasn't me" link can still be used, and what following it will do (for the page that offers the button). */
 export async function describeSecurityLink(token: string, now = new Date()): Promise<SecurityLinkView | null> {
-  const payload = readSecurityLink(token, now);
+  const payload = await readSecurityLink(token, now);
   if (!payload) return null;
   const [user, used] = await Promise.all([
     db.user.findUnique({ where: { id: payload.u }, select: { username: true, linksRevokedAt: true } }),
@@ -252,18 +251,12 @@ export async function describeSecurityLink(token: string, now = new Date()): Pro
 }
 
 /**
- * When the link was issued: `i` (milliseconds) or, for links made before it was recorded, the
- * start of the second the expiry counts from (never later than the real issue time).
- */
-const issuedAt = (payload: LinkPayload): number => payload.i ?? (payload.e - SECURITY_LINK_DAYS * 86_400) * 1000;
-
-/**
  * A recovery (cancelOutstandingLinks: password reset or change, sign-out everywhere, an admin 2FA
  * reset, a followed "This wasn't me" link) ends every link issued before it. Strictly before: the
  * notice a recovery itself sends (e.g. "Your password was changed") carries the same instant and
  * must stay usable by the owner.
  */
-const revokedByRecovery = (payload: LinkPayload, linksRevokedAt: Date | null): boolean => linksRevokedAt !== null && issuedAt(payload) < linksRevokedAt.getTime();
+const revokedByRecovery = (payload: LinkPayload, linksRevokedAt: Date | null): boolean => linksRevokedAt !== null && payload.i < linksRevokedAt.getTime();
 
 const securedKey = (noticeKey: string) => `account_secured:${noticeKey}`.slice(0, 250);
 
@@ -307,7 +300,7 @@ function securedMail(username: string, done: string[], client: ClientInfo, now: 
  * cleanup has deleted that mail row, and ends every other link issued before it.
  */
 export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<SecuredAccount>> {
-  const payload = readSecurityLink(token, now);
+  const payload = await readSecurityLink(token, now);
   if (!payload) return fail("invalid_security_link");
   const user = await db.user.findUnique({ where: { id: payload.u }, select: { id: true, username: true } });
   if (!user) return fail("invalid_security_link");
