@@ -5,39 +5,32 @@ import { z } from "zod";
  * Names follow django-lokdown where it has one; defaults are the ones a first-rate template ships.
  */
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "True", "False"])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ["true", "1", "yes", "on", "True"].includes(v)));
+/** An on/off setting, in exactly these spellings (django-lokdown's, Python's True/False among them). */
+const onOff = () =>
+  z.stringbool({
+    truthy: ["true", "1", "yes", "on", "True"],
+    falsy: ["false", "0", "no", "off", "False"],
+    case: "sensitive",
+    error: "must be one of true, false, 1, 0, yes, no, on, off, True, False",
+  });
 
-const int = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const bool = (fallback: boolean) => onOff().default(fallback);
 
-const optionalInt = (min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "" || v === "None") return null;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+/** An on/off switch with no default: undefined when unset. */
+const optionalBool = onOff().optional();
+
+/** A whole number in [min, max], written as JavaScript's Number() reads it. */
+const wholeNumber = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number<string>({ error }).int({ error, abort: true }).min(min, { error, abort: true }).max(max, { error });
+};
+
+/** Blank counts as unset; so does "None" (django-lokdown's spelling) where the setting may be unset. */
+const unsetIfBlank = (alsoUnset: string[] = []) => (v: unknown) => (typeof v === "string" && (v.trim() === "" || alsoUnset.includes(v)) ? undefined : v);
+
+const int = (fallback: number, min: number, max: number) => z.preprocess(unsetIfBlank(), wholeNumber(min, max).default(fallback));
+
+const optionalInt = (min: number, max: number) => z.preprocess(unsetIfBlank(["None"]), wholeNumber(min, max).nullable().default(null));
 
 /** A django-ratelimit style rate ("10/m", "100/h") or a bare number of attempts per minute. */
 const rate = (fallback: string) =>
@@ -56,12 +49,6 @@ const rate = (fallback: string) =>
       const multiplier = match[2] ? Number(match[2]) : 1;
       return { limit: Number(match[1]), windowSeconds: unitSeconds[unit] * Math.max(1, multiplier) };
     });
-
-/** An on/off switch with no default: undefined when unset. */
-const optionalBool = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "True", "False"])
-  .optional()
-  .transform((v) => (v === undefined ? undefined : ["true", "1", "yes", "on", "True"].includes(v)));
 
 /** An address nodemailer accepts in From: "name@example.com" or "Site <name@example.com>". */
 const MAIL_ADDRESS = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;

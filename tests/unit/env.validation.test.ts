@@ -76,6 +76,17 @@ describe("parseSettings", () => {
     expect(message).not.toContain("DATABASE_URL");
   });
 
+  it("reads on/off settings in exactly django-lokdown's spellings, and whole numbers in range", () => {
+    for (const on of ["true", "True", "1", "yes", "on"]) expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_SIGNUP_ENABLED: on }).signupEnabled, on).toBe(true);
+    for (const off of ["false", "False", "0", "no", "off"]) expect(parseSettings({ DATABASE_URL: DB, ADMIN_2FA_REQUIRED: off }).admin2faRequired, off).toBe(false);
+    for (const bad of ["TRUE", "y", "enabled", " true", ""]) {
+      expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SIGNUP_ENABLED: bad }), bad).toMatch(/LOKDOWN_SIGNUP_ENABLED must be one of true, false/);
+    }
+    expect(parseSettings({ DATABASE_URL: DB, TWOFA_SESSION_TIMEOUT: " " }).loginSessionMinutes).toBe(10);
+    expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_WEB_SESSION_DAYS: "None" }).webSessionDays).toBe(30);
+    for (const bad of ["0", "1441", "2.5", "ten"]) expect(errorOf({ DATABASE_URL: DB, TWOFA_SESSION_TIMEOUT: bad }), bad).toMatch(/^ {2}TWOFA_SESSION_TIMEOUT must be a whole number from 1 to 1440$/m);
+  });
+
   it("requires DATABASE_URL at run time and checks its scheme", () => {
     expect(errorOf({})).toMatch(/DATABASE_URL is required/);
     expect(errorOf({ DATABASE_URL: "mysql://x/y" })).toMatch(/DATABASE_URL must be a postgresql:\/\/ URL/);
