@@ -80,11 +80,6 @@ export function proofFor(account: AccountFactors): StepUpKind {
   return account.hasPassword ? "password" : "provider";
 }
 
-/** The factors that count as that proof. */
-export function factorsOfProof(kind: StepUpKind): readonly FactorName[] {
-  return PROOF_FACTORS[kind];
-}
-
 export const stepUpWindowMs = (): number => settings.stepUpMinutes * 60_000;
 
 /**

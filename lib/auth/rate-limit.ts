@@ -111,12 +111,6 @@ export async function clearFailedAttempts(scope: AttemptScope, who: { ip: string
   await client.rateLimitBucket.deleteMany({ where: { key: accountKey(scope, who.account, who.ip) } });
 }
 
-/** Removes expired counters; called by the cleanup command. */
-export async function deleteExpiredRateLimitBuckets(now = new Date()): Promise<number> {
-  const { count } = await db.rateLimitBucket.deleteMany({ where: { expiresAt: { lt: now } } });
-  return count;
-}
-
 /**
  * Per-address limits on anonymous requests that store a row without checking any secret (issue
  * 18.3): each call would otherwise grow a table at the caller's pace. A person needs a handful per
