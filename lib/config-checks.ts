@@ -1,7 +1,7 @@
 import type { Settings } from "@/lib/env";
 
 /**
- * Configuration checks: django-lokdown's system checks (§11) translated to this stack, plus our
+ * Configuration checks: django-lokdown's Django system checks translated to this stack, plus our
  * own. Pure over `Settings`, so `npm run check`, the production start-up log and the tests share
  * them. Severity: "error" = unsafe or broken as configured; "warning" = probably a mistake;
  * "info" = worth knowing.

@@ -27,7 +27,7 @@ export async function beginTotpEnrollment(actor: AccountActor, proof: StepUpProo
 
 /**
  * Finishes TOTP enrollment (policy "totp.add": a fresh second factor when the account has one,
- * else a fresh password). Rate-limited and logged like every other code check (W7). Unused
+ * else a fresh password). Rate-limited and logged like every other code check. Unused
  * backup codes are kept; `backupCodes` is empty then.
  */
 export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {

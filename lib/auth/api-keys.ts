@@ -14,7 +14,7 @@ import { constantTimeEqual, keyedHash } from "./secrets";
  * Per-user API keys: `<prefix><8 hex>.<secret>`, the secret being 32 random bytes in base64url.
  * The part before the dot is the public lookup id (unique, shown in listings); only an HMAC of the
  * secret is stored. A slow password hash would buy nothing against 256 random bits and would cost
- * a CPU-heavy check per request (django-lokdown's W20).
+ * a CPU-heavy check per request (django-lokdown ran a slow password hash on every request).
  */
 
 const LOOKUP_HEX = 8;
@@ -59,8 +59,9 @@ export const hashApiKeySecret = (secret: string): string => keyedHash("api-key",
 type ApiKeyPolicy = Pick<Settings["apiKeys"], "allowIndefinite" | "maxLifespanDays">;
 
 /**
- * The lifespan rules of django-lokdown (§3.3 (25)). One deliberate difference: a configured
- * maximum lifespan also rules out keys that never expire, or the maximum would be meaningless.
+ * A new key's expiry: `expires_in_days` from now, at most LOKDOWN_API_KEY_MAX_LIFESPAN_DAYS; none
+ * when omitted, only while indefinite keys are allowed. Unlike django-lokdown, a configured maximum
+ * lifespan also rules out keys that never expire, or the maximum would be meaningless.
  */
 export function resolveApiKeyExpiry(expiresInDays: number | undefined, now: Date, policy: ApiKeyPolicy = settings.apiKeys): Result<Date | null> {
   if (expiresInDays === undefined) {
@@ -221,7 +222,7 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
   if (!parsed) return fail("api_key_invalid");
   const row = await findApiKey(parsed.lookup);
   if (!row || !constantTimeEqual(hashApiKeySecret(parsed.secret), row.secret_hash)) return fail("api_key_invalid");
-  // Deactivated users lose API access too (django-lokdown's W5).
+  // Deactivated users lose API access too (django-lokdown's keys kept working for them).
   if (!row.is_active || !isActive({ revokedAt: row.revoked_at, expiresAt: row.expires_at }, now)) return fail("api_key_invalid");
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_INTERVAL_MS) {
     // Conditional, so concurrent requests of one key write once per interval between them.

@@ -7,7 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
  * What `security-audit --cleanup` removes: rows that can no longer do anything, and logs past
  * retention. It never deletes a user's working factor (TOTP, passkeys, unused backup codes) nor a
  * usable API key, session, trusted browser or link;
- * django-lokdown's cleanup deleted passkeys unused for 90 days, silently switching 2FA off (W21).
+ * django-lokdown's cleanup deleted passkeys unused for 90 days, silently switching 2FA off.
  */
 
 export type CleanupCategory =

@@ -13,8 +13,9 @@ import type { SessionIssuer } from "./sign-in";
 import { consumeChallengeById } from "./webauthn-challenges";
 
 /**
- * Staff first login with a passkey (django-lokdown §4.4, endpoints 5 and 6). Only while the user
- * has no factor at all (W1): a stolen password cannot add a passkey to a protected account.
+ * Staff first login with a passkey (POST /api/auth/login/setup/passkey, then .../verify/passkey).
+ * Only while the user has no factor at all: a stolen password cannot add a passkey to a protected
+ * account.
  * The registration challenge is tied to the login session, which is consumed on success.
  */
 export async function beginLoginPasskeySetup(loginSessionId: string, client: ClientInfo, now = new Date()): Promise<Result<RegistrationStart>> {

@@ -13,9 +13,9 @@ import { beginTotpSetup, confirmTotpSetupIn, type TotpSetup } from "./totp";
 import { notifySecurityEvent } from "./security-mail";
 
 /**
- * Staff first login under ADMIN_2FA_REQUIRED (django-lokdown §4.4): a staff user with no factor
- * enrolls one before getting a session. Allowed only while the user has no factor at all, so a
- * stolen password can never add a factor to an account that has one (W1/W2).
+ * Staff first login under ADMIN_2FA_REQUIRED: a staff user with no factor enrolls one before
+ * getting a session. Allowed only while the user has no factor at all, so a stolen password can
+ * never add a factor to an account that has one.
  */
 export async function checkEnrollmentAllowed(tx: Tx, login: PendingLogin, factorEnabled: boolean, disabledCode: "totp_disabled" | "passkey_disabled"): Promise<Result<void>> {
   if (!login.isStaff) return fail("not_authorized_for_user");

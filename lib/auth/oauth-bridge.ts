@@ -6,8 +6,9 @@ import { listEnabledProviders, NEXTAUTH_BASE_PATH, type EnabledProvider } from "
 import { siteOrigin } from "./site";
 
 /**
- * django-lokdown's OAuth bridge for SPAs (§3 endpoints 10-12): where to send the browser for a
- * provider, and the CSRF rule for turning the finished sign-in into tokens.
+ * django-lokdown's OAuth bridge for SPAs (GET /api/auth/oauth/providers, GET .../<provider>/login,
+ * POST .../callback): where to send the browser for a provider, and the CSRF rule for turning the
+ * finished sign-in into tokens.
  */
 
 /** One provider's redirect metadata, keys as on the wire. */

@@ -19,8 +19,9 @@ export function callbackOrigins(): string[] {
 const invalidCallback = () => fail("invalid_callback_url", { body: { callback_url: ["Invalid or disallowed callback_url"] } });
 
 /**
- * django-lokdown §12.3, minus its open redirect: no value → the web completion page; a path →
- * absolute on the first app origin; an absolute URL → only on an allowed origin, always.
+ * Where a provider sign-in returns to, as django-lokdown resolves it minus its open redirect: no
+ * value → the web completion page; a path → absolute on the first app origin; an absolute URL →
+ * only on an allowed origin, always.
  */
 export function resolveCallbackUrl(raw: string | null | undefined): Result<string> {
   if (raw === null || raw === undefined || raw === "") return ok(`${siteOrigin()}${WEB_COMPLETE_PATH}`);

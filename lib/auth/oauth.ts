@@ -93,7 +93,7 @@ async function createSignIn(tx: Tx | typeof db, userId: number, identity: Provid
 /**
  * After the provider vouched for an identity: finds the linked user, links by e-mail (only when
  * this provider is trusted for the address, only to an account whose own address is verified,
- * without 2FA and not staff, W27), or creates a user while sign-up is open. Records a single-use
+ * without 2FA and not staff), or creates a user while sign-up is open. Records a single-use
  * OAuthSignIn for the bridge step. Never signs anyone in by itself.
  */
 export async function completeProviderSignIn(identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<ProviderSignIn>> {

@@ -94,7 +94,10 @@ export async function verifyAssertion(
   return count === 1 ? ok({ userVerified: info.userVerified }) : fail("invalid_passkey");
 }
 
-/** The passkey branch of the 2FA step (django-lokdown §4.3 step 4, with W14 fixed). */
+/**
+ * The passkey branch of the 2FA step: the challenge is used up once, the credential is looked up by
+ * its id among the user's own, and the user handle must be theirs (django-lokdown did none of these).
+ */
 export const passkeyFactor: SecondFactor = {
   name: "passkey",
   scope: "passkey",

@@ -73,8 +73,8 @@ export type RegistrationStart = { sessionId: string; options: PublicKeyCredentia
 
 /**
  * Registration options for a user, with the challenge stored single-use. The user id is the
- * user's random handle, never the database id (W12); excludeCredentials stops an authenticator
- * from being registered twice (W13).
+ * user's random handle, never the sequential database id; excludeCredentials stops an
+ * authenticator from being registered twice.
  */
 export async function createRegistrationOptions(client: DbClient, userId: number, loginSessionId: string | null, now = new Date()): Promise<Result<RegistrationStart>> {
   const capped = await checkLiveChallenges(client, loginSessionId ? { loginSessionId } : { userId }, now);
@@ -113,7 +113,7 @@ export async function beginPasskeyRegistration(actor: AccountActor, client: Clie
 
 /**
  * Verifies an attestation against the stored challenge, the configured origins (an allowlist,
- * never a request header: W10) and rpId, then stores the credential.
+ * never a request header) and rpId, then stores the credential.
  */
 export async function verifyAndStoreRegistration(
   tx: Tx,
@@ -133,7 +133,7 @@ export async function verifyAndStoreRegistration(
       expectedOrigin: settings.webauthn.origins,
       expectedRPID: settings.webauthn.rpId,
       requireUserPresence: true,
-      // What the options asked for is what we enforce (W11).
+      // What the options asked for (user verification) is what we enforce.
       requireUserVerification: challenge.userVerification === "required",
       supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
     });

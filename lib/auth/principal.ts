@@ -56,7 +56,7 @@ export async function authenticateRequest(request: Request, now = new Date()): P
 /**
  * For endpoints only a signed-in session may use: key management, 2FA and passkey changes.
  * A valid API key is refused with 403 api_key_not_allowed, so a leaked key cannot mint more keys
- * or strip 2FA (django-lokdown's W4).
+ * or strip 2FA (django-lokdown accepted keys there).
  */
 export async function authenticateSessionRequest(request: Request, now = new Date()): Promise<Result<SessionPrincipal>> {
   const principal = await authenticateRequest(request, now);

@@ -5,8 +5,8 @@ import { fail, ok, type ErrorCode, type Result } from "./errors";
 import { rateLimitAddressKey } from "./address-key";
 
 /**
- * One policy for every password and code path (django-lokdown's W7). Two counters guard each
- * attempt, both in PostgreSQL so every app instance sees the same numbers:
+ * One policy for every password and code path (django-lokdown left several unlimited). Two
+ * counters guard each attempt, both in PostgreSQL so every app instance sees the same numbers:
  *  - per client IP: a fixed window of N attempts (LOGIN_INIT_RATE_LIMIT, TOTP_VERIFY_RATE_LIMIT,
  *    BACKUP_CODE_RATE_LIMIT), counting every attempt as django-lokdown does;
  *  - per account *and* IP: exponential backoff after repeated failures. Keyed by the pair, so an

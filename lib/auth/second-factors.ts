@@ -4,5 +4,5 @@ import { totpFactor } from "./totp";
 import { backupCodeFactor } from "./backup-codes";
 import { passkeyFactor } from "./passkey-assertions";
 
-/** Every second factor, in the order a login step tries them (django-lokdown §4.3). */
+/** Every second factor, in the order a login step tries them: TOTP code, passkey, backup code. */
 export const SECOND_FACTORS: readonly SecondFactor[] = [totpFactor, passkeyFactor, backupCodeFactor];

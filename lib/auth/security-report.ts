@@ -4,8 +4,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { liveSessionWhere } from "./session-liveness";
 
 /**
- * The statistics behind `npm run security-audit` (django-lokdown §10, with its W21 counting bugs
- * fixed) and the admin dashboard. Every user figure counts users, not rows, and only active
+ * The statistics behind `npm run security-audit` and the admin dashboard (django-lokdown's
+ * security_audit, without its counting mistakes). Every user figure counts users, not rows, and only active
  * accounts: a deactivated account cannot sign in, so it is reported apart and left out of the rest.
  */
 
@@ -13,7 +13,7 @@ import { liveSessionWhere } from "./session-liveness";
 export const FAILED_SECOND_FACTOR_EVENTS = ["totp.failed", "backup_code.failed", "passkey.failed", "login.2fa_failed"] as const;
 const FAILED_PASSWORD_EVENT = "login.failed";
 
-/** Passkeys not used for this long are reported (never deleted: W21). */
+/** Passkeys not used for this long are reported, never deleted (deleting them would silently turn 2FA off). */
 export const STALE_PASSKEY_DAYS = 90;
 /** API keys expiring within this many days are reported. */
 export const EXPIRING_SOON_DAYS = 7;

@@ -15,7 +15,7 @@ import { findTrustedBrowser, mayTrustBrowser } from "./trusted-devices";
 /** Turns a fully authenticated user into a session of some kind (API token pair, web cookie). */
 export type SessionIssuer<T> = (tx: Tx, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
 
-/** django-lokdown's Pre2FA and Pre2FA-setup payloads (§3.2), keys in wire form. */
+/** django-lokdown's Pre2FA and Pre2FA-setup payloads (the second-factor step of a sign-in), keys in wire form. */
 export type SecondFactorChallenge = {
   session_id: string;
   requires_2fa: true;
@@ -73,7 +73,7 @@ export async function beginSignIn<T>(
   }
   const sessionId = await createLoginSession(db, { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client }, now);
   await recordSecurityEvent({ type: "login.2fa_required", userId: user.id, client, details: { setup: mustEnroll } });
-  // Enrolled methods are always shown, whatever the enrollment switches say (django-lokdown's W29).
+  // Enrolled methods are always shown, whatever the enrollment switches say: hiding one could hide the only usable factor.
   const challenge: SecondFactorChallenge = {
     session_id: sessionId,
     requires_2fa: true,

@@ -93,7 +93,7 @@ export async function beginTotpSetup(userId: number, now = new Date()): Promise<
 /**
  * Finishes enrollment: verifies a code against the pending secret, then in one transaction saves
  * the secret, records the step as used and creates backup codes if the user has none left unused
- * (saved codes keep working; django-lokdown's W17 replaced them silently).
+ * (saved codes keep working; django-lokdown replaced them silently).
  */
 export async function confirmTotpSetup(userId: number, token: string, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
   return db.$transaction((tx) => confirmTotpSetupIn(tx, userId, token, now));

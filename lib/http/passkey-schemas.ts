@@ -23,7 +23,7 @@ export const PasskeyRenameBody = z.object({ name: requiredText(64) });
 /** The step-up proof; `credential_id` may come here instead of the query string. */
 export const PasskeyRemoveBody = z.object({ ...StepUpFields, credential_id: optionalText(1024) });
 
-/** django-lokdown's credential keys (§3.3 (15)) plus what this app also records. */
+/** The keys django-lokdown's credential list sends, plus what this app also records. */
 export function passkeyJson(passkey: PasskeyView) {
   return {
     id: passkey.id,

@@ -15,8 +15,8 @@ export type StaffAccess =
 
 /**
  * Pure: may this web user use the admin area? Staff only, and under ADMIN_2FA_REQUIRED only with a
- * session that passed a second factor itself (django-lokdown's W3: a session made by any other
- * path, or before the user became staff, does not count).
+ * session that passed a second factor itself (a session made by any other path, or before the
+ * user became staff, does not count: django-lokdown enforced 2FA only at its admin login view).
  */
 export function decideStaffAccess(user: WebUser | null, admin2faRequired: boolean = settings.admin2faRequired): StaffAccess {
   if (!user) return { kind: "signed_out" };

@@ -235,7 +235,7 @@ export async function resetUserTwoFactor(actor: AccountActor, userId: number, ra
 
 /**
  * New backup codes for a user who has a factor, shown once to the admin for hand-over
- * (django-lokdown's admin made codes nobody could see: W15).
+ * (django-lokdown's admin made codes nobody could see).
  */
 export async function regenerateUserBackupCodes(actor: AccountActor, userId: number, rawReason: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ username: string; codes: string[] }>> {
   const reason = cleanReason(rawReason);

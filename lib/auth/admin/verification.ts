@@ -157,7 +157,7 @@ export async function beginAdminPasskeyVerification(user: WebUser, client: Clien
   return beginPasskeyLoginStep(login.value, client, now);
 }
 
-/** First-time setup, only while the user has no factor (checked again inside each transaction: W1, W2). */
+/** First-time setup, only while the user has no factor (checked again inside each transaction, so a stolen password cannot add one beside it). */
 export async function beginAdminTotpEnrollment(user: WebUser, client: ClientInfo, now = new Date()): Promise<Result<TotpSetup>> {
   const login = await ensureVerificationLogin(user, client, now);
   if (!login.ok) return login;
