@@ -11,7 +11,7 @@ import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
 /**
- * django-lokdown §3 (12): the browser's fresh provider sign-in (next-auth's cookie) → TokenPair,
+ * django-lokdown's OAuth callback: the browser's fresh provider sign-in (next-auth's cookie) → TokenPair,
  * Pre2FA or Pre2FA-setup, like a password login. Works once; the provider session ends here.
  */
 export const POST = route(async (request) => {

@@ -2,7 +2,7 @@ import { listProviderRedirects } from "@/lib/auth/oauth-bridge";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
-/** django-lokdown §3 (10): ?callback_url= (or the legacy ?next=) → redirect metadata per provider. */
+/** django-lokdown's provider list: ?callback_url= (or the legacy ?next=) → redirect metadata per provider. */
 export const GET = route(async (request) => {
   const query = new URL(request.url).searchParams;
   const result = await listProviderRedirects(query.get("callback_url") ?? query.get("next"));

@@ -10,8 +10,9 @@ import { VerifyBody } from "@/lib/http/schemas";
 import { refuseApiKeyCredential } from "@/lib/auth/principal";
 
 /**
- * django-lokdown's second-factor step with SimpleJWT keys (§3.3 (9)). A body with only `token`
- * is SimpleJWT's token-verify instead: 200 {} when the access token is valid and not revoked.
+ * django-lokdown's second-factor step (session_id and a code), answered with SimpleJWT keys. A
+ * body with only `token` is SimpleJWT's token-verify instead: 200 {} when the access token is
+ * valid and not revoked.
  */
 export const POST = route(async (request) => {
   const refused = refuseApiKeyCredential(request);

@@ -4,7 +4,7 @@ import { passkeyJson } from "@/lib/http/passkey-schemas";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
-/** The caller's passkeys (django-lokdown (15) plus name, transports, device type, backup state). */
+/** The caller's passkeys (django-lokdown's keys plus name, transports, device type, backup state). */
 export const GET = route(async (request) => {
   const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);

@@ -6,7 +6,7 @@ import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 import { SessionIdBody } from "@/lib/http/schemas";
 
-/** Authentication options for the passkey step of a pending login (django-lokdown (19)). */
+/** Authentication options for the passkey step of a pending login. */
 export const POST = route(async (request) => {
   const refused = refuseApiKeyCredential(request);
   if (!refused.ok) return errorResponse(refused);

@@ -9,8 +9,8 @@ import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
 /**
- * Removes one of the caller's passkeys (django-lokdown (16)): 404 when unknown (W30), step-up
- * required (W6). The proof travels in a JSON body, never in the URL.
+ * Removes one of the caller's passkeys: 404 when unknown (django-lokdown answered 400), step-up
+ * required (it asked for nothing). The proof travels in a JSON body, never in the URL.
  */
 export const DELETE = route(async (request) => {
   const principal = await authenticateSessionRequest(request);

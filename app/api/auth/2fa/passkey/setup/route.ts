@@ -5,7 +5,7 @@ import { readJsonObject } from "@/lib/http/body";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
-/** Registration options for adding a passkey to the caller's account (django-lokdown (17)). */
+/** Registration options for adding a passkey to the caller's account. */
 export const POST = route(async (request) => {
   const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);

@@ -6,7 +6,7 @@ import { PasskeyVerifyBody, passkeyJson } from "@/lib/http/passkey-schemas";
 import { errorResponse, json } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 
-/** Finishes registration (django-lokdown (18)); session errors are 400, a bad response 401 (W30). */
+/** Finishes registration; session errors are 400, a bad response 401 (django-lokdown answered 401 to both). */
 export const POST = route(async (request) => {
   const principal = await authenticateSessionRequest(request);
   if (!principal.ok) return errorResponse(principal);

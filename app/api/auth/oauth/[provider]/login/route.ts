@@ -4,7 +4,7 @@ import { otherMethods, route } from "@/lib/http/route";
 
 type Context = { params: Promise<{ provider: string }> };
 
-/** django-lokdown §3 (11): redirect metadata for one provider. */
+/** django-lokdown's provider login: redirect metadata for one provider. */
 export const GET = route<Context>(async (request, { params }) => {
   const query = new URL(request.url).searchParams;
   const result = await describeProviderRedirect((await params).provider, query.get("callback_url") ?? query.get("next"));
