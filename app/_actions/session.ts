@@ -2,8 +2,10 @@
 
 import { redirect } from "next/navigation";
 import { endWebSession } from "@/lib/auth/web-session";
+import { publicAction } from "@/lib/http/action";
 
-export async function signOutAction(): Promise<void> {
+/** Anyone may sign out: without a session it only clears the cookie. */
+export const signOutAction = publicAction.call({}, async (): Promise<void> => {
   await endWebSession();
   redirect("/login?signed_out=1");
-}
+});

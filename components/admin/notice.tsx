@@ -1,20 +1,7 @@
 import { Alert } from "@/components/ui/alert";
 import { ERRORS, type ErrorCode } from "@/lib/auth/errors";
 import { firstParam, type SearchParams } from "@/lib/auth/admin/listing";
-
-/** Messages for ?notice=… after an action; only these texts can appear (nothing is echoed from the URL). */
-const NOTICES = {
-  api_keys_revoked: (n: number) => `${n} API key${n === 1 ? "" : "s"} revoked.`,
-  sessions_revoked: (n: number) => `${n} session${n === 1 ? "" : "s"} revoked.`,
-  login_sessions_expired: (n: number) => `${n} pending login${n === 1 ? "" : "s"} expired.`,
-  login_sessions_deleted: (n: number) => `${n} expired login session${n === 1 ? "" : "s"} deleted.`,
-  none_selected: () => "Select at least one row first.",
-  provider_created: () => "Provider added.",
-  provider_updated: () => "Provider saved.",
-  provider_enabled: () => "Provider enabled.",
-  provider_disabled: () => "Provider disabled.",
-  provider_deleted: () => "Provider deleted.",
-} as const;
+import { NOTICES } from "./notices";
 
 export function ActionNotice({ params }: { params: SearchParams }) {
   const notice = firstParam(params, "notice");

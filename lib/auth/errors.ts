@@ -52,6 +52,10 @@ export const ERRORS = {
   staff_aal2_required: { status: 403, message: "Staff actions on other users need a session signed in with a second factor" },
   current_password_required: { status: 400, message: "Enter your current password" },
   invalid_reauth: { status: 401, message: "Invalid password or code" },
+  /** Forms only: the step-up dialog was sent without any of the proofs it asks for. */
+  reauth_proof_missing: { status: 400, message: "Enter the confirmation asked for." },
+  /** Forms only: the browser's session ended while the page was open (the dialog sends it to sign in). */
+  web_session_ended: { status: 401, message: "Your session has ended. Sign in again." },
 
   session_not_found: { status: 404, message: "Session not found" },
   trusted_device_not_found: { status: 404, message: "Trusted browser not found" },
@@ -78,6 +82,10 @@ export const ERRORS = {
   /** The browser returned no usable credential (cancelled, timed out or malformed). */
   passkey_no_response: { status: 400, message: "The passkey did not answer. Try again." },
   passkey_not_created: { status: 400, message: "The passkey was not created. Try again." },
+  /** Forms only: the ceremony outlived its challenge; the page starts it again. */
+  passkey_timed_out: { status: 400, message: "That took too long. Please try again." },
+  passkey_setup_expired: { status: 400, message: "That passkey setup expired. Try again." },
+  passkey_not_recognised: { status: 401, message: "That passkey was not recognised. If you removed it from your account, delete it from your device too, or sign in with your password." },
   credential_not_found: { status: 404, message: "Credential not found" },
   credential_id_required: { status: 400, message: "credential_id parameter required" },
   staff_last_factor: { status: 403, message: "Staff accounts must keep a second factor while ADMIN_2FA_REQUIRED is on: add another passkey or an authenticator app first" },

@@ -43,10 +43,15 @@ export function codeFailure(code: ErrorCode): FormState {
   return failureState(fail(code));
 }
 
-/** A failure as a form message; rate limits say when to try again. */
-export function failureState(failure: Failure, values?: Record<string, string>): FormState {
+/** The catalogue's message for a failure; rate limits say when to try again. */
+export function failureMessage(failure: Failure): string {
   const base = failure.message ?? ERRORS[failure.code].message;
-  const error = failure.retryAfter ? `${base}. Try again in ${failure.retryAfter} s.` : base;
+  return failure.retryAfter ? `${base}. Try again in ${failure.retryAfter} s.` : base;
+}
+
+/** A failure as a form message. */
+export function failureState(failure: Failure, values?: Record<string, string>): FormState {
+  const error = failureMessage(failure);
   const fieldErrors: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(failure.body ?? {})) {
     if (Array.isArray(value)) fieldErrors[key] = value.map(String);

@@ -20,7 +20,19 @@ function sourceFiles(dir: string): string[] {
 }
 
 const SENDERS = [...sourceFiles("app/api"), ...sourceFiles("lib/http"), "proxy.ts"];
-const ACTIONS = sourceFiles("app").filter((f) => path.basename(f) === "actions.ts");
+/** Every "use server" module, whatever it is called (actions.ts, passkey-actions.ts, app/_actions/*). */
+const ACTIONS = sourceFiles("app").filter((f) => /^\s*["']use server["']/.test(readFileSync(f, "utf8")));
+
+const STRING_LITERAL = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
+
+/** String literals that read as words for a person ("That took too long."), outside comments. */
+function proseLiterals(source: string): string[] {
+  return source
+    .split("\n")
+    .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line))
+    .flatMap((line) => [...line.matchAll(STRING_LITERAL)].map((m) => m[1] ?? m[2] ?? m[3] ?? ""))
+    .filter((text) => /^[A-Z][\w'-]*\s+\S/.test(text));
+}
 
 /** `code: "…"` written into a response body; zod's own issue code ("custom") is not a response. */
 function literalCodes(source: string): string[] {
@@ -32,7 +44,9 @@ function literalCodes(source: string): string[] {
 describe("error catalogue", () => {
   it("finds the route handlers, the proxy and the actions it scans", () => {
     expect(SENDERS.some((f) => f.endsWith(path.join("auth", "token", "route.ts")))).toBe(true);
-    expect(ACTIONS.length).toBeGreaterThan(10);
+    expect(ACTIONS.length).toBeGreaterThan(20);
+    expect(ACTIONS).toContain(path.join("app", "_actions", "step-up.ts"));
+    expect(ACTIONS).toContain(path.join("app", "(auth)", "login", "passkey-actions.ts"));
   });
 
   it("holds every code literal that a route handler, lib/http or the proxy sends", () => {
@@ -60,6 +74,18 @@ describe("error catalogue", () => {
         .map(({ at }) => at),
     );
     expect(literal).toEqual([]);
+  });
+
+  it("server actions write no message of their own: errors come from the catalogue, admin notices from components/admin/notices.ts", () => {
+    const prose = ACTIONS.flatMap((file) => proseLiterals(readFileSync(file, "utf8")).map((text) => `${file}: ${text}`));
+    expect(prose).toEqual([]);
+  });
+
+  it("the prose scanner sees a message and ignores paths, codes and comments", () => {
+    expect(proseLiterals('return { error: "That took too long. Please try again." };')).toEqual(["That took too long. Please try again."]);
+    expect(proseLiterals(`return { done: "Two-factor authentication was reset and the user's sessions were ended." };`)).toHaveLength(1);
+    expect(proseLiterals('return { error: "Invalid request" };')).toEqual(["Invalid request"]);
+    expect(proseLiterals('redirect("/login?expired=1"); codeFailure("code_required"); "use server";\n// "A comment here."')).toEqual([]);
   });
 
   it("form helpers take their words from the catalogue", () => {

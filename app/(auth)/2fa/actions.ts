@@ -7,16 +7,9 @@ import { completePendingLogin } from "@/lib/auth/second-factor";
 import { SECOND_FACTORS } from "@/lib/auth/second-factors";
 import { cancelPendingLogin } from "@/lib/auth/sign-in";
 import type { Failure } from "@/lib/auth/errors";
-import {
-  clearPendingLoginCookie,
-  currentClient,
-  issueWebSession,
-  readPendingLoginCookie,
-  rememberTrustedBrowser,
-  setSessionCookie,
-} from "@/lib/auth/web-session";
-import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/web-session";
+import { publicAction } from "@/lib/http/action";
+import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 
 export type EnrollState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[]; next?: string };
 
@@ -34,12 +27,9 @@ async function pendingId(): Promise<string> {
   return id;
 }
 
-export async function verifySecondFactorAction(_: FormState, formData: FormData): Promise<FormState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["totp_token", "backup_code", "next", "trust_browser"]);
+export const verifySecondFactorAction = publicAction.form({ form: ["totp_token", "backup_code", "next", "trust_browser"] }, async ({ fields, client }): Promise<FormState> => {
   const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
   if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
-  const client = await currentClient();
   const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, client, issueWebSession);
   if (!result.ok) {
     await restartIfDead(result);
@@ -48,39 +38,36 @@ export async function verifySecondFactorAction(_: FormState, formData: FormData)
   await setSessionCookie(result.value);
   if (fields.trust_browser === "on") await rememberTrustedBrowser(result.value, client);
   redirect(safeReturnPath(fields.next));
-}
+});
 
-export async function beginEnrollTotpAction(_: EnrollState): Promise<EnrollState> {
-  const setup = await beginLoginTotpSetup(await pendingId(), await currentClient());
+export const beginEnrollTotpAction = publicAction.call({}, async ({ client }): Promise<EnrollState> => {
+  const setup = await beginLoginTotpSetup(await pendingId(), client);
   if (!setup.ok) {
     await restartIfDead(setup);
     return failureState(setup);
   }
   return { setup: { secret: setup.value.secret, qrCode: setup.value.qrCode } };
-}
+});
 
-export async function confirmEnrollTotpAction(state: EnrollState, formData: FormData): Promise<EnrollState> {
-  if (isBadActionInput(formData, state)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["totp_token", "next"]);
-  const result = await confirmLoginTotpSetup(await pendingId(), fields.totp_token, await currentClient(), issueWebSession);
+export const confirmEnrollTotpAction = publicAction.form({ form: ["totp_token", "next"] }, async ({ fields, client, state }): Promise<EnrollState> => {
+  const result = await confirmLoginTotpSetup(await pendingId(), fields.totp_token, client, issueWebSession);
   if (!result.ok) {
     await restartIfDead(result);
     return { ...failureState(result), setup: state.setup };
   }
   await setSessionCookie(result.value.session, { keepPending: true });
   return { backupCodes: result.value.backupCodes, next: safeReturnPath(fields.next) };
-}
+});
 
 /** After the new backup codes were seen: forget the finished login and go on. */
-export async function finishEnrollmentAction(formData: FormData): Promise<void> {
-  if (isBadActionInput(formData)) return;
+export const finishEnrollmentAction = publicAction.submit({ form: ["next"] }, async ({ fields }): Promise<void> => {
   await clearPendingLoginCookie();
-  redirect(safeReturnPath(formFields(formData, ["next"]).next));
-}
+  redirect(safeReturnPath(fields.next));
+});
 
-export async function cancelSignInAction(): Promise<void> {
+export const cancelSignInAction = publicAction.call({}, async (): Promise<void> => {
   const id = await readPendingLoginCookie();
   if (id) await cancelPendingLogin(id);
   await clearPendingLoginCookie();
   redirect("/login");
-}
+});

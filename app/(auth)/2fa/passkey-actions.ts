@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { z } from "zod";
 import { ERRORS, type Failure } from "@/lib/auth/errors";
 import { safeReturnPath } from "@/lib/auth/guards";
 import { beginLoginPasskeySetup, confirmLoginPasskeySetup } from "@/lib/auth/login-enrollment-passkey";
@@ -9,7 +10,9 @@ import { beginPasskeyLoginStep } from "@/lib/auth/passkey-assertions";
 import { completePendingLogin } from "@/lib/auth/second-factor";
 import { SECOND_FACTORS } from "@/lib/auth/second-factors";
 import { describePendingLogin } from "@/lib/auth/sign-in";
-import { clearPendingLoginCookie, currentClient, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/web-session";
+import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/web-session";
+import { publicAction } from "@/lib/http/action";
+import { failureMessage } from "@/lib/http/form";
 
 export type PasskeyActionError = { error: string };
 
@@ -25,40 +28,43 @@ async function explain(failure: Failure): Promise<PasskeyActionError> {
     await clearPendingLoginCookie();
     redirect("/login?expired=1");
   }
-  const message = failure.message ?? ERRORS[failure.code].message;
-  return { error: failure.retryAfter ? `${message}. Try again in ${failure.retryAfter} s.` : message };
+  return { error: failureMessage(failure) };
 }
 
-export async function passkeyStepOptionsAction(): Promise<{ options: PublicKeyCredentialRequestOptionsJSON } | PasskeyActionError> {
-  const result = await beginPasskeyLoginStep(await pendingId(), await currentClient());
+export const passkeyStepOptionsAction = publicAction.call({}, async ({ client }): Promise<{ options: PublicKeyCredentialRequestOptionsJSON } | PasskeyActionError> => {
+  const result = await beginPasskeyLoginStep(await pendingId(), client);
   return result.ok ? { options: result.value.options } : explain(result);
-}
+});
 
-export async function verifyPasskeyStepAction(response: unknown, next: string, trustBrowser: unknown = false): Promise<PasskeyActionError> {
-  const client = await currentClient();
-  const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTORS, client, issueWebSession);
-  if (!result.ok) return explain(result);
-  await setSessionCookie(result.value);
-  if (trustBrowser === true) await rememberTrustedBrowser(result.value, client);
-  redirect(safeReturnPath(next));
-}
+/** `(response, next, trustBrowser)`: only `true` trusts the browser. */
+export const verifyPasskeyStepAction = publicAction.args(
+  { args: [z.unknown(), z.unknown(), z.unknown()], invalid: { error: ERRORS.validation_error.message } },
+  async ({ input: [response, next, trustBrowser], client }): Promise<PasskeyActionError> => {
+    const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTORS, client, issueWebSession);
+    if (!result.ok) return explain(result);
+    await setSessionCookie(result.value);
+    if (trustBrowser === true) await rememberTrustedBrowser(result.value, client);
+    redirect(safeReturnPath(next));
+  },
+);
 
-export async function beginEnrollPasskeyAction(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | PasskeyActionError> {
-  const result = await beginLoginPasskeySetup(await pendingId(), await currentClient());
+export const beginEnrollPasskeyAction = publicAction.call({}, async ({ client }): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | PasskeyActionError> => {
+  const result = await beginLoginPasskeySetup(await pendingId(), client);
   return result.ok ? result.value : explain(result);
-}
+});
 
-export async function confirmEnrollPasskeyAction(sessionId: string, response: unknown, next: string): Promise<PasskeyActionError> {
-  if (typeof sessionId !== "string") return { error: "Invalid request" };
-  const client = await currentClient();
-  const result = await confirmLoginPasskeySetup(sessionId, response, undefined, client, issueWebSession);
-  if (!result.ok) {
-    // The registration challenge lives 5 minutes, the login a little longer: only a dead login restarts.
-    const dead = result.code === "invalid_session" || result.code === "session_used";
-    if (dead && (await describePendingLogin(await pendingId(), client))) return { error: "That passkey setup expired. Try again." };
-    return explain(result);
-  }
-  await setSessionCookie(result.value.session);
-  // The account has no backup codes yet: the security page offers them first.
-  redirect(`/account/security?passkey_added=1&next=${encodeURIComponent(safeReturnPath(next))}`);
-}
+export const confirmEnrollPasskeyAction = publicAction.args(
+  { args: [z.string(), z.unknown(), z.unknown()], invalid: { error: ERRORS.validation_error.message } },
+  async ({ input: [sessionId, response, next], client }): Promise<PasskeyActionError> => {
+    const result = await confirmLoginPasskeySetup(sessionId, response, undefined, client, issueWebSession);
+    if (!result.ok) {
+      // The registration challenge lives 5 minutes, the login a little longer: only a dead login restarts.
+      const dead = result.code === "invalid_session" || result.code === "session_used";
+      if (dead && (await describePendingLogin(await pendingId(), client))) return { error: ERRORS.passkey_setup_expired.message };
+      return explain(result);
+    }
+    await setSessionCookie(result.value.session);
+    // The account has no backup codes yet: the security page offers them first.
+    redirect(`/account/security?passkey_added=1&next=${encodeURIComponent(safeReturnPath(next))}`);
+  },
+);

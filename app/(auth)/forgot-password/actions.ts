@@ -3,20 +3,15 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requestPasswordReset } from "@/lib/auth/password-reset";
-import { currentClient } from "@/lib/auth/web-session";
-import { failureState, formFields, parseForm, type FormState } from "@/lib/http/form";
+import { publicAction } from "@/lib/http/action";
+import { failureState, type FormState } from "@/lib/http/form";
 import { requiredText } from "@/lib/http/fields";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const ForgotForm = z.object({ email: requiredText(254) });
 
 /** Every address gets the same answer (a redirect to the "check your inbox" page); only a rate limit is shown. */
-export async function forgotPasswordAction(_: FormState, formData: FormData): Promise<FormState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["email"]);
-  const parsed = parseForm(ForgotForm, fields);
-  if (!parsed.ok) return parsed.state;
-  const result = await requestPasswordReset(parsed.value.email, await currentClient());
+export const forgotPasswordAction = publicAction.form({ form: ForgotForm }, async ({ input, fields, client }): Promise<FormState> => {
+  const result = await requestPasswordReset(input.email, client);
   if (!result.ok) return failureState(result, { email: fields.email });
   redirect("/forgot-password?sent=1");
-}
+});

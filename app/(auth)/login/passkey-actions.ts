@@ -2,27 +2,32 @@
 
 import { redirect } from "next/navigation";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { z } from "zod";
 import { ERRORS } from "@/lib/auth/errors";
 import { safeReturnPath } from "@/lib/auth/guards";
 import { beginPasswordlessSignIn, signInWithPasskey } from "@/lib/auth/passkey-login";
-import { currentClient, issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
+import { issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
+import { publicAction } from "@/lib/http/action";
+import { failureMessage } from "@/lib/http/form";
 
 export type PasskeySignInError = { error: string; retry?: boolean };
 
-export async function passwordlessOptionsAction(): Promise<{ sessionId: string; options: PublicKeyCredentialRequestOptionsJSON } | PasskeySignInError> {
-  const result = await beginPasswordlessSignIn(await currentClient());
+export const passwordlessOptionsAction = publicAction.call({}, async ({ client }): Promise<{ sessionId: string; options: PublicKeyCredentialRequestOptionsJSON } | PasskeySignInError> => {
+  const result = await beginPasswordlessSignIn(client);
   return result.ok ? result.value : { error: ERRORS[result.code].message };
-}
+});
 
-export async function passwordlessSignInAction(sessionId: string, response: unknown, next: string): Promise<PasskeySignInError> {
-  if (typeof sessionId !== "string") return { error: ERRORS.invalid_session.message };
-  const result = await signInWithPasskey(sessionId, response, await currentClient(), issueWebSession);
-  if (!result.ok) {
-    if (result.code === "invalid_session" || result.code === "session_used") return { error: "That took too long. Please try again.", retry: true };
-    if (result.code === "invalid_passkey") return { error: "That passkey was not recognised. If you removed it from your account, delete it from your device too, or sign in with your password.", retry: true };
-    const message = result.message ?? ERRORS[result.code].message;
-    return { error: result.retryAfter ? `${message}. Try again in ${result.retryAfter} s.` : message };
-  }
-  await setSessionCookie(result.value.session);
-  redirect(safeReturnPath(next));
-}
+/** `(sessionId, response, next)` from the sign-in page's passkey button. */
+export const passwordlessSignInAction = publicAction.args(
+  { args: [z.string(), z.unknown(), z.unknown()], invalid: { error: ERRORS.invalid_session.message } },
+  async ({ input: [sessionId, response, next], client }): Promise<PasskeySignInError> => {
+    const result = await signInWithPasskey(sessionId, response, client, issueWebSession);
+    if (!result.ok) {
+      if (result.code === "invalid_session" || result.code === "session_used") return { error: ERRORS.passkey_timed_out.message, retry: true };
+      if (result.code === "invalid_passkey") return { error: ERRORS.passkey_not_recognised.message, retry: true };
+      return { error: failureMessage(result) };
+    }
+    await setSessionCookie(result.value.session);
+    redirect(safeReturnPath(next));
+  },
+);

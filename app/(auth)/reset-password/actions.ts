@@ -2,18 +2,15 @@
 
 import { redirect } from "next/navigation";
 import { resetPassword } from "@/lib/auth/password-reset";
-import { currentClient } from "@/lib/auth/web-session";
+import { publicAction } from "@/lib/http/action";
 import { FIELD_MESSAGES } from "@/lib/http/fields";
-import { failureState, fieldFailure, formFields, type FormState } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { failureState, fieldFailure, type FormState } from "@/lib/http/form";
 
 /** Sets the new password; the link is spent and every session ends, so the user signs in afresh. */
-export async function resetPasswordAction(_: FormState, formData: FormData): Promise<FormState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["token", "new_password", "confirm"]);
+export const resetPasswordAction = publicAction.form({ form: ["token", "new_password", "confirm"] }, async ({ fields, client }): Promise<FormState> => {
   if (!fields.new_password) return fieldFailure("new_password", FIELD_MESSAGES.blank);
   if (fields.new_password !== fields.confirm) return fieldFailure("confirm", FIELD_MESSAGES.passwordsDiffer);
-  const result = await resetPassword(fields.token, fields.new_password, await currentClient());
+  const result = await resetPassword(fields.token, fields.new_password, client);
   if (!result.ok) return failureState(result);
   redirect("/login?reset=1");
-}
+});

@@ -2,15 +2,11 @@
 
 import { redirect } from "next/navigation";
 import type { AdminActionState } from "@/components/admin/action-form";
-import { actorOf } from "@/lib/auth/guards";
-import { requireStaff } from "@/lib/auth/admin/guard";
 import { createOAuthProvider, deleteOAuthProvider, setOAuthProviderEnabled, updateOAuthProvider, PROVIDER_ID_PATTERN } from "@/lib/auth/oauth-providers";
 import { authorize } from "@/lib/auth/step-up";
-import { currentClient } from "@/lib/auth/web-session";
-import { formFields } from "@/lib/http/form";
+import { staffAction } from "@/lib/http/action";
 import { adminFailure, proofFrom } from "../_lib/forms";
 import { backWith } from "../_lib/navigation";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
 const PAGE = "/admin/oauth-providers";
 const FIELDS = ["id", "type", "display_name", "client_id", "client_secret", "issuer", "enabled", "trust_email", "trusted_email_domains"] as const;
@@ -33,12 +29,11 @@ const trustFrom = (f: Record<(typeof FIELDS)[number], string>) => ({
   trustedEmailDomains: f.trusted_email_domains.split(/[\s,]+/).filter(Boolean),
 });
 
-export async function createProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const user = await requireStaff(`${PAGE}/new`);
-  const f = formFields(formData, FIELDS);
-  const client = await currentClient();
-  const stepUp = await authorize("staff.manage_providers", actorOf(user), proofFrom(formData), client);
+/** Only a well-formed id reaches a path. */
+const providerId = (raw: string) => (PROVIDER_ID_PATTERN.test(raw) ? raw : "");
+
+export const createProviderAction = staffAction.form({ page: `${PAGE}/new`, form: FIELDS }, async ({ fields: f, formData, user, actor, client }): Promise<AdminActionState> => {
+  const stepUp = await authorize("staff.manage_providers", actor, proofFrom(formData), client);
   if (!stepUp.ok) return { ...adminFailure(stepUp), values: refill(f) };
   const created = await createOAuthProvider(
     { id: f.id, type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret, issuer: f.issuer || null, enabled: f.enabled === "on", ...trustFrom(f) },
@@ -46,44 +41,34 @@ export async function createProviderAction(_: AdminActionState, formData: FormDa
   );
   if (!created.ok) return { ...adminFailure(created), values: refill(f) };
   redirect(`${PAGE}?notice=provider_created`);
-}
+});
 
-export async function updateProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const f = formFields(formData, FIELDS);
-  const id = PROVIDER_ID_PATTERN.test(f.id) ? f.id : "";
-  const user = await requireStaff(`${PAGE}/${encodeURIComponent(id)}`);
-  const client = await currentClient();
-  const stepUp = await authorize("staff.manage_providers", actorOf(user), proofFrom(formData), client);
-  if (!stepUp.ok) return { ...adminFailure(stepUp), values: refill(f) };
-  // A blank secret keeps the stored one: the secret is write-only and never sent back to the form.
-  const updated = await updateOAuthProvider(
-    id,
-    { type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret || undefined, issuer: f.issuer || null, enabled: f.enabled === "on", ...trustFrom(f) },
-    { userId: user.id, client },
-  );
-  if (!updated.ok) return { ...adminFailure(updated), values: refill(f) };
-  redirect(`${PAGE}?notice=provider_updated`);
-}
+export const updateProviderAction = staffAction.form(
+  { page: (f) => `${PAGE}/${encodeURIComponent(providerId(f.id))}`, form: FIELDS },
+  async ({ fields: f, formData, user, actor, client }): Promise<AdminActionState> => {
+    const stepUp = await authorize("staff.manage_providers", actor, proofFrom(formData), client);
+    if (!stepUp.ok) return { ...adminFailure(stepUp), values: refill(f) };
+    // A blank secret keeps the stored one: the secret is write-only and never sent back to the form.
+    const updated = await updateOAuthProvider(
+      providerId(f.id),
+      { type: f.type, displayName: f.display_name, clientId: f.client_id, clientSecret: f.client_secret || undefined, issuer: f.issuer || null, enabled: f.enabled === "on", ...trustFrom(f) },
+      { userId: user.id, client },
+    );
+    if (!updated.ok) return { ...adminFailure(updated), values: refill(f) };
+    redirect(`${PAGE}?notice=provider_updated`);
+  },
+);
 
-export async function setProviderEnabledAction(formData: FormData): Promise<void> {
-  if (isBadActionInput(formData)) return;
-  const user = await requireStaff(PAGE);
-  const { id, enabled } = formFields(formData, ["id", "enabled"]);
-  const client = await currentClient();
-  const allowed = await authorize("staff.manage_providers", actorOf(user), {}, client);
+export const setProviderEnabledAction = staffAction.submit({ page: PAGE, form: ["id", "enabled"] }, async ({ fields: { id, enabled }, formData, user, actor, client }): Promise<void> => {
+  const allowed = await authorize("staff.manage_providers", actor, {}, client);
   const result = allowed.ok ? await setOAuthProviderEnabled(id, enabled === "true", { userId: user.id, client }) : allowed;
   backWith(formData, PAGE, result.ok ? { notice: enabled === "true" ? "provider_enabled" : "provider_disabled" } : { notice: "error", code: result.code });
-}
+});
 
-export async function deleteProviderAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const user = await requireStaff(PAGE);
-  const { id } = formFields(formData, ["id"]);
-  const client = await currentClient();
-  const stepUp = await authorize("staff.manage_providers", actorOf(user), proofFrom(formData), client);
+export const deleteProviderAction = staffAction.form({ page: PAGE, form: ["id"] }, async ({ fields: { id }, formData, user, actor, client }): Promise<AdminActionState> => {
+  const stepUp = await authorize("staff.manage_providers", actor, proofFrom(formData), client);
   if (!stepUp.ok) return adminFailure(stepUp);
   const result = await deleteOAuthProvider(id, { userId: user.id, client });
   if (!result.ok) return adminFailure(result);
   redirect(`${PAGE}?notice=provider_deleted`);
-}
+});

@@ -2,78 +2,58 @@
 
 import { revalidatePath } from "next/cache";
 import type { AdminActionState } from "@/components/admin/action-form";
-import { actorOf } from "@/lib/auth/guards";
-import { requireStaff } from "@/lib/auth/admin/guard";
+import { noticeText } from "@/components/admin/notices";
 import { regenerateUserBackupCodes, resetUserTwoFactor, setUserActive, setUserStaff, setUserSuperuser, unlockUserSecondFactor } from "@/lib/auth/admin/users";
-import { currentClient } from "@/lib/auth/web-session";
-import { formFields } from "@/lib/http/form";
+import { staffAction } from "@/lib/http/action";
 import { adminFailure, proofFrom } from "../_lib/forms";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
 
-function targetOf(formData: FormData): { userId: number; page: string } {
-  const userId = Number(formFields(formData, ["user_id"]).user_id);
-  return { userId, page: `/admin/users/${Number.isSafeInteger(userId) ? userId : ""}` };
-}
+/** The user's page: where the guard sends the browser back to, and what is revalidated. */
+const pageOf = (f: { user_id: string }): string => {
+  const userId = Number(f.user_id);
+  return `/admin/users/${Number.isSafeInteger(userId) ? userId : ""}`;
+};
 
-export async function resetTwoFactorAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { userId, page } = targetOf(formData);
-  const user = await requireStaff(page);
-  const result = await resetUserTwoFactor(actorOf(user), userId, formFields(formData, ["reason"]).reason, proofFrom(formData), await currentClient());
+export const resetTwoFactorAction = staffAction.form({ page: pageOf, form: ["user_id", "reason"] }, async ({ fields, formData, actor, client }): Promise<AdminActionState> => {
+  const result = await resetUserTwoFactor(actor, Number(fields.user_id), fields.reason, proofFrom(formData), client);
   if (!result.ok) return adminFailure(result);
-  revalidatePath(page);
-  return { done: "Two-factor authentication was reset and the user's sessions were ended. The reason is in the security log." };
-}
+  revalidatePath(pageOf(fields));
+  return { done: noticeText("two_factor_reset") };
+});
 
-export async function regenerateBackupCodesAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { userId, page } = targetOf(formData);
-  const user = await requireStaff(page);
-  const result = await regenerateUserBackupCodes(actorOf(user), userId, formFields(formData, ["reason"]).reason, proofFrom(formData), await currentClient());
+export const regenerateBackupCodesAction = staffAction.form({ page: pageOf, form: ["user_id", "reason"] }, async ({ fields, formData, actor, client }): Promise<AdminActionState> => {
+  const result = await regenerateUserBackupCodes(actor, Number(fields.user_id), fields.reason, proofFrom(formData), client);
   if (!result.ok) return adminFailure(result);
   // No revalidation: it would re-render the page without the codes before they are handed over.
   return { codes: result.value.codes, codesFor: result.value.username };
-}
+});
 
-export async function setActiveAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { userId, page } = targetOf(formData);
-  const user = await requireStaff(page);
-  const active = formFields(formData, ["active"]).active === "true";
-  const result = await setUserActive(actorOf(user), userId, active, proofFrom(formData), await currentClient());
+export const setActiveAction = staffAction.form({ page: pageOf, form: ["user_id", "active"] }, async ({ fields, formData, actor, client }): Promise<AdminActionState> => {
+  const active = fields.active === "true";
+  const result = await setUserActive(actor, Number(fields.user_id), active, proofFrom(formData), client);
   if (!result.ok) return adminFailure(result);
-  revalidatePath(page);
-  return { done: active ? "The account is active again." : "The account is deactivated and its sessions were ended." };
-}
+  revalidatePath(pageOf(fields));
+  return { done: noticeText(active ? "user_activated" : "user_deactivated") };
+});
 
-export async function setStaffAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { userId, page } = targetOf(formData);
-  const user = await requireStaff(page);
-  const staff = formFields(formData, ["staff"]).staff === "true";
-  const result = await setUserStaff(actorOf(user), userId, staff, proofFrom(formData), await currentClient());
+export const setStaffAction = staffAction.form({ page: pageOf, form: ["user_id", "staff"] }, async ({ fields, formData, actor, client }): Promise<AdminActionState> => {
+  const staff = fields.staff === "true";
+  const result = await setUserStaff(actor, Number(fields.user_id), staff, proofFrom(formData), client);
   if (!result.ok) return adminFailure(result);
-  revalidatePath(page);
-  return { done: staff ? "Now staff. They reach the admin area after a second factor in their own session." : "No longer staff." };
-}
+  revalidatePath(pageOf(fields));
+  return { done: noticeText(staff ? "staff_granted" : "staff_revoked") };
+});
 
-export async function unlockSecondFactorAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { userId, page } = targetOf(formData);
-  const user = await requireStaff(page);
-  const result = await unlockUserSecondFactor(actorOf(user), userId, proofFrom(formData), await currentClient());
+export const unlockSecondFactorAction = staffAction.form({ page: pageOf, form: ["user_id"] }, async ({ fields, formData, actor, client }): Promise<AdminActionState> => {
+  const result = await unlockUserSecondFactor(actor, Number(fields.user_id), proofFrom(formData), client);
   if (!result.ok) return adminFailure(result);
-  revalidatePath(page);
-  return { done: "Sign-in with a code works again for this user." };
-}
+  revalidatePath(pageOf(fields));
+  return { done: noticeText("second_factor_unlocked") };
+});
 
-export async function setSuperuserAction(_: AdminActionState, formData: FormData): Promise<AdminActionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { userId, page } = targetOf(formData);
-  const user = await requireStaff(page);
-  const superuser = formFields(formData, ["superuser"]).superuser === "true";
-  const result = await setUserSuperuser(actorOf(user), userId, superuser, proofFrom(formData), await currentClient());
+export const setSuperuserAction = staffAction.form({ page: pageOf, form: ["user_id", "superuser"] }, async ({ fields, formData, actor, client }): Promise<AdminActionState> => {
+  const superuser = fields.superuser === "true";
+  const result = await setUserSuperuser(actor, Number(fields.user_id), superuser, proofFrom(formData), client);
   if (!result.ok) return adminFailure(result);
-  revalidatePath(page);
-  return { done: superuser ? "Now a superuser: may manage staff." : "No longer a superuser." };
-}
+  revalidatePath(pageOf(fields));
+  return { done: noticeText(superuser ? "superuser_granted" : "superuser_revoked") };
+});

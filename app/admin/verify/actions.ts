@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { passedSecondFactor } from "@/lib/auth/amr";
-import { adminPath, requireStaffToVerify } from "@/lib/auth/admin/guard";
+import { adminPath } from "@/lib/auth/admin/guard";
 import {
   beginAdminPasskeyEnrollment,
   beginAdminPasskeyVerification,
@@ -16,9 +16,9 @@ import {
 } from "@/lib/auth/admin/verification";
 import type { Failure, Result } from "@/lib/auth/errors";
 import type { SecondFactorInput } from "@/lib/auth/second-factor";
-import { currentClient, endWebSession, setSessionCookie } from "@/lib/auth/web-session";
-import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { endWebSession, setSessionCookie, type WebUser } from "@/lib/auth/web-session";
+import { verifyingStaffAction } from "@/lib/http/action";
+import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 
 export type VerifyState = FormState & { passkeyOptions?: PublicKeyCredentialRequestOptionsJSON };
 export type EnrollState = FormState & {
@@ -59,50 +59,43 @@ async function finishUpgrade(result: Result<UpgradedSession>, next: string): Pro
   redirect(adminPath(next));
 }
 
-export async function verifyCodeAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["totp_token", "backup_code", "next"]);
-  const user = await requireStaffToVerify(fields.next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
+/** A session that already passed a second factor has nothing to verify: on to the admin area. */
+function skipIfVerified(user: WebUser, next: string): void {
+  if (passedSecondFactor(user.amr)) redirect(adminPath(next));
+}
+
+/** The page to come back to after sign-in is the one asked for (`next`). */
+const nextOf = (f: { next: string }) => f.next;
+
+export const verifyCodeAction = verifyingStaffAction.form({ page: nextOf, form: ["totp_token", "backup_code", "next"] }, async ({ fields, user, client }): Promise<VerifyState> => {
+  skipIfVerified(user, fields.next);
   const input: SecondFactorInput = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
   if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
-  return finishUpgrade(await upgradeSessionWithSecondFactor(user, input, await currentClient()), fields.next);
-}
+  return finishUpgrade(await upgradeSessionWithSecondFactor(user, input, client), fields.next);
+});
 
-export async function beginPasskeyVerificationAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { next } = formFields(formData, ["next"]);
-  const user = await requireStaffToVerify(next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(next));
-  const started = await beginAdminPasskeyVerification(user, await currentClient());
+export const beginPasskeyVerificationAction = verifyingStaffAction.form({ page: nextOf, form: ["next"] }, async ({ fields, user, client }): Promise<VerifyState> => {
+  skipIfVerified(user, fields.next);
+  const started = await beginAdminPasskeyVerification(user, client);
   return started.ok ? { passkeyOptions: started.value.options } : handleDeadEnds(started);
-}
+});
 
-export async function verifyPasskeyAction(_: VerifyState, formData: FormData): Promise<VerifyState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["passkey_response", "next"]);
-  const user = await requireStaffToVerify(fields.next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
+export const verifyPasskeyAction = verifyingStaffAction.form({ page: nextOf, form: ["passkey_response", "next"] }, async ({ fields, user, client }): Promise<VerifyState> => {
+  skipIfVerified(user, fields.next);
   const response = parsePasskeyResponse(fields.passkey_response);
   if (!response) return codeFailure("passkey_no_response");
-  return finishUpgrade(await upgradeSessionWithSecondFactor(user, { passkeyResponse: response }, await currentClient()), fields.next);
-}
+  return finishUpgrade(await upgradeSessionWithSecondFactor(user, { passkeyResponse: response }, client), fields.next);
+});
 
-export async function beginTotpEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { next } = formFields(formData, ["next"]);
-  const user = await requireStaffToVerify(next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(next));
-  const setup = await beginAdminTotpEnrollment(user, await currentClient());
+export const beginTotpEnrollmentAction = verifyingStaffAction.form({ page: nextOf, form: ["next"] }, async ({ fields, user, client }): Promise<EnrollState> => {
+  skipIfVerified(user, fields.next);
+  const setup = await beginAdminTotpEnrollment(user, client);
   return setup.ok ? { totp: { secret: setup.value.secret, qrCode: setup.value.qrCode } } : handleDeadEnds(setup);
-}
+});
 
-export async function confirmTotpEnrollmentAction(state: EnrollState, formData: FormData): Promise<EnrollState> {
-  if (isBadActionInput(formData, state)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["totp_token", "next"]);
-  const user = await requireStaffToVerify(fields.next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
-  const result = await confirmAdminTotpEnrollment(user, fields.totp_token, await currentClient());
+export const confirmTotpEnrollmentAction = verifyingStaffAction.form({ page: nextOf, form: ["totp_token", "next"] }, async ({ fields, user, client, state }): Promise<EnrollState> => {
+  skipIfVerified(user, fields.next);
+  const result = await confirmAdminTotpEnrollment(user, fields.totp_token, client);
   if (!result.ok) {
     const failed = await handleDeadEnds(result);
     // A typo keeps the same secret on screen (django-lokdown made a new QR code: W25).
@@ -111,35 +104,29 @@ export async function confirmTotpEnrollmentAction(state: EnrollState, formData: 
   // Signed in with "mfa" now; the verification cookie stays until the codes were seen, so the page keeps showing them.
   await setSessionCookie(result.value.token);
   return { backupCodes: result.value.backupCodes ?? [] };
-}
+});
 
-export async function beginPasskeyEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const { next } = formFields(formData, ["next"]);
-  const user = await requireStaffToVerify(next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(next));
-  const started = await beginAdminPasskeyEnrollment(user, await currentClient());
+export const beginPasskeyEnrollmentAction = verifyingStaffAction.form({ page: nextOf, form: ["next"] }, async ({ fields, user, client }): Promise<EnrollState> => {
+  skipIfVerified(user, fields.next);
+  const started = await beginAdminPasskeyEnrollment(user, client);
   return started.ok ? { passkey: started.value } : handleDeadEnds(started);
-}
+});
 
-export async function confirmPasskeyEnrollmentAction(_: EnrollState, formData: FormData): Promise<EnrollState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const fields = formFields(formData, ["challenge_id", "passkey_response", "next"]);
-  const user = await requireStaffToVerify(fields.next);
-  if (passedSecondFactor(user.amr)) redirect(adminPath(fields.next));
-  const response = parsePasskeyResponse(fields.passkey_response);
-  if (!response) return codeFailure("passkey_not_created");
-  const result = await confirmAdminPasskeyEnrollment(user, fields.challenge_id, response, await currentClient());
-  if (!result.ok) return handleDeadEnds(result);
-  await setSessionCookie(result.value.token);
-  return { backupCodes: result.value.backupCodes ?? [] };
-}
+export const confirmPasskeyEnrollmentAction = verifyingStaffAction.form(
+  { page: nextOf, form: ["challenge_id", "passkey_response", "next"] },
+  async ({ fields, user, client }): Promise<EnrollState> => {
+    skipIfVerified(user, fields.next);
+    const response = parsePasskeyResponse(fields.passkey_response);
+    if (!response) return codeFailure("passkey_not_created");
+    const result = await confirmAdminPasskeyEnrollment(user, fields.challenge_id, response, client);
+    if (!result.ok) return handleDeadEnds(result);
+    await setSessionCookie(result.value.token);
+    return { backupCodes: result.value.backupCodes ?? [] };
+  },
+);
 
 /** After the new backup codes were seen: forget the verification and open the admin area. */
-export async function finishEnrollmentAction(formData: FormData): Promise<void> {
-  if (isBadActionInput(formData)) return;
-  const { next } = formFields(formData, ["next"]);
-  await requireStaffToVerify(next);
+export const finishEnrollmentAction = verifyingStaffAction.submit({ page: nextOf, form: ["next"] }, async ({ fields }): Promise<void> => {
   await clearAdminVerification();
-  redirect(adminPath(next));
-}
+  redirect(adminPath(fields.next));
+});

@@ -1,41 +1,35 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { unlinkOAuthAccount } from "@/lib/auth/oauth";
 import { beginProviderLink, setLinkIntentCookie } from "@/lib/auth/oauth-link";
 import { CONNECTIONS_PATH, redirectToProvider } from "@/lib/auth/oauth-nextauth";
 import { findEnabledProvider } from "@/lib/auth/oauth-providers";
-import { currentClient } from "@/lib/auth/web-session";
-import { codeFailure, failureState, formFields, type FormState } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { userAction } from "@/lib/http/action";
+import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 
 export type ConnectionState = FormState & { done?: boolean };
 
-function proofFrom(formData: FormData) {
-  const f = formFields(formData, ["password", "totp_token"]);
+const PROOF = ["password", "totp_token"] as const;
+
+function proofFrom(f: Record<(typeof PROOF)[number], string>) {
   return { password: f.password || undefined, totpToken: f.totp_token.trim() || undefined };
 }
 
-export async function unlinkProviderAction(_: ConnectionState, formData: FormData): Promise<ConnectionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const user = await requireWebUser(CONNECTIONS_PATH);
-  const accountId = Number(formFields(formData, ["account_id"]).account_id);
+export const unlinkProviderAction = userAction.form({ page: CONNECTIONS_PATH, form: ["account_id", ...PROOF] }, async ({ fields, actor, client }): Promise<ConnectionState> => {
+  const accountId = Number(fields.account_id);
   if (!Number.isSafeInteger(accountId) || accountId <= 0) return codeFailure("oauth_account_not_found");
-  const result = await unlinkOAuthAccount(actorOf(user), accountId, proofFrom(formData), await currentClient());
+  const result = await unlinkOAuthAccount(actor, accountId, proofFrom(fields), client);
   if (!result.ok) return failureState(result);
   revalidatePath(CONNECTIONS_PATH);
   return { done: true };
-}
+});
 
 /** Step-up here, then the provider: the link is made when it returns to this browser and session. */
-export async function linkProviderAction(_: ConnectionState, formData: FormData): Promise<ConnectionState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const user = await requireWebUser(CONNECTIONS_PATH);
-  const { provider } = formFields(formData, ["provider"]);
-  if (!(await findEnabledProvider(provider))) return codeFailure("oauth_provider_not_found");
-  const intent = await beginProviderLink(actorOf(user), provider, proofFrom(formData), await currentClient());
+export const linkProviderAction = userAction.form({ page: CONNECTIONS_PATH, form: ["provider", ...PROOF] }, async ({ fields, actor, client }): Promise<ConnectionState> => {
+  if (!(await findEnabledProvider(fields.provider))) return codeFailure("oauth_provider_not_found");
+  const intent = await beginProviderLink(actor, fields.provider, proofFrom(fields), client);
   if (!intent.ok) return failureState(intent);
   await setLinkIntentCookie(intent.value);
-  return redirectToProvider(provider, CONNECTIONS_PATH);
-}
+  return redirectToProvider(fields.provider, CONNECTIONS_PATH);
+});

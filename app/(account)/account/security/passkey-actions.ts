@@ -2,12 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import { z } from "zod";
 import { ERRORS, type ErrorCode, type Failure } from "@/lib/auth/errors";
-import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { beginPasskeyRegistration, registerPasskey, removeUserPasskey, renameUserPasskey } from "@/lib/auth/passkeys";
-import { currentClient } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { userAction } from "@/lib/http/action";
+import { failureState, type FormState } from "@/lib/http/form";
 
 const PAGE = "/account/security";
 
@@ -16,42 +15,39 @@ export type PasskeyFormState = FormState & { done?: boolean };
 const messageOf = (failure: Failure) => failure.message ?? ERRORS[failure.code].message;
 
 /** `code` lets the client open the step-up dialog on a step-up refusal and try again. */
-export async function beginAddPasskeyAction(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string; code: ErrorCode }> {
-  const user = await requireWebUser(PAGE);
-  const result = await beginPasskeyRegistration(actorOf(user), await currentClient());
-  return result.ok ? result.value : { error: messageOf(result), code: result.code };
-}
+export const beginAddPasskeyAction = userAction.call(
+  { page: PAGE },
+  async ({ actor, client }): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string; code: ErrorCode }> => {
+    const result = await beginPasskeyRegistration(actor, client);
+    return result.ok ? result.value : { error: messageOf(result), code: result.code };
+  },
+);
 
-export async function finishAddPasskeyAction(sessionId: string, response: unknown, name: string): Promise<{ name: string } | { error: string }> {
-  const user = await requireWebUser(PAGE);
-  if (typeof sessionId !== "string" || typeof name !== "string") return { error: ERRORS.validation_error.message };
-  const result = await registerPasskey(actorOf(user), sessionId, response, name, await currentClient());
-  if (!result.ok) {
-    if (result.code === "invalid_session" || result.code === "session_used") return { error: "That took too long. Please try again." };
-    return { error: messageOf(result) };
-  }
-  revalidatePath(PAGE);
-  return { name: result.value.name };
-}
+export const finishAddPasskeyAction = userAction.args(
+  { page: PAGE, args: [z.string(), z.unknown(), z.string()], invalid: { error: ERRORS.validation_error.message } },
+  async ({ input: [sessionId, response, name], actor, client }): Promise<{ name: string } | { error: string }> => {
+    const result = await registerPasskey(actor, sessionId, response, name, client);
+    if (!result.ok) {
+      if (result.code === "invalid_session" || result.code === "session_used") return { error: ERRORS.passkey_timed_out.message };
+      return { error: messageOf(result) };
+    }
+    revalidatePath(PAGE);
+    return { name: result.value.name };
+  },
+);
 
-export async function renamePasskeyAction(_: PasskeyFormState, formData: FormData): Promise<PasskeyFormState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const user = await requireWebUser(PAGE);
-  const fields = formFields(formData, ["id", "name"]);
+export const renamePasskeyAction = userAction.form({ page: PAGE, form: ["id", "name"] }, async ({ fields, user, client }): Promise<PasskeyFormState> => {
   const id = /^\d{1,15}$/.test(fields.id) ? Number(fields.id) : -1;
-  const result = await renameUserPasskey(user.id, id, fields.name, await currentClient());
+  const result = await renameUserPasskey(user.id, id, fields.name, client);
   if (!result.ok) return failureState(result, { name: fields.name });
   revalidatePath(PAGE);
   return { done: true };
-}
+});
 
-export async function removePasskeyAction(_: PasskeyFormState, formData: FormData): Promise<PasskeyFormState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const user = await requireWebUser(PAGE);
-  const fields = formFields(formData, ["credential_id", "password", "totp_token"]);
+export const removePasskeyAction = userAction.form({ page: PAGE, form: ["credential_id", "password", "totp_token"] }, async ({ fields, actor, client }): Promise<PasskeyFormState> => {
   const proof = { password: fields.password || undefined, totpToken: fields.totp_token.trim() || undefined };
-  const result = await removeUserPasskey(actorOf(user), fields.credential_id, proof, await currentClient());
+  const result = await removeUserPasskey(actor, fields.credential_id, proof, client);
   if (!result.ok) return failureState(result);
   revalidatePath(PAGE);
   return { done: true };
-}
+});

@@ -1,42 +1,34 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { actorOf, requireWebUser } from "@/lib/auth/guards";
 import { revokeOtherSessions, revokeUserSession } from "@/lib/auth/sessions";
 import { forgetAllTrustedDevices, revokeOwnTrustedDevice } from "@/lib/auth/trusted-devices";
-import { currentClient, endWebSession } from "@/lib/auth/web-session";
-import { formFields } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { endWebSession } from "@/lib/auth/web-session";
+import { userAction } from "@/lib/http/action";
 
 const PAGE = "/account/sessions";
 
 /** Signs out one session; signing out this one is signing out. An unknown id changes nothing. */
-export async function revokeSessionAction(formData: FormData): Promise<void> {
-  if (isBadActionInput(formData)) return;
-  const user = await requireWebUser(PAGE);
-  const result = await revokeUserSession(actorOf(user), formFields(formData, ["id"]).id, await currentClient());
+export const revokeSessionAction = userAction.submit({ page: PAGE, form: ["id"] }, async ({ fields, actor, client }): Promise<void> => {
+  const result = await revokeUserSession(actor, fields.id, client);
   if (result.ok && result.value.current) {
     await endWebSession();
     redirect("/login?signed_out=1");
   }
   redirect(`${PAGE}?done=${result.ok ? "session" : "gone"}`);
-}
+});
 
-export async function revokeOtherSessionsAction(): Promise<void> {
-  const user = await requireWebUser(PAGE);
-  const result = await revokeOtherSessions(actorOf(user), await currentClient());
+export const revokeOtherSessionsAction = userAction.call({ page: PAGE }, async ({ actor, client }): Promise<void> => {
+  const result = await revokeOtherSessions(actor, client);
   redirect(`${PAGE}?done=${result.ok ? "others" : "refused"}`);
-}
+});
 
-export async function revokeTrustedDeviceAction(formData: FormData): Promise<void> {
-  if (isBadActionInput(formData)) return;
-  const user = await requireWebUser(PAGE);
-  const result = await revokeOwnTrustedDevice(actorOf(user), formFields(formData, ["id"]).id, await currentClient());
+export const revokeTrustedDeviceAction = userAction.submit({ page: PAGE, form: ["id"] }, async ({ fields, actor, client }): Promise<void> => {
+  const result = await revokeOwnTrustedDevice(actor, fields.id, client);
   redirect(`${PAGE}?done=${result.ok ? "browser" : "gone"}`);
-}
+});
 
-export async function revokeAllTrustedDevicesAction(): Promise<void> {
-  const user = await requireWebUser(PAGE);
-  const result = await forgetAllTrustedDevices(actorOf(user), await currentClient());
+export const revokeAllTrustedDevicesAction = userAction.call({ page: PAGE }, async ({ actor, client }): Promise<void> => {
+  const result = await forgetAllTrustedDevices(actor, client);
   redirect(`${PAGE}?done=${result.ok ? "browsers" : "refused"}`);
-}
+});

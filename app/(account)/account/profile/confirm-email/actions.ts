@@ -1,14 +1,12 @@
 "use server";
 
 import { confirmEmailChange } from "@/lib/auth/email-change";
-import { currentClient } from "@/lib/auth/web-session";
-import { failureState, formFields, type FormState } from "@/lib/http/form";
-import { INVALID_ACTION_INPUT, isBadActionInput } from "@/lib/http/action-input";
+import { publicAction } from "@/lib/http/action";
+import { failureState, type FormState } from "@/lib/http/form";
 
 export type ConfirmEmailState = FormState & { email?: string };
 
-export async function confirmEmailAction(_: ConfirmEmailState, formData: FormData): Promise<ConfirmEmailState> {
-  if (isBadActionInput(formData)) return INVALID_ACTION_INPUT;
-  const result = await confirmEmailChange(formFields(formData, ["token"]).token, await currentClient());
+export const confirmEmailAction = publicAction.form({ form: ["token"] }, async ({ fields, client }): Promise<ConfirmEmailState> => {
+  const result = await confirmEmailChange(fields.token, client);
   return result.ok ? { email: result.value.email } : failureState(result);
-}
+});
