@@ -119,6 +119,7 @@ export type Endpoint = {
   handle: (input: { request: Request; principal: unknown; body: unknown; query: unknown; params: Record<string, string> }) => Promise<Response>;
 };
 
+/** Declares one method: `handle` runs only once the caller, guard, body and query are accepted. */
 export function endpoint<
   C extends Caller,
   B extends BodySpec | undefined = undefined,

@@ -28,7 +28,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
         200: { description: "Signed in (no second factor needed).", body: SimpleJwtPair },
         401: { description: "Bad input or credentials, or a second factor is needed (the challenge is in the body).", body: [TokenObtainChallenge, ErrorBody] },
       },
-      errors: ["email_not_verified", "rate_limited"],
+      // The 401s are described by the response above; listed so the declaration names every code sent.
+      errors: ["token_request_invalid", "invalid_credentials", "2fa_required", "2fa_setup_required", "email_not_verified", "rate_limited"],
     },
     async ({ body, request }) => {
       const result = await signInWithPassword(body, clientFrom(request.headers), issueTokenPair);
