@@ -19,6 +19,8 @@ export default defineConfig({
           environment: "node",
           // Unit tests never connect; lib/env.ts still wants a URL so `npm run test:unit` runs anywhere.
           env: { DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unit-tests@127.0.0.1:1/never-connected" },
+          // The OpenAPI tests import every route module, and so next-auth (see below).
+          server: { deps: { inline: ["next-auth"] } },
         },
       },
       {

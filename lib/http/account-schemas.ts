@@ -12,11 +12,16 @@ export const ReauthenticateBody = z.object(StepUpFields);
 const flag = z.boolean({ error: "Must be a valid boolean." }).nullish().transform((v) => v ?? false);
 
 /** `new_password`, the choice to keep other sessions, and a step-up proof (`password` is the current one). */
-export const ChangePasswordBody = z.object({ new_password: secretText(1024), keep_other_sessions: flag, ...StepUpFields });
+export const ChangePasswordBody = z.object({
+  new_password: secretText(1024).meta({ description: "At least 8 characters, not common, not like the username." }),
+  keep_other_sessions: flag.meta({ description: "Keep the account's other sessions signed in (default false)." }),
+  ...StepUpFields,
+  password: StepUpFields.password.meta({ description: "Step-up proof: the current password." }),
+});
 
 export const ForgotPasswordBody = z.object({ email: requiredText(254) });
 
-export const ResetPasswordBody = z.object({ token: requiredText(128), new_password: secretText(1024) });
+export const ResetPasswordBody = z.object({ token: requiredText(128).meta({ description: "The token from the e-mailed link." }), new_password: secretText(1024) });
 
 const iso = (d: Date) => d.toISOString();
 

@@ -33,7 +33,11 @@ const name = z
   .transform((v) => v ?? "");
 
 /** POST /api/auth/api-keys: `{name, expires_in_days}` plus a step-up proof. */
-export const CreateApiKeyBody = z.object({ name, expires_in_days: expiresInDays, ...StepUpFields });
+export const CreateApiKeyBody = z.object({
+  name: name.meta({ description: "Label, up to 255 characters." }),
+  expires_in_days: expiresInDays.meta({ description: "Whole number of days (1–36500), or a string of one; omit or null for a key that never expires (when allowed)." }),
+  ...StepUpFields,
+});
 
 /** The `{id}` of DELETE /api/auth/api-keys/{id}: a positive 32-bit integer, else null (→ 404). */
 export function parseApiKeyId(raw: unknown): number | null {

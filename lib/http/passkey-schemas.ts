@@ -14,14 +14,21 @@ const passkeyResponse = PasskeyResponse.nullish().transform((v, ctx) => {
 });
 
 /** `session_id` + the browser's credential JSON (+ an optional name when registering). */
-export const PasskeyVerifyBody = z.object({ session_id: requiredText(64), passkey_response: passkeyResponse, name: optionalText(64) });
+export const PasskeyVerifyBody = z.object({
+  session_id: requiredText(64).meta({ description: "The session_id that came with the registration options." }),
+  passkey_response: passkeyResponse.meta({ description: "navigator.credentials.create() result as WebAuthn JSON." }),
+  name: optionalText(64).meta({ description: "Optional label for the passkey." }),
+});
 
-export const PasskeyLoginBody = z.object({ session_id: requiredText(64), passkey_response: passkeyResponse });
+export const PasskeyLoginBody = z.object({
+  session_id: requiredText(64).meta({ description: "The session_id that came with the options." }),
+  passkey_response: passkeyResponse.meta({ description: "navigator.credentials.get() result as WebAuthn JSON." }),
+});
 
 export const PasskeyRenameBody = z.object({ name: requiredText(64) });
 
 /** The step-up proof; `credential_id` may come here instead of the query string. */
-export const PasskeyRemoveBody = z.object({ ...StepUpFields, credential_id: optionalText(1024) });
+export const PasskeyRemoveBody = z.object({ ...StepUpFields, credential_id: optionalText(1024).meta({ description: "The credential to remove, if not given in the query." }) });
 
 /** The keys django-lokdown's credential list sends, plus what this app also records. */
 export function passkeyJson(passkey: PasskeyView) {

@@ -46,7 +46,10 @@ export function isUnstorableTextError(error: unknown): boolean {
   return false;
 }
 
-/** Wraps a route handler: unexpected errors become a JSON 500 (or 503) without internals. */
+/**
+ * Wraps a route handler: unexpected errors become a JSON 500 (or 503) without internals. Every
+ * apiRoute() endpoint (./api-route.ts) runs inside it; use it directly only outside the JSON API.
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
@@ -63,11 +66,12 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   };
 }
 
-const notAllowed = (allowed: string) => async () =>
+/** The JSON 405 for a method a route does not implement; `allowed` is the Allow header ("GET, POST"). */
+export const methodNotAllowed = (allowed: string) => async () =>
   errorResponse(fail("method_not_allowed", { message: `Method not allowed; use ${allowed}` }), { allow: allowed });
 
-/** JSON 405 answers for the methods a route does not implement. */
+/** JSON 405 answers for the methods a route outside apiRoute() does not implement. */
 export function otherMethods(allowed: string) {
-  const handler = notAllowed(allowed);
+  const handler = methodNotAllowed(allowed);
   return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
 }

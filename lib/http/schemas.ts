@@ -3,7 +3,7 @@ import { optionalText, requiredText, secretText } from "./fields";
 
 /** Request bodies of the JSON API. The OpenAPI description is generated from these. */
 
-export const LoginBody = z.object({ username: requiredText(254), password: secretText() });
+export const LoginBody = z.object({ username: requiredText(254).meta({ description: "Username or e-mail address (case-insensitive)." }), password: secretText() });
 
 export const RegisterBody = z.object({ username: requiredText(150), email: requiredText(254), password: secretText() });
 
@@ -23,17 +23,17 @@ export const PasskeyResponse = z
   });
 
 export const VerifyBody = z.object({
-  session_id: requiredText(64),
-  totp_token: optionalText(32),
-  backup_code: optionalText(64),
-  passkey_response: PasskeyResponse.nullish(),
+  session_id: requiredText(64).meta({ description: "From the sign-in answer." }),
+  totp_token: optionalText(32).meta({ description: "Six-digit code from the authenticator app." }),
+  backup_code: optionalText(64).meta({ description: "One unused backup code." }),
+  passkey_response: PasskeyResponse.nullish().meta({ description: "navigator.credentials.get() result as WebAuthn JSON (an object, or a JSON string of one)." }),
 });
 
 export const BackupVerifyBody = z.object({ session_id: requiredText(64), backup_code: requiredText(64) });
 
 /** SimpleJWT's `{refresh}`; `refresh_token` is accepted as an alias. */
 export const RefreshBody = z
-  .object({ refresh: optionalText(2048), refresh_token: optionalText(2048) })
+  .object({ refresh: optionalText(2048).meta({ description: "The refresh token." }), refresh_token: optionalText(2048).meta({ description: "Alias of `refresh`." }) })
   .transform((v, ctx) => {
     const token = v.refresh ?? v.refresh_token;
     if (token === undefined) {
@@ -55,9 +55,21 @@ export const LoginTotpVerifyBody = z.object({ session_id: requiredText(64), totp
  * the policy's choice (lib/auth/policy.ts): a second factor when the account has one.
  */
 export const StepUpFields = {
-  password: optionalText(1024),
-  totp_token: optionalText(32),
-  backup_code: optionalText(64),
+  password: optionalText(1024).meta({ description: "Step-up proof: the account password." }),
+  totp_token: optionalText(32).meta({ description: "Step-up proof: a current TOTP code." }),
+  backup_code: optionalText(64).meta({ description: "Step-up proof: an unused backup code (it is spent)." }),
   passkey_response: PasskeyResponse.nullish(),
 };
 export const StepUpBody = z.object(StepUpFields);
+
+/** SimpleJWT's token-verify body, which POST /api/auth/token/verify takes besides VerifyBody. */
+export const TokenVerifyBody = z
+  .object({ token: z.string().meta({ description: "An access token to check." }) })
+  .meta({ description: "SimpleJWT's token-verify form; sent without session_id." });
+
+/** A non-string token is ignored as if absent: logging out is idempotent whatever the body says. */
+const ignoredUnlessText = z.string().optional().catch(undefined);
+
+export const LogoutBody = z
+  .object({ refresh: ignoredUnlessText, refresh_token: ignoredUnlessText })
+  .meta({ description: "A refresh token of the session to end; without one, the session of the Bearer access token ends." });

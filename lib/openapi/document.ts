@@ -1,59 +1,30 @@
 import { z } from "zod";
 import { ERRORS, type ErrorCode } from "@/lib/auth/errors";
 import * as accountSchemas from "@/lib/http/account-schemas";
+import { type Caller, CALLER_ERRORS, type EndpointSpec, type HttpMethod, routeDeclaration } from "@/lib/http/api-route";
 import * as apiKeySchemas from "@/lib/http/api-key-schemas";
 import * as passkeySchemas from "@/lib/http/passkey-schemas";
 import * as coreSchemas from "@/lib/http/schemas";
 import pkg from "@/package.json" with { type: "json" };
-import { OPERATIONS, TAGS, type Auth, type Body, type Operation } from "./operations";
+import { API_ROUTES } from "./api-routes";
 import * as responseSchemas from "./responses";
+import { TAGS } from "./tags";
 
 /**
- * Builds the OpenAPI 3.1 document from OPERATIONS. Component schemas come from z.toJSONSchema of
- * the very zod schemas the handlers validate with (request side: their input type), so there is
- * no second description of a request body to drift. It depends on no setting, so the committed
- * openapi.json is the same on every machine.
+ * Builds the OpenAPI 3.1 document from the endpoints the route modules declare (lib/http/api-route.ts).
+ * Component schemas come from z.toJSONSchema of the very zod schemas the handlers validate with
+ * (request side: their input type), named by their export names, so there is no second description
+ * of a request body to drift. It depends on no setting, so the committed openapi.json is the same
+ * on every machine.
  */
 
 type JsonObject = Record<string, unknown>;
 export type OpenApiDocument = JsonObject & { openapi: "3.1.0"; paths: Record<string, Record<string, JsonObject>> };
 
+/** One documented operation: a route's declaration of one method, where it lives, and every failure it may answer. */
+export type ApiOperation = EndpointSpec & { method: Lowercase<HttpMethod>; path: string; allErrors: ErrorCode[] };
+
 const REQUEST_MODULES = [coreSchemas, passkeySchemas, apiKeySchemas, accountSchemas];
-/** Field descriptions, where the schema itself carries none. Documentation only; types come from zod. */
-const FIELD_DOCS: Record<string, Record<string, string>> = {
-  LoginBody: { username: "Username or e-mail address (case-insensitive)." },
-  VerifyBody: {
-    session_id: "From the sign-in answer.",
-    totp_token: "Six-digit code from the authenticator app.",
-    backup_code: "One unused backup code.",
-    passkey_response: "navigator.credentials.get() result as WebAuthn JSON (an object, or a JSON string of one).",
-  },
-  StepUpBody: { password: "The account password.", totp_token: "A current TOTP code.", backup_code: "An unused backup code (it is spent)." },
-  CreateApiKeyBody: {
-    name: "Label, up to 255 characters.",
-    expires_in_days: "Whole number of days (1–36500), or a string of one; omit or null for a key that never expires (when allowed).",
-    password: "Step-up proof: the account password.",
-    totp_token: "Step-up proof: a current TOTP code.",
-    backup_code: "Step-up proof: an unused backup code (it is spent).",
-  },
-  PasskeyVerifyBody: {
-    session_id: "The session_id that came with the registration options.",
-    passkey_response: "navigator.credentials.create() result as WebAuthn JSON.",
-    name: "Optional label for the passkey.",
-  },
-  PasskeyLoginBody: { session_id: "The session_id that came with the options.", passkey_response: "navigator.credentials.get() result as WebAuthn JSON." },
-  PasskeyRemoveBody: { credential_id: "The credential to remove, if not given in the query." },
-  RefreshBody: { refresh: "The refresh token.", refresh_token: "Alias of `refresh`." },
-  ChangePasswordBody: {
-    new_password: "At least 8 characters, not common, not like the username.",
-    keep_other_sessions: "Keep the account's other sessions signed in (default false).",
-    password: "Step-up proof: the current password.",
-    totp_token: "Step-up proof: a current TOTP code.",
-    backup_code: "Step-up proof: an unused backup code (it is spent).",
-  },
-  ReauthenticateBody: { password: "The account password.", totp_token: "A current TOTP code.", backup_code: "An unused backup code (it is spent)." },
-  ResetPasswordBody: { token: "The token from the e-mailed link." },
-};
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -66,6 +37,11 @@ function collect(modules: object[], into: Map<z.ZodType, string>): void {
   }
 }
 
+const toJsonSchema = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as JsonObject;
+  return rest;
+};
+
 function componentSchemas(names: Map<z.ZodType, string>, io: "input" | "output"): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
   for (const [schema, id] of names) registry.add(schema, { id });
@@ -73,47 +49,74 @@ function componentSchemas(names: Map<z.ZodType, string>, io: "input" | "output")
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     const { $schema: _dialect, $id: _id, ...rest } = schema as JsonObject;
-    const props = rest.properties as Record<string, JsonObject> | undefined;
-    for (const [field, description] of Object.entries(FIELD_DOCS[id] ?? {})) {
-      const prop = props?.[field];
-      if (!prop) throw new Error(`FIELD_DOCS names ${id}.${field}, which the schema does not have`);
-      prop.description ??= description;
-    }
     out[id] = rest;
   }
   return out;
 }
 
-function bodySchema(body: Body, names: Map<z.ZodType, string>): JsonObject {
+function bodySchema(body: z.ZodType | readonly z.ZodType[], names: Map<z.ZodType, string>): JsonObject {
   const one = (schema: z.ZodType) => {
     const name = names.get(schema);
-    if (!name) throw new Error("an operation uses a schema that is not exported from lib/http/*schemas.ts or lib/openapi/responses.ts");
+    if (!name) throw new Error("an endpoint uses a schema that is not exported from lib/http/*schemas.ts or lib/openapi/responses.ts");
     return ref(name);
   };
-  return Array.isArray(body) ? { oneOf: body.map(one) } : one(body);
+  return Array.isArray(body) ? { oneOf: body.map(one) } : one(body as z.ZodType);
 }
 
-const SECURITY: Record<Auth, JsonObject[] | undefined> = {
-  none: [],
+const SECURITY: Record<Caller, JsonObject[]> = {
+  anyone: [],
+  "anyone-but-api-key": [],
   session: [{ bearerAuth: [] }],
-  any: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
+  "session-or-api-key": [{ bearerAuth: [] }, { apiKeyAuth: [] }],
+  cron: [],
 };
 
-/** Failures every operation with this kind of authentication can answer. */
-export const AUTH_ERRORS: Record<Auth, ErrorCode[]> = {
-  none: [],
-  session: ["not_authenticated", "token_not_valid", "api_key_invalid", "api_key_not_allowed"],
-  any: ["not_authenticated", "token_not_valid", "api_key_invalid"],
-};
+/** What a cron caller sends, since it is no security scheme of the API. */
+const CRON_HEADER = { name: "authorization", description: "`Bearer <LOKDOWN_CRON_SECRET>`.", required: true };
 
-function operationObject(op: Operation, requestNames: Map<z.ZodType, string>, responseNames: Map<z.ZodType, string>): JsonObject {
+/** The failures reading the body can answer (lib/http/body.ts); a replaced validation_error is the endpoint's own. */
+function bodyErrors(spec: EndpointSpec): ErrorCode[] {
+  if (spec.body === undefined) return [];
+  const reading: ErrorCode[] = ["invalid_json", "unsupported_media_type", "payload_too_large"];
+  return spec.onInvalidBody ? reading : ["validation_error", ...reading];
+}
+
+function parameters(spec: EndpointSpec): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const [name, schema] of Object.entries(spec.params ?? {})) {
+    const { description, ...rest } = toJsonSchema(schema);
+    out.push({ name, in: "path", description, required: true, schema: rest });
+  }
+  if (spec.query) {
+    const { properties = {}, required = [] } = toJsonSchema(spec.query) as { properties?: Record<string, JsonObject>; required?: string[] };
+    for (const [name, { description, ...rest }] of Object.entries(properties)) {
+      out.push({ name, in: "query", description, required: required.includes(name), schema: rest });
+    }
+  }
+  for (const header of [...(spec.headers ?? []), ...(spec.caller === "cron" ? [CRON_HEADER] : [])]) {
+    out.push({ name: header.name, in: "header", description: header.description, required: header.required, schema: { type: "string" } });
+  }
+  return out;
+}
+
+function requestBody(spec: EndpointSpec, requestNames: Map<z.ZodType, string>): JsonObject | undefined {
+  const { body } = spec;
+  if (body === undefined) return undefined;
+  if (body === "ignored") return { required: false, content: { "application/json": { schema: { type: "object", description: "Ignored; may be empty." } } } };
+  const schemas = body instanceof z.ZodType ? [body] : [...body.oneOf];
+  // An empty body reads as {}: a schema that accepts {} makes the body optional.
+  const required = !schemas.some((s) => s.safeParse({}).success);
+  return { required, content: { "application/json": { schema: bodySchema(body instanceof z.ZodType ? body : body.oneOf, requestNames) } } };
+}
+
+function operationObject(op: ApiOperation, requestNames: Map<z.ZodType, string>, responseNames: Map<z.ZodType, string>): JsonObject {
   const responses: Record<string, JsonObject> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     const content = r.body ? { "application/json": { schema: bodySchema(r.body, responseNames) } } : { [r.contentType ?? "application/json"]: {} };
     responses[status] = { description: r.description, content };
   }
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...(op.errors ?? []), ...AUTH_ERRORS[op.auth]]) {
+  for (const code of op.allErrors) {
     const status = ERRORS[code].status;
     const list = byStatus.get(status) ?? [];
     if (!list.includes(code)) list.push(code);
@@ -128,22 +131,33 @@ function operationObject(op: Operation, requestNames: Map<z.ZodType, string>, re
 
   const operation: JsonObject = { tags: [op.tag], operationId: op.operationId, summary: op.summary };
   if (op.description) operation.description = op.description;
-  if (op.parameters) operation.parameters = op.parameters;
-  if (op.body) {
-    operation.requestBody = { required: !op.bodyOptional, content: { "application/json": { schema: bodySchema(op.body, requestNames) } } };
-  } else if (op.bodyOptional) {
-    operation.requestBody = { required: false, content: { "application/json": { schema: { type: "object", description: "Ignored; may be empty." } } } };
-  }
-  operation.security = SECURITY[op.auth];
+  const params = parameters(op);
+  if (params.length > 0) operation.parameters = params;
+  const body = requestBody(op, requestNames);
+  if (body) operation.requestBody = body;
+  operation.security = SECURITY[op.caller];
   operation.responses = responses;
   return operation;
 }
 
+/** Every endpoint the route modules declare, in API_ROUTES order. */
+export function apiOperations(routes = API_ROUTES): ApiOperation[] {
+  return routes.flatMap(({ path, module }) => {
+    const declaration = routeDeclaration(module.GET ?? module.POST);
+    if (!declaration) throw new Error(`${path}: its route module does not export handlers made by apiRoute()`);
+    return declaration.endpoints.map(({ method, ...spec }) => ({
+      ...spec,
+      method: method.toLowerCase() as Lowercase<HttpMethod>,
+      path,
+      allErrors: [...new Set([...bodyErrors(spec), ...(spec.errors ?? []), ...CALLER_ERRORS[spec.caller]])],
+    }));
+  });
+}
+
 /** The whole document. Pure and deterministic. */
-export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): OpenApiDocument {
+export function buildOpenApiDocument(routes = API_ROUTES): OpenApiDocument {
   const requestNames = new Map<z.ZodType, string>();
   collect(REQUEST_MODULES, requestNames);
-  collect([{ TokenVerifyBody: responseSchemas.TokenVerifyBody, LogoutBody: responseSchemas.LogoutBody }], requestNames);
   const responseNames = new Map<z.ZodType, string>();
   collect([responseSchemas], responseNames);
   for (const schema of requestNames.keys()) responseNames.delete(schema);
@@ -153,9 +167,9 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Open
   for (const name of Object.keys(responses)) if (requests[name]) throw new Error(`schema name ${name} is used for a request and a response`);
 
   const paths: OpenApiDocument["paths"] = {};
-  for (const op of operations) {
+  for (const op of apiOperations(routes)) {
     const item = (paths[op.path] ??= {});
-    if (item[op.method]) throw new Error(`${op.method.toUpperCase()} ${op.path} is listed twice`);
+    if (item[op.method]) throw new Error(`${op.method.toUpperCase()} ${op.path} is declared twice`);
     item[op.method] = operationObject(op, requestNames, responseNames);
   }
   const schemas = Object.fromEntries(Object.entries({ ...requests, ...responses }).sort(([a], [b]) => a.localeCompare(b)));
@@ -172,7 +186,7 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Open
       license: { name: "MIT", identifier: "MIT" },
     },
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
-    // In OPERATIONS order, which reads as a guide: sign-in first.
+    // In API_ROUTES order, which reads as a guide: sign-in first.
     paths,
     components: {
       schemas,
@@ -188,11 +202,4 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Open
       },
     },
   };
-}
-
-let built: OpenApiDocument | undefined;
-/** The document for this build, generated once per process. */
-export function openApiDocument(): OpenApiDocument {
-  built ??= buildOpenApiDocument();
-  return built;
 }

@@ -242,15 +242,3 @@ export const OpenApiDocument = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })
   .catchall(z.unknown())
   .meta({ description: "This document." });
-
-/**
- * Bodies the route handlers read without a zod schema of their own (they only look at one or two
- * keys); described here so the document is complete.
- */
-export const TokenVerifyBody = z
-  .object({ token: z.string().meta({ description: "An access token to check." }) })
-  .meta({ description: "SimpleJWT's token-verify form; sent without session_id." });
-
-export const LogoutBody = z
-  .object({ refresh: z.string().optional(), refresh_token: z.string().optional() })
-  .meta({ description: "A refresh token of the session to end; without one, the session of the Bearer access token ends." });

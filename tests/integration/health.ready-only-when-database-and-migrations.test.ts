@@ -12,7 +12,7 @@ import { shippedMigrations } from "@/lib/health/readiness";
  */
 
 async function probe() {
-  const res = await ready.GET();
+  const res = await ready.GET(new Request("http://localhost:3000/api/health/ready"));
   return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
@@ -78,7 +78,7 @@ describe("readiness", () => {
       expect(performance.now() - started).toBeLessThan(5_000);
       expect(res.status).toBe(503);
       expect(res.json).toEqual({ status: "not_ready", reason: "database_unavailable" });
-      expect(health.GET().status).toBe(200);
+      expect((await health.GET(new Request("http://localhost:3000/api/health"))).status).toBe(200);
     } finally {
       await blocker.query("ROLLBACK");
       await blocker.end();

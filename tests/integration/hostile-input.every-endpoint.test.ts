@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { PEER_HEADER } from "@/lib/auth/client";
 import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/web-session";
+import { routeDeclaration } from "@/lib/http/api-route";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { snapshotContents } from "../helpers/db-digest";
 import { call, newClient } from "../helpers/http";
@@ -200,15 +201,20 @@ async function loadRoutes(): Promise<{ route: RouteFile; method: string; handler
     const mod = (await import(/* @vite-ignore */ path.resolve(route.file))) as Record<string, unknown>;
     const source = readFileSync(route.file, "utf8");
     const stubs = otherMethodsIn(source);
+    const declared = routeDeclaration(mod.GET)?.endpoints.map((e) => e.method as string);
     for (const method of HTTP_METHODS) {
       const handler = mod[method];
-      if (typeof handler === "function") out.push({ route, method, handler: handler as Handler, stub: stubs.has(method) });
+      const stub = stubs.has(method) || (declared !== undefined && !declared.includes(method));
+      if (typeof handler === "function") out.push({ route, method, handler: handler as Handler, stub });
     }
   }
   return out;
 }
 
-/** Methods a route file hands to otherMethods(…) (405 answers): one run each is enough. */
+/**
+ * Methods a route answers with a 405 — those an apiRoute() does not declare, or that a route file
+ * hands to otherMethods(…) — need one run each.
+ */
 function otherMethodsIn(source: string): Set<string> {
   const match = /export const \{([^}]*)\} = (?:otherMethods|staffOtherMethods)\(/.exec(source);
   return new Set((match?.[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean));

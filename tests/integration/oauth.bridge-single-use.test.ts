@@ -75,7 +75,7 @@ describe("POST /api/auth/oauth/callback works once per provider sign-in", () => 
     forged.cookies.set("authjs.session-token", "not-a-jwe");
     expect((await callBridge(forged, { ip: "10.9.9.9", userAgent: "x" })).status).toBe(401);
     const { GET } = await import("@/app/api/auth/oauth/callback/route");
-    const res = await GET();
+    const res = await GET(new Request("http://localhost:3000/api/auth/oauth/callback"));
     expect(res.status).toBe(405);
   });
 });

@@ -97,7 +97,16 @@ function functionsOf(file: string): Fn[] {
     if (ts.isFunctionDeclaration(node) && node.name && node.body) add(node.name.text, node.body);
     if (ts.isVariableStatement(node)) {
       // Arrow functions, and wrapped handlers such as `export const POST = route(async (request) => …)`.
-      for (const d of node.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) add(d.name.text, d.initializer);
+      for (const d of node.declarationList.declarations) {
+        if (!d.initializer) continue;
+        if (ts.isIdentifier(d.name)) add(d.name.text, d.initializer);
+        else if (ts.isCallExpression(d.initializer)) {
+          // `export const { GET, POST, … } = apiRoute({ GET: endpoint(…), POST: endpoint(…) })`: each method on its own.
+          const methods = d.initializer.arguments.filter(ts.isObjectLiteralExpression).flatMap((o) => o.properties.filter(ts.isPropertyAssignment));
+          for (const method of methods) add(method.name.getText(source), method.initializer);
+          if (methods.length === 0) add(d.name.getText(source), d.initializer);
+        }
+      }
     }
   });
   return out;

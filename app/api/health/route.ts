@@ -1,10 +1,19 @@
-import { otherMethods } from "@/lib/http/route";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
+import { json } from "@/lib/http/respond";
+import { Health } from "@/lib/openapi/responses";
 
 /** Liveness for load balancers: no authentication, no database, nothing cached. */
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
-  return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
-}
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: endpoint(
+    {
+      caller: "anyone",
+      tag: "Meta",
+      operationId: "health",
+      summary: "Liveness (no database access)",
+      responses: { 200: { description: "Alive.", body: Health } },
+    },
+    async () => json({ status: "ok" }),
+  ),
+});

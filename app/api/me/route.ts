@@ -1,13 +1,18 @@
-import { authenticateRequest } from "@/lib/auth/principal";
 import { getProfile } from "@/lib/auth/profile";
-import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
+import { json } from "@/lib/http/respond";
+import { Profile } from "@/lib/openapi/responses";
 
 /** Example protected endpoint: copy this shape for your own API. */
-export const GET = route(async (request) => {
-  const principal = await authenticateRequest(request);
-  if (!principal.ok) return errorResponse(principal);
-  return json({ ...(await getProfile(principal.value.userId)), authenticated_with: principal.value.kind });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: endpoint(
+    {
+      caller: "session-or-api-key",
+      tag: "Account",
+      operationId: "me",
+      summary: "The caller's profile (example protected endpoint)",
+      responses: { 200: { description: "Profile.", body: Profile } },
+    },
+    async ({ principal }) => json({ ...(await getProfile(principal.userId)), authenticated_with: principal.kind }),
+  ),
 });
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

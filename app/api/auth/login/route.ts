@@ -1,21 +1,28 @@
 import { clientFrom } from "@/lib/auth/client";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { issueTokenPair } from "@/lib/auth/tokens";
-import { parseBody } from "@/lib/http/body";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
 import { LoginBody } from "@/lib/http/schemas";
-import { refuseApiKeyCredential } from "@/lib/auth/principal";
+import { SecondFactorChallenge, TokenPair } from "@/lib/openapi/responses";
 
-export const POST = route(async (request) => {
-  const refused = refuseApiKeyCredential(request);
-  if (!refused.ok) return errorResponse(refused);
-  const body = await parseBody(request, LoginBody);
-  if (!body.ok) return errorResponse(body);
-  const result = await signInWithPassword(body.value, clientFrom(request.headers), issueTokenPair);
-  if (!result.ok) return errorResponse(result);
-  return json(result.value.kind === "signed_in" ? restTokens(result.value.session) : result.value.challenge);
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "anyone-but-api-key",
+      body: LoginBody,
+      tag: "Sign-in",
+      operationId: "login",
+      summary: "Sign in with a password",
+      description: "Answers a TokenPair, or a challenge when a second factor (or, for staff, enrollment) is needed.",
+      responses: { 200: { description: "Signed in, or a second factor is needed.", body: [TokenPair, SecondFactorChallenge] } },
+      errors: ["invalid_credentials", "email_not_verified", "rate_limited"],
+    },
+    async ({ body, request }) => {
+      const result = await signInWithPassword(body, clientFrom(request.headers), issueTokenPair);
+      if (!result.ok) return errorResponse(result);
+      return json(result.value.kind === "signed_in" ? restTokens(result.value.session) : result.value.challenge);
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,15 +1,24 @@
 import { clientFrom } from "@/lib/auth/client";
 import { registerUser } from "@/lib/auth/registration";
-import { parseBody } from "@/lib/http/body";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
 import { RegisterBody } from "@/lib/http/schemas";
+import { RegisteredUser } from "@/lib/openapi/responses";
 
-export const POST = route(async (request) => {
-  const body = await parseBody(request, RegisterBody);
-  if (!body.ok) return errorResponse(body);
-  const result = await registerUser(body.value, clientFrom(request.headers));
-  return result.ok ? json({ id: result.value.id, username: result.value.username, email: result.value.email }, 201) : errorResponse(result);
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "anyone",
+      body: RegisterBody,
+      tag: "Sign-in",
+      operationId: "register",
+      summary: "Create an account (when LOKDOWN_SIGNUP_ENABLED)",
+      responses: { 201: { description: "Created.", body: RegisteredUser } },
+      errors: ["signup_disabled", "username_taken", "email_taken", "weak_password", "rate_limited"],
+    },
+    async ({ body, request }) => {
+      const result = await registerUser(body, clientFrom(request.headers));
+      return result.ok ? json({ id: result.value.id, username: result.value.username, email: result.value.email }, 201) : errorResponse(result);
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,5 +1,7 @@
 import { readiness } from "@/lib/health/readiness";
-import { otherMethods } from "@/lib/http/route";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
+import { json } from "@/lib/http/respond";
+import { NotReady, Ready } from "@/lib/openapi/responses";
 
 /**
  * Readiness for load balancers and orchestrators: 200 only when PostgreSQL answers and every
@@ -7,11 +9,22 @@ import { otherMethods } from "@/lib/http/route";
  */
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
-  const result = await readiness();
-  const headers = { "cache-control": "no-store" };
-  if (result.ready) return Response.json({ status: "ready" }, { headers });
-  return Response.json({ status: "not_ready", reason: result.reason }, { status: 503, headers: { ...headers, "retry-after": "5" } });
-}
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: endpoint(
+    {
+      caller: "anyone",
+      tag: "Meta",
+      operationId: "ready",
+      summary: "Readiness: PostgreSQL answers and every migration this build ships is applied",
+      responses: {
+        200: { description: "Ready to serve.", body: Ready },
+        503: { description: "Not ready; details in the server log.", body: NotReady },
+      },
+    },
+    async () => {
+      const result = await readiness();
+      if (result.ready) return json({ status: "ready" });
+      return json({ status: "not_ready", reason: result.reason }, 503, { "retry-after": "5" });
+    },
+  ),
+});

@@ -1,19 +1,26 @@
-import { clientFrom } from "@/lib/auth/client";
-import { authenticateSessionRequest } from "@/lib/auth/principal";
 import { disableTwoFactorWithStepUp } from "@/lib/auth/account-security";
-import { parseBody } from "@/lib/http/body";
+import { clientFrom } from "@/lib/auth/client";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { stepUpProof } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
 import { StepUpBody } from "@/lib/http/schemas";
+import { STEP_UP_ERRORS } from "@/lib/openapi/error-sets";
+import { Message } from "@/lib/openapi/responses";
 
-export const POST = route(async (request) => {
-  const principal = await authenticateSessionRequest(request);
-  if (!principal.ok) return errorResponse(principal);
-  const body = await parseBody(request, StepUpBody);
-  if (!body.ok) return errorResponse(body);
-  const result = await disableTwoFactorWithStepUp(principal.value, stepUpProof(body.value), clientFrom(request.headers));
-  return result.ok ? json({ message: "2FA disabled successfully" }) : errorResponse(result);
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "session",
+      body: StepUpBody,
+      tag: "Two-factor",
+      operationId: "disableTwoFactor",
+      summary: "Remove every factor and backup code (needs step-up)",
+      responses: { 200: { description: "2FA is off.", body: Message } },
+      errors: [...STEP_UP_ERRORS, "twofa_required_for_staff"],
+    },
+    async ({ principal, body, request }) => {
+      const result = await disableTwoFactorWithStepUp(principal, stepUpProof(body), clientFrom(request.headers));
+      return result.ok ? json({ message: "2FA disabled successfully" }) : errorResponse(result);
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

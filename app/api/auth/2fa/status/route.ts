@@ -1,12 +1,17 @@
-import { authenticateRequest } from "@/lib/auth/principal";
 import { getTwoFactorStatus } from "@/lib/auth/two-factor";
-import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
+import { json } from "@/lib/http/respond";
+import { TwoFactorStatus } from "@/lib/openapi/responses";
 
-export const GET = route(async (request) => {
-  const principal = await authenticateRequest(request);
-  if (!principal.ok) return errorResponse(principal);
-  return json(await getTwoFactorStatus(principal.value.userId));
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: endpoint(
+    {
+      caller: "session-or-api-key",
+      tag: "Two-factor",
+      operationId: "twoFactorStatus",
+      summary: "Which factors the caller has, and which may be enrolled",
+      responses: { 200: { description: "Status.", body: TwoFactorStatus } },
+    },
+    async ({ principal }) => json(await getTwoFactorStatus(principal.userId)),
+  ),
 });
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

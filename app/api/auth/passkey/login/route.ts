@@ -1,21 +1,28 @@
 import { clientFrom } from "@/lib/auth/client";
 import { signInWithPasskey } from "@/lib/auth/passkey-login";
-import { refuseApiKeyCredential } from "@/lib/auth/principal";
 import { issueTokenPair } from "@/lib/auth/tokens";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
-import { parseBody } from "@/lib/http/body";
 import { PasskeyLoginBody } from "@/lib/http/passkey-schemas";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { PENDING_LOGIN_ERRORS } from "@/lib/openapi/error-sets";
+import { TokenPair } from "@/lib/openapi/responses";
 
 /** Passwordless sign-in: a user-verified passkey alone yields a TokenPair. */
-export const POST = route(async (request) => {
-  const refused = refuseApiKeyCredential(request);
-  if (!refused.ok) return errorResponse(refused);
-  const body = await parseBody(request, PasskeyLoginBody);
-  if (!body.ok) return errorResponse(body);
-  const result = await signInWithPasskey(body.value.session_id, body.value.passkey_response, clientFrom(request.headers), issueTokenPair);
-  return result.ok ? json(restTokens(result.value.session)) : errorResponse(result);
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "anyone-but-api-key",
+      body: PasskeyLoginBody,
+      tag: "Sign-in",
+      operationId: "passwordlessLogin",
+      summary: "Sign in with a user-verified passkey alone",
+      responses: { 200: { description: "Signed in.", body: TokenPair } },
+      errors: [...PENDING_LOGIN_ERRORS, "invalid_passkey", "passkey_disabled", "email_not_verified", "rate_limited"],
+    },
+    async ({ body, request }) => {
+      const result = await signInWithPasskey(body.session_id, body.passkey_response, clientFrom(request.headers), issueTokenPair);
+      return result.ok ? json(restTokens(result.value.session)) : errorResponse(result);
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

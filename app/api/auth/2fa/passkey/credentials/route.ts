@@ -1,15 +1,19 @@
 import { listUserPasskeys } from "@/lib/auth/passkeys";
-import { authenticateSessionRequest } from "@/lib/auth/principal";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { passkeyJson } from "@/lib/http/passkey-schemas";
-import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { json } from "@/lib/http/respond";
+import { PasskeyList } from "@/lib/openapi/responses";
 
 /** The caller's passkeys (django-lokdown's keys plus name, transports, device type, backup state). */
-export const GET = route(async (request) => {
-  const principal = await authenticateSessionRequest(request);
-  if (!principal.ok) return errorResponse(principal);
-  const passkeys = await listUserPasskeys(principal.value.userId);
-  return json(passkeys.map(passkeyJson));
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: endpoint(
+    {
+      caller: "session",
+      tag: "Passkeys",
+      operationId: "listPasskeys",
+      summary: "The caller's passkeys",
+      responses: { 200: { description: "Oldest first.", body: PasskeyList } },
+    },
+    async ({ principal }) => json((await listUserPasskeys(principal.userId)).map(passkeyJson)),
+  ),
 });
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,21 +1,28 @@
 import { clientFrom } from "@/lib/auth/client";
 import { beginPasskeyLoginStep } from "@/lib/auth/passkey-assertions";
-import { refuseApiKeyCredential } from "@/lib/auth/principal";
-import { parseBody } from "@/lib/http/body";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
 import { SessionIdBody } from "@/lib/http/schemas";
+import { PENDING_LOGIN_ERRORS } from "@/lib/openapi/error-sets";
+import { AssertionOptions } from "@/lib/openapi/responses";
 
 /** Authentication options for the passkey step of a pending login. */
-export const POST = route(async (request) => {
-  const refused = refuseApiKeyCredential(request);
-  if (!refused.ok) return errorResponse(refused);
-  const body = await parseBody(request, SessionIdBody);
-  if (!body.ok) return errorResponse(body);
-  const result = await beginPasskeyLoginStep(body.value.session_id, clientFrom(request.headers));
-  if (!result.ok) return errorResponse(result);
-  const { challenge, rpId, timeout, options } = result.value;
-  return json({ challenge, rp_id: rpId, timeout, options });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "anyone-but-api-key",
+      body: SessionIdBody,
+      tag: "Sign-in",
+      operationId: "passkeyStepOptions",
+      summary: "WebAuthn options for the passkey step of a pending sign-in",
+      responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: AssertionOptions } },
+      errors: [...PENDING_LOGIN_ERRORS, "passkey_not_enabled", "rate_limited"],
+    },
+    async ({ body, request }) => {
+      const result = await beginPasskeyLoginStep(body.session_id, clientFrom(request.headers));
+      if (!result.ok) return errorResponse(result);
+      const { challenge, rpId, timeout, options } = result.value;
+      return json({ challenge, rp_id: rpId, timeout, options });
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,26 +1,36 @@
 import { clientFrom } from "@/lib/auth/client";
 import { fail } from "@/lib/auth/errors";
 import { removeUserPasskey } from "@/lib/auth/passkeys";
-import { authenticateSessionRequest } from "@/lib/auth/principal";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { stepUpProof } from "@/lib/http/auth-responses";
-import { parseBody } from "@/lib/http/body";
 import { PasskeyRemoveBody } from "@/lib/http/passkey-schemas";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { PasskeyRemoveQuery } from "@/lib/http/url-schemas";
+import { STEP_UP_ERRORS } from "@/lib/openapi/error-sets";
+import { Message } from "@/lib/openapi/responses";
 
 /**
  * Removes one of the caller's passkeys: 404 when unknown (django-lokdown answered 400), step-up
  * required (it asked for nothing). The proof travels in a JSON body, never in the URL.
  */
-export const DELETE = route(async (request) => {
-  const principal = await authenticateSessionRequest(request);
-  if (!principal.ok) return errorResponse(principal);
-  const body = await parseBody(request, PasskeyRemoveBody);
-  if (!body.ok) return errorResponse(body);
-  const credentialId = (new URL(request.url).searchParams.get("credential_id") ?? "").trim() || body.value.credential_id;
-  if (!credentialId) return errorResponse(fail("credential_id_required"));
-  const result = await removeUserPasskey(principal.value, credentialId, stepUpProof(body.value), clientFrom(request.headers));
-  return result.ok ? json({ message: "Passkey credential removed" }) : errorResponse(result);
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  DELETE: endpoint(
+    {
+      caller: "session",
+      body: PasskeyRemoveBody,
+      query: PasskeyRemoveQuery,
+      tag: "Passkeys",
+      operationId: "removePasskey",
+      summary: "Remove one of the caller's passkeys (needs step-up)",
+      description: "The credential id may be given in the query or the body; the step-up proof goes in the body.",
+      responses: { 200: { description: "Removed.", body: Message } },
+      errors: ["credential_id_required", "credential_not_found", ...STEP_UP_ERRORS, "staff_last_factor"],
+    },
+    async ({ principal, body, query, request }) => {
+      const credentialId = (query.credential_id ?? "").trim() || body.credential_id;
+      if (!credentialId) return errorResponse(fail("credential_id_required"));
+      const result = await removeUserPasskey(principal, credentialId, stepUpProof(body), clientFrom(request.headers));
+      return result.ok ? json({ message: "Passkey credential removed" }) : errorResponse(result);
+    },
+  ),
 });
-
-export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");

@@ -1,19 +1,26 @@
 import { clientFrom } from "@/lib/auth/client";
 import { beginPasskeyRegistration } from "@/lib/auth/passkeys";
-import { authenticateSessionRequest } from "@/lib/auth/principal";
-import { readJsonObject } from "@/lib/http/body";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { STEP_UP_ERRORS } from "@/lib/openapi/error-sets";
+import { RegistrationOptions } from "@/lib/openapi/responses";
 
 /** Registration options for adding a passkey to the caller's account. */
-export const POST = route(async (request) => {
-  const principal = await authenticateSessionRequest(request);
-  if (!principal.ok) return errorResponse(principal);
-  const body = await readJsonObject(request);
-  if (!body.ok) return errorResponse(body);
-  const result = await beginPasskeyRegistration(principal.value, clientFrom(request.headers));
-  if (!result.ok) return errorResponse(result);
-  return json({ session_id: result.value.sessionId, options: result.value.options });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "session",
+      body: "ignored",
+      tag: "Passkeys",
+      operationId: "passkeyRegistrationOptions",
+      summary: "Registration options for a new passkey",
+      responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: RegistrationOptions } },
+      errors: ["passkey_disabled", ...STEP_UP_ERRORS],
+    },
+    async ({ principal, request }) => {
+      const result = await beginPasskeyRegistration(principal, clientFrom(request.headers));
+      if (!result.ok) return errorResponse(result);
+      return json({ session_id: result.value.sessionId, options: result.value.options });
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

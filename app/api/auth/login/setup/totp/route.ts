@@ -1,16 +1,26 @@
 import { clientFrom } from "@/lib/auth/client";
 import { beginLoginTotpSetup } from "@/lib/auth/login-enrollment";
-import { parseBody } from "@/lib/http/body";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
 import { SessionIdBody } from "@/lib/http/schemas";
+import { PENDING_LOGIN_ERRORS } from "@/lib/openapi/error-sets";
+import { TotpSetup } from "@/lib/openapi/responses";
 
-export const POST = route(async (request) => {
-  const body = await parseBody(request, SessionIdBody);
-  if (!body.ok) return errorResponse(body);
-  const setup = await beginLoginTotpSetup(body.value.session_id, clientFrom(request.headers));
-  if (!setup.ok) return errorResponse(setup);
-  return json({ secret: setup.value.secret, qr_code: setup.value.qrCode, provisioning_uri: setup.value.provisioningUri });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "anyone",
+      body: SessionIdBody,
+      tag: "Staff enrollment",
+      operationId: "loginSetupTotp",
+      summary: "Start TOTP enrollment during a staff first sign-in",
+      responses: { 200: { description: "Scan the QR code, then confirm with a code.", body: TotpSetup } },
+      errors: [...PENDING_LOGIN_ERRORS, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled"],
+    },
+    async ({ body, request }) => {
+      const setup = await beginLoginTotpSetup(body.session_id, clientFrom(request.headers));
+      if (!setup.ok) return errorResponse(setup);
+      return json({ secret: setup.value.secret, qr_code: setup.value.qrCode, provisioning_uri: setup.value.provisioningUri });
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

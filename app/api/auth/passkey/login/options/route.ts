@@ -1,19 +1,25 @@
 import { clientFrom } from "@/lib/auth/client";
 import { beginPasswordlessSignIn } from "@/lib/auth/passkey-login";
-import { refuseApiKeyCredential } from "@/lib/auth/principal";
-import { readJsonObject } from "@/lib/http/body";
+import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
-import { otherMethods, route } from "@/lib/http/route";
+import { PasswordlessOptions } from "@/lib/openapi/responses";
 
 /** Options for passwordless sign-in with a discoverable passkey; `session_id` names the challenge. */
-export const POST = route(async (request) => {
-  const refused = refuseApiKeyCredential(request);
-  if (!refused.ok) return errorResponse(refused);
-  const body = await readJsonObject(request);
-  if (!body.ok) return errorResponse(body);
-  const result = await beginPasswordlessSignIn(clientFrom(request.headers));
-  if (!result.ok) return errorResponse(result);
-  return json({ session_id: result.value.sessionId, options: result.value.options });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: endpoint(
+    {
+      caller: "anyone-but-api-key",
+      body: "ignored",
+      tag: "Sign-in",
+      operationId: "passwordlessOptions",
+      summary: "WebAuthn options for passwordless sign-in with a discoverable passkey",
+      responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: PasswordlessOptions } },
+      errors: ["passkey_disabled"],
+    },
+    async ({ request }) => {
+      const result = await beginPasswordlessSignIn(clientFrom(request.headers));
+      if (!result.ok) return errorResponse(result);
+      return json({ session_id: result.value.sessionId, options: result.value.options });
+    },
+  ),
 });
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
