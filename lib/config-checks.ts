@@ -18,7 +18,7 @@ export const NOT_APPLICABLE: Record<string, string> = {
     "LOKDOWN_SIGNUP_ENABLED in lib/auth; L107 reports it open in production.",
 };
 
-/** Every check, for `npm run check -- --list` and the README. */
+/** Every check, for `npm run check -- --list` and docs/cli.md. */
 export const CHECKS: { id: string; summary: string }[] = [
   { id: "W001", summary: "ADMIN_2FA_REQUIRED is off in production" },
   { id: "W002", summary: "WEBAUTHN_ORIGINS is not configured in production" },

@@ -1,6 +1,7 @@
 // `npm test`: unit, integration (real PostgreSQL) and end-to-end (real Chromium against a
 // production build) suites. PostgreSQL is the embedded server unless DATABASE_URL is set — and
-// then that database is emptied by the tests, so never point it at data you want to keep.
+// then that database is emptied by the tests, so never point it at data you want to keep. The
+// integration workers each get a copy of it (tests/helpers/worker-databases.ts).
 //   node scripts/test.mjs [--only=unit,integration,e2e]
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -24,10 +24,14 @@ async function seedExpired(n: number): Promise<void> {
   await addEvent("login.failed", { at: new Date(Date.now() - 400 * 86_400_000) });
 }
 
-/** True once some transaction holds the cleanup lock (a bigint key below 2^32: classid 0, objid = key). */
+/**
+ * True once some transaction holds the cleanup lock (a bigint key below 2^32: classid 0, objid = key)
+ * in this database: pg_locks lists the whole server, where other test workers run their own cleanups.
+ */
 async function cleanupLockHeld(): Promise<boolean> {
   const rows = await db.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = ${CLEANUP_LOCK_KEY}::oid`;
+    SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = ${CLEANUP_LOCK_KEY}::oid
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
