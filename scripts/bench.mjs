@@ -101,7 +101,9 @@ async function startApp(databaseUrl, { nextStart = false } = {}) {
   const child = await startProcess(
     onServerCpu(command),
     {
-      ...(nextStart ? { NODE_ENV: "production" } : {}),
+      // Under plain `next start` nothing records the socket address: name a header, as a deployment
+      // behind an edge would (only /api/health is measured there, which needs no address).
+      ...(nextStart ? { NODE_ENV: "production", LOKDOWN_CLIENT_IP_HEADER: "x-real-ip" } : {}),
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOSTNAME_BIND: "127.0.0.1",
