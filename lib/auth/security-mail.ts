@@ -226,11 +226,15 @@ export async function notifyIfBackupCodesLow(client: DbClient, userId: number, i
 }
 
 /**
- * Called by the session issuers inside the sign-in transaction: logs and mails a sign-in from a
- * device the user has not used before.
+ * Called by the session issuers inside the sign-in transaction, with the user agents of the user's
+ * earlier sessions (startSession): logs and mails a sign-in from a device the user has not used before.
  */
-export async function noteSignInDevice(tx: DbClient, input: { userId: number; sessionId: string; amr: string[]; client: ClientInfo }, now = new Date()): Promise<void> {
-  if (!(await isNewDevice(tx, { userId: input.userId, sessionId: input.sessionId, userAgent: input.client.userAgent }))) return;
+export async function noteSignInDevice(
+  tx: DbClient,
+  input: { userId: number; sessionId: string; amr: string[]; client: ClientInfo; earlierAgents: readonly string[] },
+  now = new Date(),
+): Promise<void> {
+  if (!isNewDevice(input.earlierAgents, input.client.userAgent)) return;
   const device = describeDevice(input.client.userAgent).label;
   await recordSecurityEvent({ type: "session.new_device", userId: input.userId, client: input.client, details: { session: input.sessionId, device } }, tx);
   await notifySecurityEvent({ kind: "new_device_sign_in", method: describeSignInMethod(input.amr).label, userId: input.userId, ref: input.sessionId, client: input.client, now }, tx);

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
+import { db, readRows, type Tx } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
@@ -58,17 +58,13 @@ export async function beginSignIn<T>(
   const mustEnroll = settings.admin2faRequired && user.isStaff && !enrolled;
   const firstAmr = firstFactor === "oauth" ? AMR.oauth : AMR.password;
   if (!enrolled && !mustEnroll) {
-    const amr = [firstAmr];
-    const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
-    await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor } });
+    const session = await issueAndRecord(issue, { userId: user.id, amr: [firstAmr], client }, { method: firstFactor }, now);
     return { kind: "signed_in", userId: user.id, session };
   }
   // findTrustedBrowser refuses staff under ADMIN_2FA_REQUIRED, checked now rather than when trusted.
   const trusted = enrolled && !mustEnroll ? await findTrustedBrowser(options.trustedBrowser, user, now) : null;
   if (trusted) {
-    const amr = [firstAmr, AMR.trustedDevice];
-    const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
-    await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor, trusted_device: trusted } });
+    const session = await issueAndRecord(issue, { userId: user.id, amr: [firstAmr, AMR.trustedDevice], client }, { method: firstFactor, trusted_device: trusted }, now);
     return { kind: "signed_in", userId: user.id, session };
   }
   const sessionId = await createLoginSession(db, { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client }, now);
@@ -89,13 +85,25 @@ export async function beginSignIn<T>(
   return { kind: "second_factor", challenge };
 }
 
-/** Finds the account for a username or e-mail address. */
-export async function findLoginUser(identifier: string) {
-  const value = identifier.trim().toLowerCase();
-  return db.user.findFirst({
-    where: value.includes("@") ? { OR: [{ username: value }, { email: value }] } : { username: value },
-    select: { id: true, username: true, isStaff: true, isActive: true, passwordHash: true },
+/** The session and its login.succeeded event, in one transaction: no session without its record. */
+function issueAndRecord<T>(issue: SessionIssuer<T>, input: { userId: number; amr: string[]; client: ClientInfo }, details: { method: FirstFactor; trusted_device?: string }, now: Date): Promise<T> {
+  return db.$transaction(async (tx) => {
+    const session = await issue(tx, input, now);
+    await recordSecurityEvent({ type: "login.succeeded", userId: input.userId, client: input.client, details }, tx);
+    return session;
   });
+}
+
+export type LoginUser = SignInUser & { isActive: boolean; passwordHash: string | null };
+
+/** Finds the account for a username or e-mail address. */
+export async function findLoginUser(identifier: string): Promise<LoginUser | null> {
+  const value = identifier.trim().toLowerCase();
+  const [row] = await readRows<{ id: number; username: string; is_staff: boolean; is_active: boolean; password_hash: string | null }>(
+    `SELECT id, username, is_staff, is_active, password_hash FROM users WHERE username = $1 ${value.includes("@") ? "OR email = $1" : ""} LIMIT 1`,
+    [value],
+  );
+  return row ? { id: row.id, username: row.username, isStaff: row.is_staff, isActive: row.is_active, passwordHash: row.password_hash } : null;
 }
 
 /**
