@@ -40,6 +40,11 @@ export async function closeDatabase(): Promise<void> {
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type DbClient = PrismaClient | Tx;
 
+/** Runs `work` inside `client` when it is a transaction, else in a new transaction. */
+export function atomically<T>(client: DbClient, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return client === database.client ? database.client.$transaction(work) : work(client as Tx);
+}
+
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 // Prisma stores DateTime as UTC in `timestamp(3)` columns; node-postgres would read them as local time.
 const utcTimestamps: pg.CustomTypesConfig = {

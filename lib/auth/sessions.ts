@@ -53,10 +53,26 @@ export function describeDevice(userAgent: string): DeviceInfo {
  * and form factor, without versions (updates must not look like new devices).
  */
 export function deviceKey(userAgent: string): string {
+  let key = deviceKeys.get(userAgent);
+  if (key === undefined) {
+    key = parseDeviceKey(userAgent);
+    if (deviceKeys.size >= DEVICE_KEYS_LIMIT) deviceKeys.delete(deviceKeys.keys().next().value as string);
+    deviceKeys.set(userAgent, key);
+  }
+  return key;
+}
+
+function parseDeviceKey(userAgent: string): string {
   const result = new UAParser(userAgent).getResult();
   if (!result.browser.name && !result.os.name) return `program:${(programOf(userAgent) ?? "").toLowerCase()}`;
   return [result.browser.name ?? "", result.os.name ?? "", result.device.type ?? "desktop"].join("|").toLowerCase();
 }
+
+// Every sign-in compares its user agent with the user's earlier ones, and parsing one costs more
+// than the rest of the comparison: the few agents a site sees are parsed once (at most 512
+// characters each, lib/auth/client.ts).
+const deviceKeys = new Map<string, string>();
+const DEVICE_KEYS_LIMIT = 1_000;
 
 export type SignInMethod = {
   firstFactor: "password" | "passkey" | "oauth" | "unknown";
@@ -202,8 +218,8 @@ const START_SESSION = `
 
 /**
  * Starts a session: its row, its first refresh token (API) and the user's last sign-in time, in one
- * statement. Returns the session id and the user agents of the user's earlier sessions, for
- * isNewDevice. Inside the sign-in transaction, whose client `client` is.
+ * statement, on the pool or inside a transaction. Returns the session id and the user agents of the
+ * user's earlier sessions, for isNewDevice.
  */
 export async function startSession(client: DbClient, input: NewSession, now: Date): Promise<{ sessionId: string; earlierAgents: string[] }> {
   const sessionId = randomUUID();

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, readRows, type Tx } from "@/lib/db";
+import { db, readRows, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
@@ -12,8 +12,13 @@ import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import { findTrustedBrowser, mayTrustBrowser } from "./trusted-devices";
 
-/** Turns a fully authenticated user into a session of some kind (API token pair, web cookie). */
-export type SessionIssuer<T> = (tx: Tx, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
+/**
+ * Turns a fully authenticated user into a session of some kind (API token pair, web cookie).
+ * Called inside a transaction (completing a second factor) or with the pool (beginSignIn): then
+ * whatever it writes besides the session must not depend on it being rolled back, since the
+ * credential it returns is the only way to use the session.
+ */
+export type SessionIssuer<T> = (client: DbClient, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
 
 /** django-lokdown's Pre2FA and Pre2FA-setup payloads (§3.2), keys in wire form. */
 export type SecondFactorChallenge = {
@@ -85,13 +90,15 @@ export async function beginSignIn<T>(
   return { kind: "second_factor", challenge };
 }
 
-/** The session and its login.succeeded event, in one transaction: no session without its record. */
-function issueAndRecord<T>(issue: SessionIssuer<T>, input: { userId: number; amr: string[]; client: ClientInfo }, details: { method: FirstFactor; trusted_device?: string }, now: Date): Promise<T> {
-  return db.$transaction(async (tx) => {
-    const session = await issue(tx, input, now);
-    await recordSecurityEvent({ type: "login.succeeded", userId: input.userId, client: input.client, details }, tx);
-    return session;
-  });
+/**
+ * Starts the session, then records login.succeeded. Not one transaction, to spare every sign-in
+ * Prisma's transaction machinery: each is one statement, and the caller hands the credential out
+ * only after both, so a failure in between leaves a session nobody holds.
+ */
+async function issueAndRecord<T>(issue: SessionIssuer<T>, input: { userId: number; amr: string[]; client: ClientInfo }, details: { method: FirstFactor; trusted_device?: string }, now: Date): Promise<T> {
+  const session = await issue(db, input, now);
+  await recordSecurityEvent({ type: "login.succeeded", userId: input.userId, client: input.client, details });
+  return session;
 }
 
 export type LoginUser = SignInUser & { isActive: boolean; passwordHash: string | null };

@@ -181,18 +181,18 @@ function refreshExpiry(now: Date, sessionEndsAt: Date): Date {
 
 /** Starts an API session (refresh-token family) and returns its first token pair. */
 export async function issueTokenPair(
-  tx: DbClient,
+  client: DbClient,
   input: { userId: number; amr: string[]; client: ClientInfo },
   now = new Date(),
 ): Promise<TokenPair> {
   const endsAt = sessionEnd(now);
   const refresh = await signRefreshToken(input.userId, refreshExpiry(now, endsAt), now);
   const { sessionId, earlierAgents } = await startSession(
-    tx,
+    client,
     { userId: input.userId, kind: "api", amr: input.amr, client: input.client, expiresAt: endsAt, refreshToken: { hash: sha256Hex(refresh), expiresAt: refreshExpiry(now, endsAt) } },
     now,
   );
-  await noteSignInDevice(tx, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
+  await noteSignInDevice(client, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
   const access = await signAccessToken({ userId: input.userId, sessionId, amr: input.amr }, now);
   return { access, refresh, sessionId };
 }

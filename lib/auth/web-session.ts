@@ -29,14 +29,14 @@ export type WebSessionToken = { token: string; expiresAt: Date; userId: number; 
 
 /** A SessionIssuer for the web: creates the server-side record; the caller sets the cookie. */
 export async function issueWebSession(
-  tx: DbClient,
+  client: DbClient,
   input: { userId: number; amr: string[]; client: ClientInfo },
   now = new Date(),
 ): Promise<WebSessionToken> {
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.webSessionDays * 86_400_000);
-  const { sessionId, earlierAgents } = await startSession(tx, { userId: input.userId, kind: "web", amr: input.amr, client: input.client, expiresAt, webTokenHash: sha256Hex(token) }, now);
-  await noteSignInDevice(tx, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
+  const { sessionId, earlierAgents } = await startSession(client, { userId: input.userId, kind: "web", amr: input.amr, client: input.client, expiresAt, webTokenHash: sha256Hex(token) }, now);
+  await noteSignInDevice(client, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
   return { token, expiresAt, userId: input.userId, sessionId };
 }
 
