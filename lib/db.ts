@@ -40,6 +40,11 @@ export async function closeDatabase(): Promise<void> {
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type DbClient = PrismaClient | Tx;
 
+/** Runs `work` inside `client` when it is a transaction, else in a new transaction. */
+export function atomically<T>(client: DbClient, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return client === database.client ? database.client.$transaction(work) : work(client as Tx);
+}
+
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 // Prisma stores DateTime as UTC in `timestamp(3)` columns; node-postgres would read them as local time.
 const utcTimestamps: pg.CustomTypesConfig = {
@@ -57,8 +62,22 @@ const utcTimestamps: pg.CustomTypesConfig = {
  * names something else.
  */
 export async function readRows<Row>(text: string, values: unknown[]): Promise<Row[]> {
-  const result = await database.pool.query({ text, values, types: utcTimestamps });
+  const result = await database.pool.query({ text, values: values.map(utcParameter), types: utcTimestamps });
   return result.rows as Row[];
+}
+
+// node-postgres would send a Date as local time, which a `timestamp` column keeps as is.
+const utcParameter = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+/**
+ * A statement on `client`: straight to the pool when `client` is the pool (readRows: what the hot
+ * paths of sign-in use), else inside the transaction `client` is. The SQL must give the same
+ * values both ways: cast every parameter whose type PostgreSQL cannot infer (`$1::timestamp`),
+ * and every bigint result to int or text (the pool gives strings, Prisma BigInts).
+ */
+export async function queryRows<Row>(client: DbClient, text: string, values: unknown[]): Promise<Row[]> {
+  if (client === database.client) return readRows<Row>(text, values);
+  return (client as Tx).$queryRawUnsafe<Row[]>(text, ...values.map(utcParameter));
 }
 
 type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: unknown) => void };

@@ -8,7 +8,7 @@
 //                     (same build, no scripts/server.mjs) to measure what the wrapper costs
 //   GET /api/me       Bearer token, then API key: authentication plus one profile read
 //   POST /api/auth/login  password sign-in (no 2FA), against the password hash's own rate on the
-//                     same CPU with the same concurrency (argon2id verifications in a child process)
+//                     same CPU with as many hashes at a time as the server runs (a child process)
 // The targets take turns in several rounds, so a neighbour's load that comes and goes is spread
 // over all of them; ratios are per round (medians printed). Also printed: the server's CPU time per
 // request and its peak RSS over the whole run. PostgreSQL is a fresh embedded server unless
@@ -101,7 +101,9 @@ async function startApp(databaseUrl, { nextStart = false } = {}) {
   const child = await startProcess(
     onServerCpu(command),
     {
-      ...(nextStart ? { NODE_ENV: "production" } : {}),
+      // Under plain `next start` nothing records the socket address: name a header, as a deployment
+      // behind an edge would (only /api/health is measured there, which needs no address).
+      ...(nextStart ? { NODE_ENV: "production", LOKDOWN_CLIENT_IP_HEADER: "x-real-ip" } : {}),
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOSTNAME_BIND: "127.0.0.1",
@@ -132,17 +134,19 @@ async function startPlainNext() {
 }
 
 /**
- * The password hash's own rate: argon2id verifications of a current-parameters hash, `connections`
- * at a time for `seconds`, in a child process on the servers' CPU with the same thread pool.
+ * The password hash's own rate: argon2id verifications of a current-parameters hash for `seconds`,
+ * in a child process on the servers' CPU, as many at a time as the server lets itself run
+ * (lib/auth/password.ts HASH_SLOTS: one per CPU the process may use, a libuv pool thread left free).
  */
 async function hashRate(seconds) {
   const probe = `
     const { hash, verify } = require(${JSON.stringify(path.join(root, "node_modules", "@node-rs", "argon2"))});
+    const slots = Math.max(1, Math.min(require("node:os").availableParallelism(), (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1));
     (async () => {
       const stored = await hash("bench password", { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
       const end = Date.now() + ${seconds * 1000};
       let done = 0;
-      await Promise.all(Array.from({ length: ${connections} }, async () => { while (Date.now() < end) { await verify(stored, "bench password"); done++; } }));
+      await Promise.all(Array.from({ length: slots }, async () => { while (Date.now() < end) { await verify(stored, "bench password"); done++; } }));
       console.log(done / ${seconds});
     })();`;
   const command = onServerCpu([process.execPath, "-e", probe]);

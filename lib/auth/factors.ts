@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type DbClient } from "@/lib/db";
+import { db, queryRows, type DbClient } from "@/lib/db";
 
 export type FactorSummary = { totp: boolean; passkeys: number; backupCodesRemaining: number };
 
@@ -8,10 +8,13 @@ export type FactorSummary = { totp: boolean; passkeys: number; backupCodesRemain
  * sign-in asks), whether `client` is the pool or a transaction.
  */
 export async function getFactorSummary(userId: number, client: DbClient = db): Promise<FactorSummary> {
-  const [row] = await client.$queryRaw<{ totp: boolean; passkeys: number; backup_codes: number }[]>`
-    SELECT EXISTS (SELECT 1 FROM totp_devices WHERE user_id = ${userId} AND secret_encrypted IS NOT NULL) AS totp,
-           (SELECT COUNT(*) FROM passkey_credentials WHERE user_id = ${userId})::int AS passkeys,
-           (SELECT COUNT(*) FROM backup_codes WHERE user_id = ${userId} AND used_at IS NULL)::int AS backup_codes`;
+  const [row] = await queryRows<{ totp: boolean; passkeys: number; backup_codes: number }>(
+    client,
+    `SELECT EXISTS (SELECT 1 FROM totp_devices WHERE user_id = $1::int AND secret_encrypted IS NOT NULL) AS totp,
+            (SELECT COUNT(*) FROM passkey_credentials WHERE user_id = $1::int)::int AS passkeys,
+            (SELECT COUNT(*) FROM backup_codes WHERE user_id = $1::int AND used_at IS NULL)::int AS backup_codes`,
+    [userId],
+  );
   return { totp: row?.totp ?? false, passkeys: row?.passkeys ?? 0, backupCodesRemaining: row?.backup_codes ?? 0 };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { hash as argon2Hash, parseOptions as argon2Options, verify as argon2Verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
 import { COMMON_PASSWORDS } from "./common-passwords";
 
@@ -9,24 +10,47 @@ const ARGON2ID = 2 as Algorithm;
 const ARGON2 = { algorithm: ARGON2ID, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1, outputLen: 32 } satisfies Argon2Options;
 
 /**
+ * How many password hashes run at once: one per CPU this process may use, and always one of libuv's
+ * pool threads (UV_THREADPOOL_SIZE, default 4) left for the rest of its work (the driver's DNS
+ * lookups, WebCrypto, file reads). More in parallel would not finish sooner, and each holds 19 MiB
+ * while it runs; the others wait their turn here, in order.
+ */
+export const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1));
+let hashing = 0;
+const waitingForSlot: (() => void)[] = [];
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < HASH_SLOTS) hashing++;
+  else await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, if any.
+    const next = waitingForSlot.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
+/**
  * Stored as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`), which names its own
  * parameters: a hash made under older parameters still verifies, and is replaced on the next
  * successful sign-in (needsRehash).
  */
 export async function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password.normalize("NFKC"), ARGON2);
+  return inHashSlot(() => argon2Hash(password.normalize("NFKC"), ARGON2));
 }
 
 /** Accepts the current argon2id format and the scrypt format used before it (scrypt$N$r$p$salt$hash). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   if (stored.startsWith("$argon2id$")) {
     try {
-      return await argon2Verify(stored, password.normalize("NFKC"));
+      return await inHashSlot(() => argon2Verify(stored, password.normalize("NFKC")));
     } catch {
       return false; // malformed stored value
     }
   }
-  if (stored.startsWith("scrypt$")) return verifyScrypt(password, stored);
+  if (stored.startsWith("scrypt$")) return inHashSlot(() => verifyScrypt(password, stored));
   return false;
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type DbClient } from "@/lib/db";
+import { db, queryRows, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type ErrorCode, type Result } from "./errors";
 import { rateLimitAddressKey } from "./address-key";
@@ -48,18 +48,21 @@ export function decideBackoff(state: BackoffState | null, now: Date): Decision {
   return waitMs <= 0 ? { allowed: true } : { allowed: false, retryAfter: Math.ceil(waitMs / 1000) };
 }
 
+// Counts one event under $1 in a fixed window ($2 = now, $3 = when a window opened now would end)
+// and returns the new count and window end. Atomic: concurrent requests each see their own count.
+const INCREMENT_WINDOW = `
+  INSERT INTO rate_limit_buckets AS b (key, count, window_start, updated_at, expires_at)
+  VALUES ($1, 1, $2::timestamp, $2::timestamp, $3::timestamp)
+  ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN b.expires_at <= $2::timestamp THEN 1 ELSE b.count + 1 END,
+    window_start = CASE WHEN b.expires_at <= $2::timestamp THEN $2::timestamp ELSE b.window_start END,
+    expires_at = CASE WHEN b.expires_at <= $2::timestamp THEN $3::timestamp ELSE b.expires_at END,
+    updated_at = $2::timestamp
+  RETURNING count, expires_at`;
+
 /** Atomically counts one event in a fixed window and returns the new state. */
 async function incrementWindow(client: DbClient, key: string, windowSeconds: number, now: Date): Promise<WindowState> {
-  const expires = new Date(now.getTime() + windowSeconds * 1000);
-  const rows = await client.$queryRaw<{ count: number; expires_at: Date }[]>`
-    INSERT INTO rate_limit_buckets (key, count, window_start, updated_at, expires_at)
-    VALUES (${key}, 1, ${now}, ${now}, ${expires})
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN rate_limit_buckets.expires_at <= ${now} THEN 1 ELSE rate_limit_buckets.count + 1 END,
-      window_start = CASE WHEN rate_limit_buckets.expires_at <= ${now} THEN ${now} ELSE rate_limit_buckets.window_start END,
-      expires_at = CASE WHEN rate_limit_buckets.expires_at <= ${now} THEN ${expires} ELSE rate_limit_buckets.expires_at END,
-      updated_at = ${now}
-    RETURNING count, expires_at`;
+  const rows = await queryRows<{ count: number; expires_at: Date }>(client, INCREMENT_WINDOW, [key, now, new Date(now.getTime() + windowSeconds * 1000)]);
   const row = rows[0];
   if (!row) throw new Error("rate limit upsert returned no row");
   return { count: Number(row.count), expiresAt: row.expires_at };
@@ -85,11 +88,20 @@ export async function checkAttempt(
   // requests carrying cookies); cookie-less API calls reach this check.
   if (who.ip === null && settings.production) return fail("client_address_unknown");
   const policy = windowPolicy(scope);
-  const window = decideWindow(await incrementWindow(client, ipKey(scope, who.ip), policy.windowSeconds, now), policy.limit, now);
+  // One round trip: the attempt counted in the address's window, and the account's backoff read.
+  const [row] = await queryRows<{ count: number; expires_at: Date; failures: number | null; last_failure_at: Date | null; backoff_expires_at: Date | null }>(
+    client,
+    `WITH counted AS (${INCREMENT_WINDOW})
+     SELECT counted.count, counted.expires_at, f.count AS failures, f.updated_at AS last_failure_at, f.expires_at AS backoff_expires_at
+     FROM counted LEFT JOIN rate_limit_buckets f ON f.key = $4::text`,
+    [ipKey(scope, who.ip), now, new Date(now.getTime() + policy.windowSeconds * 1000), who.account ? accountKey(scope, who.account, who.ip) : null],
+  );
+  if (!row) throw new Error("rate limit upsert returned no row");
+  const window = decideWindow({ count: Number(row.count), expiresAt: row.expires_at }, policy.limit, now);
   if (!window.allowed) return fail(policy.error, { retryAfter: window.retryAfter });
   if (who.account) {
-    const bucket = await client.rateLimitBucket.findUnique({ where: { key: accountKey(scope, who.account, who.ip) } });
-    const state = bucket && bucket.expiresAt > now ? { failures: bucket.count, lastFailureAt: bucket.updatedAt } : null;
+    const bucket = row.failures === null ? null : { failures: row.failures, lastFailureAt: row.last_failure_at as Date, expiresAt: row.backoff_expires_at as Date };
+    const state = bucket && bucket.expiresAt > now ? { failures: bucket.failures, lastFailureAt: bucket.lastFailureAt } : null;
     const backoff = decideBackoff(state, now);
     if (!backoff.allowed) return fail(policy.error, { retryAfter: backoff.retryAfter });
     // Lets a successful sign-in skip clearing a backoff that is not there (a statement saved).

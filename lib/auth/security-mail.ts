@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { db, type DbClient } from "@/lib/db";
+import { atomically, db, type DbClient } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { deliverAfterCommit, deliverNow, enqueueMail } from "@/lib/mail/outbox";
 import { renderMail, singleLine, type MailContent } from "@/lib/mail/templates";
@@ -225,14 +225,21 @@ export async function notifyIfBackupCodesLow(client: DbClient, userId: number, i
 }
 
 /**
- * Called by the session issuers inside the sign-in transaction: logs and mails a sign-in from a
- * device the user has not used before.
+ * Called by the session issuers, with the user agents of the user's earlier sessions
+ * (startSession): logs and mails a sign-in from a device the user has not used before.
  */
-export async function noteSignInDevice(tx: DbClient, input: { userId: number; sessionId: string; amr: string[]; client: ClientInfo }, now = new Date()): Promise<void> {
-  if (!(await isNewDevice(tx, { userId: input.userId, sessionId: input.sessionId, userAgent: input.client.userAgent }))) return;
+export async function noteSignInDevice(
+  client: DbClient,
+  input: { userId: number; sessionId: string; amr: string[]; client: ClientInfo; earlierAgents: readonly string[] },
+  now = new Date(),
+): Promise<void> {
+  if (!isNewDevice(input.earlierAgents, input.client.userAgent)) return;
   const device = describeDevice(input.client.userAgent).label;
-  await recordSecurityEvent({ type: "session.new_device", userId: input.userId, client: input.client, details: { session: input.sessionId, device } }, tx);
-  await notifySecurityEvent({ kind: "new_device_sign_in", method: describeSignInMethod(input.amr).label, userId: input.userId, ref: input.sessionId, client: input.client, now }, tx);
+  // The event and its e-mail together, also when a sign-in without a transaction calls this.
+  await atomically(client, async (tx) => {
+    await recordSecurityEvent({ type: "session.new_device", userId: input.userId, client: input.client, details: { session: input.sessionId, device } }, tx);
+    await notifySecurityEvent({ kind: "new_device_sign_in", method: describeSignInMethod(input.amr).label, userId: input.userId, ref: input.sessionId, client: input.client, now }, tx);
+  });
 }
 
 export type SecurityLinkView = { username: string; actions: string[] };

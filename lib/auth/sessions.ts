@@ -1,9 +1,11 @@
 import "server-only";
 import UAParser from "ua-parser-js";
-import { db, type DbClient } from "@/lib/db";
+import { randomUUID } from "node:crypto";
+import { db, queryRows, type DbClient } from "@/lib/db";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
 import { AMR, passedSecondFactor } from "./amr";
+import { factorTimesFromAmr } from "./assurance";
 import { recordSecurityEvent } from "./audit";
 import { cancelOutstandingLinks } from "./outstanding-links";
 import { liveSessionWhere } from "./session-liveness";
@@ -51,10 +53,26 @@ export function describeDevice(userAgent: string): DeviceInfo {
  * and form factor, without versions (updates must not look like new devices).
  */
 export function deviceKey(userAgent: string): string {
+  let key = deviceKeys.get(userAgent);
+  if (key === undefined) {
+    key = parseDeviceKey(userAgent);
+    if (deviceKeys.size >= DEVICE_KEYS_LIMIT) deviceKeys.delete(deviceKeys.keys().next().value as string);
+    deviceKeys.set(userAgent, key);
+  }
+  return key;
+}
+
+function parseDeviceKey(userAgent: string): string {
   const result = new UAParser(userAgent).getResult();
   if (!result.browser.name && !result.os.name) return `program:${(programOf(userAgent) ?? "").toLowerCase()}`;
   return [result.browser.name ?? "", result.os.name ?? "", result.device.type ?? "desktop"].join("|").toLowerCase();
 }
+
+// Every sign-in compares its user agent with the user's earlier ones, and parsing one costs more
+// than the rest of the comparison: the few agents a site sees are parsed once (at most 512
+// characters each, lib/auth/client.ts).
+const deviceKeys = new Map<string, string>();
+const DEVICE_KEYS_LIMIT = 1_000;
 
 export type SignInMethod = {
   firstFactor: "password" | "passkey" | "oauth" | "unknown";
@@ -169,19 +187,72 @@ export async function revokeSessionsOf(client: DbClient, userId: number, keep: s
   });
 }
 
+export type NewSession = {
+  userId: number;
+  kind: "web" | "api";
+  amr: string[];
+  client: ClientInfo;
+  expiresAt: Date;
+  /** Web sessions: the SHA-256 of the cookie. */
+  webTokenHash?: string;
+  /** API sessions: the first refresh token of the family. */
+  refreshToken?: { hash: string; expiresAt: Date };
+};
+
+// One statement, so a sign-in writes its session in one round trip. The final SELECT sees the
+// table as it was before the INSERT: the user agents of every earlier session, ended ones included.
+const START_SESSION = `
+  WITH session AS (
+    INSERT INTO auth_sessions (id, user_id, kind, amr, web_token_hash, ip_address, user_agent, reauth_at,
+                               password_at, provider_at, totp_at, passkey_at, backup_code_at, created_at, last_seen_at, expires_at)
+    VALUES ($1::uuid, $2::int, $3, $4::text[], $5, $6, $7, $8::timestamp,
+            $9::timestamp, $10::timestamp, $11::timestamp, $12::timestamp, $13::timestamp, $8::timestamp, $8::timestamp, $14::timestamp)
+    RETURNING id
+  ), first_refresh_token AS (
+    INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at, created_at)
+    SELECT $15::uuid, id, $16::text, $17::timestamp, $8::timestamp FROM session WHERE $16::text IS NOT NULL
+  ), signed_in AS (
+    UPDATE users SET last_login_at = $8::timestamp, updated_at = $8::timestamp WHERE id = $2::int
+  )
+  SELECT ARRAY(SELECT DISTINCT user_agent FROM auth_sessions WHERE user_id = $2::int LIMIT 200) AS earlier_agents`;
+
 /**
- * Whether a new session comes from a device this user has not signed in from before (any earlier
- * session, ended ones included). A user's very first session is not "new": there is nothing to
- * compare it with, and the user has just created the account.
+ * Starts a session: its row, its first refresh token (API) and the user's last sign-in time, in one
+ * statement, on the pool or inside a transaction. Returns the session id and the user agents of the
+ * user's earlier sessions, for isNewDevice.
  */
-export async function isNewDevice(client: DbClient, input: { userId: number; sessionId: string; userAgent: string }): Promise<boolean> {
-  const earlier = await client.authSession.findMany({
-    where: { userId: input.userId, id: { not: input.sessionId } },
-    select: { userAgent: true },
-    distinct: ["userAgent"],
-    take: 200,
-  });
-  if (earlier.length === 0) return false;
-  const key = deviceKey(input.userAgent);
-  return !earlier.some((row) => deviceKey(row.userAgent) === key);
+export async function startSession(client: DbClient, input: NewSession, now: Date): Promise<{ sessionId: string; earlierAgents: string[] }> {
+  const sessionId = randomUUID();
+  const times = factorTimesFromAmr(input.amr, now);
+  const [row] = await queryRows<{ earlier_agents: string[] }>(client, START_SESSION, [
+    sessionId,
+    input.userId,
+    input.kind,
+    input.amr,
+    input.webTokenHash ?? null,
+    input.client.ip,
+    input.client.userAgent,
+    now,
+    times.passwordAt,
+    times.providerAt,
+    times.totpAt,
+    times.passkeyAt,
+    times.backupCodeAt,
+    input.expiresAt,
+    randomUUID(),
+    input.refreshToken?.hash ?? null,
+    input.refreshToken?.expiresAt ?? null,
+  ]);
+  return { sessionId, earlierAgents: row?.earlier_agents ?? [] };
+}
+
+/**
+ * Whether a new session comes from a device this user has not signed in from before, given the
+ * user agents of the earlier sessions (startSession). A user's very first session is not "new":
+ * there is nothing to compare it with, and the user has just created the account.
+ */
+export function isNewDevice(earlierAgents: readonly string[], userAgent: string): boolean {
+  if (earlierAgents.length === 0) return false;
+  const key = deviceKey(userAgent);
+  return !earlierAgents.some((agent) => deviceKey(agent) === key);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
+import { db, readRows, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type Result } from "./errors";
 import type { ClientInfo } from "./client";
@@ -12,8 +12,13 @@ import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./
 import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "./rate-limit";
 import { findTrustedBrowser, mayTrustBrowser } from "./trusted-devices";
 
-/** Turns a fully authenticated user into a session of some kind (API token pair, web cookie). */
-export type SessionIssuer<T> = (tx: Tx, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
+/**
+ * Turns a fully authenticated user into a session of some kind (API token pair, web cookie).
+ * Called inside a transaction (completing a second factor) or with the pool (beginSignIn): then
+ * whatever it writes besides the session must not depend on it being rolled back, since the
+ * credential it returns is the only way to use the session.
+ */
+export type SessionIssuer<T> = (client: DbClient, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
 
 /** django-lokdown's Pre2FA and Pre2FA-setup payloads (the second-factor step of a sign-in), keys in wire form. */
 export type SecondFactorChallenge = {
@@ -58,17 +63,13 @@ export async function beginSignIn<T>(
   const mustEnroll = settings.admin2faRequired && user.isStaff && !enrolled;
   const firstAmr = firstFactor === "oauth" ? AMR.oauth : AMR.password;
   if (!enrolled && !mustEnroll) {
-    const amr = [firstAmr];
-    const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
-    await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor } });
+    const session = await issueAndRecord(issue, { userId: user.id, amr: [firstAmr], client }, { method: firstFactor }, now);
     return { kind: "signed_in", userId: user.id, session };
   }
   // findTrustedBrowser refuses staff under ADMIN_2FA_REQUIRED, checked now rather than when trusted.
   const trusted = enrolled && !mustEnroll ? await findTrustedBrowser(options.trustedBrowser, user, now) : null;
   if (trusted) {
-    const amr = [firstAmr, AMR.trustedDevice];
-    const session = await db.$transaction((tx) => issue(tx, { userId: user.id, amr, client }, now));
-    await recordSecurityEvent({ type: "login.succeeded", userId: user.id, client, details: { method: firstFactor, trusted_device: trusted } });
+    const session = await issueAndRecord(issue, { userId: user.id, amr: [firstAmr, AMR.trustedDevice], client }, { method: firstFactor, trusted_device: trusted }, now);
     return { kind: "signed_in", userId: user.id, session };
   }
   const sessionId = await createLoginSession(db, { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client }, now);
@@ -89,13 +90,27 @@ export async function beginSignIn<T>(
   return { kind: "second_factor", challenge };
 }
 
+/**
+ * Starts the session, then records login.succeeded. Not one transaction, to spare every sign-in
+ * Prisma's transaction machinery: each is one statement, and the caller hands the credential out
+ * only after both, so a failure in between leaves a session nobody holds.
+ */
+async function issueAndRecord<T>(issue: SessionIssuer<T>, input: { userId: number; amr: string[]; client: ClientInfo }, details: { method: FirstFactor; trusted_device?: string }, now: Date): Promise<T> {
+  const session = await issue(db, input, now);
+  await recordSecurityEvent({ type: "login.succeeded", userId: input.userId, client: input.client, details });
+  return session;
+}
+
+export type LoginUser = SignInUser & { isActive: boolean; passwordHash: string | null };
+
 /** Finds the account for a username or e-mail address. */
-export async function findLoginUser(identifier: string) {
+export async function findLoginUser(identifier: string): Promise<LoginUser | null> {
   const value = identifier.trim().toLowerCase();
-  return db.user.findFirst({
-    where: value.includes("@") ? { OR: [{ username: value }, { email: value }] } : { username: value },
-    select: { id: true, username: true, isStaff: true, isActive: true, passwordHash: true },
-  });
+  const [row] = await readRows<{ id: number; username: string; is_staff: boolean; is_active: boolean; password_hash: string | null }>(
+    `SELECT id, username, is_staff, is_active, password_hash FROM users WHERE username = $1 ${value.includes("@") ? "OR email = $1" : ""} LIMIT 1`,
+    [value],
+  );
+  return row ? { id: row.id, username: row.username, isStaff: row.is_staff, isActive: row.is_active, passwordHash: row.password_hash } : null;
 }
 
 /**

@@ -8,8 +8,8 @@ import { randomToken, sha256Hex } from "./secrets";
 import type { ClientInfo } from "./client";
 import { recordSecurityEvent } from "./audit";
 import { noteSignInDevice } from "./security-mail";
+import { startSession } from "./sessions";
 import { isIdle, LAST_SEEN_INTERVAL_MS } from "./session-liveness";
-import { factorTimesFromAmr } from "./assurance";
 
 /**
  * Access tokens: short-lived HS256 JWTs with algorithm, issuer and audience pinned, carrying the
@@ -181,31 +181,20 @@ function refreshExpiry(now: Date, sessionEndsAt: Date): Date {
 
 /** Starts an API session (refresh-token family) and returns its first token pair. */
 export async function issueTokenPair(
-  tx: DbClient,
+  client: DbClient,
   input: { userId: number; amr: string[]; client: ClientInfo },
   now = new Date(),
 ): Promise<TokenPair> {
   const endsAt = sessionEnd(now);
   const refresh = await signRefreshToken(input.userId, refreshExpiry(now, endsAt), now);
-  const session = await tx.authSession.create({
-    data: {
-      userId: input.userId,
-      kind: "api",
-      amr: input.amr,
-      ipAddress: input.client.ip,
-      userAgent: input.client.userAgent,
-      reauthAt: now,
-      ...factorTimesFromAmr(input.amr, now),
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: endsAt,
-      refreshTokens: { create: { tokenHash: sha256Hex(refresh), expiresAt: refreshExpiry(now, endsAt), createdAt: now } },
-    },
-  });
-  await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
-  await noteSignInDevice(tx, { userId: input.userId, sessionId: session.id, amr: input.amr, client: input.client }, now);
-  const access = await signAccessToken({ userId: input.userId, sessionId: session.id, amr: input.amr }, now);
-  return { access, refresh, sessionId: session.id };
+  const { sessionId, earlierAgents } = await startSession(
+    client,
+    { userId: input.userId, kind: "api", amr: input.amr, client: input.client, expiresAt: endsAt, refreshToken: { hash: sha256Hex(refresh), expiresAt: refreshExpiry(now, endsAt) } },
+    now,
+  );
+  await noteSignInDevice(client, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
+  const access = await signAccessToken({ userId: input.userId, sessionId, amr: input.amr }, now);
+  return { access, refresh, sessionId };
 }
 
 type RefreshRow = {

@@ -8,8 +8,9 @@ import { randomToken, sha256Hex } from "./secrets";
 import { clientFrom, type ClientInfo } from "./client";
 import { keepSessionAlive, revokeSession } from "./tokens";
 import { noteSignInDevice } from "./security-mail";
+import { startSession } from "./sessions";
 import { trustBrowser, type TrustedBrowserCookie } from "./trusted-devices";
-import { assuranceOf, factorTimesFromAmr, type AssuranceLevel } from "./assurance";
+import { assuranceOf, type AssuranceLevel } from "./assurance";
 
 /**
  * Browser sessions: an opaque random cookie (httpOnly, SameSite=Lax, Secure in production, and
@@ -28,31 +29,15 @@ export type WebSessionToken = { token: string; expiresAt: Date; userId: number; 
 
 /** A SessionIssuer for the web: creates the server-side record; the caller sets the cookie. */
 export async function issueWebSession(
-  tx: DbClient,
+  client: DbClient,
   input: { userId: number; amr: string[]; client: ClientInfo },
   now = new Date(),
 ): Promise<WebSessionToken> {
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.webSessionDays * 86_400_000);
-  const session = await tx.authSession.create({
-    data: {
-      userId: input.userId,
-      kind: "web",
-      amr: input.amr,
-      webTokenHash: sha256Hex(token),
-      ipAddress: input.client.ip,
-      userAgent: input.client.userAgent,
-      reauthAt: now,
-      ...factorTimesFromAmr(input.amr, now),
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt,
-    },
-    select: { id: true },
-  });
-  await tx.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } });
-  await noteSignInDevice(tx, { userId: input.userId, sessionId: session.id, amr: input.amr, client: input.client }, now);
-  return { token, expiresAt, userId: input.userId, sessionId: session.id };
+  const { sessionId, earlierAgents } = await startSession(client, { userId: input.userId, kind: "web", amr: input.amr, client: input.client, expiresAt, webTokenHash: sha256Hex(token) }, now);
+  await noteSignInDevice(client, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
+  return { token, expiresAt, userId: input.userId, sessionId };
 }
 
 /** Signs the browser in. `keepPending` leaves the pending-login cookie for a page that still shows its result. */
