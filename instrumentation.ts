@@ -14,16 +14,16 @@ export async function register(): Promise<void> {
   }
   const { logConfigFindings } = await import("@/lib/config-checks");
   logConfigFindings(settings);
-  const { clientAddressConfigProblem, configuredSource } = await import("@/lib/auth/client-address");
+  const { clientAddressConfigProblem, configuredSource } = await import("@/lib/auth/request/client-address");
   const addressProblem = clientAddressConfigProblem(configuredSource(settings));
   if (settings.production && addressProblem) {
     // Serving anyway would refuse every request, or put every client in one rate-limit bucket.
     console.error(`[lokdown] refusing to start: ${addressProblem}.`);
     process.exit(1);
   }
-  const { ensureASuperuser, ensureFirstAdmin } = await import("@/lib/auth/bootstrap");
+  const { ensureASuperuser, ensureFirstAdmin } = await import("@/lib/auth/maintenance/first-admin");
   await ensureFirstAdmin();
   await ensureASuperuser();
-  const { startCleanupSchedule } = await import("@/lib/auth/cleanup-schedule");
+  const { startCleanupSchedule } = await import("@/lib/auth/maintenance/cleanup-schedule");
   startCleanupSchedule();
 }

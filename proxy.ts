@@ -13,7 +13,7 @@ import {
   ownOrigins,
 } from "@/lib/http/security-headers";
 import { isCrossOriginPageWrite } from "@/lib/http/page-writes";
-import { configuredSource } from "@/lib/auth/client-address";
+import { configuredSource } from "@/lib/auth/request/client-address";
 import { UnknownClientGuard } from "@/lib/http/unknown-client";
 
 import { errorResponse } from "@/lib/http/respond";

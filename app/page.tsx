@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
-import { getWebUser } from "@/lib/auth/web-session";
+import { getWebUser } from "@/lib/auth/sessions/web-session";
 
 const features = [
   ["Password sign-in with JWT APIs", "Access and refresh tokens with rotation, reuse detection and revocation."],

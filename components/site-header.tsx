@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/_actions/session";
-import { apiKeysEnabled } from "@/lib/auth/api-keys";
-import { getWebUser } from "@/lib/auth/web-session";
+import { apiKeysEnabled } from "@/lib/auth/api-access/api-keys";
+import { getWebUser } from "@/lib/auth/sessions/web-session";
 import { ThemeToggle, type Theme } from "./theme-toggle";
 
 const navLink = "rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800";

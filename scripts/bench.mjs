@@ -136,7 +136,7 @@ async function startPlainNext() {
 /**
  * The password hash's own rate: argon2id verifications of a current-parameters hash for `seconds`,
  * in a child process on the servers' CPU, as many at a time as the server lets itself run
- * (lib/auth/password.ts HASH_SLOTS: one per CPU the process may use, a libuv pool thread left free).
+ * (lib/auth/password/password.ts HASH_SLOTS: one per CPU the process may use, a libuv pool thread left free).
  */
 async function hashRate(seconds) {
   const probe = `

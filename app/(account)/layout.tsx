@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { StepUpBoundary } from "@/components/step-up/step-up-boundary";
-import { getWebUser } from "@/lib/auth/web-session";
+import { getWebUser } from "@/lib/auth/sessions/web-session";
 
 /**
  * Account pages share one step-up dialog: any form here whose action answers reauth_required asks

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { endWebSession } from "@/lib/auth/web-session";
+import { endWebSession } from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 
 /** Anyone may sign out: without a session it only clears the cookie. */

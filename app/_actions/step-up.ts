@@ -2,9 +2,9 @@
 
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { ERRORS } from "@/lib/auth/errors";
-import { actorOf } from "@/lib/auth/guards";
-import { beginPasskeyStepUp, reauthenticate, type StepUpProof } from "@/lib/auth/step-up";
-import { getWebUser } from "@/lib/auth/web-session";
+import { actorOf } from "@/lib/auth/sessions/guards";
+import { beginPasskeyStepUp, reauthenticate, type StepUpProof } from "@/lib/auth/policy/step-up";
+import { getWebUser } from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 import { failureMessage } from "@/lib/http/form";
 

@@ -1,9 +1,9 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { safeReturnPath } from "@/lib/auth/guards";
-import { redirectToProvider } from "@/lib/auth/oauth-nextauth";
-import { findEnabledProvider } from "@/lib/auth/oauth-providers";
+import { safeReturnPath } from "@/lib/auth/sessions/guards";
+import { redirectToProvider } from "@/lib/auth/oauth/nextauth";
+import { findEnabledProvider } from "@/lib/auth/oauth/providers";
 import { publicAction } from "@/lib/http/action";
 
 /** A provider button on the sign-in page: off to the provider, back through /oauth/complete. */

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { listLinkedAccounts } from "@/lib/auth/oauth";
-import { socialAuthEnabled } from "@/lib/auth/oauth-providers";
+import { listLinkedAccounts } from "@/lib/auth/oauth/provider-sign-in";
+import { socialAuthEnabled } from "@/lib/auth/oauth/providers";
 
 /** The security page's pointer to /account/connections; hidden while social login is off and nothing is linked. */
 export async function ConnectionsCard({ userId }: { userId: number }) {

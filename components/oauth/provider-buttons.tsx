@@ -1,6 +1,6 @@
 import { startProviderSignInAction } from "@/app/oauth/actions";
 import { buttonClass } from "@/components/ui/button";
-import type { listEnabledProviders } from "@/lib/auth/oauth-providers";
+import type { listEnabledProviders } from "@/lib/auth/oauth/providers";
 
 type Provider = Awaited<ReturnType<typeof listEnabledProviders>>[number];
 

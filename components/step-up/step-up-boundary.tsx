@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { getStepUpMethods } from "@/lib/auth/step-up";
+import { getStepUpMethods } from "@/lib/auth/policy/step-up";
 import { StepUpProvider } from "./step-up-dialog";
 
 /** Wraps a page whose forms may answer reauth_required: offers the proofs this user can give. */

@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { ErrorCode } from "@/lib/auth/errors";
-import type { StepUpMethods } from "@/lib/auth/step-up";
+import type { StepUpMethods } from "@/lib/auth/policy/step-up";
 import type { FormState } from "@/lib/http/form";
 
 /**
@@ -18,7 +18,7 @@ import type { FormState } from "@/lib/http/form";
  * page (StepUpProvider); forms opt in with useStepUpAction, other callers with useStepUp.
  */
 
-/** The refusals the dialog can answer (lib/auth/policy.ts STEP_UP_CODES). */
+/** The refusals the dialog can answer (lib/auth/policy/assurance-policy.ts STEP_UP_CODES). */
 export function isStepUpRefusal(code: ErrorCode | undefined): boolean {
   return code === "reauth_required" || code === "second_factor_required" || code === "provider_reauth_required";
 }

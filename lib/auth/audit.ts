@@ -1,7 +1,7 @@
 import "server-only";
-import { rateLimitAddressKey } from "./address-key";
+import { rateLimitAddressKey } from "./request/address-key";
 import { db, queryRows, type DbClient } from "@/lib/db";
-import type { ClientInfo } from "./client";
+import type { ClientInfo } from "./request/client";
 import { firstInWindow } from "./rate-limit";
 
 /** Longest user agent and detail string stored: both are whatever an anonymous caller sends (issue 18.2). */

@@ -45,7 +45,7 @@ export const ERRORS = {
   token_not_valid: { status: 401, message: "Token is invalid or expired" },
   api_key_invalid: { status: 401, message: "Invalid or expired API key" },
   api_key_not_allowed: { status: 403, message: "API keys cannot be used for this endpoint; sign in with a password" },
-  /** Step-up refusals (lib/auth/policy.ts), one per proof the policy asks for. */
+  /** Step-up refusals (lib/auth/policy/assurance-policy.ts), one per proof the policy asks for. */
   reauth_required: { status: 403, message: "Confirm your password to continue" },
   second_factor_required: { status: 403, message: "Confirm with your authenticator app, a passkey or a backup code to continue" },
   provider_reauth_required: { status: 403, message: "Sign in again with your provider to continue" },

@@ -2,7 +2,7 @@ import "server-only";
 import { db, queryRows, type DbClient } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { fail, ok, type ErrorCode, type Result } from "./errors";
-import { rateLimitAddressKey } from "./address-key";
+import { rateLimitAddressKey } from "./request/address-key";
 
 /**
  * One policy for every password and code path (django-lokdown left several unlimited). Two
@@ -68,7 +68,7 @@ async function incrementWindow(client: DbClient, key: string, windowSeconds: num
   return { count: Number(row.count), expiresAt: row.expires_at };
 }
 
-// Addresses are counted per host: IPv4-mapped IPv6 as IPv4, IPv6 per /64 (lib/auth/address-key.ts).
+// Addresses are counted per host: IPv4-mapped IPv6 as IPv4, IPv6 per /64 (lib/auth/request/address-key.ts).
 const ipKey = (scope: AttemptScope, ip: string | null) => `ip:${scope}:${rateLimitAddressKey(ip)}`;
 const accountKey = (scope: AttemptScope, account: string, ip: string | null) => `fail:${scope}:${account.toLowerCase()}:${rateLimitAddressKey(ip)}`;
 

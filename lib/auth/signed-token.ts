@@ -10,7 +10,7 @@ import { settings } from "@/lib/env";
  * itself in the `typ` header: a token of one kind is never accepted as another, even if a bug
  * asked for the wrong purpose. jose checks the signature (in constant time), the algorithm, the
  * `typ` and the expiry against the caller's clock. The API's access and refresh tokens are JWTs
- * of their own (lib/auth/tokens.ts), with the issuer and audience django-lokdown clients expect.
+ * of their own (lib/auth/sessions/tokens.ts), with the issuer and audience django-lokdown clients expect.
  */
 
 export type SignedTokenPurpose = "trusted-browser" | "oauth-link-intent" | "oauth-browser-nonce" | "security-link";

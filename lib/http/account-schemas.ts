@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SessionView } from "@/lib/auth/sessions";
+import type { SessionView } from "@/lib/auth/sessions/user-sessions";
 import { requiredText, secretText } from "./fields";
 import { StepUpFields } from "./schemas";
 

@@ -1,10 +1,10 @@
 import "server-only";
 import type { z } from "zod";
-import type { AccountActor } from "@/lib/auth/account-security";
+import type { AccountActor } from "@/lib/auth/two-factor/account-security";
 import { requireStaff, requireStaffToVerify } from "@/lib/auth/admin/guard";
-import type { ClientInfo } from "@/lib/auth/client";
-import { actorOf, requireWebUser } from "@/lib/auth/guards";
-import { currentClient, type WebUser } from "@/lib/auth/web-session";
+import type { ClientInfo } from "@/lib/auth/request/client";
+import { actorOf, requireWebUser } from "@/lib/auth/sessions/guards";
+import { currentClient, type WebUser } from "@/lib/auth/sessions/web-session";
 import { codeFailure, formFields, parseForm, type FormState } from "./form";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ApiKeySummary, CreatedApiKey } from "@/lib/auth/api-keys";
+import type { ApiKeySummary, CreatedApiKey } from "@/lib/auth/api-access/api-keys";
 import { StepUpFields } from "./schemas";
 
 /** Largest lifespan the API accepts (100 years); the configured maximum is checked in lib/auth. */

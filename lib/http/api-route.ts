@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { authorizeCronRequest } from "@/lib/auth/cron";
+import { authorizeCronRequest } from "@/lib/auth/maintenance/cron-secret";
 import { type ErrorCode, type Failure, ok, type Result } from "@/lib/auth/errors";
-import { authenticateRequest, authenticateSessionRequest, type Principal, refuseApiKeyCredential, type SessionPrincipal } from "@/lib/auth/principal";
+import { authenticateRequest, authenticateSessionRequest, type Principal, refuseApiKeyCredential, type SessionPrincipal } from "@/lib/auth/api-access/principal";
 import type { Tag } from "@/lib/openapi/tags";
 import { parseBody, readJsonObject, validationFailure } from "./body";
 import { errorResponse } from "./respond";

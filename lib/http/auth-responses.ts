@@ -1,5 +1,5 @@
-import type { TokenPair } from "@/lib/auth/tokens";
-import type { StepUpProof } from "@/lib/auth/step-up";
+import type { TokenPair } from "@/lib/auth/sessions/tokens";
+import type { StepUpProof } from "@/lib/auth/policy/step-up";
 
 /** django-lokdown's REST-style TokenPair. */
 export const restTokens = (pair: TokenPair) => ({ access_token: pair.access, refresh_token: pair.refresh, requires_2fa: false as const });

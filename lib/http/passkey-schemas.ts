@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PasskeyView } from "@/lib/auth/passkeys";
+import type { PasskeyView } from "@/lib/auth/passkeys/user-passkeys";
 import { optionalText, requiredText } from "./fields";
 import { PasskeyResponse, StepUpFields } from "./schemas";
 

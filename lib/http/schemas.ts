@@ -52,7 +52,7 @@ export const LoginTotpVerifyBody = z.object({ session_id: requiredText(64), totp
 /**
  * Step-up proof accepted by sensitive endpoints: the password, a TOTP code, a backup code, or a
  * passkey assertion answering POST /api/auth/reauthenticate/passkey/options. Which one counts is
- * the policy's choice (lib/auth/policy.ts): a second factor when the account has one.
+ * the policy's choice (lib/auth/policy/assurance-policy.ts): a second factor when the account has one.
  */
 export const StepUpFields = {
   password: optionalText(1024).meta({ description: "Step-up proof: the account password." }),

@@ -109,7 +109,7 @@ export function isPreflight(method: string, headers: Headers): boolean {
   return method === "OPTIONS" && headers.has("origin") && headers.has("access-control-request-method");
 }
 
-/** The cookies that authenticate a browser (lib/auth/web-session.ts), with or without __Host-. */
+/** The cookies that authenticate a browser (lib/auth/sessions/web-session.ts), with or without __Host-. */
 const AUTH_COOKIE = /^(?:__Host-)?lokdown_(?:session|pending)$/;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -1,4 +1,4 @@
-import { resolveClientAddress, type ClientAddressConfig } from "@/lib/auth/client-address";
+import { resolveClientAddress, type ClientAddressConfig } from "@/lib/auth/request/client-address";
 
 /**
  * Health checks come from the load balancer or orchestrator straight to the app, not through the

@@ -1,5 +1,5 @@
 import { settings } from "@/lib/env";
-import { createUser, hasActiveSuperuser } from "@/lib/auth/users";
+import { createUser, hasActiveSuperuser } from "@/lib/auth/account/users";
 import { EXIT, type CliIO, type ExitCode } from "./cli";
 
 /** Creates a staff account; every refusal (weak password, taken name, bad e-mail) is explained. */

@@ -1,7 +1,7 @@
 // The bundled servers (scripts/server.mjs, scripts/start-standalone.mjs) record each request's TCP
 // peer address in x-lokdown-peer. The app believes that header only in a process whose
 // LOKDOWN_PEER_SERVER_PID is its own pid, which only these servers set: under a plain `next start`
-// a client sending the header itself is never believed (lib/auth/client.ts).
+// a client sending the header itself is never believed (lib/auth/request/client.ts).
 
 export const PEER_HEADER = "x-lokdown-peer";
 

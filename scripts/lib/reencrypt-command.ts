@@ -1,4 +1,4 @@
-import { ENCRYPTED_COLUMN_DESCRIPTIONS, reencryptSecrets, type EncryptedColumnId, type ReencryptionResult } from "@/lib/auth/reencryption";
+import { ENCRYPTED_COLUMN_DESCRIPTIONS, reencryptSecrets, type EncryptedColumnId, type ReencryptionResult } from "@/lib/auth/maintenance/reencryption";
 import { EXIT, type CliIO, type ExitCode } from "./cli";
 
 /** Pure: what `security-audit --reencrypt [--force]` prints. */

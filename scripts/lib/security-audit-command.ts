@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { applyCleanup, CLEANUP_DESCRIPTIONS, planCleanup, type CleanupCounts, type CleanupResult } from "@/lib/auth/cleanup";
-import { buildSecurityReport, FAILED_SECOND_FACTOR_EVENTS, type SecurityReport } from "@/lib/auth/security-report";
+import { applyCleanup, CLEANUP_DESCRIPTIONS, planCleanup, type CleanupCounts, type CleanupResult } from "@/lib/auth/maintenance/cleanup";
+import { buildSecurityReport, FAILED_SECOND_FACTOR_EVENTS, type SecurityReport } from "@/lib/auth/maintenance/security-report";
 import { EXIT, progressBar, row, type CliIO, type ExitCode } from "./cli";
 import { reencryptCommand } from "./reencrypt-command";
 import type { SecurityAuditOptions } from "./security-audit-args";

@@ -16,7 +16,7 @@ async function addVirtualAuthenticator(context: BrowserContext, page: Page): Pro
 }
 
 /**
- * The step-up dialog asks for the proof lib/auth/policy.ts names for the account: a second factor
+ * The step-up dialog asks for the proof lib/auth/policy/assurance-policy.ts names for the account: a second factor
  * when it has one. The session that enrolled the factor proved only the password, so the next
  * change to factors asks for that factor, never for the password again.
  */

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
-import { AMR } from "@/lib/auth/amr";
+import { AMR } from "@/lib/auth/policy/amr";
 import { sha256Hex } from "@/lib/auth/secrets";
-import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/web-session";
+import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/sessions/web-session";
 import { newClient, type Client } from "./http";
 import { newRequest, setCookie } from "./next-request";
 

@@ -1,4 +1,4 @@
-import { PEER_HEADER } from "@/lib/auth/client";
+import { PEER_HEADER } from "@/lib/auth/request/client";
 
 export type Client = { ip: string; userAgent: string };
 

@@ -5,7 +5,7 @@
  * Each test file mocks the modules with:
  *   vi.mock("next/headers", () => import("../helpers/next-request").then((m) => m.nextHeaders));
  */
-import { PEER_HEADER } from "@/lib/auth/client";
+import { PEER_HEADER } from "@/lib/auth/request/client";
 import type { Client } from "./http";
 
 export class RedirectError extends Error {

@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { expect } from "vitest";
-import { PEER_HEADER } from "@/lib/auth/client";
+import { PEER_HEADER } from "@/lib/auth/request/client";
 import { GET as nextAuthGET, POST as nextAuthPOST } from "@/app/api/nextauth/[...nextauth]/route";
 import { POST as bridgePOST } from "@/app/api/auth/oauth/callback/route";
 import { overrideSettings } from "./settings";

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 
 type SessionFilter = NonNullable<Parameters<typeof db.authSession.findMany>[0]>["where"];
 

@@ -4,7 +4,7 @@ import * as loginSetupTotp from "@/app/api/auth/login/setup/totp/route";
 import * as loginVerifyTotp from "@/app/api/auth/login/verify/totp/route";
 import * as setupTotp from "@/app/api/auth/2fa/setup/totp/route";
 import * as verifyTotp from "@/app/api/auth/2fa/verify/totp/route";
-import { totpCodeAt } from "@/lib/auth/totp";
+import { totpCodeAt } from "@/lib/auth/two-factor/totp";
 import { call, newClient, type Client } from "./http";
 
 /** 10 s into a 30-second TOTP step, so ±1 step is unambiguous. */

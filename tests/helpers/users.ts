@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { createUser } from "@/lib/auth/users";
+import { createUser } from "@/lib/auth/account/users";
 
 export const PASSWORD = "correct horse battery staple";
 

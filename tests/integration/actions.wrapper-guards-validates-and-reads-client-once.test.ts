@@ -16,8 +16,8 @@ vi.mock("next/cache", () => import("../helpers/next-request").then((m) => m.next
 
 /** Counts how often the wrapper reads the request's client. */
 const clientReads = vi.hoisted(() => ({ count: 0 }));
-vi.mock("@/lib/auth/web-session", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("@/lib/auth/web-session")>();
+vi.mock("@/lib/auth/sessions/web-session", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/auth/sessions/web-session")>();
   return {
     ...actual,
     currentClient: async () => {

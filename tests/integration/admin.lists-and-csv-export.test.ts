@@ -5,7 +5,7 @@ import { listBackupCodes, backupCodesSpec } from "@/lib/auth/admin/backup-codes"
 import { parseListQuery } from "@/lib/auth/admin/listing";
 import { listPasskeys, passkeysSpec } from "@/lib/auth/admin/passkeys";
 import { listUsers, usersSpec } from "@/lib/auth/admin/users";
-import { listLoginSessions, loginSessionsSpec } from "@/lib/auth/admin/login-sessions";
+import { listPendingLogins, pendingLoginsSpec } from "@/lib/auth/admin/pending-logins";
 import { addLoginSession, giveBackupCodes, givePasskey, giveTotp } from "../helpers/security-seed";
 import { makeUser } from "../helpers/users";
 import { signInBrowser, WITH_MFA } from "../helpers/admin";
@@ -85,10 +85,10 @@ describe("admin lists", () => {
     await addLoginSession(u.id, { createdAt: new Date(now - 60_000), expiresAt: new Date(now + 600_000) });
     await addLoginSession(u.id, { createdAt: new Date(now - 60_000), expiresAt: new Date(now + 600_000), consumedAt: new Date(now - 30_000) });
     await addLoginSession(u.id, { createdAt: new Date(now - 7_200_000), expiresAt: new Date(now - 3_600_000) });
-    const all = await listLoginSessions(parseListQuery({}, loginSessionsSpec));
+    const all = await listPendingLogins(parseListQuery({}, pendingLoginsSpec));
     expect(all.rows.map((r) => r.status).sort()).toEqual(["completed", "expired", "pending"]);
-    expect((await listLoginSessions(parseListQuery({ status: "expired" }, loginSessionsSpec))).total).toBe(1);
-    expect((await listLoginSessions(parseListQuery({ recent: "1h" }, loginSessionsSpec))).total).toBe(2);
+    expect((await listPendingLogins(parseListQuery({ status: "expired" }, pendingLoginsSpec))).total).toBe(1);
+    expect((await listPendingLogins(parseListQuery({ recent: "1h" }, pendingLoginsSpec))).total).toBe(2);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import * as userActions from "@/app/admin/users/actions";
 import { setUserStaff } from "@/lib/auth/admin/users";
-import { ensureASuperuser, ensureFirstAdmin } from "@/lib/auth/bootstrap";
+import { ensureASuperuser, ensureFirstAdmin } from "@/lib/auth/maintenance/first-admin";
 import { db } from "@/lib/db";
 import { snapshotCounts } from "../helpers/db";
 import { giveBackupCodes, giveTotp } from "../helpers/security-seed";

@@ -5,7 +5,7 @@ import DashboardPage from "@/app/admin/page";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { sha256Hex } from "@/lib/auth/secrets";
-import { SESSION_COOKIE } from "@/lib/auth/web-session";
+import { SESSION_COOKIE } from "@/lib/auth/sessions/web-session";
 import { getCookie, outcome, setCookie } from "../helpers/next-request";
 import { newAuthenticator, type RegistrationOptions, type RequestOptions } from "../helpers/passkeys";
 import { enrollStaffTotp, freezeTime, totpNow } from "../helpers/two-factor";

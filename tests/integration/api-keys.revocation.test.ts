@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { AMR } from "@/lib/auth/amr";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { AMR } from "@/lib/auth/policy/amr";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { newClient } from "../helpers/http";
 import { accessTokenFor } from "../helpers/two-factor";
 import { overrideSettings } from "../helpers/settings";

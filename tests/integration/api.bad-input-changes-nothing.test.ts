@@ -16,7 +16,7 @@ import * as loginSetupTotp from "@/app/api/auth/login/setup/totp/route";
 import * as loginVerifyTotp from "@/app/api/auth/login/verify/totp/route";
 import * as me from "@/app/api/me/route";
 import * as catchAll from "@/app/api/[...path]/route";
-import { PEER_HEADER } from "@/lib/auth/client";
+import { PEER_HEADER } from "@/lib/auth/request/client";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { route } from "@/lib/http/route";
 import { db } from "@/lib/db";

@@ -4,7 +4,7 @@ import * as tokenVerify from "@/app/api/auth/token/verify/route";
 import * as verifyBackup from "@/app/api/auth/2fa/verify/backup/route";
 import * as status from "@/app/api/auth/2fa/status/route";
 import * as me from "@/app/api/me/route";
-import { replaceBackupCodes } from "@/lib/auth/backup-codes";
+import { replaceBackupCodes } from "@/lib/auth/two-factor/backup-codes";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";

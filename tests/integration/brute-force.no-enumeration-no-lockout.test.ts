@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import * as login from "@/app/api/auth/login/route";
 import * as token from "@/app/api/auth/token/route";
 import * as register from "@/app/api/auth/register/route";
-import * as password from "@/lib/auth/password";
+import * as password from "@/lib/auth/password/password";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

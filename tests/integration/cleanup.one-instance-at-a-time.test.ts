@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as cron from "@/app/api/cron/cleanup/route";
-import { applyCleanupExclusive, CLEANUP_LOCK_KEY } from "@/lib/auth/cleanup";
-import { startCleanupSchedule } from "@/lib/auth/cleanup-schedule";
+import { applyCleanupExclusive, CLEANUP_LOCK_KEY } from "@/lib/auth/maintenance/cleanup";
+import { startCleanupSchedule } from "@/lib/auth/maintenance/cleanup-schedule";
 import { db } from "@/lib/db";
 import { call } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

@@ -3,7 +3,7 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import * as login from "@/app/api/auth/login/route";
 import * as health from "@/app/api/health/route";
-import { PEER_HEADER, type ClientAddressConfig } from "@/lib/auth/client";
+import { PEER_HEADER, type ClientAddressConfig } from "@/lib/auth/request/client";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { proxy } from "@/proxy";

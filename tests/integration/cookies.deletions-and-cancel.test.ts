@@ -3,7 +3,7 @@ import * as verify from "@/app/api/auth/verify/route";
 import { loginAction } from "@/app/(auth)/login/actions";
 import { cancelSignInAction, verifySecondFactorAction } from "@/app/(auth)/2fa/actions";
 import { signOutAction } from "@/app/_actions/session";
-import { PENDING_LOGIN_COOKIE, SESSION_COOKIE } from "@/lib/auth/web-session";
+import { PENDING_LOGIN_COOKIE, SESSION_COOKIE } from "@/lib/auth/sessions/web-session";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { cookieWrites, getCookie, newRequest, outcome, setCookie } from "../helpers/next-request";

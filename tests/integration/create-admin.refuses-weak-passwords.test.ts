@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/auth/password/password";
 import { UsageError } from "@/scripts/lib/cli";
 import { parseCreateAdminArgs, resolvePassword } from "@/scripts/lib/create-admin-args";
 import { createAdminCommand } from "@/scripts/lib/create-admin-command";

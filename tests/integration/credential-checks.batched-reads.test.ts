@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import type pg from "pg";
-import { authenticateApiKey, generateApiKey, hashApiKeySecret } from "@/lib/auth/api-keys";
+import { authenticateApiKey, generateApiKey, hashApiKeySecret } from "@/lib/auth/api-access/api-keys";
 import { db } from "@/lib/db";
 import { enableApiKeys } from "../helpers/api-keys";
 import { makeUser } from "../helpers/users";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as register from "@/app/api/auth/register/route";
 import { db } from "@/lib/db";
-import { confirmEmailVerification, describeEmailVerification, MAX_VERIFICATION_LINKS_PER_HOUR, requestEmailVerificationResend } from "@/lib/auth/email-verification";
-import { confirmEmailChange } from "@/lib/auth/email-change";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { confirmEmailVerification, describeEmailVerification, MAX_VERIFICATION_LINKS_PER_HOUR, requestEmailVerificationResend } from "@/lib/auth/account/email-verification";
+import { confirmEmailChange } from "@/lib/auth/account/email-change";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { randomToken, sha256Hex } from "@/lib/auth/secrets";
 import { getAdminUser } from "@/lib/auth/admin/users";
 import { settleMailDeliveries } from "@/lib/mail/outbox";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as setupTotp from "@/app/api/auth/2fa/setup/totp/route";
 import * as verify from "@/app/api/auth/verify/route";
 import { decryptSecret } from "@/lib/auth/encryption";
-import { normalizeBackupCode } from "@/lib/auth/backup-codes";
+import { normalizeBackupCode } from "@/lib/auth/two-factor/backup-codes";
 import { sha256Hex } from "@/lib/auth/secrets";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";

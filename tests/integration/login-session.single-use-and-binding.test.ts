@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as login from "@/app/api/auth/login/route";
 import * as verify from "@/app/api/auth/verify/route";
 import * as verifyBackup from "@/app/api/auth/2fa/verify/backup/route";
-import { MAX_FAILED_ATTEMPTS } from "@/lib/auth/login-sessions";
+import { MAX_FAILED_ATTEMPTS } from "@/lib/auth/login/pending-logins";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { call, newClient, type Client } from "../helpers/http";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as verify from "@/app/api/auth/verify/route";
 import * as tokenVerify from "@/app/api/auth/token/verify/route";
 import * as me from "@/app/api/me/route";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

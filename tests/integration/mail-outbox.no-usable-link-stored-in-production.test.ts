@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as forgot from "@/app/api/auth/password/forgot/route";
 import { db } from "@/lib/db";
-import { notifySecurityEvent } from "@/lib/auth/security-mail";
+import { notifySecurityEvent } from "@/lib/auth/notices/security-mail";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
 import { call } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

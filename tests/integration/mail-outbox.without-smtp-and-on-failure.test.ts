@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import * as regenerate from "@/app/api/auth/2fa/backup-codes/regenerate/route";
 import { db } from "@/lib/db";
-import { notifySecurityEvent } from "@/lib/auth/security-mail";
+import { notifySecurityEvent } from "@/lib/auth/notices/security-mail";
 import { devOutboxEnabled, listRecentMail, settleMailDeliveries } from "@/lib/mail/outbox";
 import { call } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

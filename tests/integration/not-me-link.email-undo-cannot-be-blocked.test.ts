@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { confirmEmailChange, requestEmailChange } from "@/lib/auth/email-change";
-import { requestEmailVerificationResend } from "@/lib/auth/email-verification";
-import { requestPasswordReset } from "@/lib/auth/password-reset";
-import { revokeOtherSessions } from "@/lib/auth/sessions";
-import { secureAccountWithLink } from "@/lib/auth/security-mail";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { confirmEmailChange, requestEmailChange } from "@/lib/auth/account/email-change";
+import { requestEmailVerificationResend } from "@/lib/auth/account/email-verification";
+import { requestPasswordReset } from "@/lib/auth/password/reset";
+import { revokeOtherSessions } from "@/lib/auth/sessions/user-sessions";
+import { secureAccountWithLink } from "@/lib/auth/notices/security-mail";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
 import { newClient } from "../helpers/http";
 import { inbox, subjects, useSmtp } from "../helpers/mail";

@@ -8,7 +8,7 @@ import {
   loadEnabledProviders,
   setOAuthProviderEnabled,
   updateOAuthProvider,
-} from "@/lib/auth/oauth-providers";
+} from "@/lib/auth/oauth/providers";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
 

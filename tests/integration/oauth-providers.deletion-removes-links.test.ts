@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createOAuthProvider, deleteOAuthProvider } from "@/lib/auth/oauth-providers";
+import { createOAuthProvider, deleteOAuthProvider } from "@/lib/auth/oauth/providers";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
 import { APP_ORIGIN, callBridge, OIDC_REDIRECT_URI, signInWithProvider } from "../helpers/social-login";
 import { overrideSettings } from "../helpers/settings";

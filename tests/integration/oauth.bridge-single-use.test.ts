@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { consumeOAuthSignIn, OAUTH_SIGN_IN_SECONDS } from "@/lib/auth/oauth";
-import { readBrowserNonce } from "@/lib/auth/oauth-browser";
+import { consumeOAuthSignIn, OAUTH_SIGN_IN_SECONDS } from "@/lib/auth/oauth/provider-sign-in";
+import { readBrowserNonce } from "@/lib/auth/oauth/browser-nonce";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
 import { callBridge, CookieJar, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
 

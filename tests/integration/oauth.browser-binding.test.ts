@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import type { AccountActor } from "@/lib/auth/account-security";
+import type { AccountActor } from "@/lib/auth/two-factor/account-security";
 import { GET as completeGET } from "@/app/oauth/complete/route";
 import { GET as nextAuthGET, POST as nextAuthPOST } from "@/app/api/nextauth/[...nextauth]/route";
-import { browserNonceCookieName } from "@/lib/auth/oauth-browser";
-import { LINK_INTENT_COOKIE, beginProviderLink } from "@/lib/auth/oauth-link";
-import { providerSessionCookieName } from "@/lib/auth/oauth-nextauth";
-import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/web-session";
+import { browserNonceCookieName } from "@/lib/auth/oauth/browser-nonce";
+import { LINK_INTENT_COOKIE, beginProviderLink } from "@/lib/auth/oauth/account-linking";
+import { providerSessionCookieName } from "@/lib/auth/oauth/nextauth";
+import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/sessions/web-session";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
 import { APP_ORIGIN, appRequest, authorizeAtProvider, callBridge, CookieJar, deliverCallback, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
 import { newClient } from "../helpers/http";

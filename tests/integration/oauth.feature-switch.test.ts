@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as providers from "@/app/api/auth/oauth/providers/route";
 import * as bridge from "@/app/api/auth/oauth/callback/route";
 import * as nextAuthRoute from "@/app/api/nextauth/[...nextauth]/route";
-import { createOAuthProvider, setOAuthProviderEnabled } from "@/lib/auth/oauth-providers";
+import { createOAuthProvider, setOAuthProviderEnabled } from "@/lib/auth/oauth/providers";
 import { call } from "../helpers/http";
 import { providerLoginHandler } from "../helpers/social-login";
 import { overrideSettings } from "../helpers/settings";

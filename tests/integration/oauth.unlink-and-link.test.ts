@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { AccountActor } from "@/lib/auth/account-security";
-import { listLinkedAccounts, unlinkOAuthAccount } from "@/lib/auth/oauth";
-import { LINK_INTENT_COOKIE, beginProviderLink } from "@/lib/auth/oauth-link";
-import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/web-session";
+import type { AccountActor } from "@/lib/auth/two-factor/account-security";
+import { listLinkedAccounts, unlinkOAuthAccount } from "@/lib/auth/oauth/provider-sign-in";
+import { LINK_INTENT_COOKIE, beginProviderLink } from "@/lib/auth/oauth/account-linking";
+import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/sessions/web-session";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
 import { APP_ORIGIN, CookieJar, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
 import { enrollTotp, freezeTime } from "../helpers/two-factor";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import * as options from "@/app/api/auth/2fa/passkey/options/route";
 import * as verify from "@/app/api/auth/verify/route";
 import * as me from "@/app/api/me/route";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

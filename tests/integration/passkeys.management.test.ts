@@ -6,7 +6,7 @@ import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
 import * as reauthOptions from "@/app/api/auth/reauthenticate/passkey/options/route";
 import * as setupEnrollment from "@/app/api/auth/login/setup/passkey/route";
 import * as verifyEnrollment from "@/app/api/auth/login/verify/passkey/route";
-import { getSecurityOverview } from "@/lib/auth/account-security";
+import { getSecurityOverview } from "@/lib/auth/two-factor/account-security";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

@@ -4,7 +4,7 @@ import * as passkeyLogin from "@/app/api/auth/passkey/login/route";
 import * as verifyEnrollment from "@/app/api/auth/login/verify/passkey/route";
 import * as setupEnrollment from "@/app/api/auth/login/setup/passkey/route";
 import * as me from "@/app/api/me/route";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as setupEnrollment from "@/app/api/auth/login/setup/passkey/route";
 import * as verifyEnrollment from "@/app/api/auth/login/verify/passkey/route";
 import * as verify from "@/app/api/auth/verify/route";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as login from "@/app/api/auth/login/route";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/auth/password/password";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { legacyScryptHash } from "../helpers/legacy-password";

@@ -4,7 +4,7 @@ import * as reset from "@/app/api/auth/password/reset/route";
 import * as me from "@/app/api/me/route";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { describePasswordReset, MAX_RESET_LINKS_PER_HOUR } from "@/lib/auth/password-reset";
+import { describePasswordReset, MAX_RESET_LINKS_PER_HOUR } from "@/lib/auth/password/reset";
 import { sha256Hex } from "@/lib/auth/secrets";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
 import { call, newClient } from "../helpers/http";

@@ -20,10 +20,10 @@ import * as adminUserActions from "@/app/admin/users/actions";
 import * as adminProviderActions from "@/app/admin/oauth-providers/actions";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { AMR } from "@/lib/auth/amr";
-import { POLICY, POLICY_ACTIONS, type PolicyAction, type PolicyRule } from "@/lib/auth/policy";
-import { issueTokenPair } from "@/lib/auth/tokens";
-import { authenticateApiKey, generateApiKey, hashApiKeySecret } from "@/lib/auth/api-keys";
+import { AMR } from "@/lib/auth/policy/amr";
+import { POLICY, POLICY_ACTIONS, type PolicyAction, type PolicyRule } from "@/lib/auth/policy/assurance-policy";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
+import { authenticateApiKey, generateApiKey, hashApiKeySecret } from "@/lib/auth/api-access/api-keys";
 import { call, newClient } from "../helpers/http";
 import { snapshotContents } from "../helpers/db-digest";
 import { newRequest, outcome } from "../helpers/next-request";
@@ -38,7 +38,7 @@ vi.mock("next/navigation", () => import("../helpers/next-request").then((m) => m
 vi.mock("next/cache", () => import("../helpers/next-request").then((m) => m.nextCache));
 
 /**
- * Generated from lib/auth/policy.ts: every action of the table × every kind of caller, through the
+ * Generated from lib/auth/policy/assurance-policy.ts: every action of the table × every kind of caller, through the
  * JSON API and the server actions. The expected answer is derived from the rule's columns (not by
  * calling the policy), and a refusal must leave every table as it was.
  */

@@ -7,7 +7,7 @@ import { finishEnrollmentAction, verifySecondFactorAction } from "@/app/(auth)/2
 import SecurityPage from "@/app/(account)/account/security/page";
 import AdminVerifyPage from "@/app/admin/verify/page";
 import { GET as oauthComplete } from "@/app/oauth/complete/route";
-import { PENDING_LOGIN_COOKIE } from "@/lib/auth/web-session";
+import { PENDING_LOGIN_COOKIE } from "@/lib/auth/sessions/web-session";
 import { newClient } from "../helpers/http";
 import { getCookie, newRequest, outcome } from "../helpers/next-request";
 import { accessTokenFor, addPasskey, newAuthenticator, type RequestOptions } from "../helpers/passkeys";

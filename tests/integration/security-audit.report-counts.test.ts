@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSecurityReport } from "@/lib/auth/security-report";
+import { buildSecurityReport } from "@/lib/auth/maintenance/security-report";
 import { parseSecurityAuditArgs } from "@/scripts/lib/security-audit-args";
 import { securityAuditCommand } from "@/scripts/lib/security-audit-command";
 import {

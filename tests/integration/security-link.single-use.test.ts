@@ -4,7 +4,7 @@ import * as me from "@/app/api/me/route";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { sha256Hex } from "@/lib/auth/secrets";
-import { describeSecurityLink, SECURITY_LINK_DAYS, secureAccountWithLink } from "@/lib/auth/security-mail";
+import { describeSecurityLink, SECURITY_LINK_DAYS, secureAccountWithLink } from "@/lib/auth/notices/security-mail";
 import { apiKeyAuth, enableApiKeys } from "../helpers/api-keys";
 import { call, newClient } from "../helpers/http";
 import { inbox, subjects, useSmtp } from "../helpers/mail";

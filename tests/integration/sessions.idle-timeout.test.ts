@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import * as refresh from "@/app/api/auth/token/refresh/route";
 import * as me from "@/app/api/me/route";
-import { listUserSessions } from "@/lib/auth/sessions";
-import { decodeAccessToken } from "@/lib/auth/tokens";
-import { getWebUser } from "@/lib/auth/web-session";
+import { listUserSessions } from "@/lib/auth/sessions/user-sessions";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
+import { getWebUser } from "@/lib/auth/sessions/web-session";
 import { db } from "@/lib/db";
 import { PASSWORD_ONLY, signInBrowser } from "../helpers/admin";
 import { call, newClient } from "../helpers/http";

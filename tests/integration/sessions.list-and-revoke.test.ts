@@ -4,9 +4,9 @@ import * as session from "@/app/api/auth/sessions/[id]/route";
 import * as me from "@/app/api/me/route";
 import * as refresh from "@/app/api/auth/token/refresh/route";
 import { db } from "@/lib/db";
-import { authSessionsSpec, listAuthSessions, revokeAuthSessions } from "@/lib/auth/admin/auth-sessions";
+import { authSessionsSpec, listAuthSessions, revokeAuthSessions } from "@/lib/auth/admin/sessions";
 import { parseListQuery } from "@/lib/auth/admin/listing";
-import { issueWebSession } from "@/lib/auth/web-session";
+import { issueWebSession } from "@/lib/auth/sessions/web-session";
 import { apiKeyAuth, createKey, enableApiKeys, withIdParam } from "../helpers/api-keys";
 import { call, newClient } from "../helpers/http";
 import { advanceTime, freezeTime, passwordLogin } from "../helpers/two-factor";
@@ -141,7 +141,7 @@ describe("DELETE /api/auth/sessions/{id} and DELETE /api/auth/sessions", () => {
   });
 });
 
-describe("the admin area's session list and revoke (lib/auth/admin/auth-sessions)", () => {
+describe("the admin area's session list and revoke (lib/auth/admin/sessions)", () => {
   it("lists any user's live sessions and ends the selected ones, logging who did it", async () => {
     const admin = await makeUser({ staff: true });
     // Staff power over another user's sessions needs staff with a second factor in this session.

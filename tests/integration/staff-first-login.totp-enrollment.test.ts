@@ -4,7 +4,7 @@ import * as verify from "@/app/api/auth/verify/route";
 import * as loginSetupTotp from "@/app/api/auth/login/setup/totp/route";
 import * as loginVerifyTotp from "@/app/api/auth/login/verify/totp/route";
 import * as me from "@/app/api/me/route";
-import { decodeAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { call, newClient, type Client } from "../helpers/http";

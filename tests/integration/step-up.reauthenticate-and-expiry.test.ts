@@ -8,7 +8,7 @@ import * as reauthenticate from "@/app/api/auth/reauthenticate/route";
 import * as verify from "@/app/api/auth/verify/route";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { requestEmailChange } from "@/lib/auth/email-change";
+import { requestEmailChange } from "@/lib/auth/account/email-change";
 import { snapshotCounts } from "../helpers/db";
 import { apiKeyAuth, createKey, enableApiKeys } from "../helpers/api-keys";
 import { call, newClient, type Client } from "../helpers/http";

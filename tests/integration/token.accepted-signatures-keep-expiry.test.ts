@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeAccessToken, signAccessToken } from "@/lib/auth/tokens";
+import { decodeAccessToken, signAccessToken } from "@/lib/auth/sessions/tokens";
 import { settings } from "@/lib/env";
 import { T0 } from "../helpers/two-factor";
 

@@ -22,7 +22,7 @@ async function obtain() {
   return { user, access: res.json.access as string, refresh: res.json.refresh as string };
 }
 
-/** The app's signing key, derived as lib/auth/tokens.ts does, to forge tokens it must refuse for other reasons. */
+/** The app's signing key, derived as lib/auth/sessions/tokens.ts does, to forge tokens it must refuse for other reasons. */
 const appKey = () => new Uint8Array(createHmac("sha256", settings.authSecret).update("lokdown:jwt").digest());
 
 describe("refresh tokens are HS256 JWTs that stay single-use server-side state", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as setupTotp from "@/app/api/auth/2fa/setup/totp/route";
 import * as verifyTotp from "@/app/api/auth/2fa/verify/totp/route";
 import * as status from "@/app/api/auth/2fa/status/route";
-import { generateTotpSecret, totpCodeAt } from "@/lib/auth/totp";
+import { generateTotpSecret, totpCodeAt } from "@/lib/auth/two-factor/totp";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { call, newClient } from "../helpers/http";

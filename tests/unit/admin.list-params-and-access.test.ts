@@ -3,7 +3,7 @@ import { adminPath, decideStaffAccess } from "@/lib/auth/admin/guard";
 import { describeDaysSince, listQueryParams, parseListQuery, selectedIntIds, selectedUuids } from "@/lib/auth/admin/listing";
 import { bucketStarts, parseDashboardWindow } from "@/lib/auth/admin/dashboard";
 import { niceScale } from "@/components/admin/charts/scale";
-import type { WebUser } from "@/lib/auth/web-session";
+import type { WebUser } from "@/lib/auth/sessions/web-session";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }), headers: async () => new Headers() }));
 

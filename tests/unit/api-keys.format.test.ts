@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateApiKey, hashApiKeySecret, parseApiKey, resolveApiKeyExpiry } from "@/lib/auth/api-keys";
+import { generateApiKey, hashApiKeySecret, parseApiKey, resolveApiKeyExpiry } from "@/lib/auth/api-access/api-keys";
 
 const SECRET = "A".repeat(21) + "b_-" + "9".repeat(19);
 

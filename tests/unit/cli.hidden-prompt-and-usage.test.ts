@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { computeSecurityScore } from "@/lib/auth/security-report";
+import { computeSecurityScore } from "@/lib/auth/maintenance/security-report";
 import { progressBar, UsageError } from "@/scripts/lib/cli";
 import { promptHidden } from "@/scripts/lib/create-admin-args";
 import { parseSecurityAuditArgs } from "@/scripts/lib/security-audit-args";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
-import { clientIpFrom, PEER_HEADER } from "@/lib/auth/client";
+import { clientIpFrom, PEER_HEADER } from "@/lib/auth/request/client";
 
 /** The bundled server is in front (its x-lokdown-peer is the socket's); `proxies` append to X-Forwarded-For. */
 const socket = (proxies: number) => ({ header: null, trustedProxies: proxies, peerHeaderTrusted: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "@/lib/env";
-import { reachesSecondFactorLockout } from "@/lib/auth/second-factor-lockout";
+import { reachesSecondFactorLockout } from "@/lib/auth/two-factor/lockout";
 
 const DB = "postgresql://postgres@127.0.0.1:5432/example";
 

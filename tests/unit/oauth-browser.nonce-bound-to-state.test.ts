@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BROWSER_NONCE_SECONDS, browserNonceCookieName, browserNonceHash, endBrowserNonceCookie, newBrowserNonce, nonceForState, readBrowserNonce, stateOfAuthorizationUrl } from "@/lib/auth/oauth-browser";
+import { BROWSER_NONCE_SECONDS, browserNonceCookieName, browserNonceHash, endBrowserNonceCookie, newBrowserNonce, nonceForState, readBrowserNonce, stateOfAuthorizationUrl } from "@/lib/auth/oauth/browser-nonce";
 import { claimsOf, withClaims, withForgedSignature } from "../helpers/signed-token";
 
 const withCookie = (value: string) => new Headers({ cookie: `other=1; ${browserNonceCookieName()}=${value}` });

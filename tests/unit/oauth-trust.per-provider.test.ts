@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emailDomain, providerEmailTrusted } from "@/lib/auth/oauth-trust";
+import { emailDomain, providerEmailTrusted } from "@/lib/auth/oauth/email-trust";
 
 describe("providerEmailTrusted", () => {
   it("trusts GitHub's and Google's verified addresses, never an unverified one", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { resolveCallbackUrl } from "@/lib/auth/oauth-callback-url";
-import { describeProviderError } from "@/lib/auth/oauth-errors";
+import { resolveCallbackUrl } from "@/lib/auth/oauth/callback-url";
+import { describeProviderError } from "@/lib/auth/oauth/provider-errors";
 
 describe("callback URL resolution", () => {
   it("defaults to the web completion page on the first app origin", () => {

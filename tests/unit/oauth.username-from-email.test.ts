@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { usernameFromEmail } from "@/lib/auth/oauth";
-import { USERNAME_PATTERN } from "@/lib/auth/users";
+import { usernameFromEmail } from "@/lib/auth/oauth/provider-sign-in";
+import { USERNAME_PATTERN } from "@/lib/auth/account/users";
 
 describe("usernames derived from a provider's e-mail", () => {
   it("uses the sanitised, lower-cased local part (never the whole address, W27)", () => {

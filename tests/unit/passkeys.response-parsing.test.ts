@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { authenticatorName, defaultPasskeyName } from "@/lib/auth/passkey-authenticators";
-import { cleanPasskeyName } from "@/lib/auth/passkeys";
-import { challengeOf, knownTransports, parseAuthenticationResponse, parseRegistrationResponse } from "@/lib/auth/webauthn-responses";
+import { authenticatorName, defaultPasskeyName } from "@/lib/auth/passkeys/authenticator-names";
+import { cleanPasskeyName } from "@/lib/auth/passkeys/user-passkeys";
+import { challengeOf, knownTransports, parseAuthenticationResponse, parseRegistrationResponse } from "@/lib/auth/passkeys/credential-responses";
 
 const clientData = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge: "abc123", origin: "http://localhost:3000" })).toString("base64url");
 

@@ -20,7 +20,7 @@ afterEach(() => {
 
 describe("password hashes wait for a slot", () => {
   it("runs one per CPU at most, leaving a libuv pool thread free; the rest start in arrival order as slots free", async () => {
-    const { HASH_SLOTS, verifyPassword } = await import("@/lib/auth/password");
+    const { HASH_SLOTS, verifyPassword } = await import("@/lib/auth/password/password");
     const calls = HASH_SLOTS + 3;
     const finished: number[] = [];
     const all = Array.from({ length: calls }, async (_, i) => {
@@ -43,12 +43,12 @@ describe("password hashes wait for a slot", () => {
 
   it("counts libuv's pool: with UV_THREADPOOL_SIZE=2, one hash at a time", async () => {
     vi.stubEnv("UV_THREADPOOL_SIZE", "2");
-    const { HASH_SLOTS } = await import("@/lib/auth/password");
+    const { HASH_SLOTS } = await import("@/lib/auth/password/password");
     expect(HASH_SLOTS).toBe(1);
   });
 
   it("frees its slot when a hash fails", async () => {
-    const { HASH_SLOTS, verifyPassword } = await import("@/lib/auth/password");
+    const { HASH_SLOTS, verifyPassword } = await import("@/lib/auth/password/password");
     const first = Array.from({ length: HASH_SLOTS }, () => verifyPassword("x", STORED));
     await settle();
     // Every running hash fails (the binding throws on a stored value it cannot read).

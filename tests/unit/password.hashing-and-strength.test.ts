@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hash as argon2Hash } from "@node-rs/argon2";
-import { burnPasswordCheck, checkPasswordStrength, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { burnPasswordCheck, checkPasswordStrength, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password/password";
 import { legacyScryptHash } from "../helpers/legacy-password";
 
 describe("password hashing", () => {

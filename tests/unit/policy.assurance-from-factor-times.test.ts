@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AMR } from "@/lib/auth/amr";
-import { assuranceOf, factorTimesFromAmr } from "@/lib/auth/assurance";
-import { POLICY_ACTIONS, proofFor, requirePolicy, type PolicyCaller } from "@/lib/auth/policy";
+import { AMR } from "@/lib/auth/policy/amr";
+import { assuranceOf, factorTimesFromAmr } from "@/lib/auth/policy/session-assurance";
+import { POLICY_ACTIONS, proofFor, requirePolicy, type PolicyCaller } from "@/lib/auth/policy/assurance-policy";
 import { settings } from "@/lib/env";
 
 const NOW = new Date(Date.UTC(2030, 0, 1, 12));

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 /**
  * Structural: every route handler and server action that reaches a write to a factor, key,
- * session, password, e-mail or another user's record goes through the policy (lib/auth/policy.ts,
+ * session, password, e-mail or another user's record goes through the policy (lib/auth/policy/assurance-policy.ts,
  * via `authorize` or `requirePolicy`) on the way, unless the function it calls is named below with
  * the reason it is not a policy action (signing in is how a session is made, and so on).
  *

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rateLimitAddressKey } from "@/lib/auth/address-key";
+import { rateLimitAddressKey } from "@/lib/auth/request/address-key";
 
 /**
  * Issue 15.4: per-address limits count hosts, not spellings. IPv4-mapped IPv6 is the IPv4

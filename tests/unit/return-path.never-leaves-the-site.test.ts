@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/auth/request/return-path";
 
 /**
  * Whatever it is given, safeReturnPath answers a path that a browser resolves on this site: the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTotpCode, totpCodeAt } from "@/lib/auth/totp";
+import { checkTotpCode, totpCodeAt } from "@/lib/auth/two-factor/totp";
 
 /**
  * Issue 15.13: the stored last-used step can be ahead of this server's clock (instances that

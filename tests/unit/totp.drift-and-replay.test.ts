@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTotpCode, totpCodeAt } from "@/lib/auth/totp";
+import { checkTotpCode, totpCodeAt } from "@/lib/auth/two-factor/totp";
 
 const SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const STEP_MS = 30_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateTotpSecret, totpCodeAt, totpProvisioningUri } from "@/lib/auth/totp";
+import { generateTotpSecret, totpCodeAt, totpProvisioningUri } from "@/lib/auth/two-factor/totp";
 
 /** RFC 6238 Appendix B, SHA-1 column: the secret is the ASCII string "12345678901234567890". */
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

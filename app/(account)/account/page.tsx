@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { buttonClass } from "@/components/ui/button";
-import { requireWebUser } from "@/lib/auth/guards";
-import { getTwoFactorStatus } from "@/lib/auth/two-factor";
+import { requireWebUser } from "@/lib/auth/sessions/guards";
+import { getTwoFactorStatus } from "@/lib/auth/two-factor/status";
 
 export const metadata: Metadata = { title: "Your account" };
 

@@ -1,13 +1,13 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { safeReturnPath } from "@/lib/auth/guards";
-import { beginLoginTotpSetup, confirmLoginTotpSetup } from "@/lib/auth/login-enrollment";
-import { completePendingLogin } from "@/lib/auth/second-factor";
-import { SECOND_FACTORS } from "@/lib/auth/second-factors";
-import { cancelPendingLogin } from "@/lib/auth/sign-in";
+import { safeReturnPath } from "@/lib/auth/sessions/guards";
+import { beginLoginTotpSetup, confirmLoginTotpSetup } from "@/lib/auth/login/staff-enrollment";
+import { completePendingLogin } from "@/lib/auth/login/second-factor-step";
+import { SECOND_FACTOR_ORDER } from "@/lib/auth/login/second-factor-order";
+import { cancelPendingLogin } from "@/lib/auth/login/sign-in";
 import type { Failure } from "@/lib/auth/errors";
-import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/web-session";
+import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 
@@ -30,7 +30,7 @@ async function pendingId(): Promise<string> {
 export const verifySecondFactorAction = publicAction.form({ form: ["totp_token", "backup_code", "next", "trust_browser"] }, async ({ fields, client }): Promise<FormState> => {
   const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
   if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
-  const result = await completePendingLogin(await pendingId(), input, SECOND_FACTORS, client, issueWebSession);
+  const result = await completePendingLogin(await pendingId(), input, SECOND_FACTOR_ORDER, client, issueWebSession);
   if (!result.ok) {
     await restartIfDead(result);
     return failureState(result);

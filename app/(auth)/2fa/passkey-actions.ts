@@ -4,13 +4,13 @@ import { redirect } from "next/navigation";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import { ERRORS, type Failure } from "@/lib/auth/errors";
-import { safeReturnPath } from "@/lib/auth/guards";
-import { beginLoginPasskeySetup, confirmLoginPasskeySetup } from "@/lib/auth/login-enrollment-passkey";
-import { beginPasskeyLoginStep } from "@/lib/auth/passkey-assertions";
-import { completePendingLogin } from "@/lib/auth/second-factor";
-import { SECOND_FACTORS } from "@/lib/auth/second-factors";
-import { describePendingLogin } from "@/lib/auth/sign-in";
-import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/web-session";
+import { safeReturnPath } from "@/lib/auth/sessions/guards";
+import { beginLoginPasskeySetup, confirmLoginPasskeySetup } from "@/lib/auth/login/staff-enrollment-passkey";
+import { beginPasskeyLoginStep } from "@/lib/auth/passkeys/assertions";
+import { completePendingLogin } from "@/lib/auth/login/second-factor-step";
+import { SECOND_FACTOR_ORDER } from "@/lib/auth/login/second-factor-order";
+import { describePendingLogin } from "@/lib/auth/login/sign-in";
+import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 import { failureMessage } from "@/lib/http/form";
 
@@ -40,7 +40,7 @@ export const passkeyStepOptionsAction = publicAction.call({}, async ({ client })
 export const verifyPasskeyStepAction = publicAction.args(
   { args: [z.unknown(), z.unknown(), z.unknown()], invalid: { error: ERRORS.validation_error.message } },
   async ({ input: [response, next, trustBrowser], client }): Promise<PasskeyActionError> => {
-    const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTORS, client, issueWebSession);
+    const result = await completePendingLogin(await pendingId(), { passkeyResponse: response }, SECOND_FACTOR_ORDER, client, issueWebSession);
     if (!result.ok) return explain(result);
     await setSessionCookie(result.value);
     if (trustBrowser === true) await rememberTrustedBrowser(result.value, client);

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { requestPasswordReset } from "@/lib/auth/password-reset";
+import { requestPasswordReset } from "@/lib/auth/password/reset";
 import { publicAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 import { requiredText } from "@/lib/http/fields";

@@ -4,9 +4,9 @@ import { redirect } from "next/navigation";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import { ERRORS } from "@/lib/auth/errors";
-import { safeReturnPath } from "@/lib/auth/guards";
-import { beginPasswordlessSignIn, signInWithPasskey } from "@/lib/auth/passkey-login";
-import { issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
+import { safeReturnPath } from "@/lib/auth/sessions/guards";
+import { beginPasswordlessSignIn, signInWithPasskey } from "@/lib/auth/passkeys/passwordless-sign-in";
+import { issueWebSession, setSessionCookie } from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 import { failureMessage } from "@/lib/http/form";
 

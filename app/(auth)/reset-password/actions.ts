@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { resetPassword } from "@/lib/auth/password-reset";
+import { resetPassword } from "@/lib/auth/password/reset";
 import { publicAction } from "@/lib/http/action";
 import { FIELD_MESSAGES } from "@/lib/http/fields";
 import { failureState, fieldFailure, type FormState } from "@/lib/http/form";

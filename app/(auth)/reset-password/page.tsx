@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
-import { describePasswordReset } from "@/lib/auth/password-reset";
+import { describePasswordReset } from "@/lib/auth/password/reset";
 import { ResetPasswordForm } from "./reset-password-form";
 
 // The token is in the address: never send it on as a Referer.

@@ -1,6 +1,6 @@
 "use server";
 
-import { secureAccountWithLink } from "@/lib/auth/security-mail";
+import { secureAccountWithLink } from "@/lib/auth/notices/security-mail";
 import { publicAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
-import { describeSecurityLink } from "@/lib/auth/security-mail";
+import { describeSecurityLink } from "@/lib/auth/notices/security-mail";
 import { SecureAccountForm } from "./secure-account-form";
 
 export const metadata: Metadata = { title: "Secure your account", referrer: "no-referrer" };

@@ -2,10 +2,10 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { emailVerificationRequired, RESEND_VERIFICATION_PATH } from "@/lib/auth/email-verification";
-import { registerUser } from "@/lib/auth/registration";
-import { signInWithPassword } from "@/lib/auth/sign-in";
-import { issueWebSession, setSessionCookie } from "@/lib/auth/web-session";
+import { emailVerificationRequired, RESEND_VERIFICATION_PATH } from "@/lib/auth/account/email-verification";
+import { registerUser } from "@/lib/auth/account/signup";
+import { signInWithPassword } from "@/lib/auth/login/sign-in";
+import { issueWebSession, setSessionCookie } from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 import { FIELD_MESSAGES, requiredText, secretText } from "@/lib/http/fields";

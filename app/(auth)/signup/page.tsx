@@ -3,8 +3,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
-import { signupOpen } from "@/lib/auth/registration";
-import { getWebUser } from "@/lib/auth/web-session";
+import { signupOpen } from "@/lib/auth/account/signup";
+import { getWebUser } from "@/lib/auth/sessions/web-session";
 import { SignupForm } from "./signup-form";
 
 export const metadata: Metadata = { title: "Create an account" };

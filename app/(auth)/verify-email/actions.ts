@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { confirmEmailVerification, requestEmailVerificationResend, RESEND_VERIFICATION_PATH } from "@/lib/auth/email-verification";
+import { confirmEmailVerification, requestEmailVerificationResend, RESEND_VERIFICATION_PATH } from "@/lib/auth/account/email-verification";
 import { publicAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 import { requiredText } from "@/lib/http/fields";

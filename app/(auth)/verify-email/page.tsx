@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
-import { describeEmailVerification, RESEND_VERIFICATION_PATH } from "@/lib/auth/email-verification";
+import { describeEmailVerification, RESEND_VERIFICATION_PATH } from "@/lib/auth/account/email-verification";
 import { ConfirmVerificationForm } from "./confirm-form";
 
 export const metadata: Metadata = { title: "Confirm your e-mail address", referrer: "no-referrer" };

@@ -1,6 +1,6 @@
 import type { AdminActionState } from "@/components/admin/action-form";
 import type { Failure } from "@/lib/auth/errors";
-import type { StepUpProof } from "@/lib/auth/step-up";
+import type { StepUpProof } from "@/lib/auth/policy/step-up";
 import { failureState, formFields } from "@/lib/http/form";
 
 /** The admin's re-proof of identity, when the form carried one. */

@@ -1,5 +1,5 @@
 import { checkStaffAccess, signInUrl, verifyUrl } from "@/lib/auth/admin/guard";
-import type { WebUser } from "@/lib/auth/web-session";
+import type { WebUser } from "@/lib/auth/sessions/web-session";
 import { fail } from "@/lib/auth/errors";
 import { errorResponse } from "@/lib/http/respond";
 import { route } from "@/lib/http/route";

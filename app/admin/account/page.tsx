@@ -3,9 +3,9 @@ import Link from "next/link";
 import { FactorCards } from "@/app/(account)/account/security/factor-cards";
 import { PageHeader } from "@/components/admin/page-header";
 import { StepUpBoundary } from "@/components/step-up/step-up-boundary";
-import { getSecurityOverview } from "@/lib/auth/account-security";
+import { getSecurityOverview } from "@/lib/auth/two-factor/account-security";
 import { requireStaff } from "@/lib/auth/admin/guard";
-import { listUserPasskeys } from "@/lib/auth/passkeys";
+import { listUserPasskeys } from "@/lib/auth/passkeys/user-passkeys";
 import { siteOrigin } from "@/lib/auth/site";
 
 export const metadata: Metadata = { title: "My security" };

@@ -8,13 +8,13 @@ import { PageHeader } from "@/components/admin/page-header";
 import { buttonClass } from "@/components/ui/button";
 import { requireStaff } from "@/lib/auth/admin/guard";
 import { listQueryParams, parseListQuery, type SearchParams } from "@/lib/auth/admin/listing";
-import { listLoginSessions, loginSessionsSpec, type AdminLoginSessionRow, type LoginSessionStatus } from "@/lib/auth/admin/login-sessions";
-import { describeUserAgent } from "@/lib/auth/admin/auth-sessions";
+import { listPendingLogins, pendingLoginsSpec, type AdminPendingLoginRow, type PendingLoginStatus } from "@/lib/auth/admin/pending-logins";
+import { describeUserAgent } from "@/lib/auth/admin/sessions";
 import { deleteExpiredLoginSessionsAction, expireLoginSessionsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Login sessions" };
 
-const STATUS: Record<LoginSessionStatus, { label: string; tone: BadgeTone }> = {
+const STATUS: Record<PendingLoginStatus, { label: string; tone: BadgeTone }> = {
   pending: { label: "Pending 2FA", tone: "amber" },
   setup: { label: "Pending setup", tone: "amber" },
   completed: { label: "Completed", tone: "green" },
@@ -24,7 +24,7 @@ const STATUS: Record<LoginSessionStatus, { label: string; tone: BadgeTone }> = {
 
 const FORM = "login-sessions-bulk";
 
-const columns: Column<AdminLoginSessionRow>[] = [
+const columns: Column<AdminPendingLoginRow>[] = [
   userColumn(),
   { key: "status", header: "Status", render: (r) => <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge> },
   { key: "factor", header: "Factors", render: (r) => `${r.firstFactor}${r.verifiedFactor ? ` + ${r.verifiedFactor}` : ""}${r.failedAttempts > 0 ? ` · ${r.failedAttempts} wrong` : ""}` },
@@ -36,10 +36,10 @@ const columns: Column<AdminLoginSessionRow>[] = [
 
 export default async function LoginSessionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const query = parseListQuery(params, loginSessionsSpec);
-  await requireStaff(`/admin/login-sessions?${listQueryParams(query, loginSessionsSpec)}`);
-  const view: ListView<(typeof loginSessionsSpec.sorts)[number], keyof typeof loginSessionsSpec.filters> = { basePath: "/admin/login-sessions", exportResource: "login-sessions", spec: loginSessionsSpec, query };
-  const page = await listLoginSessions(query);
+  const query = parseListQuery(params, pendingLoginsSpec);
+  await requireStaff(`/admin/login-sessions?${listQueryParams(query, pendingLoginsSpec)}`);
+  const view: ListView<(typeof pendingLoginsSpec.sorts)[number], keyof typeof pendingLoginsSpec.filters> = { basePath: "/admin/login-sessions", exportResource: "login-sessions", spec: pendingLoginsSpec, query };
+  const page = await listPendingLogins(query);
   return (
     <>
       <PageHeader title="Login sessions" description="Pending sign-ins between the password and the second factor: single use, bound to the IP address and browser that started them, dead after five wrong codes." />
@@ -48,7 +48,7 @@ export default async function LoginSessionsPage({ searchParams }: { searchParams
         view={view}
         searchLabel="username, email or IP"
         filters={[
-          { name: "status", label: "Status", options: (Object.keys(STATUS) as LoginSessionStatus[]).map((s) => ({ value: s, label: STATUS[s].label })) },
+          { name: "status", label: "Status", options: (Object.keys(STATUS) as PendingLoginStatus[]).map((s) => ({ value: s, label: STATUS[s].label })) },
           { name: "recent", label: "Started", options: [{ value: "1h", label: "Last hour" }, { value: "24h", label: "Last 24 hours" }, { value: "7d", label: "Last 7 days" }, { value: "30d", label: "Last 30 days" }] },
         ]}
       />

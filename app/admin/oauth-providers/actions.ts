@@ -2,8 +2,8 @@
 
 import { redirect } from "next/navigation";
 import type { AdminActionState } from "@/components/admin/action-form";
-import { createOAuthProvider, deleteOAuthProvider, setOAuthProviderEnabled, updateOAuthProvider, PROVIDER_ID_PATTERN } from "@/lib/auth/oauth-providers";
-import { authorize } from "@/lib/auth/step-up";
+import { createOAuthProvider, deleteOAuthProvider, setOAuthProviderEnabled, updateOAuthProvider, PROVIDER_ID_PATTERN } from "@/lib/auth/oauth/providers";
+import { authorize } from "@/lib/auth/policy/step-up";
 import { staffAction } from "@/lib/http/action";
 import { adminFailure, proofFrom } from "../_lib/forms";
 import { backWith } from "../_lib/navigation";

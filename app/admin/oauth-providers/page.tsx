@@ -8,7 +8,7 @@ import { buttonClass } from "@/components/ui/button";
 import { requireStaff } from "@/lib/auth/admin/guard";
 import { listQueryParams, parseListQuery, type SearchParams } from "@/lib/auth/admin/listing";
 import { listOAuthProvidersForAdmin, oauthProvidersSpec } from "@/lib/auth/admin/oauth-providers";
-import type { OAuthProviderSummary } from "@/lib/auth/oauth-providers";
+import type { OAuthProviderSummary } from "@/lib/auth/oauth/providers";
 import { setProviderEnabledAction } from "./actions";
 
 export const metadata: Metadata = { title: "OAuth providers" };

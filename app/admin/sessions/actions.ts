@@ -1,6 +1,6 @@
 "use server";
 
-import { revokeAuthSessions } from "@/lib/auth/admin/auth-sessions";
+import { revokeAuthSessions } from "@/lib/auth/admin/sessions";
 import { selectedUuids } from "@/lib/auth/admin/listing";
 import { staffAction } from "@/lib/http/action";
 import { backWith } from "../_lib/navigation";

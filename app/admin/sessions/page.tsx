@@ -6,7 +6,7 @@ import { currentHref, DataTable, ListToolbar, Pagination, type Column, type List
 import { formatDateTime, formatRelative } from "@/components/admin/format";
 import { PageHeader } from "@/components/admin/page-header";
 import { buttonClass } from "@/components/ui/button";
-import { authSessionsSpec, listAuthSessions, type AdminAuthSessionRow } from "@/lib/auth/admin/auth-sessions";
+import { authSessionsSpec, listAuthSessions, type AdminAuthSessionRow } from "@/lib/auth/admin/sessions";
 import { requireStaff } from "@/lib/auth/admin/guard";
 import { listQueryParams, parseListQuery, type SearchParams } from "@/lib/auth/admin/listing";
 import { revokeSessionsAction } from "./actions";

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { passedSecondFactor } from "@/lib/auth/amr";
+import { passedSecondFactor } from "@/lib/auth/policy/amr";
 import { adminPath } from "@/lib/auth/admin/guard";
 import {
   beginAdminPasskeyEnrollment,
@@ -15,8 +15,8 @@ import {
   type UpgradedSession,
 } from "@/lib/auth/admin/verification";
 import type { Failure, Result } from "@/lib/auth/errors";
-import type { SecondFactorInput } from "@/lib/auth/second-factor";
-import { endWebSession, setSessionCookie, type WebUser } from "@/lib/auth/web-session";
+import type { SecondFactorInput } from "@/lib/auth/login/second-factor-step";
+import { endWebSession, setSessionCookie, type WebUser } from "@/lib/auth/sessions/web-session";
 import { verifyingStaffAction } from "@/lib/http/action";
 import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 

@@ -1,4 +1,4 @@
-import { getProfile } from "@/lib/auth/profile";
+import { getProfile } from "@/lib/auth/account/profile";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { json } from "@/lib/http/respond";
 import { Profile } from "@/lib/openapi/responses";

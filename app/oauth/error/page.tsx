@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
-import { describeProviderError } from "@/lib/auth/oauth-errors";
+import { describeProviderError } from "@/lib/auth/oauth/provider-errors";
 
 export const metadata: Metadata = { title: "Sign-in did not work" };
 

@@ -2,10 +2,10 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ok, type Result } from "../errors";
-import { authorize } from "../step-up";
-import type { AccountActor } from "../account-security";
-import { revokeUserApiKey } from "../api-keys";
-import type { ClientInfo } from "../client";
+import { authorize } from "../policy/step-up";
+import type { AccountActor } from "../two-factor/account-security";
+import { revokeUserApiKey } from "../api-access/api-keys";
+import type { ClientInfo } from "../request/client";
 import type { CsvColumn } from "./csv";
 import { pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 

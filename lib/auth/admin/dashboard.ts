@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { buildSecurityReport, FAILED_SECOND_FACTOR_EVENTS, type SecurityReport } from "../security-report";
+import { buildSecurityReport, FAILED_SECOND_FACTOR_EVENTS, type SecurityReport } from "../maintenance/security-report";
 
 /**
  * The security dashboard: the security report's statistics for the chosen window (the same

@@ -2,9 +2,9 @@ import "server-only";
 import { csvHeader, csvRows, type CsvColumn } from "./csv";
 import { parseListQuery, type ListPage, type ListSpec } from "./listing";
 import { apiKeyCsv, apiKeysSpec, listApiKeys } from "./api-keys";
-import { authSessionCsv, authSessionsSpec, listAuthSessions } from "./auth-sessions";
+import { authSessionCsv, authSessionsSpec, listAuthSessions } from "./sessions";
 import { backupCodesCsv, backupCodesSpec, listBackupCodes } from "./backup-codes";
-import { listLoginSessions, loginSessionCsv, loginSessionsSpec } from "./login-sessions";
+import { listPendingLogins, pendingLoginCsv, pendingLoginsSpec } from "./pending-logins";
 import { listPasskeys, passkeyCsv, passkeysSpec } from "./passkeys";
 import { eventCsv, eventsSpec, listEventTypes, listSecurityEvents, userFilterValues } from "./security-events";
 import { listTotpDevices, totpCsv, totpSpec } from "./totp-devices";
@@ -35,7 +35,7 @@ const EXPORTERS = {
   totp: exporter(totpSpec, totpCsv, (q, r) => listTotpDevices(q, r)),
   passkeys: exporter(passkeysSpec, passkeyCsv, (q, r, now) => listPasskeys(q, r, now)),
   "backup-codes": exporter(backupCodesSpec, backupCodesCsv, (q, r) => listBackupCodes(q, r)),
-  "login-sessions": exporter(loginSessionsSpec, loginSessionCsv, (q, r, now) => listLoginSessions(q, r, now)),
+  "login-sessions": exporter(pendingLoginsSpec, pendingLoginCsv, (q, r, now) => listPendingLogins(q, r, now)),
   sessions: exporter(authSessionsSpec, authSessionCsv, (q, r, now) => listAuthSessions(q, r, now)),
   "failed-attempts": exporter(
     async (p) => eventsSpec(await listEventTypes("failed"), userFilterValues(p.get("user") ?? "")),

@@ -1,8 +1,8 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { settings } from "@/lib/env";
-import { safeReturnPath } from "../guards";
-import { getWebUser, type WebUser } from "../web-session";
+import { safeReturnPath } from "../sessions/guards";
+import { getWebUser, type WebUser } from "../sessions/web-session";
 
 export const ADMIN_HOME = "/admin";
 export const ADMIN_VERIFY = "/admin/verify";
@@ -21,7 +21,7 @@ export type StaffAccess =
 export function decideStaffAccess(user: WebUser | null, admin2faRequired: boolean = settings.admin2faRequired): StaffAccess {
   if (!user) return { kind: "signed_out" };
   if (!user.isStaff) return { kind: "not_staff" };
-  // The session's assurance (lib/auth/assurance.ts), as the policy reads it: AAL2 = a second factor in this session.
+  // The session's assurance (lib/auth/policy/session-assurance.ts), as the policy reads it: AAL2 = a second factor in this session.
   if (admin2faRequired && user.assurance !== "aal2") return { kind: "needs_second_factor", user };
   return { kind: "allowed", user };
 }

@@ -1,11 +1,11 @@
 import "server-only";
-import { listOAuthProviders, type OAuthProviderSummary } from "../oauth-providers";
+import { listOAuthProviders, type OAuthProviderSummary } from "../oauth/providers";
 import type { CsvColumn } from "./csv";
 import { pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 
 /**
  * The admin list of social-login providers (the records themselves are managed by
- * lib/auth/oauth-providers.ts). A site has a handful, so the list is filtered in memory.
+ * lib/auth/oauth/providers.ts). A site has a handful, so the list is filtered in memory.
  */
 export const oauthProvidersSpec = {
   sorts: ["id", "name", "type", "linked"],

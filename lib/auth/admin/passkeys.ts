@@ -1,8 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { authenticatorName } from "../passkey-authenticators";
-import { STALE_PASSKEY_DAYS } from "../security-report";
+import { authenticatorName } from "../passkeys/authenticator-names";
+import { STALE_PASSKEY_DAYS } from "../maintenance/security-report";
 import type { CsvColumn } from "./csv";
 import { daysBetween, describeDaysSince, pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { FAILED_SECOND_FACTOR_EVENTS } from "../security-report";
+import { FAILED_SECOND_FACTOR_EVENTS } from "../maintenance/security-report";
 import type { CsvColumn } from "./csv";
 import { pageOf, recentSince, RECENT_CHOICES, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
 

@@ -5,22 +5,22 @@ import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { cookieAttributes, deleteCookie } from "@/lib/http/cookies";
 import { fail, ok, type Result } from "../errors";
-import type { ClientInfo } from "../client";
-import { AMR } from "../amr";
+import type { ClientInfo } from "../request/client";
+import { AMR } from "../policy/amr";
 import { recordSecurityEvent } from "../audit";
-import { replaceBackupCodes } from "../backup-codes";
-import { getFactorSummary, hasSecondFactor } from "../factors";
-import { beginLoginTotpSetup, confirmLoginTotpSetup } from "../login-enrollment";
-import { beginLoginPasskeySetup, confirmLoginPasskeySetup } from "../login-enrollment-passkey";
-import { createLoginSession, isSessionId, MAX_FAILED_ATTEMPTS } from "../login-sessions";
-import { beginPasskeyLoginStep, type AssertionOptions } from "../passkey-assertions";
-import { completePendingLogin, type SecondFactorInput } from "../second-factor";
-import { SECOND_FACTORS } from "../second-factors";
-import type { SessionIssuer } from "../sign-in";
-import { wasCompletedByEnrollment } from "../sign-in";
-import { revokeSession } from "../tokens";
-import type { TotpSetup } from "../totp";
-import { issueWebSession, type WebSessionToken, type WebUser } from "../web-session";
+import { replaceBackupCodes } from "../two-factor/backup-codes";
+import { getFactorSummary, hasSecondFactor } from "../two-factor/factor-summary";
+import { beginLoginTotpSetup, confirmLoginTotpSetup } from "../login/staff-enrollment";
+import { beginLoginPasskeySetup, confirmLoginPasskeySetup } from "../login/staff-enrollment-passkey";
+import { createPendingLogin, isSessionId, MAX_FAILED_ATTEMPTS } from "../login/pending-logins";
+import { beginPasskeyLoginStep, type AssertionOptions } from "../passkeys/assertions";
+import { completePendingLogin, type SecondFactorInput } from "../login/second-factor-step";
+import { SECOND_FACTOR_ORDER } from "../login/second-factor-order";
+import type { SessionIssuer } from "../login/sign-in";
+import { wasCompletedByEnrollment } from "../login/sign-in";
+import { revokeSession } from "../sessions/tokens";
+import type { TotpSetup } from "../two-factor/totp";
+import { issueWebSession, type WebSessionToken, type WebUser } from "../sessions/web-session";
 
 /**
  * The admin area's second-factor step for a signed-in staff user whose session has not passed 2FA
@@ -95,7 +95,7 @@ async function ensureVerificationLogin(user: WebUser, client: ClientInfo, now: D
     if (row && row.userId === user.id && !row.consumedAt && row.expiresAt > now && row.ipAddress === client.ip && row.userAgent === client.userAgent) return ok(current);
   }
   const factors = await getFactorSummary(user.id);
-  const id = await createLoginSession(
+  const id = await createPendingLogin(
     db,
     {
       userId: user.id,
@@ -147,7 +147,7 @@ async function withSessionGone<T>(run: () => Promise<Result<T>>): Promise<Result
 export async function upgradeSessionWithSecondFactor(user: WebUser, input: SecondFactorInput, client: ClientInfo, now = new Date()): Promise<Result<UpgradedSession>> {
   const login = await ensureVerificationLogin(user, client, now);
   if (!login.ok) return login;
-  return withSessionGone(() => completePendingLogin(login.value, input, SECOND_FACTORS, client, replaceSession(user, { newBackupCodes: false }), now));
+  return withSessionGone(() => completePendingLogin(login.value, input, SECOND_FACTOR_ORDER, client, replaceSession(user, { newBackupCodes: false }), now));
 }
 
 /** Assertion options for the user's passkeys, tied to this browser's pending verification. */

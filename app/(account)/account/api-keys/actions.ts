@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createUserApiKey, revokeUserApiKey } from "@/lib/auth/api-keys";
+import { createUserApiKey, revokeUserApiKey } from "@/lib/auth/api-access/api-keys";
 import { userAction } from "@/lib/http/action";
 import { CreateApiKeyBody, parseApiKeyId } from "@/lib/http/api-key-schemas";
 import { stepUpProof } from "@/lib/http/auth-responses";

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
-import { apiKeyOptions, listUserApiKeys, type ApiKeySummary } from "@/lib/auth/api-keys";
-import { requireWebUser } from "@/lib/auth/guards";
+import { apiKeyOptions, listUserApiKeys, type ApiKeySummary } from "@/lib/auth/api-access/api-keys";
+import { requireWebUser } from "@/lib/auth/sessions/guards";
 import { siteOrigin } from "@/lib/auth/site";
 import { CreateApiKeyForm } from "./create-api-key-form";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";

@@ -1,10 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { unlinkOAuthAccount } from "@/lib/auth/oauth";
-import { beginProviderLink, setLinkIntentCookie } from "@/lib/auth/oauth-link";
-import { CONNECTIONS_PATH, redirectToProvider } from "@/lib/auth/oauth-nextauth";
-import { findEnabledProvider } from "@/lib/auth/oauth-providers";
+import { unlinkOAuthAccount } from "@/lib/auth/oauth/provider-sign-in";
+import { beginProviderLink, setLinkIntentCookie } from "@/lib/auth/oauth/account-linking";
+import { CONNECTIONS_PATH, redirectToProvider } from "@/lib/auth/oauth/nextauth";
+import { findEnabledProvider } from "@/lib/auth/oauth/providers";
 import { userAction } from "@/lib/http/action";
 import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";
-import { getSecurityOverview } from "@/lib/auth/account-security";
-import { requireWebUser } from "@/lib/auth/guards";
-import { listLinkedAccounts } from "@/lib/auth/oauth";
-import { listEnabledProviders, socialAuthEnabled } from "@/lib/auth/oauth-providers";
+import { getSecurityOverview } from "@/lib/auth/two-factor/account-security";
+import { requireWebUser } from "@/lib/auth/sessions/guards";
+import { listLinkedAccounts } from "@/lib/auth/oauth/provider-sign-in";
+import { listEnabledProviders, socialAuthEnabled } from "@/lib/auth/oauth/providers";
 import { LinkForm, UnlinkForm } from "./connection-forms";
 
 export const metadata: Metadata = { title: "Connected accounts" };

@@ -1,8 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { cancelEmailChange, requestEmailChange } from "@/lib/auth/email-change";
-import { changePassword } from "@/lib/auth/password-change";
+import { cancelEmailChange, requestEmailChange } from "@/lib/auth/account/email-change";
+import { changePassword } from "@/lib/auth/password/change";
 import { userAction } from "@/lib/http/action";
 import { FIELD_MESSAGES } from "@/lib/http/fields";
 import { failureState, fieldFailure, type FormState } from "@/lib/http/form";

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
-import { emailChangeHours, getPendingEmailChange } from "@/lib/auth/email-change";
-import { requireWebUser } from "@/lib/auth/guards";
-import { getStepUpMethods } from "@/lib/auth/step-up";
+import { emailChangeHours, getPendingEmailChange } from "@/lib/auth/account/email-change";
+import { requireWebUser } from "@/lib/auth/sessions/guards";
+import { getStepUpMethods } from "@/lib/auth/policy/step-up";
 import { cancelEmailChangeAction } from "./actions";
 import { EmailForm } from "./email-form";
 import { PasswordForm } from "./password-form";

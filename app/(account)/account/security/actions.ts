@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { beginTotpEnrollment, disableTwoFactorWithStepUp, enableTotp, regenerateBackupCodesWithStepUp } from "@/lib/auth/account-security";
+import { beginTotpEnrollment, disableTwoFactorWithStepUp, enableTotp, regenerateBackupCodesWithStepUp } from "@/lib/auth/two-factor/account-security";
 import { userAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 

@@ -1,7 +1,7 @@
 import { formatDate, formatDateTime } from "@/components/admin/format";
 import { Card } from "@/components/ui/card";
-import type { SecurityOverview } from "@/lib/auth/account-security";
-import type { PasskeyView } from "@/lib/auth/passkeys";
+import type { SecurityOverview } from "@/lib/auth/two-factor/account-security";
+import type { PasskeyView } from "@/lib/auth/passkeys/user-passkeys";
 import { BackupCodesSection } from "./backup-codes-section";
 import { PasskeysSection, type PasskeyItem } from "./passkeys-section";
 import { TotpSetupSection } from "./totp-section";

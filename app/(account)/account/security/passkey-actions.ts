@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import { ERRORS, type ErrorCode, type Failure } from "@/lib/auth/errors";
-import { beginPasskeyRegistration, registerPasskey, removeUserPasskey, renameUserPasskey } from "@/lib/auth/passkeys";
+import { beginPasskeyRegistration, registerPasskey, removeUserPasskey, renameUserPasskey } from "@/lib/auth/passkeys/user-passkeys";
 import { userAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 

@@ -1,9 +1,9 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { revokeOtherSessions, revokeUserSession } from "@/lib/auth/sessions";
-import { forgetAllTrustedDevices, revokeOwnTrustedDevice } from "@/lib/auth/trusted-devices";
-import { endWebSession } from "@/lib/auth/web-session";
+import { revokeOtherSessions, revokeUserSession } from "@/lib/auth/sessions/user-sessions";
+import { forgetAllTrustedDevices, revokeOwnTrustedDevice } from "@/lib/auth/login/trusted-devices";
+import { endWebSession } from "@/lib/auth/sessions/web-session";
 import { userAction } from "@/lib/http/action";
 
 const PAGE = "/account/sessions";

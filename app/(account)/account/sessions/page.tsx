@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
-import { requireWebUser } from "@/lib/auth/guards";
-import { listUserSessions, type SessionView } from "@/lib/auth/sessions";
-import { listTrustedDevices, trustedDevicesEnabled, type TrustedDeviceView } from "@/lib/auth/trusted-devices";
+import { requireWebUser } from "@/lib/auth/sessions/guards";
+import { listUserSessions, type SessionView } from "@/lib/auth/sessions/user-sessions";
+import { listTrustedDevices, trustedDevicesEnabled, type TrustedDeviceView } from "@/lib/auth/login/trusted-devices";
 import { revokeAllTrustedDevicesAction, revokeOtherSessionsAction, revokeSessionAction, revokeTrustedDeviceAction } from "./actions";
 import { SubmitButton } from "./submit-button";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
-import { emailVerificationHours, emailVerificationRequired } from "@/lib/auth/email-verification";
+import { emailVerificationHours, emailVerificationRequired } from "@/lib/auth/account/email-verification";
 import { ResendVerificationForm } from "./resend-form";
 
 export const metadata: Metadata = { title: "Confirm your e-mail address" };

@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/admin/page-header";
 import { Card } from "@/components/ui/card";
 import { requireStaff } from "@/lib/auth/admin/guard";
 import { describeStepUp } from "@/lib/auth/admin/users";
-import { NEXTAUTH_BASE_PATH } from "@/lib/auth/oauth-providers";
+import { NEXTAUTH_BASE_PATH } from "@/lib/auth/oauth/providers";
 import { siteOrigin } from "@/lib/auth/site";
 import { createProviderAction } from "../actions";
 import { ProviderForm } from "../provider-form";

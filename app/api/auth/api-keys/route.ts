@@ -1,5 +1,5 @@
-import { createUserApiKey, ensureApiKeysEnabled, listUserApiKeys } from "@/lib/auth/api-keys";
-import { clientFrom } from "@/lib/auth/client";
+import { createUserApiKey, ensureApiKeysEnabled, listUserApiKeys } from "@/lib/auth/api-access/api-keys";
+import { clientFrom } from "@/lib/auth/request/client";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { apiKeyJson, CreateApiKeyBody, createdApiKeyJson } from "@/lib/http/api-key-schemas";
 import { stepUpProof } from "@/lib/http/auth-responses";

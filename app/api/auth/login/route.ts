@@ -1,6 +1,6 @@
-import { clientFrom } from "@/lib/auth/client";
-import { signInWithPassword } from "@/lib/auth/sign-in";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { clientFrom } from "@/lib/auth/request/client";
+import { signInWithPassword } from "@/lib/auth/login/sign-in";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";

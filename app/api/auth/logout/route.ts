@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { endApiSession } from "@/lib/auth/logout";
+import { clientFrom } from "@/lib/auth/request/client";
+import { endApiSession } from "@/lib/auth/api-access/logout";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { LogoutBody } from "@/lib/http/schemas";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { reauthenticate } from "@/lib/auth/step-up";
+import { clientFrom } from "@/lib/auth/request/client";
+import { reauthenticate } from "@/lib/auth/policy/step-up";
 import { ReauthenticateBody } from "@/lib/http/account-schemas";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { stepUpProof } from "@/lib/http/auth-responses";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { registerUser } from "@/lib/auth/registration";
+import { clientFrom } from "@/lib/auth/request/client";
+import { registerUser } from "@/lib/auth/account/signup";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { RegisterBody } from "@/lib/http/schemas";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { listUserSessions, revokeOtherSessions } from "@/lib/auth/sessions";
+import { clientFrom } from "@/lib/auth/request/client";
+import { listUserSessions, revokeOtherSessions } from "@/lib/auth/sessions/user-sessions";
 import { sessionJson } from "@/lib/http/account-schemas";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";

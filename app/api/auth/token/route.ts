@@ -1,7 +1,7 @@
-import { clientFrom } from "@/lib/auth/client";
+import { clientFrom } from "@/lib/auth/request/client";
 import { ERRORS, type Failure, fail } from "@/lib/auth/errors";
-import { signInWithPassword } from "@/lib/auth/sign-in";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { signInWithPassword } from "@/lib/auth/login/sign-in";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { LoginBody } from "@/lib/http/schemas";

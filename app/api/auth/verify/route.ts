@@ -1,7 +1,7 @@
-import { clientFrom } from "@/lib/auth/client";
-import { completePendingLogin } from "@/lib/auth/second-factor";
-import { SECOND_FACTORS } from "@/lib/auth/second-factors";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { clientFrom } from "@/lib/auth/request/client";
+import { completePendingLogin } from "@/lib/auth/login/second-factor-step";
+import { SECOND_FACTOR_ORDER } from "@/lib/auth/login/second-factor-order";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";
@@ -33,7 +33,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     async ({ body, request }) => {
       const { session_id, totp_token, backup_code, passkey_response } = body;
       const input = { totpToken: totp_token, backupCode: backup_code, passkeyResponse: passkey_response ?? undefined };
-      const result = await completePendingLogin(session_id, input, SECOND_FACTORS, clientFrom(request.headers), issueTokenPair);
+      const result = await completePendingLogin(session_id, input, SECOND_FACTOR_ORDER, clientFrom(request.headers), issueTokenPair);
       return result.ok ? json(restTokens(result.value)) : errorResponse(result);
     },
   ),

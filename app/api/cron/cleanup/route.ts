@@ -1,4 +1,4 @@
-import { applyCleanupExclusive } from "@/lib/auth/cleanup";
+import { applyCleanupExclusive } from "@/lib/auth/maintenance/cleanup";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { json } from "@/lib/http/respond";
 import { CleanupRan, CleanupSkipped } from "@/lib/openapi/responses";

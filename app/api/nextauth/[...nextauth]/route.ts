@@ -1,6 +1,6 @@
 import { fail } from "@/lib/auth/errors";
-import { handleNextAuthRequest } from "@/lib/auth/oauth-nextauth";
-import { socialAuthEnabled } from "@/lib/auth/oauth-providers";
+import { handleNextAuthRequest } from "@/lib/auth/oauth/nextauth";
+import { socialAuthEnabled } from "@/lib/auth/oauth/providers";
 import { errorResponse } from "@/lib/http/respond";
 import { otherMethods, route } from "@/lib/http/route";
 

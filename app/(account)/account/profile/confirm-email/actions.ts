@@ -1,6 +1,6 @@
 "use server";
 
-import { confirmEmailChange } from "@/lib/auth/email-change";
+import { confirmEmailChange } from "@/lib/auth/account/email-change";
 import { publicAction } from "@/lib/http/action";
 import { failureState, type FormState } from "@/lib/http/form";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth-card";
 import { Alert } from "@/components/ui/alert";
-import { describeEmailChange } from "@/lib/auth/email-change";
+import { describeEmailChange } from "@/lib/auth/account/email-change";
 import { ConfirmEmailForm } from "./confirm-email-form";
 
 export const metadata: Metadata = { title: "Confirm your e-mail address", referrer: "no-referrer" };

@@ -1,4 +1,4 @@
-import { getTwoFactorStatus } from "@/lib/auth/two-factor";
+import { getTwoFactorStatus } from "@/lib/auth/two-factor/status";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { json } from "@/lib/http/respond";
 import { TwoFactorStatus } from "@/lib/openapi/responses";

@@ -1,5 +1,5 @@
-import { revokeUserApiKey } from "@/lib/auth/api-keys";
-import { clientFrom } from "@/lib/auth/client";
+import { revokeUserApiKey } from "@/lib/auth/api-access/api-keys";
+import { clientFrom } from "@/lib/auth/request/client";
 import { fail } from "@/lib/auth/errors";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { parseApiKeyId } from "@/lib/http/api-key-schemas";

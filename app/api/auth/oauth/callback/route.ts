@@ -1,11 +1,11 @@
-import { clientFrom } from "@/lib/auth/client";
+import { clientFrom } from "@/lib/auth/request/client";
 import { fail } from "@/lib/auth/errors";
-import { finishOAuthSignIn } from "@/lib/auth/oauth";
-import { checkBridgeCsrf } from "@/lib/auth/oauth-bridge";
-import { endBrowserNonceCookie, readBrowserNonce } from "@/lib/auth/oauth-browser";
-import { endProviderSessionCookies, readProviderSignIn } from "@/lib/auth/oauth-nextauth";
-import { socialAuthEnabled } from "@/lib/auth/oauth-providers";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { finishOAuthSignIn } from "@/lib/auth/oauth/provider-sign-in";
+import { checkBridgeCsrf } from "@/lib/auth/oauth/spa-bridge";
+import { endBrowserNonceCookie, readBrowserNonce } from "@/lib/auth/oauth/browser-nonce";
+import { endProviderSessionCookies, readProviderSignIn } from "@/lib/auth/oauth/nextauth";
+import { socialAuthEnabled } from "@/lib/auth/oauth/providers";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";

@@ -1,4 +1,4 @@
-import { listProviderRedirects } from "@/lib/auth/oauth-bridge";
+import { listProviderRedirects } from "@/lib/auth/oauth/spa-bridge";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { CallbackQuery } from "@/lib/http/url-schemas";

@@ -1,6 +1,6 @@
-import { clientFrom } from "@/lib/auth/client";
-import { signInWithPasskey } from "@/lib/auth/passkey-login";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { clientFrom } from "@/lib/auth/request/client";
+import { signInWithPasskey } from "@/lib/auth/passkeys/passwordless-sign-in";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { PasskeyLoginBody } from "@/lib/http/passkey-schemas";

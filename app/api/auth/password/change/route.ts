@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { changePassword } from "@/lib/auth/password-change";
+import { clientFrom } from "@/lib/auth/request/client";
+import { changePassword } from "@/lib/auth/password/change";
 import { ChangePasswordBody } from "@/lib/http/account-schemas";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { stepUpProof } from "@/lib/http/auth-responses";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { resetPassword } from "@/lib/auth/password-reset";
+import { clientFrom } from "@/lib/auth/request/client";
+import { resetPassword } from "@/lib/auth/password/reset";
 import { ResetPasswordBody } from "@/lib/http/account-schemas";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { clientFrom } from "@/lib/auth/client";
-import { revokeUserSession } from "@/lib/auth/sessions";
+import { clientFrom } from "@/lib/auth/request/client";
+import { revokeUserSession } from "@/lib/auth/sessions/user-sessions";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { SessionRevoked } from "@/lib/openapi/responses";

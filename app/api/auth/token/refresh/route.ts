@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { rotateRefreshToken } from "@/lib/auth/tokens";
+import { clientFrom } from "@/lib/auth/request/client";
+import { rotateRefreshToken } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { RefreshBody } from "@/lib/http/schemas";

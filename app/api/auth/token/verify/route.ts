@@ -1,7 +1,7 @@
-import { clientFrom } from "@/lib/auth/client";
-import { completePendingLogin } from "@/lib/auth/second-factor";
-import { SECOND_FACTORS } from "@/lib/auth/second-factors";
-import { issueTokenPair, verifyAccessToken } from "@/lib/auth/tokens";
+import { clientFrom } from "@/lib/auth/request/client";
+import { completePendingLogin } from "@/lib/auth/login/second-factor-step";
+import { SECOND_FACTOR_ORDER } from "@/lib/auth/login/second-factor-order";
+import { issueTokenPair, verifyAccessToken } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint, oneOf } from "@/lib/http/api-route";
 import { simpleJwtTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";
@@ -44,7 +44,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       }
       const { session_id, totp_token, backup_code, passkey_response } = body;
       const input = { totpToken: totp_token, backupCode: backup_code, passkeyResponse: passkey_response ?? undefined };
-      const result = await completePendingLogin(session_id, input, SECOND_FACTORS, clientFrom(request.headers), issueTokenPair);
+      const result = await completePendingLogin(session_id, input, SECOND_FACTOR_ORDER, clientFrom(request.headers), issueTokenPair);
       return result.ok ? json(simpleJwtTokens(result.value)) : errorResponse(result);
     },
   ),

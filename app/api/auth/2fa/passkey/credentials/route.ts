@@ -1,4 +1,4 @@
-import { listUserPasskeys } from "@/lib/auth/passkeys";
+import { listUserPasskeys } from "@/lib/auth/passkeys/user-passkeys";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { passkeyJson } from "@/lib/http/passkey-schemas";
 import { json } from "@/lib/http/respond";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { beginPasskeyLoginStep } from "@/lib/auth/passkey-assertions";
+import { clientFrom } from "@/lib/auth/request/client";
+import { beginPasskeyLoginStep } from "@/lib/auth/passkeys/assertions";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { SessionIdBody } from "@/lib/http/schemas";

@@ -1,6 +1,6 @@
-import { clientFrom } from "@/lib/auth/client";
+import { clientFrom } from "@/lib/auth/request/client";
 import { fail } from "@/lib/auth/errors";
-import { removeUserPasskey } from "@/lib/auth/passkeys";
+import { removeUserPasskey } from "@/lib/auth/passkeys/user-passkeys";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { stepUpProof } from "@/lib/http/auth-responses";
 import { PasskeyRemoveBody } from "@/lib/http/passkey-schemas";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { beginPasskeyRegistration } from "@/lib/auth/passkeys";
+import { clientFrom } from "@/lib/auth/request/client";
+import { beginPasskeyRegistration } from "@/lib/auth/passkeys/user-passkeys";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { STEP_UP_ERRORS } from "@/lib/openapi/error-sets";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { registerPasskey } from "@/lib/auth/passkeys";
+import { clientFrom } from "@/lib/auth/request/client";
+import { registerPasskey } from "@/lib/auth/passkeys/user-passkeys";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { PasskeyVerifyBody, passkeyJson } from "@/lib/http/passkey-schemas";
 import { errorResponse, json } from "@/lib/http/respond";

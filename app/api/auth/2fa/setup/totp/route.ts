@@ -1,5 +1,5 @@
-import { beginTotpEnrollment } from "@/lib/auth/account-security";
-import { clientFrom } from "@/lib/auth/client";
+import { beginTotpEnrollment } from "@/lib/auth/two-factor/account-security";
+import { clientFrom } from "@/lib/auth/request/client";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { stepUpProof } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";

@@ -1,7 +1,7 @@
-import { backupCodeFactor } from "@/lib/auth/backup-codes";
-import { clientFrom } from "@/lib/auth/client";
-import { completePendingLogin } from "@/lib/auth/second-factor";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { backupCodeFactor } from "@/lib/auth/two-factor/backup-codes";
+import { clientFrom } from "@/lib/auth/request/client";
+import { completePendingLogin } from "@/lib/auth/login/second-factor-step";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { errorResponse, json } from "@/lib/http/respond";

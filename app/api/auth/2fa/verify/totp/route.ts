@@ -1,5 +1,5 @@
-import { enableTotp } from "@/lib/auth/account-security";
-import { clientFrom } from "@/lib/auth/client";
+import { enableTotp } from "@/lib/auth/two-factor/account-security";
+import { clientFrom } from "@/lib/auth/request/client";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { TotpTokenBody } from "@/lib/http/schemas";

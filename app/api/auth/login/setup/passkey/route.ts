@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { beginLoginPasskeySetup } from "@/lib/auth/login-enrollment-passkey";
+import { clientFrom } from "@/lib/auth/request/client";
+import { beginLoginPasskeySetup } from "@/lib/auth/login/staff-enrollment-passkey";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { SessionIdBody } from "@/lib/http/schemas";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { beginLoginTotpSetup } from "@/lib/auth/login-enrollment";
+import { clientFrom } from "@/lib/auth/request/client";
+import { beginLoginTotpSetup } from "@/lib/auth/login/staff-enrollment";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { SessionIdBody } from "@/lib/http/schemas";

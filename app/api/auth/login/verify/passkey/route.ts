@@ -1,6 +1,6 @@
-import { clientFrom } from "@/lib/auth/client";
-import { confirmLoginPasskeySetup } from "@/lib/auth/login-enrollment-passkey";
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { clientFrom } from "@/lib/auth/request/client";
+import { confirmLoginPasskeySetup } from "@/lib/auth/login/staff-enrollment-passkey";
+import { issueTokenPair } from "@/lib/auth/sessions/tokens";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { restTokens } from "@/lib/http/auth-responses";
 import { PasskeyVerifyBody } from "@/lib/http/passkey-schemas";

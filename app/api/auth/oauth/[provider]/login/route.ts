@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeProviderRedirect } from "@/lib/auth/oauth-bridge";
+import { describeProviderRedirect } from "@/lib/auth/oauth/spa-bridge";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { CallbackQuery } from "@/lib/http/url-schemas";

@@ -1,5 +1,5 @@
-import { clientFrom } from "@/lib/auth/client";
-import { beginPasswordlessSignIn } from "@/lib/auth/passkey-login";
+import { clientFrom } from "@/lib/auth/request/client";
+import { beginPasswordlessSignIn } from "@/lib/auth/passkeys/passwordless-sign-in";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { PasswordlessOptions } from "@/lib/openapi/responses";

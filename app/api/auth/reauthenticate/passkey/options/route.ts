@@ -1,4 +1,4 @@
-import { beginPasskeyStepUp } from "@/lib/auth/step-up";
+import { beginPasskeyStepUp } from "@/lib/auth/policy/step-up";
 import { apiRoute, endpoint } from "@/lib/http/api-route";
 import { errorResponse, json } from "@/lib/http/respond";
 import { StepUpPasskeyOptions } from "@/lib/openapi/responses";
