@@ -153,9 +153,21 @@ describe("POST /api/cron/cleanup (LOKDOWN_CRON_SECRET)", () => {
     expect(res.json).toMatchObject({ ran: true, total: 3, counts: { expired_rate_limit_buckets: 2, old_security_events: 1 } });
   });
 
+  it("runs on GET too, for schedulers that only send GET (Vercel Cron), with the same secret check", async () => {
+    overrideSettings({ cleanup: { cronSecret: SECRET } });
+    await seedExpired(2);
+    const wrong = await call(cron.GET, "GET", "/api/cron/cleanup", { headers: { authorization: `Bearer ${SECRET}x` } });
+    expect(wrong.status).toBe(401);
+    expect(await db.rateLimitBucket.count()).toBe(2);
+    const res = await call(cron.GET, "GET", "/api/cron/cleanup", { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ ran: true, counts: { expired_rate_limit_buckets: 2 } });
+  });
+
   it("answers other methods with 405", async () => {
     overrideSettings({ cleanup: { cronSecret: SECRET } });
-    const res = await call(cron.GET, "GET", "/api/cron/cleanup", { headers: { authorization: `Bearer ${SECRET}` } });
+    const res = await call(cron.PUT, "PUT", "/api/cron/cleanup", { headers: { authorization: `Bearer ${SECRET}` } });
     expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, POST");
   });
 });

@@ -98,7 +98,7 @@ export const confirmTotpEnrollmentAction = verifyingStaffAction.form({ page: nex
   const result = await confirmAdminTotpEnrollment(user, fields.totp_token, client);
   if (!result.ok) {
     const failed = await handleDeadEnds(result);
-    // A typo keeps the same secret on screen (django-lokdown made a new QR code: W25).
+    // A typo keeps the same secret on screen, so the app already scanned keeps working (no new QR code).
     return result.code === "invalid_session" || result.code === "session_used" ? failed : { ...failed, totp: state.totp };
   }
   // Signed in with "mfa" now; the verification cookie stays until the codes were seen, so the page keeps showing them.
