@@ -10,6 +10,9 @@ import { startAndWait, type Started } from "../helpers/standalone";
  * edge that sets x-real-ip (LOKDOWN_CLIENT_IP_HEADER). Clients are limited by that header alone: two
  * clients are two buckets, and headers a client forges (x-lokdown-peer, X-Forwarded-For) change
  * nothing. Without the setting, production refuses to start instead of sharing one bucket.
+ *
+ * The addresses (192.0.2.x) are this file's own: e2e files share one database, and
+ * multi-instance.test.ts fills 198.51.100.x buckets within the same minute.
  */
 
 const NEXT = [path.resolve("node_modules/next/dist/bin/next")];
@@ -40,20 +43,20 @@ const wrongSignIn = (headers: Record<string, string>) =>
 
 describe("next start with LOKDOWN_CLIENT_IP_HEADER=x-real-ip", () => {
   it("limits two clients separately and ignores the address headers a client forges", async () => {
-    const a = { "x-real-ip": "198.51.100.10" };
-    const b = { "x-real-ip": "198.51.100.11" };
+    const a = { "x-real-ip": "192.0.2.10" };
+    const b = { "x-real-ip": "192.0.2.11" };
     for (let i = 0; i < 3; i++) expect((await wrongSignIn(a)).status).toBe(401);
     const limited = await wrongSignIn(a);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     // Client A forging other address headers is still client A.
-    expect((await wrongSignIn({ ...a, "x-lokdown-peer": "198.51.100.12", "x-forwarded-for": "198.51.100.13" })).status).toBe(429);
+    expect((await wrongSignIn({ ...a, "x-lokdown-peer": "192.0.2.12", "x-forwarded-for": "192.0.2.13" })).status).toBe(429);
     // Client B has its own bucket.
     expect((await wrongSignIn(b)).status).toBe(401);
   });
 
   it("refuses, with JSON, a request that did not come through the edge, whatever it forges", async () => {
-    const res = await wrongSignIn({ "x-lokdown-peer": "198.51.100.14", "x-forwarded-for": "198.51.100.15" });
+    const res = await wrongSignIn({ "x-lokdown-peer": "192.0.2.14", "x-forwarded-for": "192.0.2.15" });
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
     expect(res.json).toEqual({ error: expect.any(String), code: "client_address_unknown" });
