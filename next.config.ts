@@ -20,7 +20,10 @@ const nextConfig: NextConfig = {
   // The security headers that do not depend on the request, on every response (build assets
   // included), without running proxy.ts for them. HSTS only in a production build.
   headers() {
-    const base = Object.entries(baseSecurityHeaders(process.env.NODE_ENV === "production")).map(([key, value]) => ({ key, value }));
+    const base = Object.entries(baseSecurityHeaders(process.env.NODE_ENV === "production")).map(([key, value]) => ({
+      key,
+      value,
+    }));
     return [
       { source: "/:path*", headers: base },
       // API answers differ by Origin (CORS), whether or not the proxy ran for this request.

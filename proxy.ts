@@ -41,14 +41,27 @@ export function proxy(request: NextRequest): Response {
   if (api && isPreflight(request.method, request.headers)) {
     const allowed = corsPreflightHeaders(request.headers.get("origin"), settings.corsOrigins);
     if (!allowed) return withHeaders(errorJson("cors_origin_not_allowed"), { vary: "Origin" });
-    return withHeaders(new NextResponse(null, { status: 204 }), { ...baseSecurityHeaders(settings.production), ...allowed, vary: "Origin" });
+    return withHeaders(new NextResponse(null, { status: 204 }), {
+      ...baseSecurityHeaders(settings.production),
+      ...allowed,
+      vary: "Origin",
+    });
   }
 
-  if (isCrossOriginCookieWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))) {
+  if (
+    isCrossOriginCookieWrite(
+      request.method,
+      request.headers,
+      ownOrigins(settings.webauthn.origins, request.nextUrl.host),
+    )
+  ) {
     return errorJson("cross_origin_request");
   }
   // A form posted to a page from another site, even without our cookies: 403, never Next's 500.
-  if (!api && isCrossOriginPageWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))) {
+  if (
+    !api &&
+    isCrossOriginPageWrite(request.method, request.headers, ownOrigins(settings.webauthn.origins, request.nextUrl.host))
+  ) {
     return errorJson("cross_origin_request");
   }
 
@@ -71,7 +84,9 @@ export function proxy(request: NextRequest): Response {
 }
 
 /** The proxy's own answers: catalogue JSON, never stored, with the base headers (the request ends here). */
-function errorJson(code: "cors_origin_not_allowed" | "cross_origin_request" | "client_address_unknown" | "request_header_too_large"): Response {
+function errorJson(
+  code: "cors_origin_not_allowed" | "cross_origin_request" | "client_address_unknown" | "request_header_too_large",
+): Response {
   return withHeaders(errorResponse(fail(code)), baseSecurityHeaders(settings.production));
 }
 

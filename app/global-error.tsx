@@ -13,9 +13,14 @@ export default function GlobalError({ error }: { error: Error & { digest?: strin
         <title>Temporarily unavailable · next-lokdown</title>
         <main role="alert" className="mx-auto max-w-md px-4 py-24 text-center">
           <h1 className="text-2xl font-bold tracking-tight">Something went wrong on our side</h1>
-          <p className="mt-3 text-zinc-600 dark:text-zinc-400">The service is temporarily unavailable. Please try again in a moment.</p>
+          <p className="mt-3 text-zinc-600 dark:text-zinc-400">
+            The service is temporarily unavailable. Please try again in a moment.
+          </p>
           {/* A full reload, not reset(): the root layout itself has to render again. */}
-          <a href="" className="mt-6 inline-flex rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+          <a
+            href=""
+            className="mt-6 inline-flex rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+          >
             Try again
           </a>
           {error.digest && <p className="mt-6 font-mono text-xs text-zinc-500">Reference: {error.digest}</p>}

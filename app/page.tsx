@@ -16,9 +16,12 @@ export default async function HomePage() {
   return (
     <div className="space-y-12">
       <section className="max-w-2xl">
-        <h1 className="text-4xl font-bold tracking-tight text-zinc-900 dark:text-white">Sign-in your users can trust</h1>
+        <h1 className="text-4xl font-bold tracking-tight text-zinc-900 dark:text-white">
+          Sign-in your users can trust
+        </h1>
         <p className="mt-4 text-lg text-zinc-600 dark:text-zinc-400">
-          A Next.js starter with passwords, two-factor authentication, passkeys, backup codes and API keys — on your own PostgreSQL.
+          A Next.js starter with passwords, two-factor authentication, passkeys, backup codes and API keys — on your own
+          PostgreSQL.
         </p>
         <div className="mt-6 flex gap-3">
           {user ? (

@@ -4,15 +4,28 @@ import { apiKeysEnabled } from "@/lib/auth/api-access/api-keys";
 import { getWebUser } from "@/lib/auth/sessions/web-session";
 import { ThemeToggle, type Theme } from "./theme-toggle";
 
-const navLink = "rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800";
+const navLink =
+  "rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800";
 
 export async function SiteHeader({ theme }: { theme: Theme }) {
   const user = await getWebUser();
   return (
     <header className="no-print border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/80">
-      <nav aria-label="Main" className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center gap-x-1 gap-y-1 px-4 py-2 sm:gap-x-2">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center gap-x-1 gap-y-1 px-4 py-2 sm:gap-x-2"
+      >
         <Link href="/" className="mr-auto flex items-center gap-2 font-semibold text-zinc-900 dark:text-zinc-100">
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6 text-indigo-600" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 24 24"
+            className="size-6 text-indigo-600"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             <rect x="4" y="10" width="16" height="11" rx="2" />
             <path d="M8 10V7a4 4 0 0 1 8 0v3" />
           </svg>

@@ -12,9 +12,11 @@ export type Finding = { id: string; level: CheckLevel; message: string; hint: st
 
 /** django-lokdown check IDs that have no counterpart here, and why. */
 export const NOT_APPLICABLE: Record<string, string> = {
-  W004: "SOCIALACCOUNT_ADAPTER must be lokdown's so OAuth sign-ins go through its 2FA step: here every OAuth sign-in goes " +
+  W004:
+    "SOCIALACCOUNT_ADAPTER must be lokdown's so OAuth sign-ins go through its 2FA step: here every OAuth sign-in goes " +
     "through lib/auth, and there is no adapter setting to get wrong.",
-  W006: "ACCOUNT_ADAPTER must be lokdown's so allauth honours the sign-up switch: here password and social sign-up both read " +
+  W006:
+    "ACCOUNT_ADAPTER must be lokdown's so allauth honours the sign-up switch: here password and social sign-up both read " +
     "LOKDOWN_SIGNUP_ENABLED in lib/auth; L107 reports it open in production.",
 };
 
@@ -33,14 +35,23 @@ export const CHECKS: { id: string; summary: string }[] = [
   { id: "L107", summary: "Public sign-up is open in production" },
   { id: "L108", summary: "API keys may live forever (indefinite keys allowed and no maximum lifespan)" },
   { id: "L109", summary: "Non-HTTPS social-login callback origins in production" },
-  { id: "L110", summary: "The client-address setting cannot yield an address (LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for without LOKDOWN_TRUSTED_PROXIES)" },
-  { id: "L111", summary: "Client addresses come from the bundled server only: plain next start, the standalone server.js or a platform refuse to start" },
+  {
+    id: "L110",
+    summary:
+      "The client-address setting cannot yield an address (LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for without LOKDOWN_TRUSTED_PROXIES)",
+  },
+  {
+    id: "L111",
+    summary:
+      "Client addresses come from the bundled server only: plain next start, the standalone server.js or a platform refuse to start",
+  },
   { id: "L112", summary: "LOKDOWN_TRUSTED_PROXIES is ignored: LOKDOWN_CLIENT_IP_HEADER names a single-address header" },
 ];
 
 const DEV_AUTH_SECRET = "development-only-auth-secret-not-for-production-use";
 const DEV_ENCRYPTION_KEY = Buffer.from("ZGV2ZWxvcG1lbnQtb25seS1lbmNyeXB0aW9uLWtleSE=", "base64");
-const PLACEHOLDER = /change.?me|changethis|replace.?me|example|your.?secret|^secret|password|development|not.?for.?production|xxxx|1234/i;
+const PLACEHOLDER =
+  /change.?me|changethis|replace.?me|example|your.?secret|^secret|password|development|not.?for.?production|xxxx|1234/i;
 
 /** Distinct characters: a random 32+ character secret has many; "aaaa…" or "abcabc…" has few. */
 const distinct = (values: Iterable<unknown>) => new Set(values).size;
@@ -72,7 +83,8 @@ export function rpIdMatchesHost(rpId: string, host: string): boolean {
   return h === r || h.endsWith(`.${r}`);
 }
 
-const isLocalHost = (host: string) => host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
+const isLocalHost = (host: string) =>
+  host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
 /** https, or http on the local machine (browsers treat that as a secure context). */
 const isSecureOrigin = (origin: string) => {
   const url = new URL(origin);
@@ -82,10 +94,16 @@ const isSecureOrigin = (origin: string) => {
 /** Runs every check against the given settings. */
 export function runConfigChecks(s: Settings): Finding[] {
   const findings: Finding[] = [];
-  const add = (id: string, level: CheckLevel, message: string, hint: string) => findings.push({ id, level, message, hint });
+  const add = (id: string, level: CheckLevel, message: string, hint: string) =>
+    findings.push({ id, level, message, hint });
 
   if (s.production && !s.admin2faRequired) {
-    add("W001", "warning", "ADMIN_2FA_REQUIRED is off in production: staff accounts can sign in with a password alone.", "Set ADMIN_2FA_REQUIRED=true.");
+    add(
+      "W001",
+      "warning",
+      "ADMIN_2FA_REQUIRED is off in production: staff accounts can sign in with a password alone.",
+      "Set ADMIN_2FA_REQUIRED=true.",
+    );
   }
   if (s.production && !s.webauthn.originsConfigured) {
     add(
@@ -114,10 +132,16 @@ export function runConfigChecks(s: Settings): Finding[] {
 
   const secretLevel: CheckLevel = s.production ? "error" : "warning";
   if (s.authSecretIsDefault) {
-    add("L101", secretLevel, "AUTH_SECRET is not set: tokens are signed with the public development secret.", "Set AUTH_SECRET to `openssl rand -base64 32`.");
+    add(
+      "L101",
+      secretLevel,
+      "AUTH_SECRET is not set: tokens are signed with the public development secret.",
+      "Set AUTH_SECRET to `openssl rand -base64 32`.",
+    );
   } else {
     const weak = secretLooksWeak(s.authSecret);
-    if (weak) add("L102", secretLevel, `AUTH_SECRET is weak: ${weak}.`, "Set AUTH_SECRET to `openssl rand -base64 32`.");
+    if (weak)
+      add("L102", secretLevel, `AUTH_SECRET is weak: ${weak}.`, "Set AUTH_SECRET to `openssl rand -base64 32`.");
   }
   if (s.encryptionKeyIsDefault) {
     add(
@@ -128,7 +152,13 @@ export function runConfigChecks(s: Settings): Finding[] {
     );
   } else {
     const weak = keyLooksWeak(s.encryptionKeys);
-    if (weak) add("L104", secretLevel, `LOKDOWN_ENCRYPTION_KEY is weak: ${weak}.`, "Put a new `openssl rand -base64 32` key first in LOKDOWN_ENCRYPTION_KEY; keep old keys after it to decrypt.");
+    if (weak)
+      add(
+        "L104",
+        secretLevel,
+        `LOKDOWN_ENCRYPTION_KEY is weak: ${weak}.`,
+        "Put a new `openssl rand -base64 32` key first in LOKDOWN_ENCRYPTION_KEY; keep old keys after it to decrypt.",
+      );
   }
 
   const hosts = s.webauthn.origins.map((o) => new URL(o).hostname);
@@ -151,7 +181,9 @@ export function runConfigChecks(s: Settings): Finding[] {
         "Serve the site over HTTPS and list https:// origins in WEBAUTHN_ORIGINS.",
       );
     }
-    const insecureCallbacks = s.socialAuth.enabled ? s.socialAuth.allowedCallbackOrigins.filter((o) => !isSecureOrigin(o)) : [];
+    const insecureCallbacks = s.socialAuth.enabled
+      ? s.socialAuth.allowedCallbackOrigins.filter((o) => !isSecureOrigin(o))
+      : [];
     if (insecureCallbacks.length > 0) {
       add(
         "L109",
@@ -161,7 +193,12 @@ export function runConfigChecks(s: Settings): Finding[] {
       );
     }
     if (s.signupEnabled) {
-      add("L107", "warning", "Public sign-up is open in production (LOKDOWN_SIGNUP_ENABLED=true): anyone can create an account.", "Set LOKDOWN_SIGNUP_ENABLED=false unless the site is meant to be public.");
+      add(
+        "L107",
+        "warning",
+        "Public sign-up is open in production (LOKDOWN_SIGNUP_ENABLED=true): anyone can create an account.",
+        "Set LOKDOWN_SIGNUP_ENABLED=false unless the site is meant to be public.",
+      );
     }
   }
   const address = { ...s.clientAddress, trustedProxies: s.trustedProxies };
@@ -211,6 +248,7 @@ type Logger = { warn(message: string): void; error(message: string): void };
 export function logConfigFindings(s: Settings, logger: Logger = console): number {
   if (!s.production) return 0;
   const findings = runConfigChecks(s).filter((f) => f.level !== "info");
-  for (const f of findings) (f.level === "error" ? logger.error : logger.warn).call(logger, `[lokdown] ${formatFinding(f)}`);
+  for (const f of findings)
+    (f.level === "error" ? logger.error : logger.warn).call(logger, `[lokdown] ${formatFinding(f)}`);
   return findings.length;
 }

@@ -94,7 +94,10 @@ const BATCH_LIMIT = 100;
  * `text` must select `keyColumn`, whose values come back exactly as the keys were given. Callers
  * check a key's shape first: one that `$1`'s cast refuses would fail every lookup of its batch.
  */
-export function batchedLookup<Row extends Record<string, unknown>>(text: string, keyColumn: keyof Row & string): (key: string) => Promise<Row | undefined> {
+export function batchedLookup<Row extends Record<string, unknown>>(
+  text: string,
+  keyColumn: keyof Row & string,
+): (key: string) => Promise<Row | undefined> {
   let waiting = new Map<string, Waiter<Row>[]>();
   let scheduled = false;
 

@@ -22,15 +22,24 @@ const optionalBool = onOff().optional();
 /** A whole number in [min, max], written as JavaScript's Number() reads it. */
 const wholeNumber = (min: number, max: number) => {
   const error = `must be a whole number from ${min} to ${max}`;
-  return z.coerce.number<string>({ error }).int({ error, abort: true }).min(min, { error, abort: true }).max(max, { error });
+  return z.coerce
+    .number<string>({ error })
+    .int({ error, abort: true })
+    .min(min, { error, abort: true })
+    .max(max, { error });
 };
 
 /** Blank counts as unset; so does "None" (django-lokdown's spelling) where the setting may be unset. */
-const unsetIfBlank = (alsoUnset: string[] = []) => (v: unknown) => (typeof v === "string" && (v.trim() === "" || alsoUnset.includes(v)) ? undefined : v);
+const unsetIfBlank =
+  (alsoUnset: string[] = []) =>
+  (v: unknown) =>
+    typeof v === "string" && (v.trim() === "" || alsoUnset.includes(v)) ? undefined : v;
 
-const int = (fallback: number, min: number, max: number) => z.preprocess(unsetIfBlank(), wholeNumber(min, max).default(fallback));
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(unsetIfBlank(), wholeNumber(min, max).default(fallback));
 
-const optionalInt = (min: number, max: number) => z.preprocess(unsetIfBlank(["None"]), wholeNumber(min, max).nullable().default(null));
+const optionalInt = (min: number, max: number) =>
+  z.preprocess(unsetIfBlank(["None"]), wholeNumber(min, max).nullable().default(null));
 
 /** A django-ratelimit style rate ("10/m", "100/h") or a bare number of attempts per minute. */
 const rate = (fallback: string) =>
@@ -54,7 +63,8 @@ const rate = (fallback: string) =>
 const MAIL_ADDRESS = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
 /** A domain an e-mail address may be at: labels of letters, digits and inner hyphens, at least two. */
-export const EMAIL_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+export const EMAIL_DOMAIN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 const list = z
   .string()
@@ -87,7 +97,8 @@ export function issuerUrlProblem(value: string): string | null {
     return "must be a URL such as https://login.example.com";
   }
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) return "must use https (http only for localhost)";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
+    return "must use https (http only for localhost)";
   if (url.search || url.hash || url.username || url.password) return "must not carry a query, fragment or credentials";
   return null;
 }
@@ -143,7 +154,10 @@ const schema = z
     LOKDOWN_API_KEY_AUTH_SCHEME: z
       .string()
       .default("Api-Key")
-      .refine((v) => /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(v) && v.toLowerCase() !== "bearer", "must be a single word other than Bearer"),
+      .refine(
+        (v) => /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(v) && v.toLowerCase() !== "bearer",
+        "must be a single word other than Bearer",
+      ),
     LOKDOWN_API_KEY_MAX_PER_USER: int(25, 1, 1000),
 
     LOKDOWN_ACCESS_TOKEN_MINUTES: int(15, 1, 1440),
@@ -155,7 +169,10 @@ const schema = z
     /** Absolute lifetime of a browser session in days; unset: LOKDOWN_SESSION_MAX_DAYS. */
     LOKDOWN_WEB_SESSION_DAYS: optionalInt(1, 365),
     /** Minutes a session (browser or API) may go unused before it ends; 0 (default) never. Activity is recorded every 5 minutes, hence at least 10. */
-    LOKDOWN_SESSION_IDLE_MINUTES: int(0, 0, 525_600).refine((n) => n === 0 || n >= 10, "must be 0 (off) or at least 10 minutes"),
+    LOKDOWN_SESSION_IDLE_MINUTES: int(0, 0, 525_600).refine(
+      (n) => n === 0 || n >= 10,
+      "must be 0 (off) or at least 10 minutes",
+    ),
     LOKDOWN_STEP_UP_MINUTES: int(10, 1, 1440),
     LOKDOWN_TRUSTED_PROXIES: int(0, 0, 10),
     /**
@@ -168,8 +185,14 @@ const schema = z
       .string()
       .optional()
       .transform((v) => (v === undefined || v.trim() === "" ? null : v.trim().toLowerCase()))
-      .refine((v) => v === null || /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(v), "must be an HTTP header name such as x-real-ip")
-      .refine((v) => v !== PEER_HEADER, `must not be ${PEER_HEADER}: leave it unset to use the peer address the bundled server records`),
+      .refine(
+        (v) => v === null || /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(v),
+        "must be an HTTP header name such as x-real-ip",
+      )
+      .refine(
+        (v) => v !== PEER_HEADER,
+        `must not be ${PEER_HEADER}: leave it unset to use the peer address the bundled server records`,
+      ),
     /**
      * Set by scripts/server.mjs and scripts/start-standalone.mjs to their own process id: proof that
      * a server overwriting x-lokdown-peer on every request sits in front of this process. Never set
@@ -234,14 +257,22 @@ const schema = z
     // `next build` loads modules to analyse them; runtime-only requirements wait for the server.
     if (v.NEXT_PHASE === "phase-production-build") return;
     if (!v.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required (npm run dev, npm start and npm test set it for the embedded database)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "is required (npm run dev, npm start and npm test set it for the embedded database)",
+      });
     }
     const production = v.NODE_ENV === "production";
     for (const name of ["AUTH_SECRET", "LOKDOWN_ENCRYPTION_KEY"] as const) {
       if (production && !v[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
     }
     if (v.AUTH_SECRET !== undefined && v.AUTH_SECRET.length < 32) {
-      ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "must be at least 32 characters (openssl rand -base64 32)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message: "must be at least 32 characters (openssl rand -base64 32)",
+      });
     }
     for (const [i, key] of (v.LOKDOWN_ENCRYPTION_KEY ?? "").split(",").filter(Boolean).entries()) {
       if (Buffer.from(key.trim(), "base64").length !== 32) {
@@ -259,39 +290,73 @@ const schema = z
       } catch {
         // reported below
       }
-      if (protocol !== "smtp:" && protocol !== "smtps:") ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "must be an smtp:// or smtps:// URL" });
+      if (protocol !== "smtp:" && protocol !== "smtps:")
+        ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "must be an smtp:// or smtps:// URL" });
     }
     if (v.SMTP_HOST !== undefined && !/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i.test(v.SMTP_HOST)) {
       ctx.addIssue({ code: "custom", path: ["SMTP_HOST"], message: "must be a host name or IP address" });
     }
     if (Boolean(v.SMTP_USER) !== Boolean(v.SMTP_PASSWORD)) {
-      ctx.addIssue({ code: "custom", path: [v.SMTP_USER ? "SMTP_PASSWORD" : "SMTP_USER"], message: "SMTP_USER and SMTP_PASSWORD go together" });
+      ctx.addIssue({
+        code: "custom",
+        path: [v.SMTP_USER ? "SMTP_PASSWORD" : "SMTP_USER"],
+        message: "SMTP_USER and SMTP_PASSWORD go together",
+      });
     }
     if (v.MAIL_FROM !== undefined && !MAIL_ADDRESS.test(v.MAIL_FROM.trim())) {
-      ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: 'must be an address such as "Example <no-reply@example.com>"' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAIL_FROM"],
+        message: 'must be an address such as "Example <no-reply@example.com>"',
+      });
     }
     for (const o of [...v.WEBAUTHN_ORIGINS, ...v.WEBAUTHN_ORIGIN]) {
       const parsed = origin.safeParse(o);
-      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["WEBAUTHN_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
+      if (!parsed.success)
+        ctx.addIssue({
+          code: "custom",
+          path: ["WEBAUTHN_ORIGINS"],
+          message: `"${o}" ${parsed.error.issues[0]?.message}`,
+        });
     }
     for (const o of v.LOKDOWN_CORS_ORIGINS) {
       const parsed = origin.safeParse(o);
-      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["LOKDOWN_CORS_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
+      if (!parsed.success)
+        ctx.addIssue({
+          code: "custom",
+          path: ["LOKDOWN_CORS_ORIGINS"],
+          message: `"${o}" ${parsed.error.issues[0]?.message}`,
+        });
     }
     for (const o of v.LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS) {
       const parsed = origin.safeParse(o);
-      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS"], message: `"${o}" ${parsed.error.issues[0]?.message}` });
+      if (!parsed.success)
+        ctx.addIssue({
+          code: "custom",
+          path: ["LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS"],
+          message: `"${o}" ${parsed.error.issues[0]?.message}`,
+        });
     }
     for (const name of ["GITHUB", "GOOGLE", "OIDC"] as const) {
       const id = v[`AUTH_${name}_ID`];
       const secret = v[`AUTH_${name}_SECRET`];
       if (Boolean(id) !== Boolean(secret)) {
-        ctx.addIssue({ code: "custom", path: [id ? `AUTH_${name}_SECRET` : `AUTH_${name}_ID`], message: `is required when AUTH_${name}_${id ? "ID" : "SECRET"} is set` });
+        ctx.addIssue({
+          code: "custom",
+          path: [id ? `AUTH_${name}_SECRET` : `AUTH_${name}_ID`],
+          message: `is required when AUTH_${name}_${id ? "ID" : "SECRET"} is set`,
+        });
       }
     }
-    if (v.AUTH_OIDC_ID && !v.AUTH_OIDC_ISSUER) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "is required when AUTH_OIDC_ID is set" });
+    if (v.AUTH_OIDC_ID && !v.AUTH_OIDC_ISSUER)
+      ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "is required when AUTH_OIDC_ID is set" });
     for (const domain of v.AUTH_OIDC_TRUSTED_EMAIL_DOMAINS) {
-      if (!EMAIL_DOMAIN.test(domain)) ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_TRUSTED_EMAIL_DOMAINS"], message: `"${domain}" is not a domain name such as example.com` });
+      if (!EMAIL_DOMAIN.test(domain))
+        ctx.addIssue({
+          code: "custom",
+          path: ["AUTH_OIDC_TRUSTED_EMAIL_DOMAINS"],
+          message: `"${domain}" is not a domain name such as example.com`,
+        });
     }
     if (v.AUTH_OIDC_ISSUER) {
       const problem = issuerUrlProblem(v.AUTH_OIDC_ISSUER);
@@ -316,10 +381,24 @@ export type EnvOAuthProvider = {
 function envOAuthProviders(v: z.output<typeof schema>): EnvOAuthProvider[] {
   const providers: EnvOAuthProvider[] = [];
   if (v.AUTH_GITHUB_ID && v.AUTH_GITHUB_SECRET) {
-    providers.push({ id: "github", type: "github", displayName: "GitHub", clientId: v.AUTH_GITHUB_ID, clientSecret: v.AUTH_GITHUB_SECRET, issuer: null });
+    providers.push({
+      id: "github",
+      type: "github",
+      displayName: "GitHub",
+      clientId: v.AUTH_GITHUB_ID,
+      clientSecret: v.AUTH_GITHUB_SECRET,
+      issuer: null,
+    });
   }
   if (v.AUTH_GOOGLE_ID && v.AUTH_GOOGLE_SECRET) {
-    providers.push({ id: "google", type: "google", displayName: "Google", clientId: v.AUTH_GOOGLE_ID, clientSecret: v.AUTH_GOOGLE_SECRET, issuer: null });
+    providers.push({
+      id: "google",
+      type: "google",
+      displayName: "Google",
+      clientId: v.AUTH_GOOGLE_ID,
+      clientSecret: v.AUTH_GOOGLE_SECRET,
+      issuer: null,
+    });
   }
   if (v.AUTH_OIDC_ID && v.AUTH_OIDC_SECRET && v.AUTH_OIDC_ISSUER) {
     providers.push({
@@ -337,7 +416,9 @@ function envOAuthProviders(v: z.output<typeof schema>): EnvOAuthProvider[] {
 }
 
 /** How to reach the SMTP server: a URL, or host and port with optional credentials. */
-export type SmtpConfig = { url: string } | { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null };
+export type SmtpConfig =
+  | { url: string }
+  | { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null };
 
 function smtpConfig(v: z.output<typeof schema>): SmtpConfig | null {
   if (v.SMTP_URL) return { url: v.SMTP_URL };
@@ -351,7 +432,10 @@ export type Settings = ReturnType<typeof parseSettings>;
 /** Settings the app cannot run with; the message names every variable at fault, one per line. */
 export class ConfigurationError extends Error {
   override readonly name = "ConfigurationError";
-  constructor(readonly variables: string[], lines: string[]) {
+  constructor(
+    readonly variables: string[],
+    lines: string[],
+  ) {
     super(`Invalid configuration:\n${lines.join("\n")}`);
   }
 }
@@ -453,7 +537,9 @@ export function parseSettings(source: Record<string, string | undefined>, pid: n
     mail: {
       /** Where mail goes; null: nowhere but the mail_messages table (shown at /dev/mail outside production). */
       smtp: smtpConfig(v),
-      from: v.MAIL_FROM?.trim() || `${v.WEBAUTHN_RP_NAME.replace(/[<>"\r\n]/g, "")} <no-reply@${v.WEBAUTHN_RP_ID.toLowerCase()}>`,
+      from:
+        v.MAIL_FROM?.trim() ||
+        `${v.WEBAUTHN_RP_NAME.replace(/[<>"\r\n]/g, "")} <no-reply@${v.WEBAUTHN_RP_ID.toLowerCase()}>`,
     },
     firstAdmin: { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD, email: v.ADMIN_EMAIL },
     socialAuth: {

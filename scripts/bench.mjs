@@ -79,7 +79,10 @@ async function peakRssMiB(pid) {
 
 /** Spawns a server on CPU 0 and resolves when `ready` appears in its output. */
 async function startProcess(command, env, ready) {
-  const child = spawn(command[0], command.slice(1), { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(command[0], command.slice(1), {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   servers.push(child);
   await new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk) => {
@@ -97,7 +100,9 @@ async function startProcess(command, env, ready) {
 async function startApp(databaseUrl, { nextStart = false } = {}) {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const command = nextStart ? [process.execPath, nextBin, "start", root, "-p", String(port), "-H", "127.0.0.1"] : [process.execPath, path.join(root, "scripts", "server.mjs")];
+  const command = nextStart
+    ? [process.execPath, nextBin, "start", root, "-p", String(port), "-H", "127.0.0.1"]
+    : [process.execPath, path.join(root, "scripts", "server.mjs")];
   const child = await startProcess(
     onServerCpu(command),
     {
@@ -126,10 +131,17 @@ async function startPlainNext() {
     console.log("[bench] building the plain Next.js baseline (bench/plain-next)");
     // With webpack: Turbopack's root is the repository (its lockfile), and from there it bundles the
     // repository's own proxy.ts and instrumentation.ts into this app too, which would not be plain.
-    await run(process.execPath, [nextBin, "build", "--webpack"], { cwd: plainDir, env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+    await run(process.execPath, [nextBin, "build", "--webpack"], {
+      cwd: plainDir,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
   }
   const port = await freePort();
-  const child = await startProcess(onServerCpu([process.execPath, nextBin, "start", plainDir, "-p", String(port), "-H", "127.0.0.1"]), { NODE_ENV: "production" }, /Ready|started server/i);
+  const child = await startProcess(
+    onServerCpu([process.execPath, nextBin, "start", plainDir, "-p", String(port), "-H", "127.0.0.1"]),
+    { NODE_ENV: "production" },
+    /Ready|started server/i,
+  );
   return { base: `http://127.0.0.1:${port}`, pid: child.pid };
 }
 
@@ -171,7 +183,10 @@ async function seedUser(base) {
   await api(base, "POST", "/api/auth/register", { body: { username, email: `${username}@example.com`, password } });
   const login = await api(base, "POST", "/api/auth/login", { body: { username, password } });
   const access = login.access_token;
-  const key = await api(base, "POST", "/api/auth/api-keys", { body: { name: "bench", password }, headers: { authorization: `Bearer ${access}` } });
+  const key = await api(base, "POST", "/api/auth/api-keys", {
+    body: { name: "bench", password },
+    headers: { authorization: `Bearer ${access}` },
+  });
   return { username, password, access, apiKey: key.api_key };
 }
 
@@ -202,14 +217,21 @@ function machine() {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const num = (n, digits = 0) => (n === null || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const num = (n, digits = 0) =>
+  n === null || Number.isNaN(n)
+    ? "—"
+    : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pad = (s, n) => String(s).padEnd(n);
 
 async function main() {
   if (pinned) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(root, ".data", "bench-postgres"), databaseNames: ["lokdown_bench"], fresh: true });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(root, ".data", "bench-postgres"),
+      databaseNames: ["lokdown_bench"],
+      fresh: true,
+    });
     databaseUrl = embedded.urlFor("lokdown_bench");
   }
   const plain = await startPlainNext();
@@ -221,24 +243,51 @@ async function main() {
   const targets = [
     { name: "plain Next.js GET /api/ping", server: plain, path: "/api/ping", variants: [{ headers: {} }] },
     { name: "GET /api/health", server: app, path: "/api/health", variants: [{ headers: {} }], goal: GOALS.health },
-    { name: "GET /api/health, next start", server: appUnderNextStart, path: "/api/health", variants: [{ headers: {} }] },
-    { name: "GET /api/me, Bearer", server: app, path: "/api/me", variants: seeded.map((u) => ({ headers: { authorization: `Bearer ${u.access}` } })), goal: GOALS.me },
-    { name: "GET /api/me, API key", server: app, path: "/api/me", variants: seeded.map((u) => ({ headers: { authorization: `Api-Key ${u.apiKey}` } })), goal: GOALS.me },
+    {
+      name: "GET /api/health, next start",
+      server: appUnderNextStart,
+      path: "/api/health",
+      variants: [{ headers: {} }],
+    },
+    {
+      name: "GET /api/me, Bearer",
+      server: app,
+      path: "/api/me",
+      variants: seeded.map((u) => ({ headers: { authorization: `Bearer ${u.access}` } })),
+      goal: GOALS.me,
+    },
+    {
+      name: "GET /api/me, API key",
+      server: app,
+      path: "/api/me",
+      variants: seeded.map((u) => ({ headers: { authorization: `Api-Key ${u.apiKey}` } })),
+      goal: GOALS.me,
+    },
     {
       name: "POST /api/auth/login (no 2FA)",
       server: app,
       path: "/api/auth/login",
       method: "POST",
-      variants: seeded.map((u) => ({ headers: json, body: JSON.stringify({ username: u.username, password: u.password }) })),
+      variants: seeded.map((u) => ({
+        headers: json,
+        body: JSON.stringify({ username: u.username, password: u.password }),
+      })),
       signIn: true,
     },
   ];
 
-  console.log(`\nMachine: ${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\nMachine: ${machine()}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(
     `Each target: ${warmup} s warm-up, then ${rounds} rounds of ${duration} s taking turns, ${connections} connections, ` +
       `the credentials of ${users} users in turn ` +
-      (pinned ? "(both servers and the hash probe on CPU 0; autocannon and PostgreSQL on CPU 1).\n" : "(unpinned: autocannon shares the CPUs with the servers).\n"),
+      (pinned
+        ? "(both servers and the hash probe on CPU 0; autocannon and PostgreSQL on CPU 1).\n"
+        : "(unpinned: autocannon shares the CPUs with the servers).\n"),
   );
   for (const target of targets) await measure(target.server.base + target.path, target.variants, warmup, target.method);
   const results = targets.map(() => ({ perRound: [], cpuPerRequest: [], p50: [], p99: [] }));
@@ -248,10 +297,14 @@ async function main() {
       const cpuBefore = await cpuSeconds(target.server.pid);
       const r = await measure(target.server.base + target.path, target.variants, duration, target.method);
       const cpuAfter = await cpuSeconds(target.server.pid);
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors; the numbers would not mean anything`);
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(
+          `${target.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors; the numbers would not mean anything`,
+        );
       const t = results[i];
       t.perRound.push(r.requests.total / r.duration);
-      if (cpuBefore !== null && cpuAfter !== null) t.cpuPerRequest.push(((cpuAfter - cpuBefore) / r.requests.total) * 1e3);
+      if (cpuBefore !== null && cpuAfter !== null)
+        t.cpuPerRequest.push(((cpuAfter - cpuBefore) / r.requests.total) * 1e3);
       t.p50.push(r.latency.p50);
       t.p99.push(r.latency.p99);
     }
@@ -260,19 +313,26 @@ async function main() {
 
   const ratio = (i, baseline) => median(results[i].perRound.map((rps, round) => rps / baseline[round]));
   const baseline = results[0].perRound;
-  console.log(`${pad("target", 32)}${pad("req/s", 9)}${pad("rounds (req/s)", 26)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("CPU ms/req", 12)}${pad("ratio", 8)}goal`);
+  console.log(
+    `${pad("target", 32)}${pad("req/s", 9)}${pad("rounds (req/s)", 26)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("CPU ms/req", 12)}${pad("ratio", 8)}goal`,
+  );
   for (const [i, target] of targets.entries()) {
     const r = results[i];
     const against = target.signIn ? hashRounds : baseline;
     const x = ratio(i, against);
     const goal = target.goal ?? (target.signIn ? GOALS.signIn : null);
-    const verdict = goal === null ? "" : `≥ ${goal.toFixed(2)}${target.signIn ? " × hash rate" : ""}: ${x >= goal ? "met" : "NOT met"}`;
+    const verdict =
+      goal === null
+        ? ""
+        : `≥ ${goal.toFixed(2)}${target.signIn ? " × hash rate" : ""}: ${x >= goal ? "met" : "NOT met"}`;
     console.log(
       `${pad(target.name, 32)}${pad(num(median(r.perRound), target.signIn ? 1 : 0), 9)}${pad(r.perRound.map((v) => num(v, target.signIn ? 1 : 0)).join(" / "), 26)}` +
         `${pad(median(r.p50), 8)}${pad(median(r.p99), 8)}${pad(num(median(r.cpuPerRequest) ?? null, 2), 12)}${pad(num(x, 2), 8)}${verdict}`,
     );
   }
-  console.log(`${pad("argon2id verify, same CPU", 32)}${pad(num(median(hashRounds), 1), 9)}${pad(hashRounds.map((v) => num(v, 1)).join(" / "), 26)}(the sign-in row's ratio is to this rate)`);
+  console.log(
+    `${pad("argon2id verify, same CPU", 32)}${pad(num(median(hashRounds), 1), 9)}${pad(hashRounds.map((v) => num(v, 1)).join(" / "), 26)}(the sign-in row's ratio is to this rate)`,
+  );
   const [plainPeak, appPeak] = [await peakRssMiB(plain.pid), await peakRssMiB(app.pid)];
   console.log(
     `\nPeak RSS over the run: this app's server ${num(appPeak)} MiB (goal ≤ ${GOALS.peakRssMiB} MiB: ${appPeak !== null && appPeak <= GOALS.peakRssMiB ? "met" : "NOT met"}); plain Next.js ${num(plainPeak)} MiB.`,

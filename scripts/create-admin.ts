@@ -19,7 +19,10 @@ try {
   });
   code = await withDatabase(io.stderr, async () => {
     const { createAdminCommand } = await import("./lib/create-admin-command");
-    return createAdminCommand({ username: options.username, email: options.email, password, superuser: options.superuser }, io);
+    return createAdminCommand(
+      { username: options.username, email: options.email, password, superuser: options.superuser },
+      io,
+    );
   });
 } catch (error) {
   if (error instanceof UsageError) {

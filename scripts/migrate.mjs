@@ -13,7 +13,11 @@ if (!url) {
   process.exit(2);
 }
 try {
-  const applied = await applyMigrations({ connectionString: url, dir: path.join(root, "prisma", "migrations"), log: (line) => console.log(`migrate: ${line}`) });
+  const applied = await applyMigrations({
+    connectionString: url,
+    dir: path.join(root, "prisma", "migrations"),
+    log: (line) => console.log(`migrate: ${line}`),
+  });
   console.log(`migrate: ${applied.length === 0 ? "no pending migrations" : `${applied.length} applied`}`);
 } catch (error) {
   console.error(`migrate: ${error instanceof Error ? error.message : error}`);

@@ -60,7 +60,10 @@ async function validateSettings() {
   // loading next.config.ts's TypeScript imports later in this process.
   const env = pathToFileURL(path.join(root, "lib", "env.ts")).href;
   const check = `import(${JSON.stringify(env)}).catch((e) => { console.error(e?.name === "ConfigurationError" ? \`[lokdown] refusing to start. \${e.message}\` : e); process.exit(1); });`;
-  const { status } = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", check], { stdio: "inherit", env: process.env });
+  const { status } = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", check], {
+    stdio: "inherit",
+    env: process.env,
+  });
   if (status !== 0) await shutdown(1);
 }
 
@@ -82,7 +85,9 @@ try {
     void handle(req, res);
   });
   server.on("upgrade", app.getUpgradeHandler());
-  server.listen(port, hostname, () => console.log(`[lokdown] ready on http://localhost:${port} (${dev ? "development" : "production"})`));
+  server.listen(port, hostname, () =>
+    console.log(`[lokdown] ready on http://localhost:${port} (${dev ? "development" : "production"})`),
+  );
 } catch (error) {
   const invalidSettings = error instanceof Error && error.name === "ConfigurationError";
   console.error(invalidSettings ? `[lokdown] refusing to start. ${error.message}` : error);

@@ -13,7 +13,8 @@ const suites = new Set((onlyArg ? onlyArg.slice("--only=".length) : "unit,integr
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
-const vitest = (args, env) => run(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...args], { env: { ...process.env, ...env } });
+const vitest = (args, env) =>
+  run(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...args], { env: { ...process.env, ...env } });
 
 /**
  * One run at a time per checkout: runs share .next (the build) and .data/test-postgres. A lock
@@ -75,7 +76,9 @@ try {
       AUTH_SECRET: randomBytes(32).toString("base64"),
       LOKDOWN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     };
-    await run(process.execPath, [bin("next", "dist/bin/next"), "build"], { env: { ...process.env, ...env, NODE_ENV: "production" } });
+    await run(process.execPath, [bin("next", "dist/bin/next"), "build"], {
+      env: { ...process.env, ...env, NODE_ENV: "production" },
+    });
     await vitest(["--config", "vitest.e2e.config.ts"], env);
   }
 } catch (error) {

@@ -24,7 +24,8 @@ export const reauthenticateAction = publicAction.submit(
     const user = await getWebUser();
     if (!user) return SIGNED_OUT;
     const code = fields.code.replace(/[\s-]/g, "");
-    if (fields.password.length > 1024 || code.length > 64 || fields.passkey_response.length > 32_768) return { ok: false, error: ERRORS.invalid_reauth.message };
+    if (fields.password.length > 1024 || code.length > 64 || fields.passkey_response.length > 32_768)
+      return { ok: false, error: ERRORS.invalid_reauth.message };
     const proof: StepUpProof = fields.password
       ? { password: fields.password }
       : fields.passkey_response
@@ -36,22 +37,30 @@ export const reauthenticateAction = publicAction.submit(
             : {};
     const result = await reauthenticate(actorOf(user), proof, client);
     if (result.ok) return { ok: true };
-    return { ok: false, error: result.code === "validation_error" ? ERRORS.reauth_proof_missing.message : failureMessage(result) };
+    return {
+      ok: false,
+      error: result.code === "validation_error" ? ERRORS.reauth_proof_missing.message : failureMessage(result),
+    };
   },
 );
 
 /** Options for the dialog's "Use a passkey": a challenge bound to this browser session. */
-export const beginPasskeyStepUpAction = publicAction.call({}, async (): Promise<{ options: PublicKeyCredentialRequestOptionsJSON } | { error: string; signedOut?: boolean }> => {
-  const user = await getWebUser();
-  if (!user) return { error: SIGNED_OUT.error, signedOut: true };
-  const begun = await beginPasskeyStepUp(actorOf(user));
-  return begun.ok ? { options: begun.value.options } : { error: failureMessage(begun) };
-});
+export const beginPasskeyStepUpAction = publicAction.call(
+  {},
+  async (): Promise<{ options: PublicKeyCredentialRequestOptionsJSON } | { error: string; signedOut?: boolean }> => {
+    const user = await getWebUser();
+    if (!user) return { error: SIGNED_OUT.error, signedOut: true };
+    const begun = await beginPasskeyStepUp(actorOf(user));
+    return begun.ok ? { options: begun.value.options } : { error: failureMessage(begun) };
+  },
+);
 
 function parseJsonObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -3,7 +3,10 @@ import type { ReactNode } from "react";
 import { AdminNav, type AdminNavItem } from "@/components/admin/admin-nav";
 import { checkStaffAccess } from "@/lib/auth/admin/guard";
 
-export const metadata: Metadata = { title: { default: "Admin", template: "%s · Admin · next-lokdown" }, robots: { index: false, follow: false } };
+export const metadata: Metadata = {
+  title: { default: "Admin", template: "%s · Admin · next-lokdown" },
+  robots: { index: false, follow: false },
+};
 
 const NAV: AdminNavItem[] = [
   { href: "/admin", label: "Dashboard", group: "Overview" },

@@ -8,7 +8,12 @@ import { PageHeader } from "@/components/admin/page-header";
 import { StatCard } from "@/components/admin/stat-card";
 import { formatDateTime, formatNumber } from "@/components/admin/format";
 import { requireStaff } from "@/lib/auth/admin/guard";
-import { DASHBOARD_WINDOWS, loadDashboard, parseDashboardWindow, type DashboardWindow } from "@/lib/auth/admin/dashboard";
+import {
+  DASHBOARD_WINDOWS,
+  loadDashboard,
+  parseDashboardWindow,
+  type DashboardWindow,
+} from "@/lib/auth/admin/dashboard";
 import { firstParam, type SearchParams } from "@/lib/auth/admin/listing";
 
 export const metadata: Metadata = { title: "Security dashboard" };
@@ -19,14 +24,19 @@ const pct = (part: number, whole: number) => (whole === 0 ? "0%" : `${Math.round
 
 function WindowPicker({ current }: { current: DashboardWindow }) {
   return (
-    <nav aria-label="Time window" className="inline-flex rounded-lg bg-white p-1 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <nav
+      aria-label="Time window"
+      className="inline-flex rounded-lg bg-white p-1 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+    >
       {(Object.keys(DASHBOARD_WINDOWS) as DashboardWindow[]).map((key) => (
         <Link
           key={key}
           href={key === "7d" ? "/admin" : `/admin?window=${key}`}
           aria-current={key === current ? "page" : undefined}
           className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600 ${
-            key === current ? "bg-indigo-600 text-white" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            key === current
+              ? "bg-indigo-600 text-white"
+              : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
           }`}
         >
           {DASHBOARD_WINDOWS[key].label}
@@ -44,8 +54,12 @@ export default async function DashboardPage({ searchParams }: Props) {
   const { users, apiKeys, passkeys } = report;
   const label = DASHBOARD_WINDOWS[range].label;
   const hourly = bucketMs < 86_400_000;
-  const fullLabels = activity.map((p) => (hourly ? `${p.start.toISOString().slice(0, 13).replace("T", " ")}:00 UTC` : p.start.toISOString().slice(0, 10)));
-  const tickLabels = activity.map((p) => (hourly ? `${p.start.toISOString().slice(11, 13)}:00` : p.start.toISOString().slice(5, 10)));
+  const fullLabels = activity.map((p) =>
+    hourly ? `${p.start.toISOString().slice(0, 13).replace("T", " ")}:00 UTC` : p.start.toISOString().slice(0, 10),
+  );
+  const tickLabels = activity.map((p) =>
+    hourly ? `${p.start.toISOString().slice(11, 13)}:00` : p.start.toISOString().slice(5, 10),
+  );
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const signIns = activity.map((p) => p.signIns);
   const failedPasswords = activity.map((p) => p.failedPasswords);
@@ -76,12 +90,25 @@ export default async function DashboardPage({ searchParams }: Props) {
             </span>
             <span className="text-lg text-zinc-500 dark:text-zinc-400">/ 100</span>
           </p>
-          <svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true" className="mt-3 h-2 w-full overflow-hidden rounded-full">
+          <svg
+            viewBox="0 0 100 4"
+            preserveAspectRatio="none"
+            aria-hidden="true"
+            className="mt-3 h-2 w-full overflow-hidden rounded-full"
+          >
             <rect width={100} height={4} className="fill-zinc-100 dark:fill-zinc-800" />
-            <rect width={Math.min(100, Math.max(0, report.score.value))} height={4} className={scoreTone === "good" ? "fill-emerald-500" : scoreTone === "warn" ? "fill-amber-500" : "fill-red-500"} />
+            <rect
+              width={Math.min(100, Math.max(0, report.score.value))}
+              height={4}
+              className={
+                scoreTone === "good" ? "fill-emerald-500" : scoreTone === "warn" ? "fill-amber-500" : "fill-red-500"
+              }
+            />
           </svg>
           <details className="mt-4 text-xs text-zinc-600 dark:text-zinc-400">
-            <summary className="cursor-pointer font-medium text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-white">How it is calculated</summary>
+            <summary className="cursor-pointer font-medium text-zinc-700 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-white">
+              How it is calculated
+            </summary>
             <p className="mt-2 leading-relaxed" data-testid="score-formula">
               {report.score.formula}
             </p>
@@ -100,7 +127,9 @@ export default async function DashboardPage({ searchParams }: Props) {
                   <Alert tone={alert.level === "critical" ? "error" : "warning"}>
                     <span className="font-semibold">{alert.level === "critical" ? "Critical: " : "Warning: "}</span>
                     {alert.message}
-                    {alert.code === "staff_without_2fa" && users.staffWithoutTwoFactorNames.length > 0 && <> ({users.staffWithoutTwoFactorNames.join(", ")})</>}
+                    {alert.code === "staff_without_2fa" && users.staffWithoutTwoFactorNames.length > 0 && (
+                      <> ({users.staffWithoutTwoFactorNames.join(", ")})</>
+                    )}
                     {alertLink(alert.code)}
                   </Alert>
                 </li>
@@ -115,7 +144,13 @@ export default async function DashboardPage({ searchParams }: Props) {
           At a glance
         </h2>
         <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-4">
-          <StatCard label="Total users" value={formatNumber(users.active)} detail={`${users.inactive} deactivated`} href="/admin/users?status=active" testId="stat-users" />
+          <StatCard
+            label="Total users"
+            value={formatNumber(users.active)}
+            detail={`${users.inactive} deactivated`}
+            href="/admin/users?status=active"
+            testId="stat-users"
+          />
           <StatCard
             label="Users with 2FA"
             value={formatNumber(users.withTwoFactor)}
@@ -124,8 +159,18 @@ export default async function DashboardPage({ searchParams }: Props) {
             accent={users.adoptionPercent >= 80 ? "good" : "warn"}
             testId="stat-2fa"
           />
-          <StatCard label="TOTP users" value={formatNumber(users.withTotp)} detail={`${users.withBoth} also have a passkey`} href="/admin/users?twofa=totp" />
-          <StatCard label="Passkey users" value={formatNumber(users.withPasskey)} detail={`${users.passkeyOnly} passkey only`} href="/admin/users?twofa=passkey" />
+          <StatCard
+            label="TOTP users"
+            value={formatNumber(users.withTotp)}
+            detail={`${users.withBoth} also have a passkey`}
+            href="/admin/users?twofa=totp"
+          />
+          <StatCard
+            label="Passkey users"
+            value={formatNumber(users.withPasskey)}
+            detail={`${users.passkeyOnly} passkey only`}
+            href="/admin/users?twofa=passkey"
+          />
           <StatCard
             label="Staff without 2FA"
             value={users.staffWithoutTwoFactor}
@@ -141,8 +186,18 @@ export default async function DashboardPage({ searchParams }: Props) {
             href="/admin/backup-codes?remaining=none&factor=yes"
             accent={users.twoFactorWithoutBackupCodes > 0 ? "warn" : "good"}
           />
-          <StatCard label="Active login sessions" value={report.activity.pendingLoginSessions} detail={`${report.activity.loginSessionsStarted} started in ${label}`} href="/admin/login-sessions?status=pending" />
-          <StatCard label="Signed-in sessions" value={formatNumber(report.activity.activeSessions)} detail="browsers and API clients" href="/admin/sessions?status=active" />
+          <StatCard
+            label="Active login sessions"
+            value={report.activity.pendingLoginSessions}
+            detail={`${report.activity.loginSessionsStarted} started in ${label}`}
+            href="/admin/login-sessions?status=pending"
+          />
+          <StatCard
+            label="Signed-in sessions"
+            value={formatNumber(report.activity.activeSessions)}
+            detail="browsers and API clients"
+            href="/admin/sessions?status=active"
+          />
           <StatCard
             label="Failed 2FA attempts (24 h)"
             value={failedSecondFactor24h}
@@ -151,7 +206,13 @@ export default async function DashboardPage({ searchParams }: Props) {
             accent={failedSecondFactor24h > 10 ? "bad" : "neutral"}
             testId="stat-failed-24h"
           />
-          <StatCard label="API keys active" value={apiKeys.active} detail={`${apiKeys.expiringSoon} expire within 7 days · ${apiKeys.revoked} revoked`} href="/admin/api-keys?status=active" testId="stat-api-keys" />
+          <StatCard
+            label="API keys active"
+            value={apiKeys.active}
+            detail={`${apiKeys.expiringSoon} expire within 7 days · ${apiKeys.revoked} revoked`}
+            href="/admin/api-keys?status=active"
+            testId="stat-api-keys"
+          />
           <StatCard
             label="Passkeys unused 90+ days"
             value={passkeys.unusedFor90Days}
@@ -159,7 +220,12 @@ export default async function DashboardPage({ searchParams }: Props) {
             href="/admin/passkeys?usage=stale"
             accent={passkeys.unusedFor90Days > 0 ? "warn" : "neutral"}
           />
-          <StatCard label="API keys unused" value={apiKeys.unusedInWindow} detail={`active, not used in ${label} · ${apiKeys.expired} expired`} href="/admin/api-keys" />
+          <StatCard
+            label="API keys unused"
+            value={apiKeys.unusedInWindow}
+            detail={`active, not used in ${label} · ${apiKeys.expired} expired`}
+            href="/admin/api-keys"
+          />
         </div>
       </section>
 
@@ -227,7 +293,11 @@ export default async function DashboardPage({ searchParams }: Props) {
               <thead className="bg-zinc-50 dark:bg-zinc-800/60">
                 <tr>
                   {["Address", "Second factor", "Password", "Total"].map((h) => (
-                    <th key={h} scope="col" className="px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+                    <th
+                      key={h}
+                      scope="col"
+                      className="px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400"
+                    >
                       {h}
                     </th>
                   ))}
@@ -237,7 +307,10 @@ export default async function DashboardPage({ searchParams }: Props) {
                 {report.activity.failedByIp.map((row) => (
                   <tr key={row.ip}>
                     <th scope="row" className="px-3 py-2 text-left font-mono font-medium">
-                      <Link href={`/admin/failed-attempts?q=${encodeURIComponent(row.ip)}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
+                      <Link
+                        href={`/admin/failed-attempts?q=${encodeURIComponent(row.ip)}`}
+                        className="text-indigo-700 hover:underline dark:text-indigo-400"
+                      >
                         {row.ip}
                       </Link>
                     </th>
@@ -252,7 +325,8 @@ export default async function DashboardPage({ searchParams }: Props) {
         </section>
       )}
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
-        Generated {formatDateTime(new Date(report.generatedAt))}. The same figures: <code className="font-mono">npm run security-audit -- --days {DASHBOARD_WINDOWS[range].reportDays}</code>.
+        Generated {formatDateTime(new Date(report.generatedAt))}. The same figures:{" "}
+        <code className="font-mono">npm run security-audit -- --days {DASHBOARD_WINDOWS[range].reportDays}</code>.
       </p>
     </div>
   );

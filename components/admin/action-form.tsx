@@ -9,7 +9,13 @@ import type { FormState } from "@/lib/http/form";
 
 export type AdminActionState = FormState & { done?: string; codes?: string[]; codesFor?: string };
 export type AdminAction = (state: AdminActionState, formData: FormData) => Promise<AdminActionState>;
-export type StepUpView = { fresh: boolean; hasPassword: boolean; hasTotp: boolean; hasBackupCodes: boolean; minutes: number };
+export type StepUpView = {
+  fresh: boolean;
+  hasPassword: boolean;
+  hasTotp: boolean;
+  hasBackupCodes: boolean;
+  minutes: number;
+};
 
 /**
  * One admin action on a record: optional reason (written to the security log), the re-proof of
@@ -41,7 +47,10 @@ export function AdminActionForm({
   if (state.codes) {
     return (
       <div className="space-y-4">
-        <Alert tone="success">New backup codes for {state.codesFor}. Hand them over securely; they are not shown again and the old ones no longer work.</Alert>
+        <Alert tone="success">
+          New backup codes for {state.codesFor}. Hand them over securely; they are not shown again and the old ones no
+          longer work.
+        </Alert>
         <BackupCodesPanel codes={state.codes} username={state.codesFor ?? "user"} site={site} />
       </div>
     );
@@ -71,18 +80,49 @@ export function AdminActionForm({
             aria-invalid={state.fieldErrors?.reason ? true : undefined}
             className={`mt-1.5 ${inputClass}`}
           />
-          <p id={`${idPrefix}-reason-hint`} className={`mt-1 text-xs ${state.fieldErrors?.reason ? "text-red-600 dark:text-red-400" : "text-zinc-500 dark:text-zinc-400"}`}>
+          <p
+            id={`${idPrefix}-reason-hint`}
+            className={`mt-1 text-xs ${state.fieldErrors?.reason ? "text-red-600 dark:text-red-400" : "text-zinc-500 dark:text-zinc-400"}`}
+          >
             {state.fieldErrors?.reason?.[0] ?? reason.hint}
           </p>
         </div>
       )}
       {askProof && (
         <fieldset className="space-y-2">
-          <legend className="text-xs text-zinc-600 dark:text-zinc-400">Confirm it is you with {stepUp.hasPassword ? "your password" : "a second factor"} (your last confirmation is more than {stepUp.minutes} minutes old).</legend>
+          <legend className="text-xs text-zinc-600 dark:text-zinc-400">
+            Confirm it is you with {stepUp.hasPassword ? "your password" : "a second factor"} (your last confirmation is
+            more than {stepUp.minutes} minutes old).
+          </legend>
           <div className="grid gap-3 sm:grid-cols-2">
-            {stepUp.hasPassword && <Field id={`${idPrefix}-password`} label="Your password" name="password" type="password" autoComplete="current-password" />}
-            {stepUp.hasTotp && <Field id={`${idPrefix}-totp`} label="Authenticator code" name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" />}
-            {stepUp.hasBackupCodes && <Field id={`${idPrefix}-backup`} label={stepUp.hasTotp ? "…or a backup code" : "Backup code"} name="backup_code" maxLength={64} autoComplete="off" />}
+            {stepUp.hasPassword && (
+              <Field
+                id={`${idPrefix}-password`}
+                label="Your password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+              />
+            )}
+            {stepUp.hasTotp && (
+              <Field
+                id={`${idPrefix}-totp`}
+                label="Authenticator code"
+                name="totp_token"
+                inputMode="numeric"
+                maxLength={6}
+                autoComplete="one-time-code"
+              />
+            )}
+            {stepUp.hasBackupCodes && (
+              <Field
+                id={`${idPrefix}-backup`}
+                label={stepUp.hasTotp ? "…or a backup code" : "Backup code"}
+                name="backup_code"
+                maxLength={64}
+                autoComplete="off"
+              />
+            )}
           </div>
         </fieldset>
       )}

@@ -5,7 +5,8 @@ import { usePathname } from "next/navigation";
 
 export type AdminNavItem = { href: string; label: string; group: string };
 
-const isCurrent = (pathname: string, href: string) => (href === "/admin" ? pathname === "/admin" : pathname === href || pathname.startsWith(`${href}/`));
+const isCurrent = (pathname: string, href: string) =>
+  href === "/admin" ? pathname === "/admin" : pathname === href || pathname.startsWith(`${href}/`);
 
 /** Sidebar on wide screens, a scrollable strip on narrow ones; the current page is marked for screen readers. */
 export function AdminNav({ items }: { items: AdminNavItem[] }) {
@@ -16,7 +17,9 @@ export function AdminNav({ items }: { items: AdminNavItem[] }) {
       <div className="-mx-1 flex gap-1 overflow-x-auto pb-2 lg:mx-0 lg:block lg:space-y-5 lg:overflow-visible lg:pb-0">
         {groups.map((group) => (
           <div key={group} className="flex gap-1 lg:block">
-            <p className="hidden px-3 pb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 lg:block dark:text-zinc-400">{group}</p>
+            <p className="hidden px-3 pb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 lg:block dark:text-zinc-400">
+              {group}
+            </p>
             <ul className="flex gap-1 lg:block lg:space-y-0.5">
               {items
                 .filter((i) => i.group === group)

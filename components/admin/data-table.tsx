@@ -18,7 +18,10 @@ export type ListView<S extends string, F extends string> = {
   query: ListQuery<S, F>;
 };
 
-export function hrefWith<S extends string, F extends string>(view: ListView<S, F>, changes: Record<string, string | null>): string {
+export function hrefWith<S extends string, F extends string>(
+  view: ListView<S, F>,
+  changes: Record<string, string | null>,
+): string {
   const params = listQueryParams(view.query, view.spec);
   for (const [key, value] of Object.entries(changes)) {
     if (value === null || value === "") params.delete(key);
@@ -33,25 +36,54 @@ export const currentHref = <S extends string, F extends string>(view: ListView<S
 
 export type FilterDef = { name: string; label: string; options: { value: string; label: string }[] };
 
-export function ListToolbar<S extends string, F extends string>({ view, filters, searchLabel }: { view: ListView<S, F>; filters: FilterDef[]; searchLabel: string }) {
+export function ListToolbar<S extends string, F extends string>({
+  view,
+  filters,
+  searchLabel,
+}: {
+  view: ListView<S, F>;
+  filters: FilterDef[];
+  searchLabel: string;
+}) {
   const params = listQueryParams(view.query, view.spec);
   params.delete("page");
-  const exportHref = view.exportResource ? `/admin/export/${view.exportResource}${params.size > 0 ? `?${params.toString()}` : ""}` : null;
+  const exportHref = view.exportResource
+    ? `/admin/export/${view.exportResource}${params.size > 0 ? `?${params.toString()}` : ""}`
+    : null;
   const id = (name: string) => `list-${name}`;
   return (
-    <form method="get" action={view.basePath} role="search" aria-label={`Search and filter ${searchLabel}`} className="no-print mb-4 flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <form
+      method="get"
+      action={view.basePath}
+      role="search"
+      aria-label={`Search and filter ${searchLabel}`}
+      className="no-print mb-4 flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+    >
       <div className="min-w-48 flex-1">
         <label htmlFor={id("q")} className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">
           Search
         </label>
-        <input id={id("q")} type="search" name="q" defaultValue={view.query.q} placeholder={searchLabel} maxLength={100} className={`mt-1 ${inputClass}`} />
+        <input
+          id={id("q")}
+          type="search"
+          name="q"
+          defaultValue={view.query.q}
+          placeholder={searchLabel}
+          maxLength={100}
+          className={`mt-1 ${inputClass}`}
+        />
       </div>
       {filters.map((f) => (
         <div key={f.name}>
           <label htmlFor={id(f.name)} className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">
             {f.label}
           </label>
-          <select id={id(f.name)} name={f.name} defaultValue={(view.query.filters as Record<string, string>)[f.name] ?? ""} className={`mt-1 ${inputClass} pr-8`}>
+          <select
+            id={id(f.name)}
+            name={f.name}
+            defaultValue={(view.query.filters as Record<string, string>)[f.name] ?? ""}
+            className={`mt-1 ${inputClass} pr-8`}
+          >
             <option value="">All</option>
             {f.options.map((o) => (
               <option key={o.value} value={o.value}>
@@ -65,7 +97,12 @@ export function ListToolbar<S extends string, F extends string>({ view, filters,
         <label htmlFor={id("per_page")} className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">
           Per page
         </label>
-        <select id={id("per_page")} name="per_page" defaultValue={String(view.query.perPage)} className={`mt-1 ${inputClass} pr-8`}>
+        <select
+          id={id("per_page")}
+          name="per_page"
+          defaultValue={String(view.query.perPage)}
+          className={`mt-1 ${inputClass} pr-8`}
+        >
           {PER_PAGE.map((n) => (
             <option key={n} value={n}>
               {n}
@@ -113,7 +150,9 @@ export type Column<T> = {
 };
 
 /** The column most lists start with: the user a record belongs to, linked to their admin page. */
-export function userColumn<T extends { userId: number; username: string }>(options: { header?: string; rowHeader?: boolean } = {}): Column<T> {
+export function userColumn<T extends { userId: number; username: string }>(
+  options: { header?: string; rowHeader?: boolean } = {},
+): Column<T> {
   return {
     key: "user",
     header: options.header ?? "User",
@@ -127,12 +166,23 @@ export function userColumn<T extends { userId: number; username: string }>(optio
   };
 }
 
-export type Selection<T> = { formId: string; value: (row: T) => string; label: (row: T) => string; enabled?: (row: T) => boolean };
+export type Selection<T> = {
+  formId: string;
+  value: (row: T) => string;
+  label: (row: T) => string;
+  enabled?: (row: T) => boolean;
+};
 
 const thClass = "px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400";
 const tdClass = "px-3 py-2.5 align-top text-zinc-800 dark:text-zinc-200";
 
-function SortHeader<S extends string, F extends string>({ view, column }: { view: ListView<S, F>; column: { header: string; sort: string } }) {
+function SortHeader<S extends string, F extends string>({
+  view,
+  column,
+}: {
+  view: ListView<S, F>;
+  column: { header: string; sort: string };
+}) {
   const active = view.query.sort === column.sort;
   const nextDir = active && view.query.dir === "asc" ? "desc" : "asc";
   const arrow = active ? (view.query.dir === "asc" ? "▲" : "▼") : "↕";
@@ -142,10 +192,17 @@ function SortHeader<S extends string, F extends string>({ view, column }: { view
       className="group inline-flex items-center gap-1 rounded hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:text-white"
     >
       {column.header}
-      <span aria-hidden="true" className={active ? "text-indigo-600 dark:text-indigo-400" : "text-zinc-400 opacity-60 group-hover:opacity-100"}>
+      <span
+        aria-hidden="true"
+        className={active ? "text-indigo-600 dark:text-indigo-400" : "text-zinc-400 opacity-60 group-hover:opacity-100"}
+      >
         {arrow}
       </span>
-      <span className="sr-only">{active ? `, sorted ${view.query.dir === "asc" ? "ascending" : "descending"}; activate to sort ${nextDir}ending` : ", activate to sort"}</span>
+      <span className="sr-only">
+        {active
+          ? `, sorted ${view.query.dir === "asc" ? "ascending" : "descending"}; activate to sort ${nextDir}ending`
+          : ", activate to sort"}
+      </span>
     </Link>
   );
 }
@@ -184,8 +241,17 @@ export function DataTable<T, S extends string, F extends string>({
             {columns.map((c) => {
               const active = c.sort !== undefined && view.query.sort === c.sort;
               return (
-                <th key={c.key} scope="col" aria-sort={active ? (view.query.dir === "asc" ? "ascending" : "descending") : undefined} className={`${thClass} ${c.className ?? ""}`}>
-                  {c.sort && sortable.has(c.sort) ? <SortHeader view={view} column={{ header: c.header, sort: c.sort }} /> : c.header}
+                <th
+                  key={c.key}
+                  scope="col"
+                  aria-sort={active ? (view.query.dir === "asc" ? "ascending" : "descending") : undefined}
+                  className={`${thClass} ${c.className ?? ""}`}
+                >
+                  {c.sort && sortable.has(c.sort) ? (
+                    <SortHeader view={view} column={{ header: c.header, sort: c.sort }} />
+                  ) : (
+                    c.header
+                  )}
                 </th>
               );
             })}
@@ -194,7 +260,10 @@ export function DataTable<T, S extends string, F extends string>({
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {page.rows.length === 0 && (
             <tr>
-              <td colSpan={columns.length + (selection ? 1 : 0)} className="px-3 py-10 text-center text-zinc-500 dark:text-zinc-400">
+              <td
+                colSpan={columns.length + (selection ? 1 : 0)}
+                className="px-3 py-10 text-center text-zinc-500 dark:text-zinc-400"
+              >
                 {empty}
               </td>
             </tr>
@@ -234,15 +303,27 @@ export function DataTable<T, S extends string, F extends string>({
   );
 }
 
-export function Pagination<T, S extends string, F extends string>({ page, view }: { page: ListPage<T>; view: ListView<S, F> }) {
+export function Pagination<T, S extends string, F extends string>({
+  page,
+  view,
+}: {
+  page: ListPage<T>;
+  view: ListView<S, F>;
+}) {
   const first = page.total === 0 ? 0 : (page.page - 1) * page.perPage + 1;
   const last = Math.min(page.total, page.page * page.perPage);
-  const link = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-800";
-  const off = "rounded-md px-3 py-1.5 text-sm font-medium text-zinc-400 ring-1 ring-inset ring-zinc-200 dark:text-zinc-600 dark:ring-zinc-800";
+  const link =
+    "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-800";
+  const off =
+    "rounded-md px-3 py-1.5 text-sm font-medium text-zinc-400 ring-1 ring-inset ring-zinc-200 dark:text-zinc-600 dark:ring-zinc-800";
   return (
-    <nav aria-label="Pagination" className="no-print mt-3 flex flex-wrap items-center justify-between gap-3 text-sm text-zinc-600 dark:text-zinc-400">
+    <nav
+      aria-label="Pagination"
+      className="no-print mt-3 flex flex-wrap items-center justify-between gap-3 text-sm text-zinc-600 dark:text-zinc-400"
+    >
       <p>
-        {page.total === 0 ? "No results" : `Showing ${first}–${last} of ${page.total}`} · page {page.page} of {page.pages}
+        {page.total === 0 ? "No results" : `Showing ${first}–${last} of ${page.total}`} · page {page.page} of{" "}
+        {page.pages}
       </p>
       <div className="flex gap-2">
         {page.page > 1 ? (

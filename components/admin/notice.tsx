@@ -18,7 +18,9 @@ export function ActionNotice({ params }: { params: SearchParams }) {
   if (!Object.hasOwn(NOTICES, notice)) return null;
   return (
     <div className="mb-4">
-      <Alert tone={notice === "none_selected" ? "warning" : "success"}>{NOTICES[notice as keyof typeof NOTICES](count)}</Alert>
+      <Alert tone={notice === "none_selected" ? "warning" : "success"}>
+        {NOTICES[notice as keyof typeof NOTICES](count)}
+      </Alert>
     </div>
   );
 }

@@ -14,7 +14,8 @@ export const NOTICES = {
   provider_enabled: () => "Provider enabled.",
   provider_disabled: () => "Provider disabled.",
   provider_deleted: () => "Provider deleted.",
-  two_factor_reset: () => "Two-factor authentication was reset and the user's sessions were ended. The reason is in the security log.",
+  two_factor_reset: () =>
+    "Two-factor authentication was reset and the user's sessions were ended. The reason is in the security log.",
   user_activated: () => "The account is active again.",
   user_deactivated: () => "The account is deactivated and its sessions were ended.",
   staff_granted: () => "Now staff. They reach the admin area after a second factor in their own session.",

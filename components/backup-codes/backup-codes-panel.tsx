@@ -35,7 +35,10 @@ export function BackupCodesPanel({ codes, username, site }: { codes: string[]; u
       <p className="text-sm text-zinc-700 dark:text-zinc-300">
         Save these codes somewhere safe. Each works <strong>once</strong>, and they will not be shown again.
       </p>
-      <ul aria-label="Backup codes" className="grid grid-cols-2 gap-2 rounded-lg bg-zinc-50 p-4 font-mono text-sm tracking-wider ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800">
+      <ul
+        aria-label="Backup codes"
+        className="grid grid-cols-2 gap-2 rounded-lg bg-zinc-50 p-4 font-mono text-sm tracking-wider ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800"
+      >
         {codes.map((code) => (
           <li key={code} data-testid="backup-code" className="text-center text-zinc-900 dark:text-zinc-100">
             {code}

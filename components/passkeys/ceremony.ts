@@ -39,11 +39,23 @@ async function runCeremony<Options, Response, Begun extends { options: Options }
 }
 
 /** Options from the server, the browser's "create a passkey" prompt, the response back to the server. */
-export function registerPasskeyInBrowser<Begun extends { options: PublicKeyCredentialCreationOptionsJSON }, Done>(steps: Steps<Begun, RegistrationResponseJSON, Done>) {
-  return runCeremony("create", (optionsJSON: PublicKeyCredentialCreationOptionsJSON) => startRegistration({ optionsJSON }), steps);
+export function registerPasskeyInBrowser<Begun extends { options: PublicKeyCredentialCreationOptionsJSON }, Done>(
+  steps: Steps<Begun, RegistrationResponseJSON, Done>,
+) {
+  return runCeremony(
+    "create",
+    (optionsJSON: PublicKeyCredentialCreationOptionsJSON) => startRegistration({ optionsJSON }),
+    steps,
+  );
 }
 
 /** Options from the server, the browser's "use a passkey" prompt, the response back to the server. */
-export function authenticateWithPasskey<Begun extends { options: PublicKeyCredentialRequestOptionsJSON }, Done>(steps: Steps<Begun, AuthenticationResponseJSON, Done>) {
-  return runCeremony("get", (optionsJSON: PublicKeyCredentialRequestOptionsJSON) => startAuthentication({ optionsJSON }), steps);
+export function authenticateWithPasskey<Begun extends { options: PublicKeyCredentialRequestOptionsJSON }, Done>(
+  steps: Steps<Begun, AuthenticationResponseJSON, Done>,
+) {
+  return runCeremony(
+    "get",
+    (optionsJSON: PublicKeyCredentialRequestOptionsJSON) => startAuthentication({ optionsJSON }),
+    steps,
+  );
 }

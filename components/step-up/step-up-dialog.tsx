@@ -1,6 +1,17 @@
 "use client";
 
-import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 import { beginPasskeyStepUpAction, reauthenticateAction } from "@/app/_actions/step-up";
 import { authenticateWithPasskey } from "@/components/passkeys/ceremony";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
@@ -58,7 +69,9 @@ export function useStepUp(): AskForProof | null {
 }
 
 /** Wraps a form action: on a step-up refusal it asks for a proof, then retries once. */
-export function useStepUpAction<S extends FormState>(action: (state: S, formData: FormData) => Promise<S>): (state: S, formData: FormData) => Promise<S> {
+export function useStepUpAction<S extends FormState>(
+  action: (state: S, formData: FormData) => Promise<S>,
+): (state: S, formData: FormData) => Promise<S> {
   const ask = useContext(StepUpContext);
   return useCallback(
     async (state: S, formData: FormData): Promise<S> => {
@@ -71,9 +84,18 @@ export function useStepUpAction<S extends FormState>(action: (state: S, formData
   );
 }
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
-function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepUpMethods; onDone: (proved: boolean) => void }) {
+function StepUpDialog({
+  open,
+  methods,
+  onDone,
+}: {
+  open: boolean;
+  methods: StepUpMethods;
+  onDone: (proved: boolean) => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
@@ -156,8 +178,13 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
       ? "your password"
       : methods.proof === "provider"
         ? "a new sign-in with your provider"
-        : [methods.totp && "a code from your authenticator app", methods.passkey && "a passkey", methods.backupCodes && "a backup code"].filter(Boolean).join(" or ") ||
-          "a second factor";
+        : [
+            methods.totp && "a code from your authenticator app",
+            methods.passkey && "a passkey",
+            methods.backupCodes && "a backup code",
+          ]
+            .filter(Boolean)
+            .join(" or ") || "a second factor";
   return (
     <dialog
       ref={dialog}
@@ -180,10 +207,25 @@ function StepUpDialog({ open, methods, onDone }: { open: boolean; methods: StepU
         </p>
         {error && <Alert tone="error">{error}</Alert>}
         {methods.proof === "password" && (
-          <Field key="password" id="step-up-password" label="Password" name="password" type="password" autoComplete="current-password" maxLength={1024} required />
+          <Field
+            key="password"
+            id="step-up-password"
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            maxLength={1024}
+            required
+          />
         )}
         {methods.proof === "second_factor" && methods.passkey && (
-          <Button type="button" variant={hasCode ? "secondary" : "primary"} onClick={proveWithPasskey} disabled={busy} data-testid="step-up-passkey">
+          <Button
+            type="button"
+            variant={hasCode ? "secondary" : "primary"}
+            onClick={proveWithPasskey}
+            disabled={busy}
+            data-testid="step-up-passkey"
+          >
             <PasskeyIcon />
             Use a passkey
           </Button>

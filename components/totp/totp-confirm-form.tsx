@@ -22,7 +22,14 @@ export function TotpConfirmForm({ action, setup, error, pending, next, wide = fa
       {error && <Alert tone="error">{error}</Alert>}
       <TotpSetupDetails secret={setup.secret} qrCode={setup.qrCode} />
       {next !== undefined && <input type="hidden" name="next" value={next} />}
-      <Field label="Code from the app" name="totp_token" inputMode="numeric" maxLength={6} autoComplete="one-time-code" required />
+      <Field
+        label="Code from the app"
+        name="totp_token"
+        inputMode="numeric"
+        maxLength={6}
+        autoComplete="one-time-code"
+        required
+      />
       <Button type="submit" className={wide ? "w-full" : ""} disabled={pending}>
         {pending ? "Verifying…" : "Verify and turn on"}
       </Button>

@@ -11,7 +11,9 @@ export const MAX_STORED_DETAIL = 150;
 type Details = Record<string, string | number | boolean | null>;
 
 function truncateDetails(details: Details): Details {
-  return Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === "string" ? v.slice(0, MAX_STORED_DETAIL) : v]));
+  return Object.fromEntries(
+    Object.entries(details).map(([k, v]) => [k, typeof v === "string" ? v.slice(0, MAX_STORED_DETAIL) : v]),
+  );
 }
 
 /** Every security-relevant thing that happens, by name. Never put a secret or a code in `details`. */
@@ -83,7 +85,14 @@ export async function recordSecurityEvent(
     client,
     // created_at from this clock, as Prisma's default did: the column's own default is the database session's local time.
     "INSERT INTO security_events (type, user_id, ip_address, user_agent, details, created_at) VALUES ($1, $2::int, $3, $4, $5::jsonb, $6::timestamp) RETURNING id::text",
-    [event.type, event.userId ?? null, event.client?.ip ?? null, (event.client?.userAgent ?? "").slice(0, MAX_STORED_USER_AGENT), JSON.stringify(truncateDetails(event.details ?? {})), new Date()],
+    [
+      event.type,
+      event.userId ?? null,
+      event.client?.ip ?? null,
+      (event.client?.userAgent ?? "").slice(0, MAX_STORED_USER_AGENT),
+      JSON.stringify(truncateDetails(event.details ?? {})),
+      new Date(),
+    ],
   );
   if (!row) throw new Error("security event insert returned no row");
   // The id names this occurrence, e.g. in the dedupe key of the e-mail it triggers.

@@ -16,13 +16,20 @@ export function encryptSecret(plaintext: string, keys: readonly Buffer[] = setti
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", keyId(key), iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+  return [
+    "v1",
+    keyId(key),
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(".");
 }
 
 /** Throws when no configured key opens the value: a lost key must be loud, not a silent 2FA reset. */
 export function decryptSecret(stored: string, keys: readonly Buffer[] = settings.encryptionKeys): string {
   const [version, id, iv, tag, ciphertext] = stored.split(".");
-  if (version !== "v1" || !id || !iv || !tag || ciphertext === undefined) throw new Error("Unrecognised encrypted value");
+  if (version !== "v1" || !id || !iv || !tag || ciphertext === undefined)
+    throw new Error("Unrecognised encrypted value");
   const key = keys.find((k) => keyId(k) === id);
   if (!key) throw new Error(`No configured LOKDOWN_ENCRYPTION_KEY matches key id ${id}`);
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));

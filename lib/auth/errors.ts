@@ -23,8 +23,14 @@ export const ERRORS = {
   username_taken: { status: 400, message: "A user with that username already exists" },
   email_taken: { status: 400, message: "A user with that email already exists" },
   weak_password: { status: 400, message: "This password is too weak" },
-  email_not_verified: { status: 403, message: "Confirm your e-mail address before signing in: open the link we sent, or ask for a new one" },
-  invalid_email_verification_token: { status: 400, message: "This confirmation link is invalid, was already used or has expired" },
+  email_not_verified: {
+    status: 403,
+    message: "Confirm your e-mail address before signing in: open the link we sent, or ask for a new one",
+  },
+  invalid_email_verification_token: {
+    status: 400,
+    message: "This confirmation link is invalid, was already used or has expired",
+  },
   auth_session_failed: { status: 500, message: "Failed to create authentication session" },
 
   invalid_session: { status: 400, message: "Invalid or expired session" },
@@ -47,9 +53,15 @@ export const ERRORS = {
   api_key_not_allowed: { status: 403, message: "API keys cannot be used for this endpoint; sign in with a password" },
   /** Step-up refusals (lib/auth/policy/assurance-policy.ts), one per proof the policy asks for. */
   reauth_required: { status: 403, message: "Confirm your password to continue" },
-  second_factor_required: { status: 403, message: "Confirm with your authenticator app, a passkey or a backup code to continue" },
+  second_factor_required: {
+    status: 403,
+    message: "Confirm with your authenticator app, a passkey or a backup code to continue",
+  },
   provider_reauth_required: { status: 403, message: "Sign in again with your provider to continue" },
-  staff_aal2_required: { status: 403, message: "Staff actions on other users need a session signed in with a second factor" },
+  staff_aal2_required: {
+    status: 403,
+    message: "Staff actions on other users need a session signed in with a second factor",
+  },
   current_password_required: { status: 400, message: "Enter your current password" },
   invalid_reauth: { status: 401, message: "Invalid password or code" },
   /** Forms only: the step-up dialog was sent without any of the proofs it asks for. */
@@ -61,7 +73,11 @@ export const ERRORS = {
   trusted_device_not_found: { status: 404, message: "Trusted browser not found" },
   invalid_reset_token: { status: 400, message: "This password reset link is invalid or has expired" },
   invalid_email_change_token: { status: 400, message: "This confirmation link is invalid or has expired" },
-  email_change_session_ended: { status: 400, message: "This confirmation link stopped working because the session that asked for the change has ended; sign in and ask again" },
+  email_change_session_ended: {
+    status: 400,
+    message:
+      "This confirmation link stopped working because the session that asked for the change has ended; sign in and ask again",
+  },
   invalid_security_link: { status: 400, message: "This link is invalid or has expired" },
   security_link_used: { status: 400, message: "This link was already used" },
   same_email: { status: 400, message: "That is already your email address" },
@@ -71,7 +87,10 @@ export const ERRORS = {
   totp_missing_token: { status: 400, message: "Missing token" },
   totp_no_pending_setup: { status: 400, message: "No pending TOTP setup found" },
   totp_setup_failed: { status: 500, message: "Failed to complete TOTP setup" },
-  twofa_required_for_staff: { status: 403, message: "Staff accounts must keep two-factor authentication while ADMIN_2FA_REQUIRED is on" },
+  twofa_required_for_staff: {
+    status: 403,
+    message: "Staff accounts must keep two-factor authentication while ADMIN_2FA_REQUIRED is on",
+  },
   no_backup_codes_without_factor: { status: 400, message: "Enable TOTP or a passkey before generating backup codes" },
 
   passkey_disabled: { status: 403, message: "Passkey support is disabled" },
@@ -85,10 +104,18 @@ export const ERRORS = {
   /** Forms only: the ceremony outlived its challenge; the page starts it again. */
   passkey_timed_out: { status: 400, message: "That took too long. Please try again." },
   passkey_setup_expired: { status: 400, message: "That passkey setup expired. Try again." },
-  passkey_not_recognised: { status: 401, message: "That passkey was not recognised. If you removed it from your account, delete it from your device too, or sign in with your password." },
+  passkey_not_recognised: {
+    status: 401,
+    message:
+      "That passkey was not recognised. If you removed it from your account, delete it from your device too, or sign in with your password.",
+  },
   credential_not_found: { status: 404, message: "Credential not found" },
   credential_id_required: { status: 400, message: "credential_id parameter required" },
-  staff_last_factor: { status: 403, message: "Staff accounts must keep a second factor while ADMIN_2FA_REQUIRED is on: add another passkey or an authenticator app first" },
+  staff_last_factor: {
+    status: 403,
+    message:
+      "Staff accounts must keep a second factor while ADMIN_2FA_REQUIRED is on: add another passkey or an authenticator app first",
+  },
 
   api_keys_disabled: { status: 403, message: "API keys are disabled" },
   api_key_not_found: { status: 404, message: "API key not found" },
@@ -100,34 +127,70 @@ export const ERRORS = {
   oauth_not_configured: { status: 503, message: "No OAuth providers are configured" },
   oauth_provider_not_found: { status: 404, message: "Provider not configured" },
   invalid_callback_url: { status: 400, message: "Invalid or disallowed callback_url" },
-  csrf_failed: { status: 403, message: "CSRF Failed: send the request from an allowed origin with the X-Lokdown-CSRF header" },
-  oauth_sign_in_invalid: { status: 401, message: "This provider sign-in has expired or was already used; sign in with the provider again" },
+  csrf_failed: {
+    status: 403,
+    message: "CSRF Failed: send the request from an allowed origin with the X-Lokdown-CSRF header",
+  },
+  oauth_sign_in_invalid: {
+    status: 401,
+    message: "This provider sign-in has expired or was already used; sign in with the provider again",
+  },
   oauth_email_missing: { status: 400, message: "The provider did not share an email address with this site" },
   oauth_email_not_verified: { status: 403, message: "The provider has not verified this email address" },
-  oauth_account_not_linked: { status: 403, message: "An account with this email address already exists. Sign in with it, then link the provider from your account page" },
+  oauth_account_not_linked: {
+    status: 403,
+    message:
+      "An account with this email address already exists. Sign in with it, then link the provider from your account page",
+  },
   oauth_signup_closed: { status: 403, message: "No account is linked to this sign-in and registration is closed" },
   oauth_account_inactive: { status: 403, message: "This account is disabled" },
   oauth_already_linked: { status: 400, message: "This provider account is already linked to another user" },
   oauth_account_not_found: { status: 404, message: "Linked account not found" },
-  oauth_last_sign_in_method: { status: 400, message: "This is your only way to sign in: set a password or add a passkey before unlinking it" },
+  oauth_last_sign_in_method: {
+    status: 400,
+    message: "This is your only way to sign in: set a password or add a passkey before unlinking it",
+  },
   oauth_provider_exists: { status: 400, message: "A provider with this id already exists" },
   oauth_provider_read_only: { status: 400, message: "Providers configured in the environment are read-only" },
-  oauth_browser_mismatch: { status: 403, message: "This provider sign-in was started in another browser; start again from the sign-in page" },
-  oauth_issuer_locked: { status: 400, message: "The issuer and type cannot change while accounts are linked to this provider" },
+  oauth_browser_mismatch: {
+    status: 403,
+    message: "This provider sign-in was started in another browser; start again from the sign-in page",
+  },
+  oauth_issuer_locked: {
+    status: 400,
+    message: "The issuer and type cannot change while accounts are linked to this provider",
+  },
 
   cors_origin_not_allowed: { status: 403, message: "This origin may not call the API from a browser" },
   cross_origin_request: { status: 403, message: "Cross-origin request refused" },
   /** Production only: without an address every such client would share one rate-limit bucket. */
-  client_address_unknown: { status: 400, message: "The client address could not be determined; requests must reach this site through its proxy" },
+  client_address_unknown: {
+    status: 400,
+    message: "The client address could not be determined; requests must reach this site through its proxy",
+  },
 
   user_not_found: { status: 404, message: "User not found" },
   admin_self_action: { status: 400, message: "Use your own security page for your own account" },
-  superuser_required: { status: 403, message: "Only a superuser may change staff roles, or reset or deactivate a staff account" },
-  last_superuser: { status: 409, message: "This is the last active superuser: make another staff member a superuser first" },
-  staff_backup_codes_owner_only: { status: 403, message: "Backup codes of a staff account are never shown to anyone else: the owner makes new ones on their own security page" },
+  superuser_required: {
+    status: 403,
+    message: "Only a superuser may change staff roles, or reset or deactivate a staff account",
+  },
+  last_superuser: {
+    status: 409,
+    message: "This is the last active superuser: make another staff member a superuser first",
+  },
+  staff_backup_codes_owner_only: {
+    status: 403,
+    message:
+      "Backup codes of a staff account are never shown to anyone else: the owner makes new ones on their own security page",
+  },
   second_factor_locked: { status: 401, message: "Too many wrong codes; sign in again" },
   /** The account-wide cap (LOKDOWN_2FA_LOCKOUT_ATTEMPTS) was reached; an admin unlocks it. */
-  account_second_factor_locked: { status: 403, message: "Too many wrong codes for this account: sign-in with a code is locked. Use a passkey, or ask an administrator to unlock it" },
+  account_second_factor_locked: {
+    status: 403,
+    message:
+      "Too many wrong codes for this account: sign-in with a code is locked. Use a passkey, or ask an administrator to unlock it",
+  },
   admin_verification_expired: { status: 400, message: "This verification expired. Start again." },
 
   database_unavailable: { status: 503, message: "The service is temporarily unavailable; try again shortly" },
@@ -150,4 +213,8 @@ export type Success<T> = { ok: true; value: T };
 export type Result<T> = Success<T> | Failure;
 
 export const ok = <T>(value: T): Success<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, extra: Omit<Failure, "ok" | "code"> = {}): Failure => ({ ok: false, code, ...extra });
+export const fail = (code: ErrorCode, extra: Omit<Failure, "ok" | "code"> = {}): Failure => ({
+  ok: false,
+  code,
+  ...extra,
+});

@@ -62,7 +62,11 @@ const INCREMENT_WINDOW = `
 
 /** Atomically counts one event in a fixed window and returns the new state. */
 async function incrementWindow(client: DbClient, key: string, windowSeconds: number, now: Date): Promise<WindowState> {
-  const rows = await queryRows<{ count: number; expires_at: Date }>(client, INCREMENT_WINDOW, [key, now, new Date(now.getTime() + windowSeconds * 1000)]);
+  const rows = await queryRows<{ count: number; expires_at: Date }>(client, INCREMENT_WINDOW, [
+    key,
+    now,
+    new Date(now.getTime() + windowSeconds * 1000),
+  ]);
   const row = rows[0];
   if (!row) throw new Error("rate limit upsert returned no row");
   return { count: Number(row.count), expiresAt: row.expires_at };
@@ -70,7 +74,8 @@ async function incrementWindow(client: DbClient, key: string, windowSeconds: num
 
 // Addresses are counted per host: IPv4-mapped IPv6 as IPv4, IPv6 per /64 (lib/auth/request/address-key.ts).
 const ipKey = (scope: AttemptScope, ip: string | null) => `ip:${scope}:${rateLimitAddressKey(ip)}`;
-const accountKey = (scope: AttemptScope, account: string, ip: string | null) => `fail:${scope}:${account.toLowerCase()}:${rateLimitAddressKey(ip)}`;
+const accountKey = (scope: AttemptScope, account: string, ip: string | null) =>
+  `fail:${scope}:${account.toLowerCase()}:${rateLimitAddressKey(ip)}`;
 
 /**
  * Call before checking a password or code. Counts the attempt against the IP window and refuses
@@ -89,19 +94,38 @@ export async function checkAttempt(
   if (who.ip === null && settings.production) return fail("client_address_unknown");
   const policy = windowPolicy(scope);
   // One round trip: the attempt counted in the address's window, and the account's backoff read.
-  const [row] = await queryRows<{ count: number; expires_at: Date; failures: number | null; last_failure_at: Date | null; backoff_expires_at: Date | null }>(
+  const [row] = await queryRows<{
+    count: number;
+    expires_at: Date;
+    failures: number | null;
+    last_failure_at: Date | null;
+    backoff_expires_at: Date | null;
+  }>(
     client,
     `WITH counted AS (${INCREMENT_WINDOW})
      SELECT counted.count, counted.expires_at, f.count AS failures, f.updated_at AS last_failure_at, f.expires_at AS backoff_expires_at
      FROM counted LEFT JOIN rate_limit_buckets f ON f.key = $4::text`,
-    [ipKey(scope, who.ip), now, new Date(now.getTime() + policy.windowSeconds * 1000), who.account ? accountKey(scope, who.account, who.ip) : null],
+    [
+      ipKey(scope, who.ip),
+      now,
+      new Date(now.getTime() + policy.windowSeconds * 1000),
+      who.account ? accountKey(scope, who.account, who.ip) : null,
+    ],
   );
   if (!row) throw new Error("rate limit upsert returned no row");
   const window = decideWindow({ count: Number(row.count), expiresAt: row.expires_at }, policy.limit, now);
   if (!window.allowed) return fail(policy.error, { retryAfter: window.retryAfter });
   if (who.account) {
-    const bucket = row.failures === null ? null : { failures: row.failures, lastFailureAt: row.last_failure_at as Date, expiresAt: row.backoff_expires_at as Date };
-    const state = bucket && bucket.expiresAt > now ? { failures: bucket.failures, lastFailureAt: bucket.lastFailureAt } : null;
+    const bucket =
+      row.failures === null
+        ? null
+        : {
+            failures: row.failures,
+            lastFailureAt: row.last_failure_at as Date,
+            expiresAt: row.backoff_expires_at as Date,
+          };
+    const state =
+      bucket && bucket.expiresAt > now ? { failures: bucket.failures, lastFailureAt: bucket.lastFailureAt } : null;
     const backoff = decideBackoff(state, now);
     if (!backoff.allowed) return fail(policy.error, { retryAfter: backoff.retryAfter });
     // Lets a successful sign-in skip clearing a backoff that is not there (a statement saved).
@@ -119,7 +143,11 @@ export async function recordFailedAttempt(
   await incrementWindow(client, accountKey(scope, who.account, who.ip), BACKOFF.windowSeconds, now);
 }
 
-export async function clearFailedAttempts(scope: AttemptScope, who: { ip: string | null; account: string }, client: DbClient = db): Promise<void> {
+export async function clearFailedAttempts(
+  scope: AttemptScope,
+  who: { ip: string | null; account: string },
+  client: DbClient = db,
+): Promise<void> {
   await client.rateLimitBucket.deleteMany({ where: { key: accountKey(scope, who.account, who.ip) } });
 }
 
@@ -138,11 +166,20 @@ export const ANONYMOUS_POLICIES = {
 export type AnonymousPolicy = keyof typeof ANONYMOUS_POLICIES;
 
 /** Counts one anonymous request from this address and refuses it past the policy's limit. */
-export async function checkAnonymousRequest(policy: AnonymousPolicy, ip: string | null, now = new Date(), client: DbClient = db): Promise<Result<void>> {
+export async function checkAnonymousRequest(
+  policy: AnonymousPolicy,
+  ip: string | null,
+  now = new Date(),
+  client: DbClient = db,
+): Promise<Result<void>> {
   // As in checkAttempt: never one shared "unknown" bucket in production, and one host per IPv6 /64.
   if (ip === null && settings.production) return fail("client_address_unknown");
   const { limit, windowSeconds } = ANONYMOUS_POLICIES[policy];
-  const decision = decideWindow(await incrementWindow(client, `anon:${policy}:${rateLimitAddressKey(ip)}`, windowSeconds, now), limit, now);
+  const decision = decideWindow(
+    await incrementWindow(client, `anon:${policy}:${rateLimitAddressKey(ip)}`, windowSeconds, now),
+    limit,
+    now,
+  );
   return decision.allowed ? ok(undefined) : fail("rate_limited", { retryAfter: decision.retryAfter });
 }
 
@@ -150,6 +187,11 @@ export async function checkAnonymousRequest(policy: AnonymousPolicy, ip: string 
  * True for the first call with this key in a window, false for the rest: lets a caller log a
  * repeated refusal once per window instead of once per request (issue 18.2).
  */
-export async function firstInWindow(key: string, windowSeconds: number, now = new Date(), client: DbClient = db): Promise<boolean> {
+export async function firstInWindow(
+  key: string,
+  windowSeconds: number,
+  now = new Date(),
+  client: DbClient = db,
+): Promise<boolean> {
   return (await incrementWindow(client, `once:${key}`, windowSeconds, now)).count === 1;
 }

@@ -26,7 +26,12 @@ function keyFor(purpose: SignedTokenPurpose): Uint8Array {
 const typeOf = (purpose: SignedTokenPurpose) => `lokdown-${purpose}+jwt`;
 
 /** Signs `claims` for one purpose, valid from `now` until `expiresAt`. */
-export async function signToken(purpose: SignedTokenPurpose, claims: JWTPayload, expiresAt: Date, now: Date): Promise<string> {
+export async function signToken(
+  purpose: SignedTokenPurpose,
+  claims: JWTPayload,
+  expiresAt: Date,
+  now: Date,
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, typ: typeOf(purpose) })
     .setIssuedAt(Math.floor(now.getTime() / 1000))
@@ -39,7 +44,12 @@ export async function signToken(purpose: SignedTokenPurpose, claims: JWTPayload,
  * it has not expired at `now`; null for anything else (tampered, another purpose, another key,
  * expired, malformed, or claims that do not parse).
  */
-export async function verifyToken<T>(purpose: SignedTokenPurpose, token: string, claims: z.ZodType<T>, now: Date): Promise<T | null> {
+export async function verifyToken<T>(
+  purpose: SignedTokenPurpose,
+  token: string,
+  claims: z.ZodType<T>,
+  now: Date,
+): Promise<T | null> {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
   let payload: JWTPayload;
   try {

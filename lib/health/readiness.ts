@@ -22,7 +22,11 @@ export function shippedMigrations(): string[] | null {
   // Paths spelled out from process.cwd() so the build traces this folder only, not the project.
   if (!existsSync(path.join(process.cwd(), "prisma", "migrations"))) return null;
   return readdirSync(path.join(process.cwd(), "prisma", "migrations"), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(process.cwd(), "prisma", "migrations", entry.name, "migration.sql")))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        existsSync(path.join(process.cwd(), "prisma", "migrations", entry.name, "migration.sql")),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -50,17 +54,31 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function checkReadiness(): Promise<Readiness> {
   const shipped = shippedMigrations();
   if (shipped === null || shipped.length === 0) {
-    return { ready: false, reason: "migrations_not_shipped", detail: `no migrations found at ${SHIPPED_MIGRATIONS_DIR}` };
+    return {
+      ready: false,
+      reason: "migrations_not_shipped",
+      detail: `no migrations found at ${SHIPPED_MIGRATIONS_DIR}`,
+    };
   }
   let applied: Set<string>;
   try {
     applied = await withTimeout(appliedMigrations(), PROBE_TIMEOUT_MS);
   } catch (error) {
     if ((error as { code?: unknown }).code === UNDEFINED_TABLE) applied = new Set();
-    else return { ready: false, reason: "database_unavailable", detail: error instanceof Error ? error.message : String(error) };
+    else
+      return {
+        ready: false,
+        reason: "database_unavailable",
+        detail: error instanceof Error ? error.message : String(error),
+      };
   }
   const pending = shipped.filter((name) => !applied.has(name));
-  if (pending.length > 0) return { ready: false, reason: "migrations_pending", detail: `${pending.length} migration(s) not applied: ${pending.join(", ")}` };
+  if (pending.length > 0)
+    return {
+      ready: false,
+      reason: "migrations_pending",
+      detail: `${pending.length} migration(s) not applied: ${pending.join(", ")}`,
+    };
   return { ready: true };
 }
 

@@ -9,7 +9,10 @@ import { StepUpFields } from "./schemas";
 export const ReauthenticateBody = z.object(StepUpFields);
 
 /** A JSON boolean; absent means false. */
-const flag = z.boolean({ error: "Must be a valid boolean." }).nullish().transform((v) => v ?? false);
+const flag = z
+  .boolean({ error: "Must be a valid boolean." })
+  .nullish()
+  .transform((v) => v ?? false);
 
 /** `new_password`, the choice to keep other sessions, and a step-up proof (`password` is the current one). */
 export const ChangePasswordBody = z.object({
@@ -21,7 +24,10 @@ export const ChangePasswordBody = z.object({
 
 export const ForgotPasswordBody = z.object({ email: requiredText(254) });
 
-export const ResetPasswordBody = z.object({ token: requiredText(128).meta({ description: "The token from the e-mailed link." }), new_password: secretText(1024) });
+export const ResetPasswordBody = z.object({
+  token: requiredText(128).meta({ description: "The token from the e-mailed link." }),
+  new_password: secretText(1024),
+});
 
 const iso = (d: Date) => d.toISOString();
 

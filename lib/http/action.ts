@@ -43,7 +43,11 @@ type Page<F> = string | ((fields: F) => string);
 
 /** A form's fields: their names (read as text), or a zod object whose keys name them and which validates them. */
 type FormSpec = readonly string[] | z.ZodObject;
-type FieldsOf<F> = F extends readonly (infer K extends string)[] ? Record<K, string> : F extends z.ZodObject ? Record<Extract<keyof F["shape"], string>, string> : never;
+type FieldsOf<F> = F extends readonly (infer K extends string)[]
+  ? Record<K, string>
+  : F extends z.ZodObject
+    ? Record<Extract<keyof F["shape"], string>, string>
+    : never;
 type InputOf<F> = F extends z.ZodObject ? z.output<F> : FieldsOf<F>;
 
 type FormOptions<F extends FormSpec> = {
@@ -54,7 +58,12 @@ type FormOptions<F extends FormSpec> = {
 };
 
 /** What a form body gets: the caller, the validated input, the raw fields (as formFields reads them), the client. */
-export type FormContext<C, F extends FormSpec> = C & { input: InputOf<F>; fields: FieldsOf<F>; formData: FormData; client: ClientInfo };
+export type FormContext<C, F extends FormSpec> = C & {
+  input: InputOf<F>;
+  fields: FieldsOf<F>;
+  formData: FormData;
+  client: ClientInfo;
+};
 export type CallContext<C> = C & { client: ClientInfo };
 
 type ArgSchemas = readonly z.ZodType[];
@@ -74,23 +83,34 @@ export function actionInfo(fn: unknown): ActionInfo | undefined {
 }
 
 /** Previous form states are what our actions returned: plain objects. */
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function keysOf(spec: FormSpec | undefined): readonly string[] {
   if (spec === undefined) return [];
   return Array.isArray(spec) ? spec : Object.keys((spec as z.ZodObject).shape);
 }
 
-type ReadForm<F extends FormSpec> = { ok: true; context: { input: InputOf<F>; fields: FieldsOf<F>; formData: FormData; client: ClientInfo } } | { ok: false; state: FormState };
+type ReadForm<F extends FormSpec> =
+  | { ok: true; context: { input: InputOf<F>; fields: FieldsOf<F>; formData: FormData; client: ClientInfo } }
+  | { ok: false; state: FormState };
 
 /** Validation comes after the guard: a signed-out visitor is sent to sign in, not told about a field. */
-async function readForm<F extends FormSpec>(options: FormOptions<F>, formData: FormData, fields: FieldsOf<F>): Promise<ReadForm<F>> {
+async function readForm<F extends FormSpec>(
+  options: FormOptions<F>,
+  formData: FormData,
+  fields: FieldsOf<F>,
+): Promise<ReadForm<F>> {
   const spec = options.form;
   let input = fields as InputOf<F>;
   if (spec !== undefined && !Array.isArray(spec)) {
     const parsed = parseForm(spec as z.ZodObject, fields);
     if (!parsed.ok) {
-      const values = options.refill ? Object.fromEntries(options.refill.map((key): [string, string] => [key, (fields as Record<string, string>)[key] ?? ""])) : undefined;
+      const values = options.refill
+        ? Object.fromEntries(
+            options.refill.map((key): [string, string] => [key, (fields as Record<string, string>)[key] ?? ""]),
+          )
+        : undefined;
       return { ok: false, state: values ? { ...parsed.state, values } : parsed.state };
     }
     input = parsed.value as InputOf<F>;
@@ -98,13 +118,17 @@ async function readForm<F extends FormSpec>(options: FormOptions<F>, formData: F
   return { ok: true, context: { input, fields, formData, client: await currentClient() } };
 }
 
-const pageOf = <F>(page: Page<F> | undefined, fields: F): string | undefined => (typeof page === "function" ? page(fields) : page);
+const pageOf = <F>(page: Page<F> | undefined, fields: F): string | undefined =>
+  typeof page === "function" ? page(fields) : page;
 
 /** The four shapes of action for one kind of caller. */
 export function actionFor<C>(caller: ActionCaller<C>) {
   return {
     /** `(state, formData) => state`, for useActionState. The previous state must be a plain object too. */
-    form<S extends FormState, const F extends FormSpec = readonly []>(options: FormOptions<F>, body: (context: FormContext<C, F> & { state: S }) => Promise<S>): (state: S, formData: FormData) => Promise<S> {
+    form<S extends FormState, const F extends FormSpec = readonly []>(
+      options: FormOptions<F>,
+      body: (context: FormContext<C, F> & { state: S }) => Promise<S>,
+    ): (state: S, formData: FormData) => Promise<S> {
       return mark(
         async (state: S, formData: FormData): Promise<S> => {
           if (!(formData instanceof FormData) || !isPlainObject(state)) return INVALID_ACTION_INPUT as S;
@@ -119,7 +143,10 @@ export function actionFor<C>(caller: ActionCaller<C>) {
     },
 
     /** `(formData) => …`, a plain form action; `invalid` answers arguments no form sends (nothing by default). */
-    submit<R = void, const F extends readonly string[] = readonly []>(options: { page?: Page<FieldsOf<F>>; form?: F; invalid?: R }, body: (context: FormContext<C, F>) => Promise<R>): (formData: FormData) => Promise<R> {
+    submit<R = void, const F extends readonly string[] = readonly []>(
+      options: { page?: Page<FieldsOf<F>>; form?: F; invalid?: R },
+      body: (context: FormContext<C, F>) => Promise<R>,
+    ): (formData: FormData) => Promise<R> {
       return mark(
         async (formData: FormData): Promise<R> => {
           if (!(formData instanceof FormData)) return options.invalid as R;
@@ -168,10 +195,19 @@ export function actionFor<C>(caller: ActionCaller<C>) {
 export const publicAction = actionFor<object>({ kind: "public", resolve: async () => ({}) });
 
 /** A signed-in user; everyone else is sent to sign in and back to `page`. */
-export const userAction = actionFor<SignedIn>({ kind: "user", resolve: async (page) => signedIn(await requireWebUser(page)) });
+export const userAction = actionFor<SignedIn>({
+  kind: "user",
+  resolve: async (page) => signedIn(await requireWebUser(page)),
+});
 
 /** Staff, through the admin guard (its second-factor gate included), as every admin page. */
-export const staffAction = actionFor<SignedIn>({ kind: "staff", resolve: async (page) => signedIn(await requireStaff(page)) });
+export const staffAction = actionFor<SignedIn>({
+  kind: "staff",
+  resolve: async (page) => signedIn(await requireStaff(page)),
+});
 
 /** Staff on the admin verification step only: with or without a second factor in this session. */
-export const verifyingStaffAction = actionFor<SignedIn>({ kind: "staff_to_verify", resolve: async (page) => signedIn(await requireStaffToVerify(page)) });
+export const verifyingStaffAction = actionFor<SignedIn>({
+  kind: "staff_to_verify",
+  resolve: async (page) => signedIn(await requireStaffToVerify(page)),
+});

@@ -6,23 +6,31 @@ import { StepUpFields } from "./schemas";
 const MAX_DAYS = 36_500;
 
 /** DRF IntegerField: a whole number or a string of one; null or absent means "never expires". */
-const expiresInDays = z.unknown().transform((value, ctx): number | undefined => {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d{1,12}\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n)) {
-    ctx.addIssue({ code: "custom", message: "A valid integer is required." });
-    return z.NEVER;
-  }
-  if (n < 1) {
-    ctx.addIssue({ code: "custom", message: "Ensure this value is greater than or equal to 1." });
-    return z.NEVER;
-  }
-  if (n > MAX_DAYS) {
-    ctx.addIssue({ code: "custom", message: `Ensure this value is less than or equal to ${MAX_DAYS}.` });
-    return z.NEVER;
-  }
-  return n;
-}).optional();
+const expiresInDays = z
+  .unknown()
+  .transform((value, ctx): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const n =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && /^\s*-?\d{1,12}\s*$/.test(value)
+          ? Number(value)
+          : NaN;
+    if (!Number.isInteger(n)) {
+      ctx.addIssue({ code: "custom", message: "A valid integer is required." });
+      return z.NEVER;
+    }
+    if (n < 1) {
+      ctx.addIssue({ code: "custom", message: "Ensure this value is greater than or equal to 1." });
+      return z.NEVER;
+    }
+    if (n > MAX_DAYS) {
+      ctx.addIssue({ code: "custom", message: `Ensure this value is less than or equal to ${MAX_DAYS}.` });
+      return z.NEVER;
+    }
+    return n;
+  })
+  .optional();
 
 /** Optional name, ≤255 characters, stored stripped; blank allowed. */
 const name = z
@@ -35,7 +43,10 @@ const name = z
 /** POST /api/auth/api-keys: `{name, expires_in_days}` plus a step-up proof. */
 export const CreateApiKeyBody = z.object({
   name: name.meta({ description: "Label, up to 255 characters." }),
-  expires_in_days: expiresInDays.meta({ description: "Whole number of days (1–36500), or a string of one; omit or null for a key that never expires (when allowed)." }),
+  expires_in_days: expiresInDays.meta({
+    description:
+      "Whole number of days (1–36500), or a string of one; omit or null for a key that never expires (when allowed).",
+  }),
   ...StepUpFields,
 });
 

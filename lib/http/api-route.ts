@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { authorizeCronRequest } from "@/lib/auth/maintenance/cron-secret";
 import { type ErrorCode, type Failure, ok, type Result } from "@/lib/auth/errors";
-import { authenticateRequest, authenticateSessionRequest, type Principal, refuseApiKeyCredential, type SessionPrincipal } from "@/lib/auth/api-access/principal";
+import {
+  authenticateRequest,
+  authenticateSessionRequest,
+  type Principal,
+  refuseApiKeyCredential,
+  type SessionPrincipal,
+} from "@/lib/auth/api-access/principal";
 import type { Tag } from "@/lib/openapi/tags";
 import { parseBody, readJsonObject, validationFailure } from "./body";
 import { errorResponse } from "./respond";
@@ -43,13 +49,23 @@ export const CALLER_ERRORS: Record<Caller, ErrorCode[]> = {
   cron: ["not_authenticated", "not_found"],
 };
 
-type PrincipalOf<C extends Caller> = C extends "session" ? SessionPrincipal : C extends "session-or-api-key" ? Principal : undefined;
+type PrincipalOf<C extends Caller> = C extends "session"
+  ? SessionPrincipal
+  : C extends "session-or-api-key"
+    ? Principal
+    : undefined;
 
 /** Several accepted shapes: `pick` chooses the schema that applies to the raw JSON object. */
-export type BodyChoice<S extends readonly z.ZodType[] = readonly z.ZodType[]> = { oneOf: S; pick: (raw: Record<string, unknown>) => S[number] };
+export type BodyChoice<S extends readonly z.ZodType[] = readonly z.ZodType[]> = {
+  oneOf: S;
+  pick: (raw: Record<string, unknown>) => S[number];
+};
 
 /** A body of several accepted shapes, with the rule that picks the schema for a request. */
-export function oneOf<const S extends readonly z.ZodType[]>(schemas: S, pick: (raw: Record<string, unknown>) => S[number]): BodyChoice<S> {
+export function oneOf<const S extends readonly z.ZodType[]>(
+  schemas: S,
+  pick: (raw: Record<string, unknown>) => S[number],
+): BodyChoice<S> {
   return { oneOf: schemas, pick };
 }
 
@@ -80,7 +96,12 @@ export type HeaderSpec = { name: string; description: string; required: boolean 
 /** A documented answer: a JSON body schema (several: any one of them), or a non-JSON content type. */
 export type ResponseSpec = { description: string; body?: z.ZodType | z.ZodType[]; contentType?: string };
 
-export type EndpointSpec<C extends Caller = Caller, B extends BodySpec | undefined = BodySpec | undefined, Q extends QuerySpec | undefined = QuerySpec | undefined, P extends ParamsSpec = ParamsSpec> = {
+export type EndpointSpec<
+  C extends Caller = Caller,
+  B extends BodySpec | undefined = BodySpec | undefined,
+  Q extends QuerySpec | undefined = QuerySpec | undefined,
+  P extends ParamsSpec = ParamsSpec,
+> = {
   caller: C;
   /**
    * Checked after the caller, before the body is read: a switched-off feature answers the same
@@ -116,7 +137,13 @@ export type EndpointInput<C extends Caller, B, Q, P> = {
 /** One method of a route: its declaration and the code that runs once the declaration is met. */
 export type Endpoint = {
   spec: EndpointSpec;
-  handle: (input: { request: Request; principal: unknown; body: unknown; query: unknown; params: Record<string, string> }) => Promise<Response>;
+  handle: (input: {
+    request: Request;
+    principal: unknown;
+    body: unknown;
+    query: unknown;
+    params: Record<string, string>;
+  }) => Promise<Response>;
 };
 
 /** Declares one method: `handle` runs only once the caller, guard, body and query are accepted. */
@@ -131,7 +158,10 @@ export function endpoint<
 }
 
 /** How Next.js calls a route handler; the context is optional so a test may call it with a request alone. */
-export type RouteHandler = (request: Request, context?: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response>;
+export type RouteHandler = (
+  request: Request,
+  context?: { params: Promise<Record<string, string | string[] | undefined>> },
+) => Promise<Response>;
 
 /** What a route module declares: its endpoints in the order given, each with its method. */
 export type RouteDeclaration = { endpoints: (EndpointSpec & { method: HttpMethod })[] };
@@ -214,11 +244,15 @@ export function apiRoute(endpoints: Partial<Record<HttpMethod, Endpoint>>): Reco
   const declared = (Object.keys(endpoints) as HttpMethod[]).filter((method) => endpoints[method]);
   if (declared.length === 0) throw new Error("apiRoute needs at least one endpoint");
   const notAllowed: RouteHandler = methodNotAllowed(declared.join(", "));
-  const declaration: RouteDeclaration = { endpoints: declared.map((method) => ({ ...(endpoints[method] as Endpoint).spec, method })) };
+  const declaration: RouteDeclaration = {
+    endpoints: declared.map((method) => ({ ...(endpoints[method] as Endpoint).spec, method })),
+  };
   const handlers = {} as Record<HttpMethod, RouteHandler>;
   for (const method of HTTP_METHODS) {
     const implemented = endpoints[method];
-    handlers[method] = implemented ? route<Parameters<RouteHandler>[1]>((request, context) => run(implemented, request, context)) : notAllowed;
+    handlers[method] = implemented
+      ? route<Parameters<RouteHandler>[1]>((request, context) => run(implemented, request, context))
+      : notAllowed;
     declarations.set(handlers[method], declaration);
   }
   return handlers;

@@ -21,7 +21,11 @@ export const FIELD_MESSAGES = {
 
 /** Field schemas with DRF's messages, so django-lokdown clients see the errors they expect. */
 const typeError = (expected: string) => (issue: { input: unknown }) =>
-  issue.input === undefined ? "This field is required." : issue.input === null ? "This field may not be null." : `Not a valid ${expected}.`;
+  issue.input === undefined
+    ? "This field is required."
+    : issue.input === null
+      ? "This field may not be null."
+      : `Not a valid ${expected}.`;
 
 /** A required, trimmed, non-blank string. */
 export const requiredText = (max = 255) =>

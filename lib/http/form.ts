@@ -25,7 +25,10 @@ export function formFields<K extends string>(formData: FormData, keys: readonly 
   return out;
 }
 
-export function parseForm<S extends z.ZodType>(schema: S, input: Record<string, string>): { ok: true; value: z.output<S> } | { ok: false; state: FormState } {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  input: Record<string, string>,
+): { ok: true; value: z.output<S> } | { ok: false; state: FormState } {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   const fieldErrors: Record<string, string[]> = {};

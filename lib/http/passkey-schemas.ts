@@ -28,7 +28,10 @@ export const PasskeyLoginBody = z.object({
 export const PasskeyRenameBody = z.object({ name: requiredText(64) });
 
 /** The step-up proof; `credential_id` may come here instead of the query string. */
-export const PasskeyRemoveBody = z.object({ ...StepUpFields, credential_id: optionalText(1024).meta({ description: "The credential to remove, if not given in the query." }) });
+export const PasskeyRemoveBody = z.object({
+  ...StepUpFields,
+  credential_id: optionalText(1024).meta({ description: "The credential to remove, if not given in the query." }),
+});
 
 /** The keys django-lokdown's credential list sends, plus what this app also records. */
 export function passkeyJson(passkey: PasskeyView) {

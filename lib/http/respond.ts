@@ -12,8 +12,16 @@ export function errorResponse(failure: Failure, headers: Record<string, string> 
   const extra: Record<string, string> = { ...headers };
   if (failure.retryAfter !== undefined) extra["retry-after"] = String(failure.retryAfter);
   if (entry.status === 401 && !extra["www-authenticate"]) extra["www-authenticate"] = 'Bearer realm="api"';
-  const body: Record<string, unknown> = { ...failure.body, error: failure.message ?? entry.message, code: failure.code };
-  if (failure.code === "token_not_valid" || failure.code === "not_authenticated" || failure.code === "api_key_invalid") {
+  const body: Record<string, unknown> = {
+    ...failure.body,
+    error: failure.message ?? entry.message,
+    code: failure.code,
+  };
+  if (
+    failure.code === "token_not_valid" ||
+    failure.code === "not_authenticated" ||
+    failure.code === "api_key_invalid"
+  ) {
     // SimpleJWT / DRF clients read `detail`.
     body.detail = body.error;
   }

@@ -6,7 +6,23 @@ type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
 // Prisma's connection errors, and PostgreSQL's connection-exception, shutdown and statement-timeout
 // (57014: the pool's statement_timeout cancelled a query stuck behind an overloaded server) SQLSTATEs.
-const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "08000", "08001", "08003", "08004", "08006", "57014", "57P01", "57P02", "57P03"]);
+const UNAVAILABLE_CODES = new Set([
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "P2028",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57014",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
 // The driver adapter's error kinds (@prisma/adapter-pg) for a server that is down or gone.
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNAVAILABLE_TEXT =
@@ -41,7 +57,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isUnstorableTextError(error: unknown): boolean {
   for (const e of errorChain(error)) {
     if (e.code === "22021" || e.code === "22P05") return true;
-    if (typeof e.message === "string" && /Code: `(22021|22P05)`|invalid byte sequence for encoding/.test(e.message)) return true;
+    if (typeof e.message === "string" && /Code: `(22021|22P05)`|invalid byte sequence for encoding/.test(e.message))
+      return true;
   }
   return false;
 }
@@ -59,7 +76,8 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
         console.error("[lokdown] database unavailable:", (error as Error).message);
         return errorResponse(fail("database_unavailable", { retryAfter: 5 }));
       }
-      if (isUnstorableTextError(error)) return errorResponse(fail("validation_error", { message: UNSTORABLE_TEXT_MESSAGE }));
+      if (isUnstorableTextError(error))
+        return errorResponse(fail("validation_error", { message: UNSTORABLE_TEXT_MESSAGE }));
       console.error("[lokdown] unexpected error in", new URL(request.url).pathname, error);
       return errorResponse(fail("internal_error"));
     }

@@ -3,7 +3,10 @@ import { optionalText, requiredText, secretText } from "./fields";
 
 /** Request bodies of the JSON API. The OpenAPI description is generated from these. */
 
-export const LoginBody = z.object({ username: requiredText(254).meta({ description: "Username or e-mail address (case-insensitive)." }), password: secretText() });
+export const LoginBody = z.object({
+  username: requiredText(254).meta({ description: "Username or e-mail address (case-insensitive)." }),
+  password: secretText(),
+});
 
 export const RegisterBody = z.object({ username: requiredText(150), email: requiredText(254), password: secretText() });
 
@@ -14,7 +17,8 @@ export const PasskeyResponse = z
     if (typeof v !== "string") return v;
     try {
       const parsed: unknown = JSON.parse(v);
-      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
     } catch {
       // fall through to the issue below
     }
@@ -26,14 +30,19 @@ export const VerifyBody = z.object({
   session_id: requiredText(64).meta({ description: "From the sign-in answer." }),
   totp_token: optionalText(32).meta({ description: "Six-digit code from the authenticator app." }),
   backup_code: optionalText(64).meta({ description: "One unused backup code." }),
-  passkey_response: PasskeyResponse.nullish().meta({ description: "navigator.credentials.get() result as WebAuthn JSON (an object, or a JSON string of one)." }),
+  passkey_response: PasskeyResponse.nullish().meta({
+    description: "navigator.credentials.get() result as WebAuthn JSON (an object, or a JSON string of one).",
+  }),
 });
 
 export const BackupVerifyBody = z.object({ session_id: requiredText(64), backup_code: requiredText(64) });
 
 /** SimpleJWT's `{refresh}`; `refresh_token` is accepted as an alias. */
 export const RefreshBody = z
-  .object({ refresh: optionalText(2048).meta({ description: "The refresh token." }), refresh_token: optionalText(2048).meta({ description: "Alias of `refresh`." }) })
+  .object({
+    refresh: optionalText(2048).meta({ description: "The refresh token." }),
+    refresh_token: optionalText(2048).meta({ description: "Alias of `refresh`." }),
+  })
   .transform((v, ctx) => {
     const token = v.refresh ?? v.refresh_token;
     if (token === undefined) {
@@ -70,6 +79,6 @@ export const TokenVerifyBody = z
 /** A non-string token is ignored as if absent: logging out is idempotent whatever the body says. */
 const ignoredUnlessText = z.string().optional().catch(undefined);
 
-export const LogoutBody = z
-  .object({ refresh: ignoredUnlessText, refresh_token: ignoredUnlessText })
-  .meta({ description: "A refresh token of the session to end; without one, the session of the Bearer access token ends." });
+export const LogoutBody = z.object({ refresh: ignoredUnlessText, refresh_token: ignoredUnlessText }).meta({
+  description: "A refresh token of the session to end; without one, the session of the Bearer access token ends.",
+});

@@ -22,7 +22,13 @@ export class UnknownClientGuard {
 
   constructor(private readonly logger: Logger = console) {}
 
-  check(pathname: string, headers: Headers, production: boolean, config: ClientAddressConfig, now: number = Date.now()): string | null {
+  check(
+    pathname: string,
+    headers: Headers,
+    production: boolean,
+    config: ClientAddressConfig,
+    now: number = Date.now(),
+  ): string | null {
     if (!production || NEEDS_NO_ADDRESS.has(pathname)) return null;
     const { ip, reason } = resolveClientAddress(headers, config);
     if (ip !== null) return null;

@@ -6,11 +6,17 @@ import { z } from "zod";
  */
 
 /** A numeric database id in the path; anything else names no row (the handler's 404). */
-export const numericId = (description: string) => z.string().regex(/^[0-9]+$/).meta({ description });
+export const numericId = (description: string) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/)
+    .meta({ description });
 
 /** Where a provider sign-in should return to. */
 export const CallbackQuery = z.object({
-  callback_url: z.string().optional().meta({ description: "Where the provider flow should end (an allowed origin); default: this site's callback page." }),
+  callback_url: z.string().optional().meta({
+    description: "Where the provider flow should end (an allowed origin); default: this site's callback page.",
+  }),
   next: z.string().optional().meta({ description: "Legacy alias of callback_url." }),
 });
 

@@ -52,10 +52,20 @@ export async function enqueueMail(client: DbClient, mail: QueuedMail, now = new 
   const keepRedacted = mail.redacted !== undefined && (smtpConfigured() || settings.production);
   const body = keepRedacted && mail.redacted ? mail.redacted : { text: mail.text, html: mail.html };
   const { count } = await client.mailMessage.createMany({
-    data: [{ dedupeKey: mail.dedupeKey, toAddress: mail.to, subject: mail.subject, text: body.text, html: body.html, createdAt: now }],
+    data: [
+      {
+        dedupeKey: mail.dedupeKey,
+        toAddress: mail.to,
+        subject: mail.subject,
+        text: body.text,
+        html: body.html,
+        createdAt: now,
+      },
+    ],
     skipDuplicates: true,
   });
-  if (count === 1 && keepRedacted) fullBodies.set(mail.dedupeKey, { to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+  if (count === 1 && keepRedacted)
+    fullBodies.set(mail.dedupeKey, { to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
   return count === 1;
 }
 
@@ -74,7 +84,12 @@ async function deliverOne(dedupeKey: string): Promise<void> {
   fullBodies.delete(dedupeKey);
   if (!row) return;
   try {
-    await sendViaSmtp({ to: row.toAddress, subject: row.subject, text: full?.text ?? row.text, html: full?.html ?? row.html });
+    await sendViaSmtp({
+      to: row.toAddress,
+      subject: row.subject,
+      text: full?.text ?? row.text,
+      html: full?.html ?? row.html,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db.mailMessage.update({ where: { id: row.id }, data: { sentAt: null, error: message.slice(0, 500) } });
@@ -134,5 +149,14 @@ export type StoredMail = {
 /** The newest messages, for the development outbox page. */
 export async function listRecentMail(limit = 50): Promise<StoredMail[]> {
   const rows = await db.mailMessage.findMany({ orderBy: { id: "desc" }, take: limit });
-  return rows.map((r) => ({ id: r.id, to: r.toAddress, subject: r.subject, text: r.text, html: r.html, createdAt: r.createdAt, sentAt: r.sentAt, error: r.error }));
+  return rows.map((r) => ({
+    id: r.id,
+    to: r.toAddress,
+    subject: r.subject,
+    text: r.text,
+    html: r.html,
+    createdAt: r.createdAt,
+    sentAt: r.sentAt,
+    error: r.error,
+  }));
 }

@@ -54,7 +54,10 @@ export function renderMail(layout: MailLayout): MailContent {
     `<p style="margin:0 0 16px"><a href="${escapeHtml(link.url)}" style="display:inline-block;padding:10px 16px;border-radius:6px;background:${color};color:#ffffff;text-decoration:none;font-weight:600">${escapeHtml(link.label)}</a></p>` +
     p(`<span style="font-size:12px;color:#52525b">Or open this address: ${escapeHtml(link.url)}</span>`);
   const factRows = facts
-    .map(([label, value]) => `<tr><td style="padding:2px 12px 2px 0;color:#52525b">${escapeHtml(label)}</td><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `<tr><td style="padding:2px 12px 2px 0;color:#52525b">${escapeHtml(label)}</td><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`,
+    )
     .join("");
 
   const html = [

@@ -17,7 +17,13 @@ function transportFor(smtp: SmtpConfig): Transporter {
   const transporter =
     "url" in smtp
       ? nodemailer.createTransport({ url: smtp.url, ...TIMEOUTS })
-      : nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: smtp.secure, ...(smtp.auth ? { auth: smtp.auth } : {}), ...TIMEOUTS });
+      : nodemailer.createTransport({
+          host: smtp.host,
+          port: smtp.port,
+          secure: smtp.secure,
+          ...(smtp.auth ? { auth: smtp.auth } : {}),
+          ...TIMEOUTS,
+        });
   cached = { key, transporter };
   return transporter;
 }
@@ -31,5 +37,11 @@ export function smtpConfigured(): boolean {
 export async function sendViaSmtp(mail: OutgoingMail): Promise<void> {
   const smtp = settings.mail.smtp;
   if (!smtp) throw new Error("no SMTP server is configured");
-  await transportFor(smtp).sendMail({ from: settings.mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+  await transportFor(smtp).sendMail({
+    from: settings.mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+  });
 }

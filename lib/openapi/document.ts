@@ -38,14 +38,23 @@ function collect(modules: object[], into: Map<z.ZodType, string>): void {
 }
 
 const toJsonSchema = (schema: z.ZodType) => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as JsonObject;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "input",
+    unrepresentable: "any",
+  }) as JsonObject;
   return rest;
 };
 
 function componentSchemas(names: Map<z.ZodType, string>, io: "input" | "output"): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
   for (const [schema, id] of names) registry.add(schema, { id });
-  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   const out: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     const { $schema: _dialect, $id: _id, ...rest } = schema as JsonObject;
@@ -57,7 +66,10 @@ function componentSchemas(names: Map<z.ZodType, string>, io: "input" | "output")
 function bodySchema(body: z.ZodType | readonly z.ZodType[], names: Map<z.ZodType, string>): JsonObject {
   const one = (schema: z.ZodType) => {
     const name = names.get(schema);
-    if (!name) throw new Error("an endpoint uses a schema that is not exported from lib/http/*schemas.ts or lib/openapi/responses.ts");
+    if (!name)
+      throw new Error(
+        "an endpoint uses a schema that is not exported from lib/http/*schemas.ts or lib/openapi/responses.ts",
+      );
     return ref(name);
   };
   return Array.isArray(body) ? { oneOf: body.map(one) } : one(body as z.ZodType);
@@ -88,13 +100,22 @@ function parameters(spec: EndpointSpec): JsonObject[] {
     out.push({ name, in: "path", description, required: true, schema: rest });
   }
   if (spec.query) {
-    const { properties = {}, required = [] } = toJsonSchema(spec.query) as { properties?: Record<string, JsonObject>; required?: string[] };
+    const { properties = {}, required = [] } = toJsonSchema(spec.query) as {
+      properties?: Record<string, JsonObject>;
+      required?: string[];
+    };
     for (const [name, { description, ...rest }] of Object.entries(properties)) {
       out.push({ name, in: "query", description, required: required.includes(name), schema: rest });
     }
   }
   for (const header of [...(spec.headers ?? []), ...(spec.caller === "cron" ? [CRON_HEADER] : [])]) {
-    out.push({ name: header.name, in: "header", description: header.description, required: header.required, schema: { type: "string" } });
+    out.push({
+      name: header.name,
+      in: "header",
+      description: header.description,
+      required: header.required,
+      schema: { type: "string" },
+    });
   }
   return out;
 }
@@ -102,17 +123,32 @@ function parameters(spec: EndpointSpec): JsonObject[] {
 function requestBody(spec: EndpointSpec, requestNames: Map<z.ZodType, string>): JsonObject | undefined {
   const { body } = spec;
   if (body === undefined) return undefined;
-  if (body === "ignored") return { required: false, content: { "application/json": { schema: { type: "object", description: "Ignored; may be empty." } } } };
+  if (body === "ignored")
+    return {
+      required: false,
+      content: { "application/json": { schema: { type: "object", description: "Ignored; may be empty." } } },
+    };
   const schemas = body instanceof z.ZodType ? [body] : [...body.oneOf];
   // An empty body reads as {}: a schema that accepts {} makes the body optional.
   const required = !schemas.some((s) => s.safeParse({}).success);
-  return { required, content: { "application/json": { schema: bodySchema(body instanceof z.ZodType ? body : body.oneOf, requestNames) } } };
+  return {
+    required,
+    content: {
+      "application/json": { schema: bodySchema(body instanceof z.ZodType ? body : body.oneOf, requestNames) },
+    },
+  };
 }
 
-function operationObject(op: ApiOperation, requestNames: Map<z.ZodType, string>, responseNames: Map<z.ZodType, string>): JsonObject {
+function operationObject(
+  op: ApiOperation,
+  requestNames: Map<z.ZodType, string>,
+  responseNames: Map<z.ZodType, string>,
+): JsonObject {
   const responses: Record<string, JsonObject> = {};
   for (const [status, r] of Object.entries(op.responses)) {
-    const content = r.body ? { "application/json": { schema: bodySchema(r.body, responseNames) } } : { [r.contentType ?? "application/json"]: {} };
+    const content = r.body
+      ? { "application/json": { schema: bodySchema(r.body, responseNames) } }
+      : { [r.contentType ?? "application/json"]: {} };
     responses[status] = { description: r.description, content };
   }
   const byStatus = new Map<number, ErrorCode[]>();
@@ -127,7 +163,10 @@ function operationObject(op: ApiOperation, requestNames: Map<z.ZodType, string>,
     const description = codes.map((c) => `\`${c}\`: ${ERRORS[c].message}`).join("; ");
     responses[status] = { description, content: { "application/json": { schema: ref("ErrorBody") } } };
   }
-  responses.default = { description: "Unexpected failure: `internal_error` (500) or `database_unavailable` (503, with Retry-After).", content: { "application/json": { schema: ref("ErrorBody") } } };
+  responses.default = {
+    description: "Unexpected failure: `internal_error` (500) or `database_unavailable` (503, with Retry-After).",
+    content: { "application/json": { schema: ref("ErrorBody") } },
+  };
 
   const operation: JsonObject = { tags: [op.tag], operationId: op.operationId, summary: op.summary };
   if (op.description) operation.description = op.description;
@@ -164,7 +203,8 @@ export function buildOpenApiDocument(routes = API_ROUTES): OpenApiDocument {
 
   const requests = componentSchemas(requestNames, "input");
   const responses = componentSchemas(responseNames, "output");
-  for (const name of Object.keys(responses)) if (requests[name]) throw new Error(`schema name ${name} is used for a request and a response`);
+  for (const name of Object.keys(responses))
+    if (requests[name]) throw new Error(`schema name ${name} is used for a request and a response`);
 
   const paths: OpenApiDocument["paths"] = {};
   for (const op of apiOperations(routes)) {
@@ -172,7 +212,9 @@ export function buildOpenApiDocument(routes = API_ROUTES): OpenApiDocument {
     if (item[op.method]) throw new Error(`${op.method.toUpperCase()} ${op.path} is declared twice`);
     item[op.method] = operationObject(op, requestNames, responseNames);
   }
-  const schemas = Object.fromEntries(Object.entries({ ...requests, ...responses }).sort(([a], [b]) => a.localeCompare(b)));
+  const schemas = Object.fromEntries(
+    Object.entries({ ...requests, ...responses }).sort(([a], [b]) => a.localeCompare(b)),
+  );
 
   return {
     openapi: "3.1.0",
@@ -181,7 +223,7 @@ export function buildOpenApiDocument(routes = API_ROUTES): OpenApiDocument {
       version: pkg.version,
       description:
         "Sign-in with passwords, TOTP, passkeys and backup codes; JWT sessions and API keys. Wire-compatible with django-lokdown 1.4.1 " +
-        "(same paths, JSON keys and statuses; every error is `{\"error\", \"code\"}`). next-auth's own routes under /api/nextauth/* " +
+        '(same paths, JSON keys and statuses; every error is `{"error", "code"}`). next-auth\'s own routes under /api/nextauth/* ' +
         "(provider sign-in and callbacks, driven by the browser) are not part of this API.",
       license: { name: "MIT", identifier: "MIT" },
     },
@@ -191,7 +233,12 @@ export function buildOpenApiDocument(routes = API_ROUTES): OpenApiDocument {
     components: {
       schemas,
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Access token from a sign-in: `Authorization: Bearer <token>`." },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "Access token from a sign-in: `Authorization: Bearer <token>`.",
+        },
         apiKeyAuth: {
           type: "apiKey",
           in: "header",

@@ -6,7 +6,13 @@ import type { ErrorCode } from "@/lib/auth/errors";
 export const PENDING_LOGIN_ERRORS: ErrorCode[] = ["invalid_session", "session_used"];
 
 /** What the policy (lib/auth/policy/assurance-policy.ts) may answer: which proof it wants, a wrong one, too many. */
-export const STEP_UP_ERRORS: ErrorCode[] = ["reauth_required", "second_factor_required", "provider_reauth_required", "invalid_reauth", "rate_limited"];
+export const STEP_UP_ERRORS: ErrorCode[] = [
+  "reauth_required",
+  "second_factor_required",
+  "provider_reauth_required",
+  "invalid_reauth",
+  "rate_limited",
+];
 
 /** Social sign-in switched off, not configured, or an unacceptable callback URL. */
 export const SOCIAL_ERRORS: ErrorCode[] = ["social_auth_disabled", "oauth_not_configured", "invalid_callback_url"];

@@ -14,11 +14,19 @@ export const ErrorBody = z
   .object({
     error: z.string().meta({ description: "Human-readable message (django-lokdown's `error`)." }),
     // A plain string, not the whole catalogue as an enum: each operation lists the codes it answers.
-    code: z.string().regex(CODE).meta({ description: "Machine-readable code from the error catalogue; each operation's responses list the codes it uses." }),
-    detail: z.string().optional().meta({ description: "Same as `error`, for SimpleJWT/DRF clients, on authentication failures." }),
+    code: z.string().regex(CODE).meta({
+      description: "Machine-readable code from the error catalogue; each operation's responses list the codes it uses.",
+    }),
+    detail: z
+      .string()
+      .optional()
+      .meta({ description: "Same as `error`, for SimpleJWT/DRF clients, on authentication failures." }),
   })
   .catchall(z.unknown())
-  .meta({ description: "Every error. Validation errors also carry DRF-style field keys: `{\"username\": [\"This field is required.\"]}`." });
+  .meta({
+    description:
+      'Every error. Validation errors also carry DRF-style field keys: `{"username": ["This field is required."]}`.',
+  });
 
 export const Message = z.strictObject({ message: z.string() });
 
@@ -36,12 +44,20 @@ export const TokenPairWithBackupCodes = TokenPair.extend({
 const pre2faFields = {
   session_id: z.string().meta({ description: "Send this with the second factor." }),
   requires_2fa: z.literal(true),
-  requires_2fa_setup: z.boolean().meta({ description: "True for staff who must enroll a factor first (ADMIN_2FA_REQUIRED)." }),
+  requires_2fa_setup: z
+    .boolean()
+    .meta({ description: "True for staff who must enroll a factor first (ADMIN_2FA_REQUIRED)." }),
   totp_enabled: z.boolean(),
   passkey_enabled: z.boolean(),
   backup_codes_available: z.boolean(),
-  totp_available: z.boolean().optional().meta({ description: "Only when requires_2fa_setup: TOTP enrollment is switched on." }),
-  passkey_available: z.boolean().optional().meta({ description: "Only when requires_2fa_setup: passkey enrollment is switched on." }),
+  totp_available: z
+    .boolean()
+    .optional()
+    .meta({ description: "Only when requires_2fa_setup: TOTP enrollment is switched on." }),
+  passkey_available: z
+    .boolean()
+    .optional()
+    .meta({ description: "Only when requires_2fa_setup: passkey enrollment is switched on." }),
 };
 
 export const SecondFactorChallenge = z
@@ -84,7 +100,9 @@ const webAuthnOptions = (kind: string) =>
   z
     .object({ challenge: z.string().meta({ description: "base64url" }) })
     .catchall(z.unknown())
-    .meta({ description: `Standard WebAuthn ${kind} options JSON (base64url binary fields), ready for the browser's parse*OptionsFromJSON.` });
+    .meta({
+      description: `Standard WebAuthn ${kind} options JSON (base64url binary fields), ready for the browser's parse*OptionsFromJSON.`,
+    });
 
 export const RegistrationOptions = z.strictObject({
   session_id: z.string().meta({ description: "Identifies the challenge; send it back with the browser's response." }),
@@ -146,8 +164,12 @@ export const CreatedApiKey = z.strictObject({
 
 export const ProviderRedirect = z.strictObject({
   provider: z.string(),
-  redirect_url: z.string().meta({ description: "Where the browser POSTs (a form, not fetch) to start the provider sign-in." }),
-  callback_url: z.string().meta({ description: "Where the provider flow returns; then call /api/auth/oauth/callback." }),
+  redirect_url: z
+    .string()
+    .meta({ description: "Where the browser POSTs (a form, not fetch) to start the provider sign-in." }),
+  callback_url: z
+    .string()
+    .meta({ description: "Where the provider flow returns; then call /api/auth/oauth/callback." }),
   redirect_method: z.literal("POST"),
 });
 
@@ -155,12 +177,17 @@ export const ProviderRedirectList = z.strictObject({ providers: z.array(Provider
 
 export const OAuthTokenPair = TokenPair.extend({ requires_2fa_setup: z.literal(false) });
 
-export const PasswordChanged = z.strictObject({ message: z.string(), revoked_sessions: z.int().min(0).meta({ description: "Other sessions signed out." }) });
+export const PasswordChanged = z.strictObject({
+  message: z.string(),
+  revoked_sessions: z.int().min(0).meta({ description: "Other sessions signed out." }),
+});
 
 export const Reauthenticated = z.strictObject({
   message: z.string(),
   reauth_valid_until: dateTime.meta({ description: "Sensitive actions need no further proof until then." }),
-  proved: z.enum(["password", "provider", "totp", "passkey", "backupCode"]).meta({ description: "The factor this proof refreshed on the session." }),
+  proved: z
+    .enum(["password", "provider", "totp", "passkey", "backupCode"])
+    .meta({ description: "The factor this proof refreshed on the session." }),
 });
 
 export const StepUpPasskeyOptions = z.strictObject({
@@ -171,7 +198,7 @@ export const Session = z.strictObject({
   id: z.string(),
   kind: z.enum(["web", "api"]),
   current: z.boolean().meta({ description: "The session making this request." }),
-  device: z.string().meta({ description: "e.g. \"Chrome 120 on macOS 10.15.7\"." }),
+  device: z.string().meta({ description: 'e.g. "Chrome 120 on macOS 10.15.7".' }),
   browser: z.string().nullable(),
   os: z.string().nullable(),
   device_type: z.string(),
@@ -187,7 +214,10 @@ export const Session = z.strictObject({
 
 export const SessionList = z.strictObject({ sessions: z.array(Session) });
 
-export const SessionRevoked = z.strictObject({ message: z.string(), current: z.boolean().meta({ description: "True when the caller signed itself out." }) });
+export const SessionRevoked = z.strictObject({
+  message: z.string(),
+  current: z.boolean().meta({ description: "True when the caller signed itself out." }),
+});
 
 export const OtherSessionsRevoked = z.strictObject({ message: z.string(), revoked: z.int().min(0) });
 
@@ -205,7 +235,12 @@ export const Profile = z.strictObject({
   authenticated_with: authenticatedWith,
 });
 
-export const WhoAmI = z.strictObject({ id: z.int(), username: z.string(), is_staff: z.boolean(), authenticated_with: authenticatedWith });
+export const WhoAmI = z.strictObject({
+  id: z.int(),
+  username: z.string(),
+  is_staff: z.boolean(),
+  authenticated_with: authenticatedWith,
+});
 
 export const Health = z.strictObject({ status: z.literal("ok") });
 export const Ready = z.strictObject({ status: z.literal("ready") });
@@ -236,7 +271,10 @@ export const CleanupRan = z.strictObject({
     old_mail_messages: count,
   }),
 });
-export const CleanupSkipped = z.strictObject({ ran: z.literal(false), reason: z.string().meta({ description: "Another instance holds the cleanup lock." }) });
+export const CleanupSkipped = z.strictObject({
+  ran: z.literal(false),
+  reason: z.string().meta({ description: "Another instance holds the cleanup lock." }),
+});
 
 export const OpenApiDocument = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })

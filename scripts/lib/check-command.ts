@@ -16,7 +16,10 @@ export function formatFindings(findings: Finding[], mode: string): string {
   let out = `Configuration checks (${mode})\n`;
   for (const f of findings) out += `${formatFinding(f)}\n`;
   const count = (level: Finding["level"]) => findings.filter((f) => f.level === level).length;
-  out += findings.length === 0 ? "No issues found.\n" : `${findings.length} finding(s): ${count("error")} error(s), ${count("warning")} warning(s), ${count("info")} info.\n`;
+  out +=
+    findings.length === 0
+      ? "No issues found.\n"
+      : `${findings.length} finding(s): ${count("error")} error(s), ${count("warning")} warning(s), ${count("info")} info.\n`;
   out += `Not applicable here: ${Object.keys(NOT_APPLICABLE).join(", ")} (see --list).\n`;
   return out;
 }
@@ -25,7 +28,11 @@ export function formatFindings(findings: Finding[], mode: string): string {
  * `npm run check`. `env` is the environment to check (process.env in the script). lib/env is
  * imported lazily: it validates process.env as it loads, and an invalid one is itself the finding.
  */
-export async function checkCommand(argv: string[], io: CliIO, env: Record<string, string | undefined>): Promise<ExitCode> {
+export async function checkCommand(
+  argv: string[],
+  io: CliIO,
+  env: Record<string, string | undefined>,
+): Promise<ExitCode> {
   const v = parseOptions(argv, {
     help: { type: "boolean", short: "h" },
     production: { type: "boolean" },
@@ -50,11 +57,17 @@ export async function checkCommand(argv: string[], io: CliIO, env: Record<string
     findings = runConfigChecks(parsed);
     mode = parsed.nodeEnv;
   } catch (error) {
-    io.stderr.write(`The app would refuse to start with these settings.\n${error instanceof Error ? error.message : String(error)}\n`);
-    if (v.json) io.stdout.write(`${JSON.stringify({ valid: false, error: error instanceof Error ? error.message : String(error), findings: [] }, null, 2)}\n`);
+    io.stderr.write(
+      `The app would refuse to start with these settings.\n${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    if (v.json)
+      io.stdout.write(
+        `${JSON.stringify({ valid: false, error: error instanceof Error ? error.message : String(error), findings: [] }, null, 2)}\n`,
+      );
     return EXIT.failure;
   }
-  if (v.json) io.stdout.write(`${JSON.stringify({ valid: true, mode, findings, notApplicable: NOT_APPLICABLE }, null, 2)}\n`);
+  if (v.json)
+    io.stdout.write(`${JSON.stringify({ valid: true, mode, findings, notApplicable: NOT_APPLICABLE }, null, 2)}\n`);
   else io.stdout.write(formatFindings(findings, mode));
   return findings.some((f) => f.level !== "info") ? EXIT.findings : EXIT.ok;
 }

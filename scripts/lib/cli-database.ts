@@ -35,7 +35,10 @@ export async function withDatabase<T>(stderr: OutputStream, task: () => Promise<
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
   if (!process.env.DATABASE_URL) {
     try {
-      embedded = await startEmbeddedPostgres({ dataDir: path.join(root, ".data", "postgres"), databaseNames: ["lokdown"] });
+      embedded = await startEmbeddedPostgres({
+        dataDir: path.join(root, ".data", "postgres"),
+        databaseNames: ["lokdown"],
+      });
     } catch (error) {
       throw new Error(
         `could not start the embedded PostgreSQL in .data/postgres (${error instanceof Error ? error.message : String(error)}). ` +

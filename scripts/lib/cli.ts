@@ -26,7 +26,13 @@ export function parseOptions<O extends Options>(argv: string[], options: O) {
   }
 }
 
-export function parseWholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function parseWholeNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < min || n > max) {
@@ -39,7 +45,10 @@ export function parseWholeNumber(name: string, raw: string | undefined, fallback
  * A one-line progress bar on a terminal; nothing at all when the stream is not a TTY (pipes,
  * logs, cron), so captured output stays clean.
  */
-export function progressBar(stream: OutputStream, width = 24): { update(done: number, total: number, label: string): void; clear(): void } {
+export function progressBar(
+  stream: OutputStream,
+  width = 24,
+): { update(done: number, total: number, label: string): void; clear(): void } {
   let drawn = false;
   return {
     update(done, total, label) {

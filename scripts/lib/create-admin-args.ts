@@ -1,6 +1,12 @@
 import { parseOptions, UsageError, type OutputStream } from "./cli";
 
-export type CreateAdminOptions = { help: boolean; username: string; email: string; password: string | null; superuser: boolean };
+export type CreateAdminOptions = {
+  help: boolean;
+  username: string;
+  email: string;
+  password: string | null;
+  superuser: boolean;
+};
 
 export const CREATE_ADMIN_USAGE = `Usage: npm run create-admin -- --username NAME --email ADDRESS [--password PASSWORD] [--superuser]
 
@@ -25,7 +31,13 @@ export function parseCreateAdminArgs(argv: string[]): CreateAdminOptions {
   if (v.help) return { help: true, username: "", email: "", password: null, superuser: false };
   if (!v.username?.trim()) throw new UsageError("--username is required");
   if (!v.email?.trim()) throw new UsageError("--email is required");
-  return { help: false, username: v.username.trim(), email: v.email.trim(), password: v.password ?? null, superuser: Boolean(v.superuser) };
+  return {
+    help: false,
+    username: v.username.trim(),
+    email: v.email.trim(),
+    password: v.password ?? null,
+    superuser: Boolean(v.superuser),
+  };
 }
 
 export type PasswordSource = {
@@ -39,7 +51,9 @@ export type PasswordSource = {
 /** The password from --password, the hidden prompt (asked twice), or piped input. Throws UsageError. */
 export async function resolvePassword(options: CreateAdminOptions, source: PasswordSource): Promise<string> {
   if (options.password !== null) {
-    source.stderr.write("note: --password is visible in the process list and shell history; leave it out to be prompted.\n");
+    source.stderr.write(
+      "note: --password is visible in the process list and shell history; leave it out to be prompted.\n",
+    );
     return options.password;
   }
   if (source.promptHidden) {
@@ -49,8 +63,9 @@ export async function resolvePassword(options: CreateAdminOptions, source: Passw
     if (first === "") throw new UsageError("the password may not be empty");
     return first;
   }
-  const piped = source.readPiped ? (await source.readPiped()).split(/\r?\n/)[0] ?? "" : "";
-  if (piped === "") throw new UsageError("no password: pass --password, type it at the prompt, or pipe it on standard input");
+  const piped = source.readPiped ? ((await source.readPiped()).split(/\r?\n/)[0] ?? "") : "";
+  if (piped === "")
+    throw new UsageError("no password: pass --password, type it at the prompt, or pipe it on standard input");
   return piped;
 }
 

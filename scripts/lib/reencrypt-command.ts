@@ -1,4 +1,9 @@
-import { ENCRYPTED_COLUMN_DESCRIPTIONS, reencryptSecrets, type EncryptedColumnId, type ReencryptionResult } from "@/lib/auth/maintenance/reencryption";
+import {
+  ENCRYPTED_COLUMN_DESCRIPTIONS,
+  reencryptSecrets,
+  type EncryptedColumnId,
+  type ReencryptionResult,
+} from "@/lib/auth/maintenance/reencryption";
 import { EXIT, type CliIO, type ExitCode } from "./cli";
 
 /** Pure: what `security-audit --reencrypt [--force]` prints. */
@@ -9,7 +14,10 @@ export function formatReencryption(result: ReencryptionResult): string {
   let stale = 0;
   let unreadable = 0;
   let changed = 0;
-  for (const [id, c] of Object.entries(result.counts) as [EncryptedColumnId, ReencryptionResult["counts"][EncryptedColumnId]][]) {
+  for (const [id, c] of Object.entries(result.counts) as [
+    EncryptedColumnId,
+    ReencryptionResult["counts"][EncryptedColumnId],
+  ][]) {
     stale += c.stale;
     unreadable += c.unreadable;
     changed += c.changedMeanwhile;

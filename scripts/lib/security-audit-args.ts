@@ -39,9 +39,11 @@ export function parseSecurityAuditArgs(argv: string[]): SecurityAuditOptions {
     reencrypt: { type: "boolean" },
     force: { type: "boolean" },
   });
-  if (v.reencrypt && (v.cleanup || v.export !== undefined)) throw new UsageError("--reencrypt runs alone (no --cleanup or --export)");
+  if (v.reencrypt && (v.cleanup || v.export !== undefined))
+    throw new UsageError("--reencrypt runs alone (no --cleanup or --export)");
   const format = v.export;
-  if (format !== undefined && format !== "csv" && format !== "json") throw new UsageError(`--export must be csv or json (got "${format}")`);
+  if (format !== undefined && format !== "csv" && format !== "json")
+    throw new UsageError(`--export must be csv or json (got "${format}")`);
   if (v.out !== undefined && format === undefined) throw new UsageError("--out needs --export csv|json");
   if (v.out !== undefined && v.out.trim() === "") throw new UsageError("--out needs a file name");
   return {

@@ -1,7 +1,17 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { applyCleanup, CLEANUP_DESCRIPTIONS, planCleanup, type CleanupCounts, type CleanupResult } from "@/lib/auth/maintenance/cleanup";
-import { buildSecurityReport, FAILED_SECOND_FACTOR_EVENTS, type SecurityReport } from "@/lib/auth/maintenance/security-report";
+import {
+  applyCleanup,
+  CLEANUP_DESCRIPTIONS,
+  planCleanup,
+  type CleanupCounts,
+  type CleanupResult,
+} from "@/lib/auth/maintenance/cleanup";
+import {
+  buildSecurityReport,
+  FAILED_SECOND_FACTOR_EVENTS,
+  type SecurityReport,
+} from "@/lib/auth/maintenance/security-report";
 import { EXIT, progressBar, row, type CliIO, type ExitCode } from "./cli";
 import { reencryptCommand } from "./reencrypt-command";
 import type { SecurityAuditOptions } from "./security-audit-args";
@@ -44,7 +54,9 @@ export function formatReport(report: SecurityReport, cleanup: CleanupResult | nu
   out += row("  Both", u.withBoth);
   out += row("  Passkey only", u.passkeyOnly);
   out += row("Staff", u.staff);
-  const names = u.staffWithoutTwoFactorNames.join(", ") + (u.staffWithoutTwoFactor > u.staffWithoutTwoFactorNames.length ? ", …" : "");
+  const names =
+    u.staffWithoutTwoFactorNames.join(", ") +
+    (u.staffWithoutTwoFactor > u.staffWithoutTwoFactorNames.length ? ", …" : "");
   out += row("Staff without 2FA", u.staffWithoutTwoFactor > 0 ? `${u.staffWithoutTwoFactor} (${names})` : 0);
   out += row("2FA users without unused backup codes", u.twoFactorWithoutBackupCodes);
 
@@ -52,7 +64,9 @@ export function formatReport(report: SecurityReport, cleanup: CleanupResult | nu
   out += row("Login sessions started", a.loginSessionsStarted);
   out += row("Pending logins now", a.pendingLoginSessions);
   out += row("Signed-in sessions now", a.activeSessions);
-  const byType = FAILED_SECOND_FACTOR_EVENTS.map((t) => `${TYPE_LABELS[t]} ${a.failedSecondFactorByType[t]}`).join(", ");
+  const byType = FAILED_SECOND_FACTOR_EVENTS.map((t) => `${TYPE_LABELS[t]} ${a.failedSecondFactorByType[t]}`).join(
+    ", ",
+  );
   out += row("Failed second-factor attempts", `${a.failedSecondFactor} (${byType})`);
   out += row("Failed password attempts", a.failedPasswords);
   if (a.failedByIp.length > 0) {
@@ -122,9 +136,14 @@ export function reportToCsv(report: SecurityReport, cleanup: CleanupResult | nul
   for (const [key, value] of Object.entries(report.activity)) {
     if (typeof value === "number") rows.push(["activity", key, value]);
   }
-  for (const [type, count] of Object.entries(report.activity.failedSecondFactorByType)) rows.push(["failed_second_factor", type, count]);
+  for (const [type, count] of Object.entries(report.activity.failedSecondFactorByType))
+    rows.push(["failed_second_factor", type, count]);
   for (const r of report.activity.failedByIp) {
-    rows.push(["failed_by_ip", `${r.ip} second_factor`, r.secondFactor], ["failed_by_ip", `${r.ip} password`, r.password], ["failed_by_ip", `${r.ip} total`, r.total]);
+    rows.push(
+      ["failed_by_ip", `${r.ip} second_factor`, r.secondFactor],
+      ["failed_by_ip", `${r.ip} password`, r.password],
+      ["failed_by_ip", `${r.ip} total`, r.total],
+    );
   }
   for (const [key, value] of Object.entries(report.apiKeys)) rows.push(["api_keys", key, value]);
   for (const [key, value] of Object.entries(report.passkeys)) rows.push(["passkeys", key, value]);
@@ -143,7 +162,11 @@ export function defaultExportName(format: "csv" | "json", now: Date): string {
 }
 
 /** Runs the audit: report, optional cleanup, optional export. Returns the exit code. */
-export async function securityAuditCommand(options: SecurityAuditOptions, io: CliIO, now = new Date()): Promise<ExitCode> {
+export async function securityAuditCommand(
+  options: SecurityAuditOptions,
+  io: CliIO,
+  now = new Date(),
+): Promise<ExitCode> {
   if (options.reencrypt) return reencryptCommand(options.force, io);
   if (options.force && !options.cleanup) io.stderr.write("warning: --force has no effect without --cleanup\n");
   const bar = progressBar(io.stderr);
@@ -160,7 +183,8 @@ export async function securityAuditCommand(options: SecurityAuditOptions, io: Cl
 
   if (options.export) {
     const file = path.resolve(options.out ?? defaultExportName(options.export, now));
-    const body = options.export === "json" ? `${JSON.stringify({ report, cleanup }, null, 2)}\n` : reportToCsv(report, cleanup);
+    const body =
+      options.export === "json" ? `${JSON.stringify({ report, cleanup }, null, 2)}\n` : reportToCsv(report, cleanup);
     // Usernames and client addresses are personal data: readable by the owner only.
     writeFileSync(file, body, { mode: 0o600 });
     io.stderr.write(`Report written to ${file}\n`);

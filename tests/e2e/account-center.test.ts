@@ -34,22 +34,27 @@ afterAll(async () => {
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
 /** A browser profile that fails the test on page errors and CSP violations. */
-async function open(options: { userAgent?: string; colorScheme?: "light" | "dark" } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ baseURL: server.baseURL, viewport: { width: 1280, height: 860 }, colorScheme: options.colorScheme ?? "light", ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
+async function open(
+  options: { userAgent?: string; colorScheme?: "light" | "dark" } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({
+    baseURL: server.baseURL,
+    viewport: { width: 1280, height: 860 },
+    colorScheme: options.colorScheme ?? "light",
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`csp: ${message.text()}`);
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text()))
+      problems.push(`csp: ${message.text()}`);
   });
   return { context, page, problems };
 }
 
 let counter = 0;
 const newName = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter += 1)}`;
-
-
-
 
 /** Enrolls TOTP on the security page; returns the secret and the backup codes shown. */
 async function enrollTotp(page: Page): Promise<{ secret: string; backupCodes: string[] }> {
@@ -96,7 +101,9 @@ describe("account security center", () => {
     await b.page.getByRole("button", { name: "Sign in" }).waitFor();
 
     // That sign-in came from a device the account had not used: one e-mail said so.
-    const notice = await smtp.waitFor((m) => m.to.includes(`${username}@example.com`) && m.subject.includes("New sign-in"));
+    const notice = await smtp.waitFor(
+      (m) => m.to.includes(`${username}@example.com`) && m.subject.includes("New sign-in"),
+    );
     expect(notice.text).toContain("Firefox 128 on Windows 10");
     expect(smtp.to(`${username}@example.com`).filter((m) => m.subject.includes("New sign-in"))).toHaveLength(1);
     expect([...a.problems, ...b.problems]).toEqual([]);
@@ -125,7 +132,9 @@ describe("account security center", () => {
     await page.goto("/account/sessions");
     const trusted = page.getByTestId("trusted-browser-row");
     expect(await trusted.count()).toBe(1);
-    expect(await page.locator('[data-testid="session-row"][data-current="true"]').textContent()).toContain("Password + trusted browser");
+    expect(await page.locator('[data-testid="session-row"][data-current="true"]').textContent()).toContain(
+      "Password + trusted browser",
+    );
     await screenshot(page, "account-sessions-trusted");
     await trusted.getByRole("button", { name: /Stop trusting/ }).click();
     await page.getByText("That browser will be asked for a code again.").waitFor();
@@ -205,7 +214,9 @@ describe("account security center", () => {
     await page.getByText("If an account uses that address").waitFor();
 
     // Sent after the answer (so its timing reveals nothing): wait for it to arrive.
-    const mail = await smtp.waitFor((m) => m.to.includes(`${username}@example.com`) && m.subject.includes("Reset your password"));
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes(`${username}@example.com`) && m.subject.includes("Reset your password"),
+    );
     const link = linkIn(mail.text, `${server.baseURL}/reset-password?token=`);
     expect(mail.html).toContain("Choose a new password");
 
@@ -223,8 +234,12 @@ describe("account security center", () => {
 
     await page.goto(link);
     await page.getByText("This password reset link is invalid, was already used or has expired.").waitFor();
-    await smtp.waitFor((m) => m.to.includes(`${username}@example.com`) && m.subject.includes("Your password was changed"));
-    expect(smtp.to(`${username}@example.com`).filter((m) => m.subject.includes("Your password was changed"))).toHaveLength(1);
+    await smtp.waitFor(
+      (m) => m.to.includes(`${username}@example.com`) && m.subject.includes("Your password was changed"),
+    );
+    expect(
+      smtp.to(`${username}@example.com`).filter((m) => m.subject.includes("Your password was changed")),
+    ).toHaveLength(1);
     expect(problems).toEqual([]);
     await context.close();
   });

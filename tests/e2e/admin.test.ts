@@ -21,7 +21,8 @@ let browser: Browser;
 let root: { context: BrowserContext; page: Page; problems: string[] };
 let dropDatabase: () => Promise<void> = async () => {};
 
-const codeFor = (secret: string, offset = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+const codeFor = (secret: string, offset = 0) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 
 /** A new database on the e2e PostgreSQL server (the app migrates it on start). */
@@ -49,7 +50,11 @@ async function api(path: string, options: { body?: unknown; token?: string; apiK
   const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "admin-e2e" };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.apiKey) headers.authorization = `Api-Key ${options.apiKey}`;
-  const res = await fetch(`${app.baseURL}${path}`, { method: options.method ?? (options.body === undefined ? "GET" : "POST"), headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(`${app.baseURL}${path}`, {
+    method: options.method ?? (options.body === undefined ? "GET" : "POST"),
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
@@ -135,7 +140,10 @@ describe("admin area in Chromium", () => {
     await page.getByText("Two-factor authentication is on and this session is verified").waitFor();
     const codes = await page.getByTestId("backup-code").allTextContents();
     expect(codes).toHaveLength(8);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download .txt" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download .txt" }).click(),
+    ]);
     const text = readFileSync((await download.path()) ?? "", "utf8");
     for (const code of codes) expect(text).toContain(code);
     await screenshot(page, "admin-setup-backup-codes");
@@ -155,7 +163,14 @@ describe("admin area in Chromium", () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send("WebAuthn.enable");
     const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     const username = unique("bob");
     await signUp(page, username);
@@ -167,7 +182,10 @@ describe("admin area in Chromium", () => {
     expect(await page.getByTestId("backup-code").count()).toBe(8);
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
     expect(credentials).toHaveLength(1);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download .txt" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download .txt" }).click(),
+    ]);
     expect(readFileSync((await download.path()) ?? "", "utf8")).toContain(`Backup codes for ${username}`);
     await page.getByRole("button", { name: /continue to the dashboard/ }).click();
     await page.waitForURL("**/admin/users");
@@ -179,7 +197,10 @@ describe("admin area in Chromium", () => {
 
   it("a staff user revokes another user's API key and resets a user's 2FA", async () => {
     const username = unique("carol");
-    expect((await api("/api/auth/register", { body: { username, email: `${username}@example.com`, password: PASSWORD } })).status).toBe(201);
+    expect(
+      (await api("/api/auth/register", { body: { username, email: `${username}@example.com`, password: PASSWORD } }))
+        .status,
+    ).toBe(201);
     const login = await api("/api/auth/login", { body: { username, password: PASSWORD } });
     const token = login.json.access_token as string;
     const created = await api("/api/auth/api-keys", { token, body: { name: "carol laptop" } });
@@ -187,7 +208,9 @@ describe("admin area in Chromium", () => {
     const apiKey = created.json.api_key as string;
     const setup = await api("/api/auth/2fa/setup/totp", { token, body: {} });
     const secret = setup.json.secret as string;
-    expect((await api("/api/auth/2fa/verify/totp", { token, body: { totp_token: await codeFor(secret) } })).status).toBe(200);
+    expect(
+      (await api("/api/auth/2fa/verify/totp", { token, body: { totp_token: await codeFor(secret) } })).status,
+    ).toBe(200);
     expect((await api("/api/me", { apiKey })).status).toBe(200);
     for (let i = 0; i < 3; i++) await api("/api/auth/login", { body: { username, password: "wrong password" } });
 
@@ -234,9 +257,13 @@ describe("admin area in Chromium", () => {
     await page.goto("/admin?window=7d");
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).waitFor();
     // Nothing in the admin content is wider than the screen (tables scroll inside their own box).
-    expect(await page.evaluate(() => (document.querySelector("main")?.scrollWidth ?? 0) <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate(() => (document.querySelector("main")?.scrollWidth ?? 0) <= window.innerWidth)).toBe(
+      true,
+    );
     await page.goto("/admin/sessions");
-    expect(await page.evaluate(() => (document.querySelector("main")?.scrollWidth ?? 0) <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate(() => (document.querySelector("main")?.scrollWidth ?? 0) <= window.innerWidth)).toBe(
+      true,
+    );
     await page.goto("/admin?window=7d");
     await screenshot(page, "admin-dashboard-mobile");
     await page.setViewportSize({ width: 1280, height: 860 });

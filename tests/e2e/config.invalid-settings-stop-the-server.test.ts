@@ -15,7 +15,10 @@ import { freePort } from "../../scripts/lib/database.mjs";
 const BAD = { NODE_ENV: "production", AUTH_SECRET: "too-short", LOKDOWN_ENCRYPTION_KEY: "bm90LTMyLWJ5dGVz" };
 
 /** Resolves when the process exits, or with exit "still running" (after killing it) when it outlives the bound. */
-async function runToExit(args: string[], env: Record<string, string>): Promise<{ exit: number | string; stderr: string }> {
+async function runToExit(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ exit: number | string; stderr: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port), HOSTNAME_BIND: "127.0.0.1" },
@@ -55,7 +58,11 @@ describe("invalid configuration in production", () => {
   });
 
   it("a missing required secret is named too", async () => {
-    const run = await runToExit([nextBin, "start", "--hostname", "127.0.0.1"], { ...BAD, AUTH_SECRET: "", LOKDOWN_ENCRYPTION_KEY: "" });
+    const run = await runToExit([nextBin, "start", "--hostname", "127.0.0.1"], {
+      ...BAD,
+      AUTH_SECRET: "",
+      LOKDOWN_ENCRYPTION_KEY: "",
+    });
     expect(run.exit).toBe(1);
     expect(run.stderr).toMatch(/LOKDOWN_ENCRYPTION_KEY is required in production/);
   });

@@ -27,7 +27,13 @@ async function startApp(dev: boolean): Promise<AppServer> {
   const database = await freshDatabase(dev ? "lokdown_console_dev" : "lokdown_console_prod");
   cleanups.push(database.drop);
   const app = await startAppServer(
-    { DATABASE_URL: database.url, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ADMIN_2FA_REQUIRED: "false", LOKDOWN_SIGNUP_ENABLED: "true" },
+    {
+      DATABASE_URL: database.url,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_2FA_REQUIRED: "false",
+      LOKDOWN_SIGNUP_ENABLED: "true",
+    },
     { dev },
   );
   cleanups.push(app.stop);

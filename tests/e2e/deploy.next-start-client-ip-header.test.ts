@@ -21,7 +21,13 @@ const NEXT_READY = /Ready in|started server on|Local:/;
 let app: Started;
 
 async function nextStart(port: number, env: Record<string, string>): Promise<Started> {
-  return startAndWait(["node", ...NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], process.cwd(), { NODE_ENV: "production", ...env }, port, NEXT_READY);
+  return startAndWait(
+    ["node", ...NEXT, "start", "-p", String(port), "-H", "127.0.0.1"],
+    process.cwd(),
+    { NODE_ENV: "production", ...env },
+    port,
+    NEXT_READY,
+  );
 }
 
 beforeAll(async () => {
@@ -50,7 +56,9 @@ describe("next start with LOKDOWN_CLIENT_IP_HEADER=x-real-ip", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     // Client A forging other address headers is still client A.
-    expect((await wrongSignIn({ ...a, "x-lokdown-peer": "192.0.2.12", "x-forwarded-for": "192.0.2.13" })).status).toBe(429);
+    expect((await wrongSignIn({ ...a, "x-lokdown-peer": "192.0.2.12", "x-forwarded-for": "192.0.2.13" })).status).toBe(
+      429,
+    );
     // Client B has its own bucket.
     expect((await wrongSignIn(b)).status).toBe(401);
   });
@@ -69,7 +77,12 @@ describe("next start in production without a client-address setting", () => {
   it("refuses to start rather than put every client in one bucket", async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [...NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, NODE_ENV: "production", WEBAUTHN_ORIGINS: `http://localhost:${port}`, WEBAUTHN_RP_ID: "localhost" },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        WEBAUTHN_ORIGINS: `http://localhost:${port}`,
+        WEBAUTHN_RP_ID: "localhost",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -78,7 +91,10 @@ describe("next start in production without a client-address setting", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     // Next may finish starting before it runs the instrumentation hook on the first request.
     const poke = setInterval(() => void fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined), 1_000);
-    const code = await Promise.race([exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 45_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 45_000)),
+    ]);
     clearInterval(poke);
     if (code === "running") child.kill("SIGTERM");
     expect(code, output).toBe(1);

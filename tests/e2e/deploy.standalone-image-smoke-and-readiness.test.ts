@@ -60,23 +60,38 @@ describe("the standalone server as the image runs it", () => {
 
     const username = `standalone${Date.now().toString(36)}`;
     const password = "container smoke passphrase";
-    const registered = await rawRequest(url("/api/auth/register"), { body: { username, email: `${username}@example.com`, password }, localAddress: "127.0.0.3" });
+    const registered = await rawRequest(url("/api/auth/register"), {
+      body: { username, email: `${username}@example.com`, password },
+      localAddress: "127.0.0.3",
+    });
     expect(registered.status, registered.text).toBe(201);
-    const signedIn = await rawRequest(url("/api/auth/login"), { body: { username, password }, localAddress: "127.0.0.3" });
+    const signedIn = await rawRequest(url("/api/auth/login"), {
+      body: { username, password },
+      localAddress: "127.0.0.3",
+    });
     expect(signedIn.status, signedIn.text).toBe(200);
     expect(signedIn.json.access_token).toEqual(expect.any(String));
 
     // Client 127.0.0.2 uses up its 3 attempts; forging every address header does not get it more.
     for (let i = 0; i < 3; i++) {
-      expect((await rawRequest(url("/api/auth/login"), { body: { username, password: "wrong" }, localAddress: "127.0.0.2" })).status).toBe(401);
+      expect(
+        (await rawRequest(url("/api/auth/login"), { body: { username, password: "wrong" }, localAddress: "127.0.0.2" }))
+          .status,
+      ).toBe(401);
     }
     const forged = { "x-lokdown-peer": "198.51.100.1", "x-forwarded-for": "198.51.100.2", "x-real-ip": "198.51.100.3" };
-    const limited = await rawRequest(url("/api/auth/login"), { body: { username, password }, headers: forged, localAddress: "127.0.0.2" });
+    const limited = await rawRequest(url("/api/auth/login"), {
+      body: { username, password },
+      headers: forged,
+      localAddress: "127.0.0.2",
+    });
     expect(limited.status, limited.text).toBe(429);
     expect(limited.json.code).toBe("rate_limited");
 
     // Another client is its own bucket.
-    expect((await rawRequest(url("/api/auth/login"), { body: { username, password }, localAddress: "127.0.0.3" })).status).toBe(200);
+    expect(
+      (await rawRequest(url("/api/auth/login"), { body: { username, password }, localAddress: "127.0.0.3" })).status,
+    ).toBe(200);
   });
 
   it("answers not ready while PostgreSQL is down, stays live, and is ready again when it is back", async () => {

@@ -59,9 +59,14 @@ describe("the database stops and comes back", () => {
   it("answers 503 with Retry-After fast, shows a friendly page, and recovers without a restart", async () => {
     const username = `fault${Date.now().toString(36)}`;
     const password = "outage survival passphrase";
-    expect((await timed("/api/auth/register", jsonPost({ username, email: `${username}@example.com`, password }))).status).toBe(201);
+    expect(
+      (await timed("/api/auth/register", jsonPost({ username, email: `${username}@example.com`, password }))).status,
+    ).toBe(201);
     const login = await timed("/api/auth/login", jsonPost({ username, password }));
-    const { access_token: access, refresh_token: refresh } = JSON.parse(login.text) as { access_token: string; refresh_token: string };
+    const { access_token: access, refresh_token: refresh } = JSON.parse(login.text) as {
+      access_token: string;
+      refresh_token: string;
+    };
 
     // A page already open in the browser, to submit its form while the database is down.
     const { context, page } = await newContext(browser, app.baseURL);

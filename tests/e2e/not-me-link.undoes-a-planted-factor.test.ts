@@ -18,7 +18,12 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   [browser, server] = await Promise.all([
     launchBrowser(),
-    startAppServer({ LOKDOWN_SIGNUP_ENABLED: "true", LOGIN_INIT_RATE_LIMIT: "1000/m", SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port) }),
+    startAppServer({
+      LOKDOWN_SIGNUP_ENABLED: "true",
+      LOGIN_INIT_RATE_LIMIT: "1000/m",
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+    }),
   ]);
 });
 afterAll(async () => {
@@ -28,12 +33,17 @@ afterAll(async () => {
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
 async function open(userAgent?: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ baseURL: server.baseURL, viewport: { width: 1280, height: 860 }, ...(userAgent ? { userAgent } : {}) });
+  const context = await browser.newContext({
+    baseURL: server.baseURL,
+    viewport: { width: 1280, height: 860 },
+    ...(userAgent ? { userAgent } : {}),
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`csp: ${message.text()}`);
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text()))
+      problems.push(`csp: ${message.text()}`);
   });
   return { context, page, problems };
 }
@@ -56,7 +66,9 @@ describe("'This wasn't me'", () => {
     await intruder.page.getByRole("button", { name: "Verify and turn on" }).click();
     await intruder.page.getByText("Your authenticator app is set up").waitFor();
 
-    const notice = await smtp.waitFor((m) => m.to.includes(address) && m.subject.includes("Two-factor authentication is on"));
+    const notice = await smtp.waitFor(
+      (m) => m.to.includes(address) && m.subject.includes("Two-factor authentication is on"),
+    );
     const link = linkIn(notice.text, `${server.baseURL}/secure-account?token=`);
     await owner.page.goto(link);
     await owner.page.getByText("Remove the authenticator app that was set up.").waitFor();

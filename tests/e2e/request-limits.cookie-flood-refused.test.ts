@@ -20,10 +20,18 @@ afterAll(async () => {
 });
 
 const flood = Array.from({ length: 1500 }, (_, i) => `c${i}=v`).join("; "); // ~12 KB
-const twoLetters = Array.from({ length: 2600 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26) % 26)}=1`).join("; "); // ~14 KB
+const twoLetters = Array.from(
+  { length: 2600 },
+  (_, i) => `${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}=1`,
+).join("; "); // ~14 KB
 
 /** Raw HTTP, so that nothing between the test and the server drops or rewrites the header. */
-function send(path: string, headers: Record<string, string>, method = "GET", body?: string): Promise<{ status: number; body: string }> {
+function send(
+  path: string,
+  headers: Record<string, string>,
+  method = "GET",
+  body?: string,
+): Promise<{ status: number; body: string }> {
   const url = new URL(app.baseURL);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port: url.port, path, method, headers }, (res) => {
@@ -46,10 +54,16 @@ describe("a request with too many cookies", () => {
       ["/login", "GET", flood],
       ["/api/auth/login", "POST", flood],
     ] as const) {
-      const headers: Record<string, string> = { cookie, ...(method === "POST" ? { "content-type": "application/json" } : {}) };
+      const headers: Record<string, string> = {
+        cookie,
+        ...(method === "POST" ? { "content-type": "application/json" } : {}),
+      };
       const res = await send(path, headers, method, method === "POST" ? "{}" : undefined);
       expect(res.status, `${method} ${path}`).toBe(431);
-      expect(JSON.parse(res.body)).toEqual({ error: "Request header fields too large", code: "request_header_too_large" });
+      expect(JSON.parse(res.body)).toEqual({
+        error: "Request header fields too large",
+        code: "request_header_too_large",
+      });
     }
   });
 

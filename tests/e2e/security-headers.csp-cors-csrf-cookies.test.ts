@@ -36,8 +36,13 @@ afterAll(async () => {
 // This server allows only LOGIN_LIMIT sign-ins a minute from one address, and earlier files signed in from it too.
 beforeEach(clearRateLimits);
 
-const policy = (header: string | null) => new Map((header ?? "").split(/;\s*/).filter(Boolean).map((d) => [d.split(" ")[0] ?? "", d.split(" ").slice(1)] as const));
-
+const policy = (header: string | null) =>
+  new Map(
+    (header ?? "")
+      .split(/;\s*/)
+      .filter(Boolean)
+      .map((d) => [d.split(" ")[0] ?? "", d.split(" ").slice(1)] as const),
+  );
 
 describe("security headers", () => {
   it("pages: a strict CSP with a fresh nonce on every script, HSTS, nosniff, referrer and permissions policies", async () => {
@@ -68,7 +73,11 @@ describe("security headers", () => {
   });
 
   it("the JSON API and static assets carry the base headers too", async () => {
-    const api = await fetch(`${app.baseURL}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const api = await fetch(`${app.baseURL}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(api.status).toBe(400);
     expect(api.headers.get("x-content-type-options")).toBe("nosniff");
     expect(api.headers.get("cache-control")).toBe("no-store");
@@ -86,11 +95,20 @@ describe("security headers", () => {
 function postChunked(path: string, bytes: number): Promise<{ status: number; body: string }> {
   const url = new URL(path, app.baseURL);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     const chunk = Buffer.alloc(256 * 1024, "a");
     req.write('{"username":"');
@@ -177,7 +195,9 @@ describe("CSRF", () => {
     await page.waitForURL("**/login?signed_out=1");
     await page.getByLabel("Username or email").fill(username);
     await page.getByLabel("Password").fill(password);
-    const captured = page.waitForRequest((r: BrowserRequest) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
+    const captured = page.waitForRequest(
+      (r: BrowserRequest) => r.method() === "POST" && Boolean(r.headers()["next-action"]),
+    );
     await page.getByRole("button", { name: "Sign in" }).click();
     const action = await captured;
     await page.waitForURL("**/account");
@@ -206,9 +226,19 @@ describe("CSRF", () => {
     // A write carrying the session cookie from another origin never reaches a page or handler.
     const session = (await context.cookies()).find((c) => c.name === "__Host-lokdown_session");
     const cookie = `__Host-lokdown_session=${session?.value}`;
-    const write = await fetch(`${app.baseURL}/account/security`, { method: "POST", headers: { origin: "https://evil.example", cookie }, body: "x=1", redirect: "manual" });
+    const write = await fetch(`${app.baseURL}/account/security`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", cookie },
+      body: "x=1",
+      redirect: "manual",
+    });
     expect(write.status).toBe(403);
-    const sibling = await fetch(`${app.baseURL}/account/security`, { method: "POST", headers: { "sec-fetch-site": "same-site", cookie }, body: "x=1", redirect: "manual" });
+    const sibling = await fetch(`${app.baseURL}/account/security`, {
+      method: "POST",
+      headers: { "sec-fetch-site": "same-site", cookie },
+      body: "x=1",
+      redirect: "manual",
+    });
     expect(sibling.status).toBe(403);
     // The session survived all of it.
     const account = await fetch(`${app.baseURL}/account`, { headers: { cookie }, redirect: "manual" });
@@ -220,7 +250,10 @@ describe("CSRF", () => {
 describe("CORS for the JSON API", () => {
   it("answers preflights for the allowlisted origin only, never with credentials, never a wildcard", async () => {
     const preflight = (origin: string) =>
-      fetch(`${app.baseURL}/api/auth/login`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+      fetch(`${app.baseURL}/api/auth/login`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      });
     const allowed = await preflight(ALLOWED);
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get("access-control-allow-origin")).toBe(ALLOWED);
@@ -244,7 +277,14 @@ function loginFrom(localAddress: string, forwardedFor: string): Promise<number> 
   const url = new URL("/api/auth/login", app.baseURL);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: "127.0.0.1", port: url.port, path: url.pathname, method: "POST", localAddress, headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor } },
+      {
+        host: "127.0.0.1",
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        localAddress,
+        headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -252,7 +292,9 @@ function loginFrom(localAddress: string, forwardedFor: string): Promise<number> 
     );
     req.on("error", reject);
     // A new username each time: the per-account backoff is not what this test is about.
-    req.end(JSON.stringify({ username: `nobody-${Math.random().toString(36).slice(2)}`, password: "spoofing passphrase" }));
+    req.end(
+      JSON.stringify({ username: `nobody-${Math.random().toString(36).slice(2)}`, password: "spoofing passphrase" }),
+    );
   });
 }
 

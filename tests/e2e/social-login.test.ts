@@ -33,7 +33,8 @@ afterAll(async () => {
   await oidc?.stop();
 });
 
-const codeFor = (secret: string, offset = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+const codeFor = (secret: string, offset = 0) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
 
 const someone = (prefix: string, emailVerified = true): TestAccount => {
   const id = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -56,7 +57,9 @@ describe("social login in the browser", () => {
     await continueWithProvider(page);
     await page.waitForURL("**/account");
     await page.getByText(`Signed in as ${account.email}`).waitFor();
-    expect(await page.context().cookies()).not.toContainEqual(expect.objectContaining({ name: expect.stringContaining("authjs.session-token") }));
+    expect(await page.context().cookies()).not.toContainEqual(
+      expect.objectContaining({ name: expect.stringContaining("authjs.session-token") }),
+    );
 
     await page.goto("/account/security");
     await page.getByRole("button", { name: "Set up authenticator app" }).click();
@@ -92,11 +95,18 @@ describe("social login in the browser", () => {
     await page.goto("/");
     const listing = await page.evaluate(async () => {
       const response = await fetch(`/api/auth/oauth/providers?callback_url=${encodeURIComponent("/?spa=done")}`);
-      return (await response.json()) as { providers: Array<{ provider: string; redirect_url: string; callback_url: string; redirect_method: string }> };
+      return (await response.json()) as {
+        providers: Array<{ provider: string; redirect_url: string; callback_url: string; redirect_method: string }>;
+      };
     });
     const provider = listing.providers.find((p) => p.provider === "oidc");
     if (!provider) throw new Error("the oidc provider is not listed");
-    expect(provider).toEqual({ provider: "oidc", redirect_url: `${app.baseURL}/api/nextauth/signin/oidc`, callback_url: `${app.baseURL}/?spa=done`, redirect_method: "POST" });
+    expect(provider).toEqual({
+      provider: "oidc",
+      redirect_url: `${app.baseURL}/api/nextauth/signin/oidc`,
+      callback_url: `${app.baseURL}/?spa=done`,
+      redirect_method: "POST",
+    });
 
     // The page is served by this app, whose CSP (form-action 'self') would stop a form POST from
     // following the redirect to the provider; next-auth answers {url} to X-Auth-Return-Redirect.
@@ -115,14 +125,21 @@ describe("social login in the browser", () => {
 
     const bridge = () =>
       page.evaluate(async () => {
-        const response = await fetch("/api/auth/oauth/callback", { method: "POST", credentials: "include", headers: { "X-Lokdown-CSRF": "1" } });
+        const response = await fetch("/api/auth/oauth/callback", {
+          method: "POST",
+          credentials: "include",
+          headers: { "X-Lokdown-CSRF": "1" },
+        });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       });
     const first = await bridge();
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ requires_2fa: false, requires_2fa_setup: false });
     const access = String(first.body.access_token);
-    const status = await page.evaluate(async (token) => (await fetch("/api/auth/2fa/status", { headers: { authorization: `Bearer ${token}` } })).status, access);
+    const status = await page.evaluate(
+      async (token) => (await fetch("/api/auth/2fa/status", { headers: { authorization: `Bearer ${token}` } })).status,
+      access,
+    );
     expect(status).toBe(200);
     const replay = await bridge();
     expect(replay.status).toBe(401);
@@ -179,7 +196,9 @@ describe("social login in the browser", () => {
     oidc.signInAs(someone("unverified", false));
     await continueWithProvider(page);
     await page.waitForURL("**/oauth/error?error=oauth_email_not_verified");
-    expect(await page.getByTestId("oauth-error").textContent()).toContain("The provider has not verified this email address");
+    expect(await page.getByTestId("oauth-error").textContent()).toContain(
+      "The provider has not verified this email address",
+    );
     await screenshot(page, "oauth-error");
     await context.close();
   });

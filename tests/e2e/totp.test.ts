@@ -25,12 +25,20 @@ describe("TOTP and backup codes in the browser", () => {
     const codes = await page.getByTestId("backup-code").allTextContents();
     expect(codes).toHaveLength(8);
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download .txt" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download .txt" }).click(),
+    ]);
     const text = readFileSync((await download.path()) ?? "", "utf8");
     expect(text).toContain(`Backup codes for ${username}`);
     for (const code of codes) expect(text).toContain(code);
-    const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download .csv" }).click()]);
-    const csv = readFileSync((await csvDownload.path()) ?? "", "utf8").trim().split("\n");
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download .csv" }).click(),
+    ]);
+    const csv = readFileSync((await csvDownload.path()) ?? "", "utf8")
+      .trim()
+      .split("\n");
     expect(csv[0]).toBe("username,backup_code");
     expect(csv).toHaveLength(9);
     await screenshot(page, "backup-codes");

@@ -11,7 +11,9 @@ export function enableApiKeys(patch: Partial<typeof settings.apiKeys> = {}): voi
   overrideSettings({ apiKeys: { enabled: true, ...patch } });
 }
 
-export const apiKeyAuth = (key: string): Record<string, string> => ({ authorization: `${settings.apiKeys.authScheme} ${key}` });
+export const apiKeyAuth = (key: string): Record<string, string> => ({
+  authorization: `${settings.apiKeys.authScheme} ${key}`,
+});
 
 export function listKeys(token: string, options: CallOptions = {}) {
   return call(apiKeys.GET, "GET", "/api/auth/api-keys", { ...options, token });
@@ -19,14 +21,25 @@ export function listKeys(token: string, options: CallOptions = {}) {
 
 /** POST /api/auth/api-keys; without `body` the request carries `options.rawBody` (or nothing). */
 export function postKey(token: string, body?: Record<string, unknown>, options: CallOptions = {}) {
-  return call(apiKeys.POST, "POST", "/api/auth/api-keys", { ...options, token, ...(body === undefined ? {} : { body }) });
+  return call(apiKeys.POST, "POST", "/api/auth/api-keys", {
+    ...options,
+    token,
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 /** Creates a key and returns the 201 body; fails the test otherwise. */
 export async function createKey(token: string, body: Record<string, unknown> = {}, client: Client = newClient()) {
   const res = await postKey(token, body, { client });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
-  return res.json as { id: number; name: string; prefix: string; api_key: string; created_at: string; expires_at: string | null };
+  return res.json as {
+    id: number;
+    name: string;
+    prefix: string;
+    api_key: string;
+    created_at: string;
+    expires_at: string | null;
+  };
 }
 
 type IdHandler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
@@ -38,7 +51,10 @@ export function withIdParam(handler: IdHandler) {
 }
 
 export function revokeKey(id: number | string, options: CallOptions = {}) {
-  return call(withIdParam(apiKey.DELETE), "DELETE", `/api/auth/api-keys/${id}`, { ...options, params: { id: String(id) } });
+  return call(withIdParam(apiKey.DELETE), "DELETE", `/api/auth/api-keys/${id}`, {
+    ...options,
+    params: { id: String(id) },
+  });
 }
 
 /** GET /api/me with an API key. */

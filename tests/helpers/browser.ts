@@ -10,7 +10,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
 }
 
@@ -30,19 +38,30 @@ export function browserForFile(): () => Browser {
 }
 
 /** A fresh browser profile that fails the test on any page error or CSP violation. */
-export async function newContext(browser: Browser, baseURL: string, options: { colorScheme?: "light" | "dark" } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ baseURL, colorScheme: options.colorScheme ?? "light", viewport: { width: 1280, height: 860 } });
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  options: { colorScheme?: "light" | "dark" } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({
+    baseURL,
+    colorScheme: options.colorScheme ?? "light",
+    viewport: { width: 1280, height: 860 },
+  });
   // Each violation event as a console error too, so report-only and late violations are caught.
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
-      console.error(`Content Security Policy violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+      console.error(
+        `Content Security Policy violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`csp: ${message.text()}`);
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text()))
+      problems.push(`csp: ${message.text()}`);
   });
   return { context, page, problems };
 }

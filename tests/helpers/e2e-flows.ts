@@ -3,7 +3,8 @@ import type { Page } from "playwright-core";
 
 /** Browser flows every end-to-end suite needs, written once. */
 
-export const uniqueName = (prefix: string): string => `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+export const uniqueName = (prefix: string): string =>
+  `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 
 /** Signs up through /signup; the new account lands on the security page, signed in. */
 export async function signUp(page: Page, username: string, password: string): Promise<void> {
@@ -30,4 +31,5 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 /** A TOTP code for the step `offset` steps from now: the server accepts ±1 and never one step twice. */
-export const totpCode = (secret: string, offset = 0): Promise<string> => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+export const totpCode = (secret: string, offset = 0): Promise<string> =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });

@@ -79,7 +79,11 @@ export const hostileString: fc.Arbitrary<string> = fc
 
 /** Text PostgreSQL cannot store as sent: a NUL or an unpaired surrogate somewhere in it. */
 export const unstorableString: fc.Arbitrary<string> = fc
-  .tuple(fc.string({ maxLength: 8 }), fc.constantFrom("\u0000", "a\u0000b", "\ud800", "\udfff", "x\ud83d", "\udc00y"), fc.string({ maxLength: 8 }))
+  .tuple(
+    fc.string({ maxLength: 8 }),
+    fc.constantFrom("\u0000", "a\u0000b", "\ud800", "\udfff", "x\ud83d", "\udc00y"),
+    fc.string({ maxLength: 8 }),
+  )
   .map(([a, b, c]) => `${a}${b}${c}`);
 
 /** A string that alone nearly fills the 64 KB body limit. */
@@ -98,7 +102,10 @@ export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant([]),
 );
 
-const fieldName = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FIELD_NAMES) }, { weight: 1, arbitrary: hostileString });
+const fieldName = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...FIELD_NAMES) },
+  { weight: 1, arbitrary: hostileString },
+);
 
 const objectText = (entries: readonly (readonly [string, unknown])[]) =>
   `{${entries.map(([key, val]) => `${JSON.stringify(key)}:${JSON.stringify(val) ?? "null"}`).join(",")}}`;
@@ -111,13 +118,30 @@ export function objectOf(value: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
   const sparse = fc
     .tuple(fc.constantFrom(...FIELD_NAMES), value, fc.array(fc.tuple(fieldName, value), { maxLength: 6 }))
     .map(([k, v, rest]) => objectText([[k, v] as const, ...rest]));
-  const full = fc.tuple(...FIELD_NAMES.map((name) => value.map((v) => [name, v] as const))).map((entries) => objectText(entries));
+  const full = fc
+    .tuple(...FIELD_NAMES.map((name) => value.map((v) => [name, v] as const)))
+    .map((entries) => objectText(entries));
   return fc.oneof(sparse, full);
 }
 
 export const malformedJson: fc.Arbitrary<string> = fc
   .oneof(
-    fc.constantFrom('{"username":', "{'username':'x'}", '{"a":1,}', "{a:1}", "[1,2", '{"a":"\\x41"}', '{"a":"\\u12"}', "NaN", "undefined", "{\"a\":01}", '{"a":1}}', "\u0000{}", "{\"a\": Infinity}", ")]}'\n{}"),
+    fc.constantFrom(
+      '{"username":',
+      "{'username':'x'}",
+      '{"a":1,}',
+      "{a:1}",
+      "[1,2",
+      '{"a":"\\x41"}',
+      '{"a":"\\u12"}',
+      "NaN",
+      "undefined",
+      '{"a":01}',
+      '{"a":1}}',
+      "\u0000{}",
+      '{"a": Infinity}',
+      ")]}'\n{}",
+    ),
     fc.string({ unit: "binary", minLength: 1, maxLength: 40 }),
     objectOf(hostileString).map((text) => text.slice(0, Math.max(1, Math.floor(text.length / 2)))),
   )
@@ -133,12 +157,19 @@ export const malformedJson: fc.Arbitrary<string> = fc
 
 export const notAnObject: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom("null", "true", "false", "0", "-1e999", '"a string"', "[]", "[{}]", '[{"username":"a"}]'),
-  fc.jsonValue({ maxDepth: 3 }).filter((v) => typeof v !== "object" || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .filter((v) => typeof v !== "object" || v === null || Array.isArray(v))
+    .map((v) => JSON.stringify(v)),
 );
 
 /** Nesting far deeper than any request needs, as the value of a known field or on its own. */
 export const deepNesting: fc.Arbitrary<string> = fc
-  .tuple(fc.integer({ min: 500, max: 15_000 }), fc.constantFrom("array", "object", "field-array", "field-object"), fc.constantFrom(...FIELD_NAMES))
+  .tuple(
+    fc.integer({ min: 500, max: 15_000 }),
+    fc.constantFrom("array", "object", "field-array", "field-object"),
+    fc.constantFrom(...FIELD_NAMES),
+  )
   .map(([depth, kind, field]) => {
     const arrays = "[".repeat(depth) + "]".repeat(depth);
     const objects = '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
@@ -149,17 +180,30 @@ export const deepNesting: fc.Arbitrary<string> = fc
 
 /** Numbers JSON allows but JavaScript mangles. */
 export const numericEdges: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom(...FIELD_NAMES), fc.constantFrom("1e999", "-1e999", "1e-999", "-0", "9007199254740993", "123456789012345678901234567890", "0.1e1"))
+  .tuple(
+    fc.constantFrom(...FIELD_NAMES),
+    fc.constantFrom("1e999", "-1e999", "1e-999", "-0", "9007199254740993", "123456789012345678901234567890", "0.1e1"),
+  )
   .map(([field, n]) => `{${JSON.stringify(field)}:${n}}`);
 
 /** The same key twice: JSON.parse keeps the last; nothing may trust the first. */
 export const duplicateKeys: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom(...FIELD_NAMES), fc.constantFrom("abc", "00000000-0000-4000-8000-000000000000", "123456"), hostileString)
-  .map(([field, first, last]) => `{${JSON.stringify(field)}:${JSON.stringify(first)},${JSON.stringify(field)}:${JSON.stringify(last)}}`);
+  .tuple(
+    fc.constantFrom(...FIELD_NAMES),
+    fc.constantFrom("abc", "00000000-0000-4000-8000-000000000000", "123456"),
+    hostileString,
+  )
+  .map(
+    ([field, first, last]) =>
+      `{${JSON.stringify(field)}:${JSON.stringify(first)},${JSON.stringify(field)}:${JSON.stringify(last)}}`,
+  );
 
 /** Bytes that are not UTF-8 at all. */
 export const invalidUtf8: fc.Arbitrary<Uint8Array<ArrayBuffer>> = fc
-  .tuple(fc.constantFrom(...FIELD_NAMES), fc.constantFrom([0xc3, 0x28], [0xff], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]))
+  .tuple(
+    fc.constantFrom(...FIELD_NAMES),
+    fc.constantFrom([0xc3, 0x28], [0xff], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]),
+  )
   .map(([field, bytes]) => new Uint8Array([...Buffer.from(`{"${field}":"`), ...bytes, ...Buffer.from('"}')]));
 
 export const wrongContentType: fc.Arbitrary<string> = fc.constantFrom(
@@ -178,11 +222,40 @@ export const wrongContentType: fc.Arbitrary<string> = fc.constantFrom(
 
 /** Header values a client may send (no CR/LF: HTTP parsers reject those before the app runs). */
 export const hostileHeaderValue: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom("' OR 1=1 --", "../../etc/passwd", "<script>", "%00", "a".repeat(8_000), "\t", "()", "null", "undefined", "0.0.0.0", "::", "999.999.999.999", "[::1]:80", "unknown, ,,"),
+  fc.constantFrom(
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "<script>",
+    "%00",
+    "a".repeat(8_000),
+    "\t",
+    "()",
+    "null",
+    "undefined",
+    "0.0.0.0",
+    "::",
+    "999.999.999.999",
+    "[::1]:80",
+    "unknown, ,,",
+  ),
   fc.string({ unit: "binary-ascii", maxLength: 60 }).map((s) => s.replace(/[\r\n\0]/g, " ")),
 );
 
 export const hostileAuthorization: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom("Bearer", "Bearer ", "Bearer a b", "Bearer ' OR 1=1 --", "Basic YWRtaW46YWRtaW4=", "Api-Key", "Api-Key lk_' OR 1=1", "Token x"),
-  fc.tuple(fc.constantFrom("Bearer ", "Api-Key ", "bearer\t", "API-KEY "), fc.oneof(hostileHeaderValue, fc.constant("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."))).map(([a, b]) => a + b),
+  fc.constantFrom(
+    "Bearer",
+    "Bearer ",
+    "Bearer a b",
+    "Bearer ' OR 1=1 --",
+    "Basic YWRtaW46YWRtaW4=",
+    "Api-Key",
+    "Api-Key lk_' OR 1=1",
+    "Token x",
+  ),
+  fc
+    .tuple(
+      fc.constantFrom("Bearer ", "Api-Key ", "bearer\t", "API-KEY "),
+      fc.oneof(hostileHeaderValue, fc.constant("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")),
+    )
+    .map(([a, b]) => a + b),
 );

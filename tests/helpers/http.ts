@@ -9,7 +9,10 @@ export function newClient(userAgent = "vitest"): Client {
   return { ip: `10.${(counter >> 16) & 255}.${(counter >> 8) & 255}.${counter & 255}`, userAgent };
 }
 
-type RouteHandler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type RouteHandler = (
+  request: Request,
+  context: { params: Promise<Record<string, string | string[]>> },
+) => Promise<Response>;
 
 export type CallOptions = {
   client?: Client;
@@ -26,7 +29,11 @@ export async function call(handler: RouteHandler, method: string, path: string, 
   const client = options.client ?? newClient();
   const url = new URL(`http://localhost:3000${path}`);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { [PEER_HEADER]: client.ip, "user-agent": client.userAgent, ...options.headers };
+  const headers: Record<string, string> = {
+    [PEER_HEADER]: client.ip,
+    "user-agent": client.userAgent,
+    ...options.headers,
+  };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);

@@ -20,7 +20,14 @@ export class NotFoundError extends Error {
   }
 }
 
-type CookieOptions = { expires?: Date; maxAge?: number; path?: string; httpOnly?: boolean; secure?: boolean; sameSite?: string };
+type CookieOptions = {
+  expires?: Date;
+  maxAge?: number;
+  path?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: string;
+};
 type StoredCookie = { value: string; options: CookieOptions };
 
 /** Every cookie write of the request: a deletion is a write with Max-Age 0 or an expiry in the past (as Next sends it). */
@@ -28,7 +35,8 @@ export type CookieWrite = { name: string; kind: "set" | "delete"; options: Cooki
 
 const state = { cookies: new Map<string, StoredCookie>(), headers: new Headers(), writes: [] as CookieWrite[] };
 
-const isDeletion = (o: CookieOptions): boolean => o.maxAge === 0 || (o.expires !== undefined && o.expires.getTime() <= Date.now());
+const isDeletion = (o: CookieOptions): boolean =>
+  o.maxAge === 0 || (o.expires !== undefined && o.expires.getTime() <= Date.now());
 
 /** The cookie writes since the request started (newRequest). */
 export function cookieWrites(): CookieWrite[] {
@@ -65,8 +73,15 @@ const jar = {
   has(name: string) {
     return state.cookies.has(name);
   },
-  set(nameOrCookie: string | ({ name: string; value: string } & CookieOptions), value?: string, options: CookieOptions = {}) {
-    const cookie = typeof nameOrCookie === "string" ? { name: nameOrCookie, value: value ?? "", options } : { name: nameOrCookie.name, value: nameOrCookie.value, options: nameOrCookie };
+  set(
+    nameOrCookie: string | ({ name: string; value: string } & CookieOptions),
+    value?: string,
+    options: CookieOptions = {},
+  ) {
+    const cookie =
+      typeof nameOrCookie === "string"
+        ? { name: nameOrCookie, value: value ?? "", options }
+        : { name: nameOrCookie.name, value: nameOrCookie.value, options: nameOrCookie };
     const deleting = isDeletion(cookie.options);
     state.writes.push({ name: cookie.name, kind: deleting ? "delete" : "set", options: cookie.options });
     if (deleting) state.cookies.delete(cookie.name);
@@ -110,7 +125,9 @@ export const nextCache = {
 };
 
 /** Runs a page, action or route call and reports how it ended. */
-export async function outcome(run: () => Promise<unknown>): Promise<{ kind: "redirect"; url: string } | { kind: "not_found" } | { kind: "returned"; value: unknown }> {
+export async function outcome(
+  run: () => Promise<unknown>,
+): Promise<{ kind: "redirect"; url: string } | { kind: "not_found" } | { kind: "returned"; value: unknown }> {
   try {
     return { kind: "returned", value: await run() };
   } catch (error) {

@@ -48,12 +48,21 @@ export async function startOidcProvider(options: { redirectUris?: string[] } = {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  async function finishInteraction(active: Provider, req: Parameters<Provider["interactionDetails"]>[0], res: Parameters<Provider["interactionDetails"]>[1]) {
+  async function finishInteraction(
+    active: Provider,
+    req: Parameters<Provider["interactionDetails"]>[0],
+    res: Parameters<Provider["interactionDetails"]>[1],
+  ) {
     const details = await active.interactionDetails(req, res);
     if (details.prompt.name === "login") {
       if (!current) throw new Error("signInAs() was not called before the provider login");
       accounts.set(current.sub, current);
-      await active.interactionFinished(req, res, { login: { accountId: current.sub } }, { mergeWithLastSubmission: false });
+      await active.interactionFinished(
+        req,
+        res,
+        { login: { accountId: current.sub } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     const accountId = details.session?.accountId;
@@ -62,17 +71,35 @@ export async function startOidcProvider(options: { redirectUris?: string[] } = {
     const missing = details.prompt.details;
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(" "));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(" "));
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(resource, scopes.join(" "));
     const grantId = await grant.save();
     await active.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
 
   const configure = (redirectUris: string[]) =>
     new Provider(issuer, {
-      clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: redirectUris,
+          grant_types: ["authorization_code"],
+          response_types: ["code"],
+        },
+      ],
       claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
       cookies: { keys: ["oidc-provider-test-cookie-key"] },
-      jwks: { keys: [{ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test", use: "sig", alg: "RS256" }] },
+      jwks: {
+        keys: [
+          {
+            ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
+            kid: "test",
+            use: "sig",
+            alg: "RS256",
+          },
+        ],
+      },
       ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
       features: { devInteractions: { enabled: false } },
       async findAccount(_ctx: unknown, sub: string) {
@@ -81,7 +108,12 @@ export async function startOidcProvider(options: { redirectUris?: string[] } = {
         return {
           accountId: sub,
           async claims() {
-            return { sub, email: account.email, email_verified: account.emailVerified, name: account.name ?? account.email };
+            return {
+              sub,
+              email: account.email,
+              email_verified: account.emailVerified,
+              name: account.name ?? account.email,
+            };
           },
         };
       },

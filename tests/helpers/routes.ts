@@ -28,10 +28,15 @@ export function findRouteFiles(appDir = path.resolve("app")): RouteFile[] {
     .sort()
     .map((full) => {
       const rel = path.relative(path.dirname(appDir), full).split(path.sep).join("/");
-      const segments = rel.split("/").slice(1, -1).filter((s) => !(s.startsWith("(") && s.endsWith(")")));
+      const segments = rel
+        .split("/")
+        .slice(1, -1)
+        .filter((s) => !(s.startsWith("(") && s.endsWith(")")));
       const params = segments
         .filter((s) => s.startsWith("[") && s.endsWith("]"))
-        .map((s) => (s.startsWith("[...") ? { name: s.slice(4, -1), catchAll: true } : { name: s.slice(1, -1), catchAll: false }));
+        .map((s) =>
+          s.startsWith("[...") ? { name: s.slice(4, -1), catchAll: true } : { name: s.slice(1, -1), catchAll: false },
+        );
       return { file: rel, pattern: `/${segments.join("/")}`, params };
     });
 }
@@ -42,7 +47,10 @@ export function fillPattern(route: RouteFile, values: Record<string, string | st
   for (const p of route.params) {
     const value = values[p.name] ?? "x";
     // A URL cannot carry an unpaired surrogate; a browser would send U+FFFD in its place.
-    const encode = (v: string) => encodeURIComponent(v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd"));
+    const encode = (v: string) =>
+      encodeURIComponent(
+        v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd"),
+      );
     const encoded = Array.isArray(value) ? value.map(encode).join("/") : encode(value);
     out = out.replace(p.catchAll ? `[...${p.name}]` : `[${p.name}]`, encoded);
   }

@@ -64,16 +64,31 @@ export async function giveApiKey(
 }
 
 export async function addEvent(type: string, options: { userId?: number; ip?: string | null; at?: Date } = {}) {
-  return db.securityEvent.create({ data: { type, userId: options.userId ?? null, ipAddress: options.ip ?? null, createdAt: options.at ?? new Date() } });
-}
-
-export async function addLoginSession(userId: number, options: { createdAt: Date; expiresAt: Date; consumedAt?: Date | null }) {
-  return db.loginSession.create({
-    data: { id: randomUUID(), userId, firstFactor: "password", createdAt: options.createdAt, expiresAt: options.expiresAt, consumedAt: options.consumedAt ?? null },
+  return db.securityEvent.create({
+    data: { type, userId: options.userId ?? null, ipAddress: options.ip ?? null, createdAt: options.at ?? new Date() },
   });
 }
 
-export async function addAuthSession(userId: number, options: { expiresAt: Date; revokedAt?: Date | null; refreshTokens?: number }) {
+export async function addLoginSession(
+  userId: number,
+  options: { createdAt: Date; expiresAt: Date; consumedAt?: Date | null },
+) {
+  return db.loginSession.create({
+    data: {
+      id: randomUUID(),
+      userId,
+      firstFactor: "password",
+      createdAt: options.createdAt,
+      expiresAt: options.expiresAt,
+      consumedAt: options.consumedAt ?? null,
+    },
+  });
+}
+
+export async function addAuthSession(
+  userId: number,
+  options: { expiresAt: Date; revokedAt?: Date | null; refreshTokens?: number },
+) {
   return db.authSession.create({
     data: {
       userId,
@@ -82,13 +97,21 @@ export async function addAuthSession(userId: number, options: { expiresAt: Date;
       expiresAt: options.expiresAt,
       revokedAt: options.revokedAt ?? null,
       refreshTokens: {
-        create: Array.from({ length: options.refreshTokens ?? 1 }, () => ({ tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt })),
+        create: Array.from({ length: options.refreshTokens ?? 1 }, () => ({
+          tokenHash: randomBytes(32).toString("hex"),
+          expiresAt: options.expiresAt,
+        })),
       },
     },
   });
 }
 
-export async function addChallenge(options: { userId?: number; loginSessionId?: string; expiresAt: Date; consumedAt?: Date | null }) {
+export async function addChallenge(options: {
+  userId?: number;
+  loginSessionId?: string;
+  expiresAt: Date;
+  consumedAt?: Date | null;
+}) {
   return db.webAuthnChallenge.create({
     data: {
       purpose: "authentication",
@@ -103,7 +126,9 @@ export async function addChallenge(options: { userId?: number; loginSessionId?: 
 }
 
 export async function addBucket(key: string, expiresAt: Date) {
-  return db.rateLimitBucket.create({ data: { key, count: 3, windowStart: new Date(expiresAt.getTime() - 60_000), updatedAt: new Date(), expiresAt } });
+  return db.rateLimitBucket.create({
+    data: { key, count: 3, windowStart: new Date(expiresAt.getTime() - 60_000), updatedAt: new Date(), expiresAt },
+  });
 }
 
 /** Every table's row count, including the ones snapshotCounts leaves out. */
@@ -119,25 +144,54 @@ export async function countAllRows(): Promise<Record<string, number>> {
 }
 
 export async function addOAuthSignIn(userId: number, options: { expiresAt: Date; consumedAt?: Date | null }) {
-  return db.oAuthSignIn.create({ data: { userId, provider: "github", expiresAt: options.expiresAt, consumedAt: options.consumedAt ?? null } });
+  return db.oAuthSignIn.create({
+    data: { userId, provider: "github", expiresAt: options.expiresAt, consumedAt: options.consumedAt ?? null },
+  });
 }
 
 export async function addResetToken(userId: number, options: { expiresAt: Date; usedAt?: Date | null }) {
-  return db.passwordResetToken.create({ data: { userId, tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt, usedAt: options.usedAt ?? null } });
+  return db.passwordResetToken.create({
+    data: {
+      userId,
+      tokenHash: randomBytes(32).toString("hex"),
+      expiresAt: options.expiresAt,
+      usedAt: options.usedAt ?? null,
+    },
+  });
 }
 
 export async function addEmailChange(userId: number, options: { expiresAt: Date; usedAt?: Date | null }) {
   return db.emailChangeRequest.create({
-    data: { userId, newEmail: `new-${randomBytes(4).toString("hex")}@example.com`, tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt, usedAt: options.usedAt ?? null },
+    data: {
+      userId,
+      newEmail: `new-${randomBytes(4).toString("hex")}@example.com`,
+      tokenHash: randomBytes(32).toString("hex"),
+      expiresAt: options.expiresAt,
+      usedAt: options.usedAt ?? null,
+    },
   });
 }
 
 export async function addTrustedDevice(userId: number, options: { expiresAt: Date; revokedAt?: Date | null }) {
-  return db.trustedDevice.create({ data: { userId, tokenHash: randomBytes(32).toString("hex"), expiresAt: options.expiresAt, revokedAt: options.revokedAt ?? null } });
+  return db.trustedDevice.create({
+    data: {
+      userId,
+      tokenHash: randomBytes(32).toString("hex"),
+      expiresAt: options.expiresAt,
+      revokedAt: options.revokedAt ?? null,
+    },
+  });
 }
 
 export async function addMail(options: { createdAt: Date }) {
   return db.mailMessage.create({
-    data: { dedupeKey: `test:${randomBytes(8).toString("hex")}`, toAddress: "someone@example.com", subject: "s", text: "t", html: "<p>t</p>", createdAt: options.createdAt },
+    data: {
+      dedupeKey: `test:${randomBytes(8).toString("hex")}`,
+      toAddress: "someone@example.com",
+      subject: "s",
+      text: "t",
+      html: "<p>t</p>",
+      createdAt: options.createdAt,
+    },
   });
 }

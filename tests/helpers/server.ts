@@ -12,7 +12,14 @@ export async function startAppServer(env: Record<string, string>, options: { dev
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
   const child = spawn(process.execPath, [path.resolve("scripts/server.mjs"), ...(options.dev ? ["--dev"] : [])], {
-    env: { ...process.env, PORT: String(port), HOSTNAME_BIND: "127.0.0.1", WEBAUTHN_ORIGINS: baseURL, WEBAUTHN_RP_ID: "localhost", ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOSTNAME_BIND: "127.0.0.1",
+      WEBAUTHN_ORIGINS: baseURL,
+      WEBAUTHN_RP_ID: "localhost",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];

@@ -35,7 +35,9 @@ function decodeQuotedPrintable(body: string): Buffer {
 
 function decodeWords(value: string): string {
   return value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
-    enc.toLowerCase() === "b" ? Buffer.from(data, "base64").toString("utf8") : decodeQuotedPrintable(data.replace(/_/g, " ")).toString("utf8"),
+    enc.toLowerCase() === "b"
+      ? Buffer.from(data, "base64").toString("utf8")
+      : decodeQuotedPrintable(data.replace(/_/g, " ")).toString("utf8"),
   );
 }
 
@@ -120,7 +122,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       return new Promise<ReceivedMail>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching e-mail within ${timeoutMs} ms; received: ${messages.map((m) => m.subject).join(", ")}`));
+          reject(
+            new Error(
+              `no matching e-mail within ${timeoutMs} ms; received: ${messages.map((m) => m.subject).join(", ")}`,
+            ),
+          );
         }, timeoutMs);
         const waiter = (mail: ReceivedMail) => {
           if (!match(mail)) return;

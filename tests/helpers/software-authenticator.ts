@@ -70,7 +70,10 @@ export class SoftwareAuthenticator {
   }
 
   /** navigator.credentials.create() for options from the server; returns RegistrationResponseJSON. */
-  register(options: { challenge: string; rp: { id?: string }; user: { id: string } }, c: Ceremony & { transports?: string[] } = {}) {
+  register(
+    options: { challenge: string; rp: { id?: string }; user: { id: string } },
+    c: Ceremony & { transports?: string[] } = {},
+  ) {
     const rpId = c.rpId ?? options.rp.id ?? "localhost";
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const rawId = randomBytes(16);
@@ -101,7 +104,11 @@ export class SoftwareAuthenticator {
       authenticatorAttachment: "platform",
       clientExtensionResults: {},
       response: {
-        clientDataJSON: this.clientData(c.type ?? "webauthn.create", c.challenge ?? options.challenge, c.origin ?? this.origin),
+        clientDataJSON: this.clientData(
+          c.type ?? "webauthn.create",
+          c.challenge ?? options.challenge,
+          c.origin ?? this.origin,
+        ),
         attestationObject: b64url(attestationObject),
         transports: c.transports ?? ["internal", "hybrid"],
       },
@@ -114,17 +121,34 @@ export class SoftwareAuthenticator {
    */
   assert(
     options: { challenge: string; rpId?: string },
-    c: Ceremony & { credentialId?: string; counter?: number; userHandle?: string | null; backup?: { eligible: boolean; backedUp: boolean } } = {},
+    c: Ceremony & {
+      credentialId?: string;
+      counter?: number;
+      userHandle?: string | null;
+      backup?: { eligible: boolean; backedUp: boolean };
+    } = {},
   ) {
     const credential = c.credentialId ? this.credentials.get(c.credentialId) : [...this.credentials.values()][0];
     if (!credential) throw new Error("no such credential in this authenticator");
     credential.counter = c.counter ?? credential.counter + 1;
     const rpId = c.rpId ?? options.rpId ?? credential.rpId;
     // `backup` forges the BE/BS flags of this one assertion (a credential whose eligibility flips).
-    const sync = c.backup ? (c.backup.eligible ? FLAG.BE : 0) | (c.backup.backedUp ? FLAG.BS : 0) : this.synced ? FLAG.BE | FLAG.BS : 0;
+    const sync = c.backup
+      ? (c.backup.eligible ? FLAG.BE : 0) | (c.backup.backedUp ? FLAG.BS : 0)
+      : this.synced
+        ? FLAG.BE | FLAG.BS
+        : 0;
     const authData = Buffer.concat([sha256(rpId), Buffer.from([flags(c, sync)]), u32(credential.counter)]);
-    const clientDataJSON = this.clientData(c.type ?? "webauthn.get", c.challenge ?? options.challenge, c.origin ?? this.origin);
-    const signature = sign("sha256", Buffer.concat([authData, sha256(Buffer.from(clientDataJSON, "base64url"))]), credential.privateKey);
+    const clientDataJSON = this.clientData(
+      c.type ?? "webauthn.get",
+      c.challenge ?? options.challenge,
+      c.origin ?? this.origin,
+    );
+    const signature = sign(
+      "sha256",
+      Buffer.concat([authData, sha256(Buffer.from(clientDataJSON, "base64url"))]),
+      credential.privateKey,
+    );
     const userHandle = c.userHandle === undefined ? credential.userHandle : c.userHandle;
     return {
       id: credential.id,

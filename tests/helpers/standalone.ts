@@ -20,7 +20,10 @@ export function layOutImage(target: string, dockerfile = path.resolve("Dockerfil
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   for (const line of runtime.filter((l) => /^COPY\s/i.test(l))) {
-    const words = line.split(/\s+/).slice(1).filter((w) => !w.startsWith("--chown") && !w.startsWith("--chmod"));
+    const words = line
+      .split(/\s+/)
+      .slice(1)
+      .filter((w) => !w.startsWith("--chown") && !w.startsWith("--chmod"));
     if (words[0] !== "--from=build") throw new Error(`unexpected COPY in the runtime stage: ${line}`);
     const [destination, ...sources] = words.slice(1).reverse();
     if (!destination || sources.length === 0) throw new Error(`cannot read: ${line}`);
@@ -29,7 +32,9 @@ export function layOutImage(target: string, dockerfile = path.resolve("Dockerfil
       const from = path.resolve(source.slice("/app/".length));
       // Docker copies a directory's contents, and a file into a destination ending in "/".
       const intoFolder = destination.endsWith("/") && !statSync(from).isDirectory();
-      cpSync(from, intoFolder ? path.join(target, destination, path.basename(from)) : path.join(target, destination), { recursive: true });
+      cpSync(from, intoFolder ? path.join(target, destination, path.basename(from)) : path.join(target, destination), {
+        recursive: true,
+      });
     }
   }
   const cmd = runtime.find((l) => /^CMD\s/i.test(l));
@@ -40,10 +45,20 @@ export function layOutImage(target: string, dockerfile = path.resolve("Dockerfil
 export type Started = { baseURL: string; port: number; child: ChildProcess; output: string[]; stop(): Promise<void> };
 
 /** Runs `command` in `cwd` and waits for a line matching `ready` ("[lokdown] ready on" by default). */
-export async function startAndWait(command: string[], cwd: string, env: Record<string, string>, port: number, ready = /\[lokdown\] ready on/): Promise<Started> {
+export async function startAndWait(
+  command: string[],
+  cwd: string,
+  env: Record<string, string>,
+  port: number,
+  ready = /\[lokdown\] ready on/,
+): Promise<Started> {
   const [bin, ...args] = command;
   if (!bin) throw new Error("empty command");
-  const child = spawn(bin === "node" ? process.execPath : bin, args, { cwd, env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin === "node" ? process.execPath : bin, args, {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`did not start:\n${output.join("")}`)), 60_000);

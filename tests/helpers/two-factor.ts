@@ -32,7 +32,10 @@ export function totpNow(secret: string, steps = 0): Promise<string> {
 type LoginUser = { username: string; password: string };
 
 export async function passwordLogin(user: LoginUser, client: Client = newClient()) {
-  return call(login.POST, "POST", "/api/auth/login", { client, body: { username: user.username, password: user.password } });
+  return call(login.POST, "POST", "/api/auth/login", {
+    client,
+    body: { username: user.username, password: user.password },
+  });
 }
 
 /** Signs in a user without 2FA and returns the access token. */
@@ -52,7 +55,11 @@ export async function enrollTotp(user: LoginUser, client: Client = newClient()) 
   const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access });
   expect(setup.status, JSON.stringify(setup.json)).toBe(200);
   const secret = setup.json.secret as string;
-  const done = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(secret) } });
+  const done = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+    client,
+    token: access,
+    body: { totp_token: await totpNow(secret) },
+  });
   expect(done.status, JSON.stringify(done.json)).toBe(200);
   advanceTime(STEP_MS);
   return { secret, backupCodes: done.json.backup_codes as string[], access };
@@ -63,7 +70,10 @@ export async function enrollStaffTotp(user: LoginUser, client: Client = newClien
   const start = await passwordLogin(user, client);
   expect(start.json.requires_2fa_setup, JSON.stringify(start.json)).toBe(true);
   const sessionId = start.json.session_id as string;
-  const setup = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", { client, body: { session_id: sessionId } });
+  const setup = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", {
+    client,
+    body: { session_id: sessionId },
+  });
   expect(setup.status, JSON.stringify(setup.json)).toBe(200);
   const secret = setup.json.secret as string;
   const done = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", {

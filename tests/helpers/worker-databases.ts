@@ -45,7 +45,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       await createCopy(client, copy, template);
       for (const { setting } of rows) {
         const [name = "", ...value] = setting.split("=");
-        await client.query(`ALTER DATABASE ${quoted(copy)} SET ${quoted(name)} = ${client.escapeLiteral(value.join("="))}`);
+        await client.query(
+          `ALTER DATABASE ${quoted(copy)} SET ${quoted(name)} = ${client.escapeLiteral(value.join("="))}`,
+        );
       }
     }
   } finally {

@@ -64,9 +64,17 @@ describe("refused sign-ins are logged once per window, with truncated strings", 
   it("300 password sign-ins from one address: 10 failures and one rate_limited row, not 300", async () => {
     freezeTime();
     const client = newClient(LONG_AGENT);
-    await repeat(REQUESTS, (i) => call(loginRoute.POST, "POST", "/api/auth/login", { client, body: { username: `victim${i}-${"u".repeat(140)}`, password: "wrong-password-1" } }));
+    await repeat(REQUESTS, (i) =>
+      call(loginRoute.POST, "POST", "/api/auth/login", {
+        client,
+        body: { username: `victim${i}-${"u".repeat(140)}`, password: "wrong-password-1" },
+      }),
+    );
     const events = await db.securityEvent.groupBy({ by: ["type"], _count: true });
-    expect(Object.fromEntries(events.map((e) => [e.type, e._count]))).toEqual({ "login.failed": 10, "login.rate_limited": 1 });
+    expect(Object.fromEntries(events.map((e) => [e.type, e._count]))).toEqual({
+      "login.failed": 10,
+      "login.rate_limited": 1,
+    });
     const stored = await db.securityEvent.findMany({ select: { userAgent: true, details: true } });
     for (const row of stored) {
       expect(row.userAgent.length).toBeLessThanOrEqual(256);
@@ -78,7 +86,9 @@ describe("refused sign-ins are logged once per window, with truncated strings", 
   it("the login server action behaves alike", async () => {
     freezeTime();
     newRequest(newClient(LONG_AGENT));
-    await repeat(REQUESTS, (i) => outcome(() => loginAction({}, form({ username: `victim${i}`, password: "wrong-password-1" }))));
+    await repeat(REQUESTS, (i) =>
+      outcome(() => loginAction({}, form({ username: `victim${i}`, password: "wrong-password-1" }))),
+    );
     expect(await db.securityEvent.count({ where: { type: "login.rate_limited" } })).toBe(1);
     expect((await counts()).events).toBe(11);
   });
@@ -86,16 +96,31 @@ describe("refused sign-ins are logged once per window, with truncated strings", 
   it("a new window logs the refusal again, once", async () => {
     freezeTime();
     const client = newClient();
-    await repeat(30, (i) => call(loginRoute.POST, "POST", "/api/auth/login", { client, body: { username: `v${i}`, password: "wrong-password-1" } }));
+    await repeat(30, (i) =>
+      call(loginRoute.POST, "POST", "/api/auth/login", {
+        client,
+        body: { username: `v${i}`, password: "wrong-password-1" },
+      }),
+    );
     advanceTime(61_000);
-    await repeat(30, (i) => call(loginRoute.POST, "POST", "/api/auth/login", { client, body: { username: `w${i}`, password: "wrong-password-1" } }));
+    await repeat(30, (i) =>
+      call(loginRoute.POST, "POST", "/api/auth/login", {
+        client,
+        body: { username: `w${i}`, password: "wrong-password-1" },
+      }),
+    );
     expect(await db.securityEvent.count({ where: { type: "login.rate_limited" } })).toBe(2);
   });
 
   it("refused passwordless sign-ins (route and action) log once per window", async () => {
     freezeTime();
     const client = newClient();
-    await repeat(REQUESTS, () => call(passwordlessRoute.POST, "POST", "/api/auth/passkey/login", { client, body: { session_id: crypto.randomUUID(), passkey_response: { id: "x" } } }));
+    await repeat(REQUESTS, () =>
+      call(passwordlessRoute.POST, "POST", "/api/auth/passkey/login", {
+        client,
+        body: { session_id: crypto.randomUUID(), passkey_response: { id: "x" } },
+      }),
+    );
     newRequest(newClient());
     await repeat(REQUESTS, () => outcome(() => passwordlessSignInAction(crypto.randomUUID(), { id: "x" }, "/")));
     expect(await db.securityEvent.count({ where: { type: "login.rate_limited" } })).toBe(2);
@@ -108,24 +133,53 @@ describe("anonymous requests that store rows are limited per address", () => {
     freezeTime();
     const client = newClient();
     const statuses = new Set<number>();
-    await repeat(REQUESTS, async () => statuses.add((await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client, body: {} })).status));
+    await repeat(REQUESTS, async () =>
+      statuses.add(
+        (await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client, body: {} }))
+          .status,
+      ),
+    );
     expect([...statuses].sort()).toEqual([200, 429]);
     expect((await counts()).challenges).toBeLessThanOrEqual(20);
     // Another address is not affected.
-    expect((await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client: newClient(), body: {} })).status).toBe(200);
+    expect(
+      (
+        await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", {
+          client: newClient(),
+          body: {},
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("one host rotating through its IPv6 /64 shares one limit (challenges, buckets and refusal logs stay bounded)", async () => {
     freezeTime();
     const prefix = "2001:db8:7:42";
-    const fromHost = (i: number): Client => ({ ip: `${prefix}:${(i >> 16) & 0xffff}:${(i >> 8) & 0xff}:${i & 0xff}:1`, userAgent: "vitest" });
+    const fromHost = (i: number): Client => ({
+      ip: `${prefix}:${(i >> 16) & 0xffff}:${(i >> 8) & 0xff}:${i & 0xff}:1`,
+      userAgent: "vitest",
+    });
     const statuses = new Set<number>();
-    await repeat(REQUESTS, async (i) => statuses.add((await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client: fromHost(i), body: {} })).status));
+    await repeat(REQUESTS, async (i) =>
+      statuses.add(
+        (
+          await call(passwordlessOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", {
+            client: fromHost(i),
+            body: {},
+          })
+        ).status,
+      ),
+    );
     expect([...statuses].sort()).toEqual([200, 429]);
     const after = await counts();
     expect(after.challenges).toBeLessThanOrEqual(20);
     expect(after.buckets).toBeLessThanOrEqual(2);
-    await repeat(REQUESTS, (i) => call(passwordlessRoute.POST, "POST", "/api/auth/passkey/login", { client: fromHost(i), body: { session_id: crypto.randomUUID(), passkey_response: { id: "x" } } }));
+    await repeat(REQUESTS, (i) =>
+      call(passwordlessRoute.POST, "POST", "/api/auth/passkey/login", {
+        client: fromHost(i),
+        body: { session_id: crypto.randomUUID(), passkey_response: { id: "x" } },
+      }),
+    );
     expect(await db.securityEvent.count({ where: { type: "login.rate_limited" } })).toBe(1);
   });
 
@@ -141,10 +195,25 @@ describe("anonymous requests that store rows are limited per address", () => {
   it("300 sign-ups (route and action) create at most the login limit of users", async () => {
     freezeTime();
     const client = newClient();
-    await repeat(REQUESTS, (i) => call(registerRoute.POST, "POST", "/api/auth/register", { client, body: { username: `spam${i}`, email: `spam${i}@example.com`, password: "a long enough password 1" } }));
+    await repeat(REQUESTS, (i) =>
+      call(registerRoute.POST, "POST", "/api/auth/register", {
+        client,
+        body: { username: `spam${i}`, email: `spam${i}@example.com`, password: "a long enough password 1" },
+      }),
+    );
     newRequest(newClient());
     await repeat(REQUESTS, (i) =>
-      outcome(() => signupAction({}, form({ username: `spam-a${i}`, email: `spam-a${i}@example.com`, password: "a long enough password 1", confirm: "a long enough password 1" }))),
+      outcome(() =>
+        signupAction(
+          {},
+          form({
+            username: `spam-a${i}`,
+            email: `spam-a${i}@example.com`,
+            password: "a long enough password 1",
+            confirm: "a long enough password 1",
+          }),
+        ),
+      ),
     );
     const after = await counts();
     expect(after.users).toBeLessThanOrEqual(20);
@@ -155,9 +224,13 @@ describe("anonymous requests that store rows are limited per address", () => {
     freezeTime();
     const user = await makeUser();
     const client = newClient();
-    await repeat(REQUESTS, () => call(forgotRoute.POST, "POST", "/api/auth/password/forgot", { client, body: { email: user.email } }));
+    await repeat(REQUESTS, () =>
+      call(forgotRoute.POST, "POST", "/api/auth/password/forgot", { client, body: { email: user.email } }),
+    );
     newRequest(newClient());
-    await repeat(REQUESTS, () => outcome(() => forgotPasswordAction({}, form({ email: `nobody-${Math.random()}@example.com` }))));
+    await repeat(REQUESTS, () =>
+      outcome(() => forgotPasswordAction({}, form({ email: `nobody-${Math.random()}@example.com` }))),
+    );
     await settleMailDeliveries();
     const after = await counts();
     expect(after.resets).toBeLessThanOrEqual(5);
@@ -171,7 +244,16 @@ describe("anonymous requests that store rows are limited per address", () => {
     overrideSettings({ socialAuth: { enabled: true }, signupEnabled: true });
     const client = newClient();
     await repeat(REQUESTS, (i) =>
-      completeProviderSignIn({ provider: "oidc", providerAccountId: `sub-${i}`, email: `social${i}@example.com`, emailVerified: true, emailTrusted: true }, client),
+      completeProviderSignIn(
+        {
+          provider: "oidc",
+          providerAccountId: `sub-${i}`,
+          email: `social${i}@example.com`,
+          emailVerified: true,
+          emailTrusted: true,
+        },
+        client,
+      ),
     );
     const after = await counts();
     expect(after.users).toBeLessThanOrEqual(10);
@@ -185,7 +267,9 @@ describe("rows tied to one account stay bounded whatever the number of addresses
     const user = await makeUser();
     await enrollTotp(user);
     await repeat(30, async () => expect((await passwordLogin(user, newClient())).json.requires_2fa).toBe(true));
-    expect(await db.loginSession.count({ where: { userId: user.id, consumedAt: null } })).toBe(MAX_PENDING_LOGINS_PER_USER);
+    expect(await db.loginSession.count({ where: { userId: user.id, consumedAt: null } })).toBe(
+      MAX_PENDING_LOGINS_PER_USER,
+    );
     // The newest one still works: the cap drops the oldest.
     const newest = await db.loginSession.findFirst({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
     expect(newest).not.toBeNull();
@@ -196,7 +280,16 @@ describe("rows tied to one account stay bounded whatever the number of addresses
     overrideSettings({ socialAuth: { enabled: true }, signupEnabled: true });
     const clients: Client[] = Array.from({ length: 30 }, () => newClient());
     for (const client of clients) {
-      const done = await completeProviderSignIn({ provider: "oidc", providerAccountId: "same-sub", email: "same@example.com", emailVerified: true, emailTrusted: true }, client);
+      const done = await completeProviderSignIn(
+        {
+          provider: "oidc",
+          providerAccountId: "same-sub",
+          email: "same@example.com",
+          emailVerified: true,
+          emailTrusted: true,
+        },
+        client,
+      );
       expect(done.ok).toBe(true);
     }
     expect((await counts()).handOffs).toBeLessThanOrEqual(5);

@@ -39,11 +39,31 @@ function findActionFiles(dir = path.resolve("app"), out: string[] = []): string[
 }
 
 /** What a hostile client can make Next decode into action arguments (JSON, plus what the reply encoder allows). */
-const HOSTILE: unknown[] = [null, undefined, {}, [], "", "x", "' OR 1=1 --", 0, -1, 1e308, true, [{}, null], { get: "x" }, { get: () => "x", getAll: () => [] }, "a".repeat(10_000)];
-const hostileArgs = (arity: number) => fc.array(fc.constantFrom(...HOSTILE), { minLength: 0, maxLength: Math.max(arity, 1) + 1 });
+const HOSTILE: unknown[] = [
+  null,
+  undefined,
+  {},
+  [],
+  "",
+  "x",
+  "' OR 1=1 --",
+  0,
+  -1,
+  1e308,
+  true,
+  [{}, null],
+  { get: "x" },
+  { get: () => "x", getAll: () => [] },
+  "a".repeat(10_000),
+];
+const hostileArgs = (arity: number) =>
+  fc.array(fc.constantFrom(...HOSTILE), { minLength: 0, maxLength: Math.max(arity, 1) + 1 });
 
 /** Throws other than Next's redirect()/notFound() fail the test; a redirect must stay on this site. */
-async function callAction(fn: Action, args: unknown[]): Promise<{ kind: "returned"; value: unknown } | { kind: "redirect"; url: string } | { kind: "not_found" }> {
+async function callAction(
+  fn: Action,
+  args: unknown[],
+): Promise<{ kind: "returned"; value: unknown } | { kind: "redirect"; url: string } | { kind: "not_found" }> {
   try {
     return { kind: "returned", value: await fn(...args) };
   } catch (error) {
@@ -58,7 +78,13 @@ async function loadActions(): Promise<{ label: string; file: string; fn: Action;
   for (const file of findActionFiles()) {
     const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
     for (const [name, fn] of Object.entries(mod)) {
-      if (typeof fn === "function") out.push({ label: `${name} in ${path.relative(".", file)}`, file: path.relative(".", file), fn: fn as Action, info: actionInfo(fn) });
+      if (typeof fn === "function")
+        out.push({
+          label: `${name} in ${path.relative(".", file)}`,
+          file: path.relative(".", file),
+          fn: fn as Action,
+          info: actionInfo(fn),
+        });
     }
   }
   return out;
@@ -73,7 +99,7 @@ describe("every server action is built by the wrapper (lib/http/action.ts)", () 
     expect(files.length).toBeGreaterThan(20);
   });
 
-  it("every export of a \"use server\" module is a wrapped action: none is a bare async function", async () => {
+  it('every export of a "use server" module is a wrapped action: none is a bare async function', async () => {
     const actions = await loadActions();
     expect(actions.length).toBeGreaterThan(55);
     expect(actions.filter((a) => a.info === undefined).map((a) => a.label)).toEqual([]);
@@ -94,7 +120,8 @@ describe("every server action is built by the wrapper (lib/http/action.ts)", () 
       if (file.startsWith(path.join("app", "admin", "verify"))) return info?.caller !== "staff_to_verify";
       if (file.startsWith(path.join("app", "admin"))) return info?.caller !== "staff";
       // The e-mail change link is opened from a mailbox, maybe in a browser that is signed out.
-      if (file.startsWith(path.join("app", "(account)")) && !file.includes("confirm-email")) return info?.caller !== "user";
+      if (file.startsWith(path.join("app", "(account)")) && !file.includes("confirm-email"))
+        return info?.caller !== "user";
       return false;
     });
     expect(wrong.map((a) => `${a.label}: ${a.info?.caller}`)).toEqual([]);
@@ -106,8 +133,14 @@ describe("every server action refuses hostile arguments", () => {
     newRequest(newClient());
     const before = await snapshotContents();
     for (const action of [loginAction, forgotPasswordAction, resetPasswordAction, secureAccountAction] as Action[]) {
-      expect(await callAction(action, [{}, null])).toMatchObject({ kind: "returned", value: { error: "Invalid request", code: "validation_error" } });
-      expect(await callAction(action, [null, {}])).toMatchObject({ kind: "returned", value: { error: "Invalid request", code: "validation_error" } });
+      expect(await callAction(action, [{}, null])).toMatchObject({
+        kind: "returned",
+        value: { error: "Invalid request", code: "validation_error" },
+      });
+      expect(await callAction(action, [null, {}])).toMatchObject({
+        kind: "returned",
+        value: { error: "Invalid request", code: "validation_error" },
+      });
     }
     expect(await snapshotContents()).toEqual(before);
   });
@@ -116,33 +149,40 @@ describe("every server action refuses hostile arguments", () => {
     ["signed out", null],
     ["signed in", PASSWORD_ONLY],
     ["staff with 2FA", WITH_MFA],
-  ] as const)("%s: no throw, an error or nothing, no change", async (_label, amr) => {
-    const user = await makeUser({ staff: amr === WITH_MFA });
-    const client = newClient();
-    if (amr) await signInBrowser(user.id, [...amr], client);
-    else newRequest(client);
-    await db.authSession.updateMany({ data: { reauthAt: new Date(Date.now() - 86_400_000) } });
-    const before = await snapshotContents();
+  ] as const)(
+    "%s: no throw, an error or nothing, no change",
+    async (_label, amr) => {
+      const user = await makeUser({ staff: amr === WITH_MFA });
+      const client = newClient();
+      if (amr) await signInBrowser(user.id, [...amr], client);
+      else newRequest(client);
+      await db.authSession.updateMany({ data: { reauthAt: new Date(Date.now() - 86_400_000) } });
+      const before = await snapshotContents();
 
-    const actions = await loadActions();
-    // Actions that take no input at all (sign out, begin a setup) have nothing to refuse.
-    const withInput = actions.filter((a) => a.info !== undefined && a.info.shape !== "call");
-    expect(withInput.length).toBeGreaterThan(40);
-    for (const { label, fn, info } of withInput) {
-      const arity = info?.arity ?? 1;
-      await fc.assert(
-        fc.asyncProperty(hostileArgs(arity), async (args) => {
-          const outcome = await callAction(fn, args).catch((error: unknown) => {
-            throw new Error(`${label} threw on ${JSON.stringify(args)?.slice(0, 120)}: ${String(error)}`);
-          });
-          if (outcome.kind === "redirect") expect(outcome.url, label).toMatch(/^\/(?![/\\])/);
-          if (outcome.kind === "returned" && outcome.value !== undefined) {
-            expect(typeof (outcome.value as { error?: unknown }).error, `${label} accepted ${JSON.stringify(args)?.slice(0, 120)}`).toBe("string");
-          }
-        }),
-        { numRuns: 12, endOnFailure: true, examples: [[[{}, null]], [[null]], [[]], [Array(arity).fill({})]] },
-      );
-    }
-    expect(await snapshotContents()).toEqual(before);
-  }, 120_000);
+      const actions = await loadActions();
+      // Actions that take no input at all (sign out, begin a setup) have nothing to refuse.
+      const withInput = actions.filter((a) => a.info !== undefined && a.info.shape !== "call");
+      expect(withInput.length).toBeGreaterThan(40);
+      for (const { label, fn, info } of withInput) {
+        const arity = info?.arity ?? 1;
+        await fc.assert(
+          fc.asyncProperty(hostileArgs(arity), async (args) => {
+            const outcome = await callAction(fn, args).catch((error: unknown) => {
+              throw new Error(`${label} threw on ${JSON.stringify(args)?.slice(0, 120)}: ${String(error)}`);
+            });
+            if (outcome.kind === "redirect") expect(outcome.url, label).toMatch(/^\/(?![/\\])/);
+            if (outcome.kind === "returned" && outcome.value !== undefined) {
+              expect(
+                typeof (outcome.value as { error?: unknown }).error,
+                `${label} accepted ${JSON.stringify(args)?.slice(0, 120)}`,
+              ).toBe("string");
+            }
+          }),
+          { numRuns: 12, endOnFailure: true, examples: [[[{}, null]], [[null]], [[]], [Array(arity).fill({})]] },
+        );
+      }
+      expect(await snapshotContents()).toEqual(before);
+    },
+    120_000,
+  );
 });

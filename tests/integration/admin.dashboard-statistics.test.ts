@@ -42,11 +42,23 @@ describe("security dashboard statistics", () => {
     for (let i = 0; i < 3; i++) await addEvent("totp.failed", { userId: u1.id, ip: "192.0.2.2", at: ago(DAY + HOUR) });
     await addEvent("backup_code.failed", { userId: u1.id, ip: "192.0.2.2", at: ago(4 * HOUR) });
     // A completed second step: its login session and the sign-in it recorded count once.
-    await addLoginSession(u1.id, { createdAt: ago(31 * 60_000), expiresAt: ago(21 * 60_000), consumedAt: ago(30 * 60_000) });
+    await addLoginSession(u1.id, {
+      createdAt: ago(31 * 60_000),
+      expiresAt: ago(21 * 60_000),
+      consumedAt: ago(30 * 60_000),
+    });
     await addEvent("login.succeeded", { userId: u1.id, at: ago(30 * 60_000) });
 
     const dashboard = await loadDashboard("7d", NOW);
-    expect(dashboard.activity.map((p) => p.start.toISOString().slice(0, 10))).toEqual(["2030-01-04", "2030-01-05", "2030-01-06", "2030-01-07", "2030-01-08", "2030-01-09", "2030-01-10"]);
+    expect(dashboard.activity.map((p) => p.start.toISOString().slice(0, 10))).toEqual([
+      "2030-01-04",
+      "2030-01-05",
+      "2030-01-06",
+      "2030-01-07",
+      "2030-01-08",
+      "2030-01-09",
+      "2030-01-10",
+    ]);
     expect(dashboard.activity.map((p) => p.signIns)).toEqual([0, 0, 0, 0, 1, 0, 3]);
     expect(dashboard.activity.map((p) => p.failedPasswords)).toEqual([0, 0, 0, 0, 0, 0, 1]);
     expect(dashboard.activity.map((p) => p.failedSecondFactor)).toEqual([0, 0, 0, 0, 0, 3, 1]);
@@ -57,7 +69,15 @@ describe("security dashboard statistics", () => {
 
     expect(dashboard.failedSecondFactor24h).toBe(1);
     expect(dashboard.report.activity.failedSecondFactor).toBe(4);
-    expect(dashboard.report.users).toMatchObject({ active: 4, inactive: 1, withTwoFactor: 3, adoptionPercent: 75, withTotp: 2, withPasskey: 2, withBoth: 1 });
+    expect(dashboard.report.users).toMatchObject({
+      active: 4,
+      inactive: 1,
+      withTwoFactor: 3,
+      adoptionPercent: 75,
+      withTotp: 2,
+      withPasskey: 2,
+      withBoth: 1,
+    });
     // u2 and u3 have a factor and no unused backup code.
     expect(dashboard.report.users.twoFactorWithoutBackupCodes).toBe(2);
     expect(dashboard.report.alerts.map((a) => a.code)).toContain("2fa_without_backup_codes");

@@ -34,14 +34,25 @@ type Identity = "signed_out" | "inactive_staff" | "not_staff" | "staff_without_2
 function urlPath(file: string, params: Record<string, string>): string {
   const dir = path.posix.dirname(file);
   const segments = dir === "." ? [] : dir.split("/").filter((s) => !s.startsWith("(") && !s.startsWith("_"));
-  return ["/admin", ...segments.map((s) => (s.startsWith("[") ? (params[s.slice(1, -1)] ?? "x") : s))].join("/").replace(/\/$/, "");
+  return ["/admin", ...segments.map((s) => (s.startsWith("[") ? (params[s.slice(1, -1)] ?? "x") : s))]
+    .join("/")
+    .replace(/\/$/, "");
 }
 
 async function setUp() {
   const target = await makeUser();
-  await db.oAuthProvider.create({ data: { id: "acme", type: "github", displayName: "Acme", clientId: "acme-client", clientSecretEncrypted: encryptSecret("s3cret") } });
+  await db.oAuthProvider.create({
+    data: {
+      id: "acme",
+      type: "github",
+      displayName: "Acme",
+      clientId: "acme-client",
+      clientSecretEncrypted: encryptSecret("s3cret"),
+    },
+  });
   const params: Record<string, string> = { id: String(target.id), resource: "users" };
-  const paramsFor = (file: string): Record<string, string> => (file.startsWith("oauth-providers/") ? { ...params, id: "acme" } : params);
+  const paramsFor = (file: string): Record<string, string> =>
+    file.startsWith("oauth-providers/") ? { ...params, id: "acme" } : params;
   return { paramsFor };
 }
 
@@ -57,11 +68,17 @@ async function become(identity: Identity): Promise<void> {
 
 function expectRefused(identity: Identity, result: Awaited<ReturnType<typeof outcome>>, where: string) {
   if (identity === "signed_out" || identity === "inactive_staff") {
-    expect(result.kind === "redirect" && result.url.startsWith("/login?next=%2Fadmin") ? "sign-in" : result, where).toBe("sign-in");
+    expect(
+      result.kind === "redirect" && result.url.startsWith("/login?next=%2Fadmin") ? "sign-in" : result,
+      where,
+    ).toBe("sign-in");
   } else if (identity === "not_staff") {
     expect(result.kind, where).toBe("not_found");
   } else {
-    expect(result.kind === "redirect" && result.url.startsWith("/admin/verify?next=%2Fadmin") ? "verify" : result, where).toBe("verify");
+    expect(
+      result.kind === "redirect" && result.url.startsWith("/admin/verify?next=%2Fadmin") ? "verify" : result,
+      where,
+    ).toBe("verify");
   }
 }
 
@@ -75,7 +92,9 @@ describe("the admin area's own files", () => {
   });
 
   it("hold server actions only in actions.ts files (so every action is enumerated)", () => {
-    const withDirective = files.filter((f) => /\.(ts|tsx)$/.test(f) && /^\s*(["'])use server\1/m.test(readFileSync(path.join(ADMIN_DIR, f), "utf8")));
+    const withDirective = files.filter(
+      (f) => /\.(ts|tsx)$/.test(f) && /^\s*(["'])use server\1/m.test(readFileSync(path.join(ADMIN_DIR, f), "utf8")),
+    );
     expect(withDirective.sort()).toEqual(actionFiles);
   });
 });
@@ -85,24 +104,33 @@ const refusedIdentities: Identity[] = ["signed_out", "inactive_staff", "not_staf
 describe.each(pages)("page %s", (file) => {
   for (const identity of refusedIdentities) {
     const gateOpen = GATE.has(file) && identity === "staff_without_2fa_in_session";
-    it(gateOpen ? "lets a staff session without 2FA reach the verification step" : `refuses ${identity.replaceAll("_", " ")}`, async () => {
-      const { paramsFor } = await setUp();
-      await become(identity);
-      const mod = (await import(path.join(ADMIN_DIR, file))) as { default: (props: unknown) => Promise<unknown> };
-      const before = await snapshotCounts();
-      const result = await outcome(() => mod.default({ params: Promise.resolve(paramsFor(file)), searchParams: Promise.resolve({}) }));
-      if (gateOpen) expect(result.kind).toBe("returned");
-      else expectRefused(identity, result, file);
-      // A GET never changes anything, whoever asks.
-      expect(await snapshotCounts()).toEqual(before);
-    });
+    it(
+      gateOpen
+        ? "lets a staff session without 2FA reach the verification step"
+        : `refuses ${identity.replaceAll("_", " ")}`,
+      async () => {
+        const { paramsFor } = await setUp();
+        await become(identity);
+        const mod = (await import(path.join(ADMIN_DIR, file))) as { default: (props: unknown) => Promise<unknown> };
+        const before = await snapshotCounts();
+        const result = await outcome(() =>
+          mod.default({ params: Promise.resolve(paramsFor(file)), searchParams: Promise.resolve({}) }),
+        );
+        if (gateOpen) expect(result.kind).toBe("returned");
+        else expectRefused(identity, result, file);
+        // A GET never changes anything, whoever asks.
+        expect(await snapshotCounts()).toEqual(before);
+      },
+    );
   }
 
   it("renders for staff who passed 2FA in this session", async () => {
     const { paramsFor } = await setUp();
     await become("staff");
     const mod = (await import(path.join(ADMIN_DIR, file))) as { default: (props: unknown) => Promise<unknown> };
-    const result = await outcome(() => mod.default({ params: Promise.resolve(paramsFor(file)), searchParams: Promise.resolve({}) }));
+    const result = await outcome(() =>
+      mod.default({ params: Promise.resolve(paramsFor(file)), searchParams: Promise.resolve({}) }),
+    );
     if (GATE.has(file)) expect(result).toEqual({ kind: "redirect", url: "/admin" });
     else expect(result.kind === "returned" ? "returned" : JSON.stringify(result)).toBe("returned");
   });
@@ -123,10 +151,24 @@ describe.each(actionFiles)("server actions in %s", (file) => {
         if (typeof action !== "function") continue;
         await become(identity);
         const form = new FormData();
-        for (const [k, v] of Object.entries({ user_id: "1", id: "acme", ids: "1", reason: "testing the guard", next: "/admin", return_to: "/admin", active: "false", staff: "true" })) form.set(k, v);
+        for (const [k, v] of Object.entries({
+          user_id: "1",
+          id: "acme",
+          ids: "1",
+          reason: "testing the guard",
+          next: "/admin",
+          return_to: "/admin",
+          active: "false",
+          staff: "true",
+        }))
+          form.set(k, v);
         const before = await snapshotCounts();
         // Actions bound to forms take (formData); useActionState ones take (state, formData).
-        const result = await outcome(() => (action.length >= 2 ? (action as (s: unknown, f: FormData) => Promise<unknown>)({}, form) : (action as (f: FormData) => Promise<unknown>)(form)));
+        const result = await outcome(() =>
+          action.length >= 2
+            ? (action as (s: unknown, f: FormData) => Promise<unknown>)({}, form)
+            : (action as (f: FormData) => Promise<unknown>)(form),
+        );
         expectRefused(identity, result, `${file} ${name}`);
         expect(await snapshotCounts(), `${file} ${name}`).toEqual(before);
       }
@@ -145,7 +187,10 @@ describe.each(routes)("route %s", (file) => {
         await become(identity);
         const params = paramsFor(file);
         const url = `http://localhost:3000${urlPath(file, params)}`;
-        const handler = mod[method] as (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>;
+        const handler = mod[method] as (
+          r: Request,
+          c: { params: Promise<Record<string, string>> },
+        ) => Promise<Response>;
         const res = await handler(new Request(url, { method }), { params: Promise.resolve(params) });
         const where = `${method} ${file}`;
         if (identity === "signed_out" || identity === "inactive_staff") {
@@ -169,11 +214,21 @@ describe("with ADMIN_2FA_REQUIRED off", () => {
   it("staff alone is enough, and non-staff are still refused", async () => {
     overrideSettings({ admin2faRequired: false });
     const { paramsFor } = await setUp();
-    const dashboard = (await import(path.join(ADMIN_DIR, "page.tsx"))) as { default: (props: unknown) => Promise<unknown> };
+    const dashboard = (await import(path.join(ADMIN_DIR, "page.tsx"))) as {
+      default: (props: unknown) => Promise<unknown>;
+    };
     await become("staff_without_2fa_in_session");
-    expect((await outcome(() => dashboard.default({ params: Promise.resolve(paramsFor("page.tsx")), searchParams: Promise.resolve({}) }))).kind).toBe("returned");
+    expect(
+      (
+        await outcome(() =>
+          dashboard.default({ params: Promise.resolve(paramsFor("page.tsx")), searchParams: Promise.resolve({}) }),
+        )
+      ).kind,
+    ).toBe("returned");
     await become("not_staff");
-    expect((await outcome(() => dashboard.default({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }))).kind).toBe("not_found");
+    expect(
+      (await outcome(() => dashboard.default({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }))).kind,
+    ).toBe("not_found");
   });
 });
 

@@ -17,8 +17,15 @@ vi.mock("next/cache", () => import("../helpers/next-request").then((m) => m.next
 const DAY = 86_400_000;
 
 async function exportCsv(resource: string, query = "") {
-  const res = await exportRoute.GET(new Request(`http://localhost:3000/admin/export/${resource}${query}`), { params: Promise.resolve({ resource }) });
-  return { status: res.status, type: res.headers.get("content-type"), disposition: res.headers.get("content-disposition"), text: await res.text() };
+  const res = await exportRoute.GET(new Request(`http://localhost:3000/admin/export/${resource}${query}`), {
+    params: Promise.resolve({ resource }),
+  });
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    disposition: res.headers.get("content-disposition"),
+    text: await res.text(),
+  };
 }
 
 async function asAdmin() {
@@ -33,7 +40,9 @@ describe("admin lists", () => {
     for (let i = 0; i < 4; i++) await makeUser({ username: `zed${i}` });
     const staff = await makeUser({ staff: true, username: "zed-staff" });
     await giveTotp(staff.id);
-    const page1 = await listUsers(parseListQuery({ q: "ZED", sort: "username", dir: "asc", per_page: "25" }, usersSpec));
+    const page1 = await listUsers(
+      parseListQuery({ q: "ZED", sort: "username", dir: "asc", per_page: "25" }, usersSpec),
+    );
     expect(page1.total).toBe(5);
     expect(page1.rows.map((r) => r.username)).toEqual(["zed-staff", "zed0", "zed1", "zed2", "zed3"]);
     const staffOnly = await listUsers(parseListQuery({ q: "zed", role: "staff", twofa: "totp" }, usersSpec));
@@ -41,7 +50,11 @@ describe("admin lists", () => {
     expect(staffOnly.rows[0]).toMatchObject({ isStaff: true, totp: true, passkeys: 0 });
     const noTwoFactor = await listUsers(parseListQuery({ q: "zed", twofa: "off" }, usersSpec));
     expect(noTwoFactor.total).toBe(4);
-    const second = await listUsers({ ...parseListQuery({ q: "zed", sort: "username", dir: "desc" }, usersSpec), perPage: 2, page: 2 });
+    const second = await listUsers({
+      ...parseListQuery({ q: "zed", sort: "username", dir: "desc" }, usersSpec),
+      perPage: 2,
+      page: 2,
+    });
     expect(second).toMatchObject({ total: 5, pages: 3, page: 2 });
     expect(second.rows.map((r) => r.username)).toEqual(["zed1", "zed0"]);
   });
@@ -49,7 +62,10 @@ describe("admin lists", () => {
   it("passkeys: days since use and the 90-day flag", async () => {
     const u = await makeUser({ username: "keyholder" });
     const now = new Date();
-    await givePasskey(u.id, { lastUsedAt: new Date(now.getTime() - 120 * DAY), createdAt: new Date(now.getTime() - 200 * DAY) });
+    await givePasskey(u.id, {
+      lastUsedAt: new Date(now.getTime() - 120 * DAY),
+      createdAt: new Date(now.getTime() - 200 * DAY),
+    });
     await givePasskey(u.id, { lastUsedAt: new Date(now.getTime() - 1 * DAY - 60_000) });
     await givePasskey(u.id, { lastUsedAt: null, createdAt: new Date(now.getTime() - 100 * DAY) });
     await givePasskey(u.id, { lastUsedAt: null });
@@ -75,7 +91,9 @@ describe("admin lists", () => {
       ["few-codes", 1, 7],
       ["many-codes", 8, 0],
     ]);
-    expect((await listBackupCodes(parseListQuery({ remaining: "low" }, backupCodesSpec))).rows.map((r) => r.username)).toEqual(["few-codes"]);
+    expect(
+      (await listBackupCodes(parseListQuery({ remaining: "low" }, backupCodesSpec))).rows.map((r) => r.username),
+    ).toEqual(["few-codes"]);
     expect((await listBackupCodes(parseListQuery({ q: "%" }, backupCodesSpec))).total).toBe(0);
   });
 
@@ -83,7 +101,11 @@ describe("admin lists", () => {
     const u = await makeUser();
     const now = Date.now();
     await addLoginSession(u.id, { createdAt: new Date(now - 60_000), expiresAt: new Date(now + 600_000) });
-    await addLoginSession(u.id, { createdAt: new Date(now - 60_000), expiresAt: new Date(now + 600_000), consumedAt: new Date(now - 30_000) });
+    await addLoginSession(u.id, {
+      createdAt: new Date(now - 60_000),
+      expiresAt: new Date(now + 600_000),
+      consumedAt: new Date(now - 30_000),
+    });
     await addLoginSession(u.id, { createdAt: new Date(now - 7_200_000), expiresAt: new Date(now - 3_600_000) });
     const all = await listPendingLogins(parseListQuery({}, pendingLoginsSpec));
     expect(all.rows.map((r) => r.status).sort()).toEqual(["completed", "expired", "pending"]);
@@ -101,14 +123,24 @@ describe("CSV export", () => {
     expect(res.type).toBe("text/csv; charset=utf-8");
     expect(res.disposition).toMatch(/^attachment; filename="lokdown-users-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = res.text.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("id,username,email,staff,superuser,active,totp,passkeys,backup_codes_remaining,created_at,last_login_at");
+    expect(lines[0]).toBe(
+      "id,username,email,staff,superuser,active,totp,passkeys,backup_codes_remaining,created_at,last_login_at",
+    );
     expect(lines).toHaveLength(31);
     expect(lines[1]).toContain(",bulk00,");
   });
 
   it("neutralises formulas in user-controlled text", async () => {
     const admin = await asAdmin();
-    await db.securityEvent.create({ data: { type: "login.failed", userId: admin.id, ipAddress: "192.0.2.9", userAgent: '=HYPERLINK("http://evil.example","click")', details: { username: "@SUM(1+1)" } } });
+    await db.securityEvent.create({
+      data: {
+        type: "login.failed",
+        userId: admin.id,
+        ipAddress: "192.0.2.9",
+        userAgent: '=HYPERLINK("http://evil.example","click")',
+        details: { username: "@SUM(1+1)" },
+      },
+    });
     const res = await exportCsv("failed-attempts");
     expect(res.status).toBe(200);
     expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
@@ -119,7 +151,9 @@ describe("CSV export", () => {
   it("never includes secrets, and unknown lists are 404", async () => {
     await asAdmin();
     expect((await exportCsv("totp")).text.split("\r\n")[0]).not.toMatch(/secret/);
-    expect((await exportCsv("api-keys")).text.split("\r\n")[0]).toBe("id,user_id,username,name,prefix,status,created_at,last_used_at,expires_at,revoked_at");
+    expect((await exportCsv("api-keys")).text.split("\r\n")[0]).toBe(
+      "id,user_id,username,name,prefix,status,created_at,last_used_at,expires_at,revoked_at",
+    );
     expect((await exportCsv("passwords")).status).toBe(404);
     expect((await exportCsv("__proto__")).status).toBe(404);
   });

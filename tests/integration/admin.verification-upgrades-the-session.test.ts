@@ -45,7 +45,9 @@ describe("verifying a second factor in a staff session (W3)", () => {
     expect(await renderDashboard()).toEqual({ kind: "redirect", url: "/admin/verify?next=%2Fadmin" });
 
     const code = await totpNow(secret);
-    const result = await outcome(() => verifyActions.verifyCodeAction({}, form({ totp_token: code, next: "/admin/users" })));
+    const result = await outcome(() =>
+      verifyActions.verifyCodeAction({}, form({ totp_token: code, next: "/admin/users" })),
+    );
     expect(result).toEqual({ kind: "redirect", url: "/admin/users" });
 
     const upgraded = await sessionOfCookie();
@@ -54,7 +56,9 @@ describe("verifying a second factor in a staff session (W3)", () => {
     expect(upgraded?.amr).toEqual(expect.arrayContaining(["pwd", "otp", "mfa"]));
     const old = await db.authSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(old.revokedReason).toBe("second_factor_upgrade");
-    expect(await db.securityEvent.count({ where: { type: "session.second_factor_verified", userId: staff.id } })).toBe(1);
+    expect(await db.securityEvent.count({ where: { type: "session.second_factor_verified", userId: staff.id } })).toBe(
+      1,
+    );
     expect((await renderDashboard()).kind).toBe("returned");
 
     // The replaced cookie is dead, and the same code cannot upgrade another session (replay).
@@ -83,7 +87,9 @@ describe("verifying a second factor in a staff session (W3)", () => {
   it("a backup code upgrades once and is spent", async () => {
     const { backupCodes, staff } = await staffWithTotpInPlainSession();
     const code = backupCodes[0] ?? "";
-    expect(await outcome(() => verifyActions.verifyCodeAction({}, form({ backup_code: code, next: "/admin" })))).toEqual({ kind: "redirect", url: "/admin" });
+    expect(
+      await outcome(() => verifyActions.verifyCodeAction({}, form({ backup_code: code, next: "/admin" }))),
+    ).toEqual({ kind: "redirect", url: "/admin" });
     expect((await sessionOfCookie())?.amr).toEqual(expect.arrayContaining(["rec", "mfa"]));
     await signInBrowser(staff.id, PASSWORD_ONLY);
     const again = await outcome(() => verifyActions.verifyCodeAction({}, form({ backup_code: code, next: "/admin" })));
@@ -93,9 +99,15 @@ describe("verifying a second factor in a staff session (W3)", () => {
   it("a user who has a factor cannot enroll another one here (W1, W2)", async () => {
     const { staff } = await staffWithTotpInPlainSession();
     const totp = await outcome(() => verifyActions.beginTotpEnrollmentAction({}, form({ next: "/admin" })));
-    expect(totp).toEqual({ kind: "returned", value: expect.objectContaining({ error: expect.stringContaining("already enabled") }) });
+    expect(totp).toEqual({
+      kind: "returned",
+      value: expect.objectContaining({ error: expect.stringContaining("already enabled") }),
+    });
     const passkey = await outcome(() => verifyActions.beginPasskeyEnrollmentAction({}, form({ next: "/admin" })));
-    expect(passkey).toEqual({ kind: "returned", value: expect.objectContaining({ error: expect.stringContaining("already enabled") }) });
+    expect(passkey).toEqual({
+      kind: "returned",
+      value: expect.objectContaining({ error: expect.stringContaining("already enabled") }),
+    });
     expect(await db.webAuthnChallenge.count({ where: { userId: staff.id } })).toBe(0);
     expect((await db.totpDevice.findUniqueOrThrow({ where: { userId: staff.id } })).pendingSecretEncrypted).toBeNull();
   });
@@ -103,7 +115,9 @@ describe("verifying a second factor in a staff session (W3)", () => {
   it("rendering the verification page changes nothing", async () => {
     await staffWithTotpInPlainSession();
     const before = await db.loginSession.count();
-    expect((await outcome(() => VerifyPage({ searchParams: Promise.resolve({ next: "/admin" }) }))).kind).toBe("returned");
+    expect((await outcome(() => VerifyPage({ searchParams: Promise.resolve({ next: "/admin" }) }))).kind).toBe(
+      "returned",
+    );
     expect(await db.loginSession.count()).toBe(before);
   });
 });
@@ -120,20 +134,39 @@ describe("first-time setup for staff without a factor", () => {
     const begun = await outcome(() => verifyActions.beginTotpEnrollmentAction({}, form({ next: "/admin/users" })));
     const secret = begun.kind === "returned" ? ((begun.value as verifyActions.EnrollState).totp?.secret ?? "") : "";
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    const typo = await outcome(() => verifyActions.confirmTotpEnrollmentAction({ totp: { secret, qrCode: "" } }, form({ totp_token: "12345", next: "/admin/users" })));
-    expect(typo).toEqual({ kind: "returned", value: expect.objectContaining({ error: expect.any(String), totp: { secret, qrCode: "" } }) });
+    const typo = await outcome(() =>
+      verifyActions.confirmTotpEnrollmentAction(
+        { totp: { secret, qrCode: "" } },
+        form({ totp_token: "12345", next: "/admin/users" }),
+      ),
+    );
+    expect(typo).toEqual({
+      kind: "returned",
+      value: expect.objectContaining({ error: expect.any(String), totp: { secret, qrCode: "" } }),
+    });
 
-    const confirmed = await outcome(async () => verifyActions.confirmTotpEnrollmentAction({}, form({ totp_token: await totpNow(secret), next: "/admin/users" })));
+    const confirmed = await outcome(async () =>
+      verifyActions.confirmTotpEnrollmentAction({}, form({ totp_token: await totpNow(secret), next: "/admin/users" })),
+    );
     expect(confirmed.kind).toBe("returned");
-    const codes = confirmed.kind === "returned" ? (confirmed.value as verifyActions.EnrollState).backupCodes : undefined;
+    const codes =
+      confirmed.kind === "returned" ? (confirmed.value as verifyActions.EnrollState).backupCodes : undefined;
     expect(codes).toHaveLength(settings.backupCodes.count);
     expect((await sessionOfCookie())?.amr).toEqual(expect.arrayContaining(["pwd", "otp", "mfa"]));
 
     // Re-rendered after the cookie changed, the page still shows the setup (and its codes)…
-    expect((await outcome(() => VerifyPage({ searchParams: Promise.resolve({ next: "/admin/users" }) }))).kind).toBe("returned");
+    expect((await outcome(() => VerifyPage({ searchParams: Promise.resolve({ next: "/admin/users" }) }))).kind).toBe(
+      "returned",
+    );
     // …until they were acknowledged; then it is the admin area.
-    expect(await outcome(() => verifyActions.finishEnrollmentAction(form({ next: "/admin/users" })))).toEqual({ kind: "redirect", url: "/admin/users" });
-    expect(await outcome(() => VerifyPage({ searchParams: Promise.resolve({ next: "/admin/users" }) }))).toEqual({ kind: "redirect", url: "/admin/users" });
+    expect(await outcome(() => verifyActions.finishEnrollmentAction(form({ next: "/admin/users" })))).toEqual({
+      kind: "redirect",
+      url: "/admin/users",
+    });
+    expect(await outcome(() => VerifyPage({ searchParams: Promise.resolve({ next: "/admin/users" }) }))).toEqual({
+      kind: "redirect",
+      url: "/admin/users",
+    });
     expect((await renderDashboard()).kind).toBe("returned");
   });
 
@@ -146,24 +179,39 @@ describe("first-time setup for staff without a factor", () => {
     expect(started?.options.challenge).toBeTruthy();
     const response = authenticator.register(started?.options as unknown as RegistrationOptions);
     const done = await outcome(() =>
-      verifyActions.confirmPasskeyEnrollmentAction({}, form({ challenge_id: started?.challengeId ?? "", passkey_response: JSON.stringify(response), next: "/admin" })),
+      verifyActions.confirmPasskeyEnrollmentAction(
+        {},
+        form({ challenge_id: started?.challengeId ?? "", passkey_response: JSON.stringify(response), next: "/admin" }),
+      ),
     );
     expect(done.kind).toBe("returned");
-    expect((done.kind === "returned" ? (done.value as verifyActions.EnrollState).backupCodes : [])?.length).toBe(settings.backupCodes.count);
+    expect((done.kind === "returned" ? (done.value as verifyActions.EnrollState).backupCodes : [])?.length).toBe(
+      settings.backupCodes.count,
+    );
     expect(await db.passkeyCredential.count({ where: { userId: staff.id } })).toBe(1);
     expect((await sessionOfCookie())?.amr).toEqual(expect.arrayContaining(["hwk", "mfa"]));
 
     await signInBrowser(staff.id, PASSWORD_ONLY);
-    const options = await outcome(() => verifyActions.beginPasskeyVerificationAction({}, form({ next: "/admin/passkeys" })));
-    const requestOptions = options.kind === "returned" ? (options.value as verifyActions.VerifyState).passkeyOptions : undefined;
+    const options = await outcome(() =>
+      verifyActions.beginPasskeyVerificationAction({}, form({ next: "/admin/passkeys" })),
+    );
+    const requestOptions =
+      options.kind === "returned" ? (options.value as verifyActions.VerifyState).passkeyOptions : undefined;
     expect(requestOptions?.challenge).toBeTruthy();
     const assertion = authenticator.assert(requestOptions as unknown as RequestOptions);
-    const verified = await outcome(() => verifyActions.verifyPasskeyAction({}, form({ passkey_response: JSON.stringify(assertion), next: "/admin/passkeys" })));
+    const verified = await outcome(() =>
+      verifyActions.verifyPasskeyAction(
+        {},
+        form({ passkey_response: JSON.stringify(assertion), next: "/admin/passkeys" }),
+      ),
+    );
     expect(verified).toEqual({ kind: "redirect", url: "/admin/passkeys" });
     expect((await sessionOfCookie())?.amr).toEqual(expect.arrayContaining(["hwk", "mfa"]));
     // The challenge was spent: the same assertion cannot upgrade another session.
     await signInBrowser(staff.id, PASSWORD_ONLY);
-    const replay = await outcome(() => verifyActions.verifyPasskeyAction({}, form({ passkey_response: JSON.stringify(assertion), next: "/admin" })));
+    const replay = await outcome(() =>
+      verifyActions.verifyPasskeyAction({}, form({ passkey_response: JSON.stringify(assertion), next: "/admin" })),
+    );
     expect(replay).toEqual({ kind: "returned", value: expect.objectContaining({ error: "Invalid passkey response" }) });
   });
 });

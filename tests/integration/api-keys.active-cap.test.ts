@@ -15,7 +15,10 @@ describe("per-user cap on active API keys (LOKDOWN_API_KEY_MAX_PER_USER)", () =>
     await createKey(token);
     const over = await postKey(token, {});
     expect(over.status).toBe(400);
-    expect(over.json).toMatchObject({ error: "You have reached the maximum number of active API keys", code: "api_key_limit_reached" });
+    expect(over.json).toMatchObject({
+      error: "You have reached the maximum number of active API keys",
+      code: "api_key_limit_reached",
+    });
 
     // Other users have their own allowance.
     await createKey(await accessTokenFor(await makeUser()));

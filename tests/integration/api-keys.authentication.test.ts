@@ -30,7 +30,9 @@ describe("authenticating with an API key", () => {
     const who = await call(whoami.GET, "GET", "/api/whoami", { headers: { authorization: `Api-Key ${key.api_key}` } });
     expect(who.json).toEqual({ id: user.id, username: user.username, is_staff: false, authenticated_with: "api_key" });
     // Schemes are case-insensitive (RFC 9110); the 2FA status may be read with a key.
-    const lower = await call(status.GET, "GET", "/api/auth/2fa/status", { headers: { authorization: `api-key ${key.api_key}` } });
+    const lower = await call(status.GET, "GET", "/api/auth/2fa/status", {
+      headers: { authorization: `api-key ${key.api_key}` },
+    });
     expect(lower.status).toBe(200);
     expect(lower.json.is_enabled).toBe(false);
   });
@@ -42,7 +44,17 @@ describe("authenticating with an API key", () => {
     const [lookup, secret = ""] = key.api_key.split(".");
     const flipped = secret.slice(0, -1) + (secret.endsWith("A") ? "B" : "A");
     const other = (await createKey(token)).api_key.split(".")[1];
-    for (const bad of ["", "nonsense", `${lookup}`, `${lookup}.`, `${lookup}.${flipped}`, `${lookup}.${other}`, `xx_${lookup?.slice(3)}.${secret}`, `${lookup}.${secret}x`, `lk_deadbeef.${secret}`]) {
+    for (const bad of [
+      "",
+      "nonsense",
+      `${lookup}`,
+      `${lookup}.`,
+      `${lookup}.${flipped}`,
+      `${lookup}.${other}`,
+      `xx_${lookup?.slice(3)}.${secret}`,
+      `${lookup}.${secret}x`,
+      `lk_deadbeef.${secret}`,
+    ]) {
       const res = await call(me.GET, "GET", "/api/me", { headers: { authorization: `Api-Key ${bad}`.trim() } });
       expect(res.status, bad).toBe(401);
       expect(res.headers.get("www-authenticate"), bad).toBeTruthy();
@@ -98,7 +110,10 @@ describe("authenticating with an API key", () => {
     overrideSettings({ apiKeys: { enabled: false } });
     const res = await meWithKey(key.api_key);
     expect(res.status).toBe(401);
-    expect(res.json).toMatchObject({ code: "not_authenticated", detail: "Authentication credentials were not provided." });
+    expect(res.json).toMatchObject({
+      code: "not_authenticated",
+      detail: "Authentication credentials were not provided.",
+    });
   });
 
   it("writes last_used_at at most once a minute per key", async () => {
@@ -106,7 +121,8 @@ describe("authenticating with an API key", () => {
     freezeTime();
     const t0 = Date.now();
     const key = await createKey(await accessTokenFor(await makeUser()));
-    const lastUsed = async () => (await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.getTime() ?? null;
+    const lastUsed = async () =>
+      (await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.getTime() ?? null;
     expect(await lastUsed()).toBeNull();
 
     await meWithKey(key.api_key);

@@ -9,7 +9,12 @@ describe("LOKDOWN_API_KEYS_ENABLED", () => {
   it("is off by default: the management endpoints answer 403 and change nothing", async () => {
     const token = await accessTokenFor(await makeUser());
     const before = await snapshotCounts();
-    for (const res of [await listKeys(token), await postKey(token, { name: "x" }), await postKey(token, { expires_in_days: "bad" }), await revokeKey(1, { token })]) {
+    for (const res of [
+      await listKeys(token),
+      await postKey(token, { name: "x" }),
+      await postKey(token, { expires_in_days: "bad" }),
+      await revokeKey(1, { token }),
+    ]) {
       expect(res.status).toBe(403);
       expect(res.json).toEqual({ error: "API keys are disabled", code: "api_keys_disabled" });
     }

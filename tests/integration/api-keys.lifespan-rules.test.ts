@@ -17,7 +17,9 @@ describe("API key lifespans (§3.3 (25))", () => {
     const month = await createKey(token, { expires_in_days: 30 });
     expect(new Date(month.expires_at ?? "").getTime()).toBe(Date.now() + 30 * DAY);
     // DRF's IntegerField also takes a string of digits; null means "never".
-    expect((await createKey(token, { expires_in_days: "7" })).expires_at).toBe(new Date(Date.now() + 7 * DAY).toISOString());
+    expect((await createKey(token, { expires_in_days: "7" })).expires_at).toBe(
+      new Date(Date.now() + 7 * DAY).toISOString(),
+    );
     expect((await createKey(token, { expires_in_days: null })).expires_at).toBeNull();
 
     const list = await listKeys(token);
@@ -32,7 +34,10 @@ describe("API key lifespans (§3.3 (25))", () => {
     for (const body of [{}, { expires_in_days: null }, { name: "x" }]) {
       const res = await postKey(token, body);
       expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ error: "Indefinite API key lifespans are disabled", code: "api_key_indefinite_disabled" });
+      expect(res.json).toMatchObject({
+        error: "Indefinite API key lifespans are disabled",
+        code: "api_key_indefinite_disabled",
+      });
     }
     expect(await snapshotCounts()).toEqual(before);
     await createKey(token, { expires_in_days: 1 });
@@ -44,7 +49,10 @@ describe("API key lifespans (§3.3 (25))", () => {
     const before = await snapshotCounts();
     const tooLong = await postKey(token, { expires_in_days: 31 });
     expect(tooLong.status).toBe(400);
-    expect(tooLong.json).toMatchObject({ error: "Expiry exceeds the configured maximum lifespan", code: "api_key_lifespan_exceeded" });
+    expect(tooLong.json).toMatchObject({
+      error: "Expiry exceeds the configured maximum lifespan",
+      code: "api_key_lifespan_exceeded",
+    });
     // A maximum would mean nothing if "never" slipped past it.
     const forever = await postKey(token, {});
     expect(forever.status).toBe(400);

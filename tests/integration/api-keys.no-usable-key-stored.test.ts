@@ -34,8 +34,14 @@ describe("the database holds no usable API key", () => {
     const list = JSON.stringify((await listKeys(token)).json);
     for (const row of rows) expect(list).not.toContain(String(row.secret_hash));
     for (const { api_key } of created) expect(list).not.toContain(api_key);
-    expect(Object.keys(((await listKeys(token)).json.api_keys as Record<string, unknown>[])[0] ?? {}).sort()).toEqual(
-      ["created_at", "expires_at", "id", "is_active", "last_used_at", "name", "prefix"],
-    );
+    expect(Object.keys(((await listKeys(token)).json.api_keys as Record<string, unknown>[])[0] ?? {}).sort()).toEqual([
+      "created_at",
+      "expires_at",
+      "id",
+      "is_active",
+      "last_used_at",
+      "name",
+      "prefix",
+    ]);
   });
 });

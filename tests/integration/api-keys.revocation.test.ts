@@ -22,7 +22,11 @@ describe("revoking API keys", () => {
 
     const after = await meWithKey(key.api_key);
     expect(after.status).toBe(401);
-    expect(after.json).toMatchObject({ error: "Invalid or expired API key", code: "api_key_invalid", detail: "Invalid or expired API key" });
+    expect(after.json).toMatchObject({
+      error: "Invalid or expired API key",
+      code: "api_key_invalid",
+      detail: "Invalid or expired API key",
+    });
     expect(after.headers.get("www-authenticate")).toBeTruthy();
     expect((await listKeys(token)).json.api_keys).toEqual([]);
 
@@ -30,7 +34,10 @@ describe("revoking API keys", () => {
     expect(again.status).toBe(404);
     expect(again.json).toMatchObject({ error: "API key not found", code: "api_key_not_found" });
 
-    const events = await db.securityEvent.findMany({ where: { userId: user.id, type: { startsWith: "api_key." } }, orderBy: { id: "asc" } });
+    const events = await db.securityEvent.findMany({
+      where: { userId: user.id, type: { startsWith: "api_key." } },
+      orderBy: { id: "asc" },
+    });
     expect(events.map((e) => e.type)).toEqual(["api_key.created", "api_key.revoked"]);
     expect(JSON.stringify(events.map((e) => e.details))).not.toContain(key.api_key.split(".")[1]);
   });
@@ -53,7 +60,13 @@ describe("revoking API keys", () => {
     expect(withoutSecondFactor.status).toBe(403);
     expect(withoutSecondFactor.json.code).toBe("staff_aal2_required");
     expect((await meWithKey(key.api_key)).status).toBe(200);
-    const staff = (await issueTokenPair(db, { userId: staffUser.id, amr: [AMR.password, AMR.totp, AMR.multiFactor], client: newClient() })).access;
+    const staff = (
+      await issueTokenPair(db, {
+        userId: staffUser.id,
+        amr: [AMR.password, AMR.totp, AMR.multiFactor],
+        client: newClient(),
+      })
+    ).access;
     const done = await revokeKey(key.id, { token: staff });
     expect(done.status).toBe(200);
     expect((await meWithKey(key.api_key)).status).toBe(401);

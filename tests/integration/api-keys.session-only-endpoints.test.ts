@@ -54,9 +54,24 @@ describe("where API keys may not act (W4)", () => {
       ["POST", token.POST, "/api/auth/token", credentials],
       ["POST", refresh.POST, "/api/auth/token/refresh", { refresh: refreshToken }],
       ["POST", tokenVerify.POST, "/api/auth/token/verify", { token: access }],
-      ["POST", verify.POST, "/api/auth/verify", { session_id: "00000000-0000-0000-0000-000000000000", totp_token: "123456" }],
-      ["POST", verifyBackup.POST, "/api/auth/2fa/verify/backup", { session_id: "00000000-0000-0000-0000-000000000000", backup_code: "ABCDEFGHJK" }],
-      ["POST", loginVerifyTotp.POST, "/api/auth/login/verify/totp", { session_id: "00000000-0000-0000-0000-000000000000", totp_token: "123456" }],
+      [
+        "POST",
+        verify.POST,
+        "/api/auth/verify",
+        { session_id: "00000000-0000-0000-0000-000000000000", totp_token: "123456" },
+      ],
+      [
+        "POST",
+        verifyBackup.POST,
+        "/api/auth/2fa/verify/backup",
+        { session_id: "00000000-0000-0000-0000-000000000000", backup_code: "ABCDEFGHJK" },
+      ],
+      [
+        "POST",
+        loginVerifyTotp.POST,
+        "/api/auth/login/verify/totp",
+        { session_id: "00000000-0000-0000-0000-000000000000", totp_token: "123456" },
+      ],
       ["POST", passkeySetup.POST, "/api/auth/2fa/passkey/setup", {}],
       ["POST", passkeyVerify.POST, "/api/auth/2fa/passkey/verify", { passkey_response: {} }],
       ["GET", passkeyList.GET, "/api/auth/2fa/passkey/credentials", {}],
@@ -72,9 +87,17 @@ describe("where API keys may not act (W4)", () => {
     for (const [method, handler, path, body] of refused) {
       const [pathname = path, search = ""] = path.split("?");
       const query = Object.fromEntries(new URLSearchParams(search));
-      const res = await call(handler, method, pathname, { headers, query, params: { id: "1" }, body: method === "GET" ? undefined : body });
+      const res = await call(handler, method, pathname, {
+        headers,
+        query,
+        params: { id: "1" },
+        body: method === "GET" ? undefined : body,
+      });
       expect(res.status, path).toBe(403);
-      expect(res.json, path).toEqual({ error: "API keys cannot be used for this endpoint; sign in with a password", code: "api_key_not_allowed" });
+      expect(res.json, path).toEqual({
+        error: "API keys cannot be used for this endpoint; sign in with a password",
+        code: "api_key_not_allowed",
+      });
     }
     const revoke = await revokeKey(key.id, { headers });
     expect(revoke.status).toBe(403);
@@ -84,7 +107,9 @@ describe("where API keys may not act (W4)", () => {
     // The key still works where keys belong, and the refresh token was not spent.
     expect((await call(me.GET, "GET", "/api/me", { headers })).status).toBe(200);
     expect((await call(status.GET, "GET", "/api/auth/2fa/status", { headers })).status).toBe(200);
-    expect((await call(refresh.POST, "POST", "/api/auth/token/refresh", { body: { refresh: refreshToken } })).status).toBe(200);
+    expect(
+      (await call(refresh.POST, "POST", "/api/auth/token/refresh", { body: { refresh: refreshToken } })).status,
+    ).toBe(200);
   });
 
   it("answers an invalid key on those endpoints with 401, not 403", async () => {
@@ -92,7 +117,10 @@ describe("where API keys may not act (W4)", () => {
     const access = await accessTokenFor(await makeUser());
     const key = await createKey(access);
     await revokeKey(key.id, { token: access });
-    const res = await call(disable.POST, "POST", "/api/auth/2fa/disable", { headers: apiKeyAuth(key.api_key), body: {} });
+    const res = await call(disable.POST, "POST", "/api/auth/2fa/disable", {
+      headers: apiKeyAuth(key.api_key),
+      body: {},
+    });
     expect(res.status).toBe(401);
     expect(res.json.code).toBe("api_key_invalid");
   });

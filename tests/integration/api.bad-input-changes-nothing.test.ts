@@ -54,41 +54,169 @@ async function world() {
 }
 
 /** `fieldStatus`: SimpleJWT's obtain view answers field errors with 401, everything else with 400. */
-type Endpoint = { name: string; handler: Handler; path: string; auth?: "totp" | "plain"; fields?: Record<string, unknown>[]; fieldStatus?: number };
+type Endpoint = {
+  name: string;
+  handler: Handler;
+  path: string;
+  auth?: "totp" | "plain";
+  fields?: Record<string, unknown>[];
+  fieldStatus?: number;
+};
 
 const LARGE = JSON.stringify({ username: "x".repeat(MAX_BODY_BYTES), password: "y" });
 
 describe("every bad input is a 4xx JSON error and changes nothing", () => {
   const endpoints: Endpoint[] = [
-    { name: "login", handler: login.POST, path: "/api/auth/login", fields: [{}, { username: "", password: "x" }, { username: 12, password: "x" }, { username: "a", password: null }, { username: ["a"], password: { p: 1 } }] },
-    { name: "verify", handler: verify.POST, path: "/api/auth/verify", fields: [{}, { session_id: " " }, { session_id: 5, totp_token: "123456" }, { session_id: "x", totp_token: 123456 }, { session_id: "x", passkey_response: 7 }, { session_id: "x", passkey_response: "{not json" }] },
-    { name: "token", handler: token.POST, path: "/api/auth/token", fields: [{}, { username: "a" }, { username: true, password: "x" }], fieldStatus: 401 },
-    { name: "token/refresh", handler: refresh.POST, path: "/api/auth/token/refresh", fields: [{}, { refresh: "" }, { refresh: 42 }] },
-    { name: "token/verify", handler: tokenVerify.POST, path: "/api/auth/token/verify", fields: [{}, { session_id: "" }, { token: 5 }] },
+    {
+      name: "login",
+      handler: login.POST,
+      path: "/api/auth/login",
+      fields: [
+        {},
+        { username: "", password: "x" },
+        { username: 12, password: "x" },
+        { username: "a", password: null },
+        { username: ["a"], password: { p: 1 } },
+      ],
+    },
+    {
+      name: "verify",
+      handler: verify.POST,
+      path: "/api/auth/verify",
+      fields: [
+        {},
+        { session_id: " " },
+        { session_id: 5, totp_token: "123456" },
+        { session_id: "x", totp_token: 123456 },
+        { session_id: "x", passkey_response: 7 },
+        { session_id: "x", passkey_response: "{not json" },
+      ],
+    },
+    {
+      name: "token",
+      handler: token.POST,
+      path: "/api/auth/token",
+      fields: [{}, { username: "a" }, { username: true, password: "x" }],
+      fieldStatus: 401,
+    },
+    {
+      name: "token/refresh",
+      handler: refresh.POST,
+      path: "/api/auth/token/refresh",
+      fields: [{}, { refresh: "" }, { refresh: 42 }],
+    },
+    {
+      name: "token/verify",
+      handler: tokenVerify.POST,
+      path: "/api/auth/token/verify",
+      fields: [{}, { session_id: "" }, { token: 5 }],
+    },
     { name: "logout", handler: logout.POST, path: "/api/auth/logout", fields: [{}] },
-    { name: "register", handler: register.POST, path: "/api/auth/register", fields: [{}, { username: "a", email: "b" }, { username: 1, email: 2, password: 3 }] },
+    {
+      name: "register",
+      handler: register.POST,
+      path: "/api/auth/register",
+      fields: [{}, { username: "a", email: "b" }, { username: 1, email: 2, password: 3 }],
+    },
     { name: "2fa/setup/totp", handler: setupTotp.POST, path: "/api/auth/2fa/setup/totp", auth: "plain" },
-    { name: "2fa/verify/totp", handler: verifyTotp.POST, path: "/api/auth/2fa/verify/totp", auth: "plain", fields: [{}, { totp_token: "" }, { totp_token: 123456 }, { totp_token: "1".repeat(1000) }] },
-    { name: "2fa/verify/backup", handler: verifyBackup.POST, path: "/api/auth/2fa/verify/backup", fields: [{}, { session_id: "x" }, { session_id: "x", backup_code: "" }, { session_id: "x", backup_code: ["A"] }] },
-    { name: "2fa/disable", handler: disable.POST, path: "/api/auth/2fa/disable", auth: "totp", fields: [{ password: 5 }, { totp_token: ["1"] }, { backup_code: {} }] },
-    { name: "2fa/backup-codes/regenerate", handler: regenerate.POST, path: "/api/auth/2fa/backup-codes/regenerate", auth: "totp", fields: [{ password: 5 }] },
-    { name: "login/setup/totp", handler: loginSetupTotp.POST, path: "/api/auth/login/setup/totp", fields: [{}, { session_id: "" }, { session_id: 1 }] },
-    { name: "login/verify/totp", handler: loginVerifyTotp.POST, path: "/api/auth/login/verify/totp", fields: [{}, { session_id: "x" }, { session_id: "x", totp_token: " " }] },
+    {
+      name: "2fa/verify/totp",
+      handler: verifyTotp.POST,
+      path: "/api/auth/2fa/verify/totp",
+      auth: "plain",
+      fields: [{}, { totp_token: "" }, { totp_token: 123456 }, { totp_token: "1".repeat(1000) }],
+    },
+    {
+      name: "2fa/verify/backup",
+      handler: verifyBackup.POST,
+      path: "/api/auth/2fa/verify/backup",
+      fields: [{}, { session_id: "x" }, { session_id: "x", backup_code: "" }, { session_id: "x", backup_code: ["A"] }],
+    },
+    {
+      name: "2fa/disable",
+      handler: disable.POST,
+      path: "/api/auth/2fa/disable",
+      auth: "totp",
+      fields: [{ password: 5 }, { totp_token: ["1"] }, { backup_code: {} }],
+    },
+    {
+      name: "2fa/backup-codes/regenerate",
+      handler: regenerate.POST,
+      path: "/api/auth/2fa/backup-codes/regenerate",
+      auth: "totp",
+      fields: [{ password: 5 }],
+    },
+    {
+      name: "login/setup/totp",
+      handler: loginSetupTotp.POST,
+      path: "/api/auth/login/setup/totp",
+      fields: [{}, { session_id: "" }, { session_id: 1 }],
+    },
+    {
+      name: "login/verify/totp",
+      handler: loginVerifyTotp.POST,
+      path: "/api/auth/login/verify/totp",
+      fields: [{}, { session_id: "x" }, { session_id: "x", totp_token: " " }],
+    },
   ];
 
   it.each(endpoints)("$name", async (endpoint) => {
     const w = await world();
     const token = endpoint.auth === "totp" ? w.access : endpoint.auth === "plain" ? w.plainAccess : undefined;
     const cases: { label: string; options: CallOptions; status: number; code?: string }[] = [
-      { label: "malformed JSON", options: { rawBody: '{"username": "a",', headers: { "content-type": "application/json" } }, status: 400, code: "invalid_json" },
-      { label: "JSON array", options: { rawBody: "[1,2,3]", headers: { "content-type": "application/json" } }, status: 400, code: "invalid_json" },
-      { label: "JSON string", options: { rawBody: '"hello"', headers: { "content-type": "application/json" } }, status: 400, code: "invalid_json" },
-      { label: "JSON null", options: { rawBody: "null", headers: { "content-type": "application/json" } }, status: 400, code: "invalid_json" },
-      { label: "body over 64 KB", options: { rawBody: LARGE, headers: { "content-type": "application/json" } }, status: 413, code: "payload_too_large" },
-      { label: "form body", options: { rawBody: "username=a&password=b", headers: { "content-type": "application/x-www-form-urlencoded" } }, status: 415, code: "unsupported_media_type" },
-      { label: "text/plain", options: { rawBody: '{"username":"a","password":"b"}', headers: { "content-type": "text/plain" } }, status: 415, code: "unsupported_media_type" },
-      { label: "no content type", options: { rawBody: '{"username":"a","password":"b"}' }, status: 415, code: "unsupported_media_type" },
-      ...(endpoint.fields ?? []).map((body) => ({ label: `fields ${JSON.stringify(body)}`, options: { body }, status: endpoint.fieldStatus ?? 400 })),
+      {
+        label: "malformed JSON",
+        options: { rawBody: '{"username": "a",', headers: { "content-type": "application/json" } },
+        status: 400,
+        code: "invalid_json",
+      },
+      {
+        label: "JSON array",
+        options: { rawBody: "[1,2,3]", headers: { "content-type": "application/json" } },
+        status: 400,
+        code: "invalid_json",
+      },
+      {
+        label: "JSON string",
+        options: { rawBody: '"hello"', headers: { "content-type": "application/json" } },
+        status: 400,
+        code: "invalid_json",
+      },
+      {
+        label: "JSON null",
+        options: { rawBody: "null", headers: { "content-type": "application/json" } },
+        status: 400,
+        code: "invalid_json",
+      },
+      {
+        label: "body over 64 KB",
+        options: { rawBody: LARGE, headers: { "content-type": "application/json" } },
+        status: 413,
+        code: "payload_too_large",
+      },
+      {
+        label: "form body",
+        options: { rawBody: "username=a&password=b", headers: { "content-type": "application/x-www-form-urlencoded" } },
+        status: 415,
+        code: "unsupported_media_type",
+      },
+      {
+        label: "text/plain",
+        options: { rawBody: '{"username":"a","password":"b"}', headers: { "content-type": "text/plain" } },
+        status: 415,
+        code: "unsupported_media_type",
+      },
+      {
+        label: "no content type",
+        options: { rawBody: '{"username":"a","password":"b"}' },
+        status: 415,
+        code: "unsupported_media_type",
+      },
+      ...(endpoint.fields ?? []).map((body) => ({
+        label: `fields ${JSON.stringify(body)}`,
+        options: { body },
+        status: endpoint.fieldStatus ?? 400,
+      })),
     ];
     const counts = await snapshotCounts();
     const rows = await snapshotRows();
@@ -119,7 +247,10 @@ describe("every bad input is a 4xx JSON error and changes nothing", () => {
   });
 
   it("a declared Content-Length over 64 KB is refused before reading", async () => {
-    const res = await call(login.POST, "POST", "/api/auth/login", { rawBody: "{}", headers: { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) } });
+    const res = await call(login.POST, "POST", "/api/auth/login", {
+      rawBody: "{}",
+      headers: { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) },
+    });
     expect(res.status).toBe(413);
     expect(res.json.code).toBe("payload_too_large");
   });
@@ -127,13 +258,19 @@ describe("every bad input is a 4xx JSON error and changes nothing", () => {
   it("field errors name the field in DRF's shape", async () => {
     const res = await call(login.POST, "POST", "/api/auth/login", { body: { username: "", password: 5 } });
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ username: ["This field may not be blank."], password: ["Not a valid string."], code: "validation_error" });
+    expect(res.json).toMatchObject({
+      username: ["This field may not be blank."],
+      password: ["Not a valid string."],
+      code: "validation_error",
+    });
   });
 
   it("a refused registration changes nothing, even with signup on", async () => {
     overrideSettings({ signupEnabled: true });
     const before = await snapshotCounts();
-    const res = await call(register.POST, "POST", "/api/auth/register", { body: { username: "bob", email: "bob@example.com", password: "short" } });
+    const res = await call(register.POST, "POST", "/api/auth/register", {
+      body: { username: "bob", email: "bob@example.com", password: "short" },
+    });
     expect(res.status).toBe(400);
     expect(await snapshotCounts()).toEqual(before);
   });

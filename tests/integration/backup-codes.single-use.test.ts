@@ -21,13 +21,19 @@ describe("backup codes", () => {
     const code = backupCodes[0] ?? "";
 
     const client = newClient();
-    const first = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: await startSecondFactorLogin(user, client), backup_code: code } });
+    const first = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: await startSecondFactorLogin(user, client), backup_code: code },
+    });
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ requires_2fa: false });
     expect((await call(me.GET, "GET", "/api/me", { token: first.json.access_token as string })).status).toBe(200);
 
     const again = newClient();
-    const second = await call(verify.POST, "POST", "/api/auth/verify", { client: again, body: { session_id: await startSecondFactorLogin(user, again), backup_code: code } });
+    const second = await call(verify.POST, "POST", "/api/auth/verify", {
+      client: again,
+      body: { session_id: await startSecondFactorLogin(user, again), backup_code: code },
+    });
     expect(second.status).toBe(401);
     expect(second.json).toEqual({ error: "Invalid backup code", code: "invalid_backup_code" });
 
@@ -43,12 +49,15 @@ describe("backup codes", () => {
     const clients = Array.from({ length: 20 }, () => newClient());
     const sessions = await Promise.all(clients.map((client) => startSecondFactorLogin(user, client)));
     const results = await Promise.all(
-      sessions.map((session_id, i) => call(verify.POST, "POST", "/api/auth/verify", { client: clients[i], body: { session_id, backup_code: code } })),
+      sessions.map((session_id, i) =>
+        call(verify.POST, "POST", "/api/auth/verify", { client: clients[i], body: { session_id, backup_code: code } }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(19);
-    for (const r of results.filter((r) => r.status === 401)) expect(r.json).toEqual({ error: "Invalid backup code", code: "invalid_backup_code" });
+    for (const r of results.filter((r) => r.status === 401))
+      expect(r.json).toEqual({ error: "Invalid backup code", code: "invalid_backup_code" });
     expect(await db.backupCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
     expect(await db.authSession.count({ where: { userId: user.id, amr: { has: "rec" } } })).toBe(1);
   });
@@ -61,7 +70,12 @@ describe("backup codes", () => {
     const clients = Array.from({ length: 20 }, () => newClient());
     const sessions = await Promise.all(clients.map((client) => startSecondFactorLogin(user, client)));
     const results = await Promise.all(
-      sessions.map((session_id, i) => call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client: clients[i], body: { session_id, backup_code: code } })),
+      sessions.map((session_id, i) =>
+        call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+          client: clients[i],
+          body: { session_id, backup_code: code },
+        }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 401)).toHaveLength(19);
@@ -77,7 +91,10 @@ describe("backup codes", () => {
     const spaced = ` ${b.slice(0, 3)} ${b.slice(3, 6).toLowerCase()}-${b.slice(6)} `;
     for (const entry of [dashed, spaced]) {
       const client = newClient();
-      const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: await startSecondFactorLogin(user, client), backup_code: entry } });
+      const res = await call(verify.POST, "POST", "/api/auth/verify", {
+        client,
+        body: { session_id: await startSecondFactorLogin(user, client), backup_code: entry },
+      });
       expect(res.status, JSON.stringify(res.json)).toBe(200);
     }
     expect(await unusedCodes(user.id)).toBe(6);
@@ -89,7 +106,10 @@ describe("backup codes", () => {
     const { backupCodes } = await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    const res = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id, backup_code: backupCodes[2] } });
+    const res = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+      client,
+      body: { session_id, backup_code: backupCodes[2] },
+    });
     expect(res.status).toBe(200);
     expect(Object.keys(res.json).sort()).toEqual(["access_token", "message", "refresh_token", "requires_2fa"]);
     expect(res.json.message).toBe("Backup code verified successfully");
@@ -105,13 +125,22 @@ describe("backup codes", () => {
     await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    const missing = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id } });
+    const missing = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+      client,
+      body: { session_id },
+    });
     expect(missing.status).toBe(400);
     expect(missing.json.backup_code).toEqual(["This field is required."]);
-    const blank = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id, backup_code: "  " } });
+    const blank = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+      client,
+      body: { session_id, backup_code: "  " },
+    });
     expect(blank.status).toBe(400);
     expect(blank.json.backup_code).toEqual(["This field may not be blank."]);
-    const wrong = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id, backup_code: "ZZZZZZZZZZ" } });
+    const wrong = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+      client,
+      body: { session_id, backup_code: "ZZZZZZZZZZ" },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.json).toEqual({ error: "Invalid backup code", code: "invalid_backup_code" });
     expect(await unusedCodes(user.id)).toBe(8);
@@ -123,7 +152,10 @@ describe("backup codes", () => {
     const { backupCodes } = await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    const res = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { client, body: { session_id, backup_code: backupCodes[3] } });
+    const res = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", {
+      client,
+      body: { session_id, backup_code: backupCodes[3] },
+    });
     expect(res.status).toBe(200);
     expect(Object.keys(res.json).sort()).toEqual(["access", "refresh", "requires_2fa"]);
   });
@@ -138,9 +170,15 @@ describe("backup codes", () => {
     expect(start.json.requires_2fa_setup).toBe(true);
     const session_id = start.json.session_id as string;
     for (const handler of [verify.POST, verifyBackup.POST]) {
-      const res = await call(handler, "POST", "/api/auth/verify", { client, body: { session_id, backup_code: codes[0] } });
+      const res = await call(handler, "POST", "/api/auth/verify", {
+        client,
+        body: { session_id, backup_code: codes[0] },
+      });
       expect(res.status).toBe(403);
-      expect(res.json).toEqual({ error: "Primary 2FA enrollment required before using backup codes", code: "primary_2fa_required" });
+      expect(res.json).toEqual({
+        error: "Primary 2FA enrollment required before using backup codes",
+        code: "primary_2fa_required",
+      });
     }
     expect(await unusedCodes(staff.id)).toBe(codes.length);
     expect(await db.authSession.count({ where: { userId: staff.id } })).toBe(0);
@@ -154,7 +192,10 @@ describe("backup codes", () => {
     const session_id = await startSecondFactorLogin(user, client);
     const right = await totpNow(secret);
     const wrongCode = right === "000000" ? "111111" : "000000";
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: wrongCode, backup_code: backupCodes[0] } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id, totp_token: wrongCode, backup_code: backupCodes[0] },
+    });
     expect(res.status).toBe(401);
     expect(res.json.code).toBe("invalid_totp");
     expect(await unusedCodes(user.id)).toBe(8);

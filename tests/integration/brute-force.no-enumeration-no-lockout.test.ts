@@ -42,11 +42,18 @@ const median = (values: number[]) => {
  * Interleaved, alternating which goes first, so that load on a shared machine and any cost of
  * going second hit both groups alike. Each call from a new IP.
  */
-async function timeLogins(path: "/api/auth/login" | "/api/auth/token", existing: string, samples = 30): Promise<Sample> {
+async function timeLogins(
+  path: "/api/auth/login" | "/api/auth/token",
+  existing: string,
+  samples = 30,
+): Promise<Sample> {
   const handler = path === "/api/auth/login" ? login.POST : token.POST;
   const once = async (username: string) => {
     const started = performance.now();
-    const res = await call(handler, "POST", path, { client: newClient(), body: { username, password: "not the password 1" } });
+    const res = await call(handler, "POST", path, {
+      client: newClient(),
+      body: { username, password: "not the password 1" },
+    });
     const elapsed = performance.now() - started;
     expect(res.status).toBe(401);
     return { elapsed, body: res.text };
@@ -128,14 +135,20 @@ describe("per-account backoff never locks the real user out", () => {
     const attackers = Array.from({ length: 5 }, () => newClient("attacker"));
     const statuses: number[] = [];
     for (let i = 0; i < 50; i++) {
-      const res = await call(login.POST, "POST", "/api/auth/login", { client: attackers[i % attackers.length], body: { username: victim.username, password: `guess ${i}` } });
+      const res = await call(login.POST, "POST", "/api/auth/login", {
+        client: attackers[i % attackers.length],
+        body: { username: victim.username, password: `guess ${i}` },
+      });
       statuses.push(res.status);
     }
     // The attackers were refused, and slowed down: backoff and the IP window turn them away.
     expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     const victimClient = newClient("victim's browser");
-    const signedIn = await call(login.POST, "POST", "/api/auth/login", { client: victimClient, body: { username: victim.username, password: victim.password } });
+    const signedIn = await call(login.POST, "POST", "/api/auth/login", {
+      client: victimClient,
+      body: { username: victim.username, password: victim.password },
+    });
     expect(signedIn.status).toBe(200);
     expect(typeof signedIn.json.access_token).toBe("string");
   });
@@ -146,16 +159,25 @@ describe("per-account backoff never locks the real user out", () => {
     const attacker = newClient("attacker");
     const answers: { status: number; retryAfter: number }[] = [];
     for (let i = 0; i < 8; i++) {
-      const res = await call(login.POST, "POST", "/api/auth/login", { client: attacker, body: { username: victim.username, password: `guess ${i}` } });
+      const res = await call(login.POST, "POST", "/api/auth/login", {
+        client: attacker,
+        body: { username: victim.username, password: `guess ${i}` },
+      });
       answers.push({ status: res.status, retryAfter: Number(res.headers.get("retry-after") ?? 0) });
     }
     expect(answers.slice(0, 5).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
     expect(answers[5]?.status).toBe(429);
     expect(answers[5]?.retryAfter).toBeGreaterThan(0);
     // Even the right password waits out the backoff from that IP, so guessing cannot be sped up.
-    const fromAttacker = await call(login.POST, "POST", "/api/auth/login", { client: attacker, body: { username: victim.username, password: victim.password } });
+    const fromAttacker = await call(login.POST, "POST", "/api/auth/login", {
+      client: attacker,
+      body: { username: victim.username, password: victim.password },
+    });
     expect(fromAttacker.status).toBe(429);
-    const fromVictim = await call(login.POST, "POST", "/api/auth/login", { client: newClient(), body: { username: victim.username, password: victim.password } });
+    const fromVictim = await call(login.POST, "POST", "/api/auth/login", {
+      client: newClient(),
+      body: { username: victim.username, password: victim.password },
+    });
     expect(fromVictim.status).toBe(200);
     expect(await db.user.count({ where: { id: victim.id, isActive: true } })).toBe(1);
   });

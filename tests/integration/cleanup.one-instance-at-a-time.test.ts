@@ -47,7 +47,9 @@ async function waitFor(condition: () => Promise<boolean>): Promise<void> {
  * Runs `during` while a first cleanup run is inside its transaction holding the lock: the test
  * holds a row lock on one expired counter, so the first run blocks at its delete.
  */
-async function whileOneRunHoldsTheLock<T>(during: () => Promise<T>): Promise<{ first: Awaited<ReturnType<typeof applyCleanupExclusive>>; during: T }> {
+async function whileOneRunHoldsTheLock<T>(
+  during: () => Promise<T>,
+): Promise<{ first: Awaited<ReturnType<typeof applyCleanupExclusive>>; during: T }> {
   let first: Promise<Awaited<ReturnType<typeof applyCleanupExclusive>>> | undefined;
   const inner = await db.$transaction(
     async (tx) => {
@@ -132,7 +134,15 @@ describe("POST /api/cron/cleanup (LOKDOWN_CRON_SECRET)", () => {
   it("refuses a missing or wrong secret with 401 and deletes nothing", async () => {
     overrideSettings({ cleanup: { cronSecret: SECRET } });
     await seedExpired(2);
-    for (const authorization of ["", SECRET, `Bearer ${SECRET}x`, `Bearer ${SECRET.slice(0, -1)}`, `Basic ${SECRET}`, `Bearer  ${SECRET}`, "Bearer "]) {
+    for (const authorization of [
+      "",
+      SECRET,
+      `Bearer ${SECRET}x`,
+      `Bearer ${SECRET.slice(0, -1)}`,
+      `Basic ${SECRET}`,
+      `Bearer  ${SECRET}`,
+      "Bearer ",
+    ]) {
       const res = await post(authorization ? { authorization } : {});
       expect(res.status, authorization).toBe(401);
       expect(res.json.code).toBe("not_authenticated");
@@ -150,7 +160,11 @@ describe("POST /api/cron/cleanup (LOKDOWN_CRON_SECRET)", () => {
     await seedExpired(2);
     const res = await post({ authorization: `Bearer ${SECRET}` });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ ran: true, total: 3, counts: { expired_rate_limit_buckets: 2, old_security_events: 1 } });
+    expect(res.json).toMatchObject({
+      ran: true,
+      total: 3,
+      counts: { expired_rate_limit_buckets: 2, old_security_events: 1 },
+    });
   });
 
   it("runs on GET too, for schedulers that only send GET (Vercel Cron), with the same secret check", async () => {

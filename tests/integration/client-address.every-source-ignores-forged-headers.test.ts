@@ -29,8 +29,16 @@ const FAMILIES = [
   { name: "IPv4-mapped IPv6", raw: "::ffff:198.51.100.23", canonical: "198.51.100.23" },
 ] as const;
 
-const bundled = (trustedProxies = 0): ClientAddressConfig => ({ header: null, trustedProxies, peerHeaderTrusted: true });
-const edge = (header: string, trustedProxies = 0): ClientAddressConfig => ({ header, trustedProxies, peerHeaderTrusted: false });
+const bundled = (trustedProxies = 0): ClientAddressConfig => ({
+  header: null,
+  trustedProxies,
+  peerHeaderTrusted: true,
+});
+const edge = (header: string, trustedProxies = 0): ClientAddressConfig => ({
+  header,
+  trustedProxies,
+  peerHeaderTrusted: false,
+});
 
 /** Every header a client could forge, all set to the attacker's pick unless a row says otherwise. */
 const forgedEverything = {
@@ -42,23 +50,102 @@ const forgedEverything = {
   "x-vercel-forwarded-for": FORGED,
 };
 
-type Row = { source: string; config: ClientAddressConfig; headers: (client: string) => Record<string, string>; resolves: boolean };
+type Row = {
+  source: string;
+  config: ClientAddressConfig;
+  headers: (client: string) => Record<string, string>;
+  resolves: boolean;
+};
 
 const ROWS: Row[] = [
-  { source: "socket (bundled server), client forges every edge header", config: bundled(), headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: c }), resolves: true },
-  { source: "socket without the bundled server (plain next start): a client-sent x-lokdown-peer", config: { ...bundled(), peerHeaderTrusted: false }, headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: c }), resolves: false },
-  { source: "socket behind 1 proxy, forged X-Forwarded-For prefix", config: bundled(1), headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: PROXY, "x-forwarded-for": `${FORGED}, ${c}` }), resolves: true },
-  { source: "socket behind 2 proxies, forged X-Forwarded-For prefix", config: bundled(2), headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: PROXY, "x-forwarded-for": `${FORGED}, ${FORGED}, ${c}, ${INNER_PROXY}` }), resolves: true },
-  { source: "socket behind 1 proxy, request bypassing it", config: bundled(1), headers: (c) => ({ [PEER_HEADER]: c }), resolves: false },
-  { source: "x-real-ip (nginx)", config: edge("x-real-ip"), headers: (c) => ({ ...forgedEverything, "x-real-ip": c }), resolves: true },
-  { source: "cf-connecting-ip (Cloudflare)", config: edge("cf-connecting-ip"), headers: (c) => ({ ...forgedEverything, "cf-connecting-ip": c }), resolves: true },
-  { source: "fly-client-ip (Fly)", config: edge("fly-client-ip"), headers: (c) => ({ ...forgedEverything, "fly-client-ip": c }), resolves: true },
-  { source: "x-vercel-forwarded-for (Vercel)", config: edge("x-vercel-forwarded-for"), headers: (c) => ({ ...forgedEverything, "x-vercel-forwarded-for": c }), resolves: true },
-  { source: "x-real-ip missing: the request did not come through the edge", config: edge("x-real-ip"), headers: (c) => ({ [PEER_HEADER]: c, "x-forwarded-for": c, "cf-connecting-ip": c }), resolves: false },
-  { source: "x-real-ip carrying a list (appended to, not overwritten)", config: edge("x-real-ip"), headers: (c) => ({ "x-real-ip": `${FORGED}, ${c}` }), resolves: false },
-  { source: "x-forwarded-for behind 1 proxy (Caddy), forged prefix", config: edge("x-forwarded-for", 1), headers: (c) => ({ ...forgedEverything, "x-forwarded-for": `${FORGED}, ${c}` }), resolves: true },
-  { source: "x-forwarded-for behind 2 proxies, forged prefix", config: edge("x-forwarded-for", 2), headers: (c) => ({ ...forgedEverything, "x-forwarded-for": `${FORGED}, ${c}, ${INNER_PROXY}` }), resolves: true },
-  { source: "x-forwarded-for behind 2 proxies, chain too short", config: edge("x-forwarded-for", 2), headers: (c) => ({ ...forgedEverything, "x-forwarded-for": c }), resolves: false },
+  {
+    source: "socket (bundled server), client forges every edge header",
+    config: bundled(),
+    headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: c }),
+    resolves: true,
+  },
+  {
+    source: "socket without the bundled server (plain next start): a client-sent x-lokdown-peer",
+    config: { ...bundled(), peerHeaderTrusted: false },
+    headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: c }),
+    resolves: false,
+  },
+  {
+    source: "socket behind 1 proxy, forged X-Forwarded-For prefix",
+    config: bundled(1),
+    headers: (c) => ({ ...forgedEverything, [PEER_HEADER]: PROXY, "x-forwarded-for": `${FORGED}, ${c}` }),
+    resolves: true,
+  },
+  {
+    source: "socket behind 2 proxies, forged X-Forwarded-For prefix",
+    config: bundled(2),
+    headers: (c) => ({
+      ...forgedEverything,
+      [PEER_HEADER]: PROXY,
+      "x-forwarded-for": `${FORGED}, ${FORGED}, ${c}, ${INNER_PROXY}`,
+    }),
+    resolves: true,
+  },
+  {
+    source: "socket behind 1 proxy, request bypassing it",
+    config: bundled(1),
+    headers: (c) => ({ [PEER_HEADER]: c }),
+    resolves: false,
+  },
+  {
+    source: "x-real-ip (nginx)",
+    config: edge("x-real-ip"),
+    headers: (c) => ({ ...forgedEverything, "x-real-ip": c }),
+    resolves: true,
+  },
+  {
+    source: "cf-connecting-ip (Cloudflare)",
+    config: edge("cf-connecting-ip"),
+    headers: (c) => ({ ...forgedEverything, "cf-connecting-ip": c }),
+    resolves: true,
+  },
+  {
+    source: "fly-client-ip (Fly)",
+    config: edge("fly-client-ip"),
+    headers: (c) => ({ ...forgedEverything, "fly-client-ip": c }),
+    resolves: true,
+  },
+  {
+    source: "x-vercel-forwarded-for (Vercel)",
+    config: edge("x-vercel-forwarded-for"),
+    headers: (c) => ({ ...forgedEverything, "x-vercel-forwarded-for": c }),
+    resolves: true,
+  },
+  {
+    source: "x-real-ip missing: the request did not come through the edge",
+    config: edge("x-real-ip"),
+    headers: (c) => ({ [PEER_HEADER]: c, "x-forwarded-for": c, "cf-connecting-ip": c }),
+    resolves: false,
+  },
+  {
+    source: "x-real-ip carrying a list (appended to, not overwritten)",
+    config: edge("x-real-ip"),
+    headers: (c) => ({ "x-real-ip": `${FORGED}, ${c}` }),
+    resolves: false,
+  },
+  {
+    source: "x-forwarded-for behind 1 proxy (Caddy), forged prefix",
+    config: edge("x-forwarded-for", 1),
+    headers: (c) => ({ ...forgedEverything, "x-forwarded-for": `${FORGED}, ${c}` }),
+    resolves: true,
+  },
+  {
+    source: "x-forwarded-for behind 2 proxies, forged prefix",
+    config: edge("x-forwarded-for", 2),
+    headers: (c) => ({ ...forgedEverything, "x-forwarded-for": `${FORGED}, ${c}, ${INNER_PROXY}` }),
+    resolves: true,
+  },
+  {
+    source: "x-forwarded-for behind 2 proxies, chain too short",
+    config: edge("x-forwarded-for", 2),
+    headers: (c) => ({ ...forgedEverything, "x-forwarded-for": c }),
+    resolves: false,
+  },
 ];
 
 /** Production with this source for the current test (LOKDOWN_CLIENT_IP_HEADER, LOKDOWN_TRUSTED_PROXIES, the bundled server). */
@@ -68,8 +155,15 @@ function useSource({ header, trustedProxies, peerHeaderTrusted }: ClientAddressC
 
 async function failedSignIn(headers: Record<string, string>) {
   await db.securityEvent.deleteMany();
-  const res = await call(login.POST, "POST", "/api/auth/login", { headers: { "user-agent": "address-table", ...headers }, body: { username: "nobody-here", password: "wrong-password-1" } });
-  const event = await db.securityEvent.findFirst({ where: { type: "login.failed" }, orderBy: { createdAt: "desc" }, select: { ipAddress: true } });
+  const res = await call(login.POST, "POST", "/api/auth/login", {
+    headers: { "user-agent": "address-table", ...headers },
+    body: { username: "nobody-here", password: "wrong-password-1" },
+  });
+  const event = await db.securityEvent.findFirst({
+    where: { type: "login.failed" },
+    orderBy: { createdAt: "desc" },
+    select: { ipAddress: true },
+  });
   return { res, recordedIp: event?.ipAddress };
 }
 
@@ -116,7 +210,11 @@ describe("production without a determinable address", () => {
   it("never shares a bucket: eleven clients without an address are refused, uncounted, and the next real client signs in normally", async () => {
     useSource(edge("x-real-ip"));
     for (let i = 0; i < 11; i++) {
-      const { res } = await failedSignIn({ [PEER_HEADER]: `10.1.0.${i}`, "x-forwarded-for": `10.2.0.${i}`, "user-agent": `client ${i}` });
+      const { res } = await failedSignIn({
+        [PEER_HEADER]: `10.1.0.${i}`,
+        "x-forwarded-for": `10.2.0.${i}`,
+        "user-agent": `client ${i}`,
+      });
       expect(res.status).toBe(400);
       expect(res.json.code).toBe("client_address_unknown");
     }
@@ -135,7 +233,11 @@ describe("production without a determinable address", () => {
   it("proxy.ts refuses every such request with JSON before any page or route runs, except the health checks", async () => {
     useSource(edge("cf-connecting-ip"));
     for (const path of ["/api/auth/login", "/login", "/account"]) {
-      const res = proxy(new NextRequest(`https://example.com${path}`, { headers: { "x-forwarded-for": "198.51.100.1", [PEER_HEADER]: "198.51.100.1" } }));
+      const res = proxy(
+        new NextRequest(`https://example.com${path}`, {
+          headers: { "x-forwarded-for": "198.51.100.1", [PEER_HEADER]: "198.51.100.1" },
+        }),
+      );
       expect(res.status, path).toBe(400);
       expect(await res.json()).toEqual({ error: expect.any(String), code: "client_address_unknown" });
     }
@@ -144,7 +246,9 @@ describe("production without a determinable address", () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get("x-middleware-next")).toBe("1");
     }
-    const allowed = proxy(new NextRequest("https://example.com/api/auth/login", { headers: { "cf-connecting-ip": "198.51.100.1" } }));
+    const allowed = proxy(
+      new NextRequest("https://example.com/api/auth/login", { headers: { "cf-connecting-ip": "198.51.100.1" } }),
+    );
     expect(allowed.headers.get("x-middleware-next")).toBe("1");
     expect((await health.GET(new Request("https://example.com/api/health"))).status).toBe(200);
   });

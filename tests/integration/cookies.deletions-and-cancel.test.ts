@@ -34,7 +34,12 @@ function expectDeletionsMatchSets(): void {
   expect(deletions.length).toBeGreaterThan(0);
   for (const deletion of deletions) {
     const set = writes.find((w) => w.kind === "set" && w.name === deletion.name);
-    expect(attributesOf(deletion.options), deletion.name).toEqual({ httpOnly: true, secure: expect.any(Boolean), sameSite: "lax", path: "/" });
+    expect(attributesOf(deletion.options), deletion.name).toEqual({
+      httpOnly: true,
+      secure: expect.any(Boolean),
+      sameSite: "lax",
+      path: "/",
+    });
     if (set) expect(attributesOf(deletion.options), deletion.name).toEqual(attributesOf(set.options));
   }
 }
@@ -45,7 +50,9 @@ async function pendingWebLogin() {
   const { secret } = await enrollTotp(user);
   const client = newClient();
   newRequest(client);
-  const started = await outcome(() => loginAction({}, form({ username: user.username, password: user.password, next: "/account" })));
+  const started = await outcome(() =>
+    loginAction({}, form({ username: user.username, password: user.password, next: "/account" })),
+  );
   expect(started).toMatchObject({ kind: "redirect" });
   const pendingId = getCookie(PENDING_LOGIN_COOKIE);
   expect(pendingId).toBeDefined();
@@ -58,7 +65,10 @@ describe("Cancel and start over (issue 18.5)", () => {
     expect(await outcome(() => cancelSignInAction())).toEqual({ kind: "redirect", url: "/login" });
     expect(getCookie(PENDING_LOGIN_COOKIE)).toBeUndefined();
     expect(await db.loginSession.count({ where: { id: pendingId } })).toBe(0);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: pendingId, totp_token: await totpNow(secret) } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: pendingId, totp_token: await totpNow(secret) },
+    });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("invalid_session");
     expect(await db.authSession.count()).toBe(1); // only the session enrollTotp used
@@ -85,11 +95,16 @@ describe("cookie deletions carry the attributes the cookie was set with", () => 
   it("finishing the second factor (the pending cookie goes) and signing out (the session cookie goes)", async () => {
     const { secret } = await pendingWebLogin();
     const code = await totpNow(secret);
-    expect(await outcome(() => verifySecondFactorAction({}, form({ totp_token: code, next: "/account" })))).toEqual({ kind: "redirect", url: "/account" });
+    expect(await outcome(() => verifySecondFactorAction({}, form({ totp_token: code, next: "/account" })))).toEqual({
+      kind: "redirect",
+      url: "/account",
+    });
     expect(getCookie(SESSION_COOKIE)).toBeDefined();
     expect(await outcome(() => signOutAction())).toMatchObject({ kind: "redirect" });
     expect(getCookie(SESSION_COOKIE)).toBeUndefined();
-    const deleted = cookieWrites().filter((w) => w.kind === "delete").map((w) => w.name);
+    const deleted = cookieWrites()
+      .filter((w) => w.kind === "delete")
+      .map((w) => w.name);
     expect(deleted).toEqual(expect.arrayContaining([PENDING_LOGIN_COOKIE, SESSION_COOKIE]));
     expectDeletionsMatchSets();
   });

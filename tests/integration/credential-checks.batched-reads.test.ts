@@ -17,7 +17,9 @@ function spyOnPoolQueries() {
 
 async function storedKey(userId: number) {
   const fresh = generateApiKey();
-  await db.apiKey.create({ data: { userId, name: "batch", prefix: fresh.lookup, secretHash: hashApiKeySecret(fresh.secret) } });
+  await db.apiKey.create({
+    data: { userId, name: "batch", prefix: fresh.lookup, secretHash: hashApiKeySecret(fresh.secret) },
+  });
   return fresh.key;
 }
 
@@ -30,7 +32,9 @@ describe("credential checks made in one turn of the event loop share one read", 
     const unknownKey = generateApiKey().key;
     const queries = spyOnPoolQueries();
 
-    const [a, b, again, unknown] = await Promise.all([aliceKey, bobKey, aliceKey, unknownKey].map((key) => authenticateApiKey(key)));
+    const [a, b, again, unknown] = await Promise.all(
+      [aliceKey, bobKey, aliceKey, unknownKey].map((key) => authenticateApiKey(key)),
+    );
 
     expect(queries.keyReads()).toBe(1);
     // Unnamed: a named statement would not survive a transaction-mode pooler (PgBouncer) handing

@@ -20,7 +20,10 @@ describe("credential checks read and write stored times as UTC", () => {
     it(`writes a Date parameter as UTC with TZ=${zone}`, async () => {
       inTimeZone(zone);
       // Sign-in writes its rate-limit windows, session and events through the pool this way.
-      const [row] = await readRows<{ at: string }>("SELECT to_char($1::timestamp(3), 'YYYY-MM-DD HH24:MI:SS.MS') AS at", [new Date("2026-01-02T03:04:05.678Z")]);
+      const [row] = await readRows<{ at: string }>(
+        "SELECT to_char($1::timestamp(3), 'YYYY-MM-DD HH24:MI:SS.MS') AS at",
+        [new Date("2026-01-02T03:04:05.678Z")],
+      );
       expect(row?.at).toBe("2026-01-02 03:04:05.678");
     });
   }

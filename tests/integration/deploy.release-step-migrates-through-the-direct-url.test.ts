@@ -37,9 +37,14 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 function run(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, args, { env: { ...process.env, ...env }, timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    const child = execFile(
+      process.execPath,
+      args,
+      { env: { ...process.env, ...env }, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
     child.stdin?.end(input ?? "");
   });
 }
@@ -77,7 +82,9 @@ describe("npm run migrate as a release step", () => {
       expect(rows.rows).toEqual(
         shipped.map((name) => ({
           migration_name: name,
-          checksum: createHash("sha256").update(readFileSync(path.resolve("prisma/migrations", name, "migration.sql"))).digest("hex"),
+          checksum: createHash("sha256")
+            .update(readFileSync(path.resolve("prisma/migrations", name, "migration.sql")))
+            .digest("hex"),
         })),
       );
     } finally {
@@ -90,14 +97,25 @@ describe("npm run migrate as a release step", () => {
     expect(prisma.out).toMatch(/No pending migrations/i);
 
     const created = await run(
-      ["--conditions=react-server", "--import", "tsx", "scripts/create-admin.ts", "--username", "ops", "--email", "ops@example.com"],
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "scripts/create-admin.ts",
+        "--username",
+        "ops",
+        "--email",
+        "ops@example.com",
+      ],
       { DATABASE_URL: urlFor(names.release) },
       "violet harbour cedar 2041\n",
     );
     expect(created.code, created.out).toBe(0);
     const c = new pg.Client({ connectionString: urlFor(names.release) });
     await c.connect();
-    const staff = await c.query<{ username: string; is_staff: boolean }>("SELECT username, is_staff FROM users").finally(() => c.end());
+    const staff = await c
+      .query<{ username: string; is_staff: boolean }>("SELECT username, is_staff FROM users")
+      .finally(() => c.end());
     expect(staff.rows).toEqual([{ username: "ops", is_staff: true }]);
   }, 120_000);
 
@@ -118,7 +136,9 @@ describe("npm run migrate as a release step", () => {
       const c = new pg.Client({ connectionString });
       await c.connect();
       try {
-        const rows = await c.query("SELECT migration_name, finished_at IS NOT NULL AS finished, logs IS NOT NULL AS logged FROM _prisma_migrations ORDER BY migration_name");
+        const rows = await c.query(
+          "SELECT migration_name, finished_at IS NOT NULL AS finished, logs IS NOT NULL AS logged FROM _prisma_migrations ORDER BY migration_name",
+        );
         expect(rows.rows).toEqual([
           { migration_name: "20260101000000_ok", finished: true, logged: false },
           { migration_name: "20260102000000_broken", finished: false, logged: true },

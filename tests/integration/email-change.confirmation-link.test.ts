@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as forgot from "@/app/api/auth/password/forgot/route";
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
-import { confirmEmailChange, describeEmailChange, getPendingEmailChange, requestEmailChange } from "@/lib/auth/account/email-change";
+import {
+  confirmEmailChange,
+  describeEmailChange,
+  getPendingEmailChange,
+  requestEmailChange,
+} from "@/lib/auth/account/email-change";
 import { describePasswordReset } from "@/lib/auth/password/reset";
 import { sha256Hex } from "@/lib/auth/secrets";
 import { call, newClient } from "../helpers/http";
@@ -30,7 +35,11 @@ async function signedIn() {
 async function confirmationToken(address: string): Promise<string> {
   const mails = await inbox(smtp, address);
   const last = mails[mails.length - 1];
-  return new URL(linkIn(last?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
+  return (
+    new URL(
+      linkIn(last?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`),
+    ).searchParams.get("token") ?? ""
+  );
 }
 
 describe("changing the e-mail address", () => {
@@ -45,7 +54,9 @@ describe("changing the e-mail address", () => {
     expect((await getPendingEmailChange(user.id))?.newEmail).toBe(newAddress);
 
     const token = await confirmationToken(newAddress);
-    expect((await db.emailChangeRequest.findFirstOrThrow({ where: { userId: user.id } })).tokenHash).toBe(sha256Hex(token));
+    expect((await db.emailChangeRequest.findFirstOrThrow({ where: { userId: user.id } })).tokenHash).toBe(
+      sha256Hex(token),
+    );
     expect(await describeEmailChange(token)).toEqual({ username: user.username, newEmail: newAddress });
 
     const confirmed = await confirmEmailChange(token, client);
@@ -100,7 +111,10 @@ describe("changing the e-mail address", () => {
     const { user, actor } = await signedIn();
     await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: user.email } });
     const mails = await inbox(smtp, user.email);
-    const resetToken = new URL(linkIn(mails[0]?.text ?? "", `${settings.webauthn.origins[0]}/reset-password?token=`)).searchParams.get("token") ?? "";
+    const resetToken =
+      new URL(linkIn(mails[0]?.text ?? "", `${settings.webauthn.origins[0]}/reset-password?token=`)).searchParams.get(
+        "token",
+      ) ?? "";
     expect(await describePasswordReset(resetToken)).not.toBeNull();
     await requestEmailChange(actor, "moved@new.example.org", {}, newClient());
     expect((await confirmEmailChange(await confirmationToken("moved@new.example.org"), newClient())).ok).toBe(true);

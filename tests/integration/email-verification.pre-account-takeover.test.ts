@@ -1,14 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as register from "@/app/api/auth/register/route";
 import { db } from "@/lib/db";
-import { confirmEmailVerification, describeEmailVerification, MAX_VERIFICATION_LINKS_PER_HOUR, requestEmailVerificationResend } from "@/lib/auth/account/email-verification";
+import {
+  confirmEmailVerification,
+  describeEmailVerification,
+  MAX_VERIFICATION_LINKS_PER_HOUR,
+  requestEmailVerificationResend,
+} from "@/lib/auth/account/email-verification";
 import { confirmEmailChange } from "@/lib/auth/account/email-change";
 import { decodeAccessToken } from "@/lib/auth/sessions/tokens";
 import { randomToken, sha256Hex } from "@/lib/auth/secrets";
 import { getAdminUser } from "@/lib/auth/admin/users";
 import { settleMailDeliveries } from "@/lib/mail/outbox";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
-import { APP_ORIGIN, callBridge, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
+import {
+  APP_ORIGIN,
+  callBridge,
+  OIDC_REDIRECT_URI,
+  signInWithProvider,
+  useTestProvider,
+} from "../helpers/social-login";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { accessTokenFor, passwordLogin } from "../helpers/two-factor";
@@ -26,7 +37,10 @@ const ATTACKER_PASSWORD = "attacker owns this passphrase";
 
 /** Public sign-up through the API, as anyone on the internet can. */
 async function signUp(username: string, email: string, password = ATTACKER_PASSWORD) {
-  const res = await call(register.POST, "POST", "/api/auth/register", { client: newClient(), body: { username, email, password } });
+  const res = await call(register.POST, "POST", "/api/auth/register", {
+    client: newClient(),
+    body: { username, email, password },
+  });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json as { id: number; username: string; email: string };
 }
@@ -34,7 +48,10 @@ async function signUp(username: string, email: string, password = ATTACKER_PASSW
 /** The confirmation link's token from the outbox (no SMTP in tests: the row keeps the full text). */
 async function latestVerificationToken(email: string): Promise<string> {
   await settleMailDeliveries();
-  const mail = await db.mailMessage.findFirstOrThrow({ where: { toAddress: email, dedupeKey: { startsWith: "email_verification:" } }, orderBy: { id: "desc" } });
+  const mail = await db.mailMessage.findFirstOrThrow({
+    where: { toAddress: email, dedupeKey: { startsWith: "email_verification:" } },
+    orderBy: { id: "desc" },
+  });
   const token = /\/verify-email\?token=([\w-]{43})/.exec(mail.text)?.[1];
   if (!token) throw new Error("no confirmation link in the mail");
   return token;
@@ -48,7 +65,11 @@ describe("pre-account takeover: a registered but unconfirmed address is never li
     // The attacker can sign in to the account they made (optional mode), but never confirmed it.
     expect((await passwordLogin({ username: "mallory", password: ATTACKER_PASSWORD })).status).toBe(200);
 
-    const victim = await signInWithProvider(oidc, { sub: "victim-sub", email: "victim@corp.example", emailVerified: true });
+    const victim = await signInWithProvider(oidc, {
+      sub: "victim-sub",
+      email: "victim@corp.example",
+      emailVerified: true,
+    });
     expect(victim.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_account_not_linked`);
     expect(await db.oAuthAccount.count()).toBe(0);
     expect(await db.oAuthSignIn.count()).toBe(0);
@@ -69,7 +90,11 @@ describe("pre-account takeover: a registered but unconfirmed address is never li
     // Single use.
     expect((await confirmEmailVerification(token, newClient())).ok).toBe(false);
 
-    const flow = await signInWithProvider(oidc, { sub: "olivia-sub", email: "olivia@corp.example", emailVerified: true });
+    const flow = await signInWithProvider(oidc, {
+      sub: "olivia-sub",
+      email: "olivia@corp.example",
+      emailVerified: true,
+    });
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/complete`);
     expect((await callBridge(flow.jar, flow.client)).status).toBe(200);
     expect(await db.oAuthAccount.count({ where: { userId: owner.id } })).toBe(1);
@@ -88,9 +113,15 @@ describe("pre-account takeover: a registered but unconfirmed address is never li
 
   it("an account created through a trusted provider counts as verified; through an untrusted one it does not", async () => {
     useTestProvider(oidc, { trustEmail: true });
-    const trusted = await signInWithProvider(oidc, { sub: "new-1", email: "quentin@corp.example", emailVerified: true });
+    const trusted = await signInWithProvider(oidc, {
+      sub: "new-1",
+      email: "quentin@corp.example",
+      emailVerified: true,
+    });
     expect(trusted.location).toBe(`${APP_ORIGIN}/oauth/complete`);
-    expect((await db.user.findUniqueOrThrow({ where: { email: "quentin@corp.example" } })).emailVerifiedAt).toBeInstanceOf(Date);
+    expect(
+      (await db.user.findUniqueOrThrow({ where: { email: "quentin@corp.example" } })).emailVerifiedAt,
+    ).toBeInstanceOf(Date);
 
     useTestProvider(oidc, { trustEmail: false });
     const untrusted = await signInWithProvider(oidc, { sub: "new-2", email: "rita@corp.example", emailVerified: true });
@@ -107,7 +138,15 @@ describe("a completed e-mail change", () => {
     // A change is bound to the live session that asked for it.
     const claims = await decodeAccessToken(await accessTokenFor(user));
     const token = randomToken(32);
-    await db.emailChangeRequest.create({ data: { userId: user.id, sessionId: claims?.sessionId ?? null, newEmail: "moved@example.org", tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+    await db.emailChangeRequest.create({
+      data: {
+        userId: user.id,
+        sessionId: claims?.sessionId ?? null,
+        newEmail: "moved@example.org",
+        tokenHash: sha256Hex(token),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerifiedAt).toBeNull();
     expect((await confirmEmailChange(token, newClient())).ok).toBe(true);
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -127,7 +166,9 @@ describe("LOKDOWN_EMAIL_VERIFICATION=required", () => {
     expect(blocked.json.code).toBe("email_not_verified");
     expect(await db.authSession.count()).toBe(0);
 
-    expect((await confirmEmailVerification(await latestVerificationToken("sam@example.org"), newClient())).ok).toBe(true);
+    expect((await confirmEmailVerification(await latestVerificationToken("sam@example.org"), newClient())).ok).toBe(
+      true,
+    );
     const allowed = await passwordLogin({ username: "sam", password: "quiet river under stone bridge" });
     expect(allowed.status).toBe(200);
   });
@@ -136,7 +177,15 @@ describe("LOKDOWN_EMAIL_VERIFICATION=required", () => {
     useTestProvider(oidc);
     overrideSettings({ emailVerification: { required: true } });
     const user = await makeUser();
-    await db.oAuthAccount.create({ data: { userId: user.id, provider: "oidc", providerAccountId: "linked-unverified", email: user.email, emailVerified: true } });
+    await db.oAuthAccount.create({
+      data: {
+        userId: user.id,
+        provider: "oidc",
+        providerAccountId: "linked-unverified",
+        email: user.email,
+        emailVerified: true,
+      },
+    });
     const flow = await signInWithProvider(oidc, { sub: "linked-unverified", email: user.email, emailVerified: true });
     const bridged = await callBridge(flow.jar, flow.client);
     expect(bridged.status).toBe(403);

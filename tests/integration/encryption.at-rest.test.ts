@@ -7,11 +7,20 @@ import { sha256Hex } from "@/lib/auth/secrets";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, enrollStaffTotp, enrollTotp, freezeTime, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  accessTokenFor,
+  enrollStaffTotp,
+  enrollTotp,
+  freezeTime,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 /** Every row of every table, as text. */
 async function databaseText(): Promise<string> {
-  const tables = await db.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
+  const tables = await db.$queryRaw<
+    { tablename: string }[]
+  >`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
   const parts: string[] = [];
   for (const { tablename } of tables) {
     const rows = await db.$queryRawUnsafe<{ t: string }[]>(`SELECT t::text AS t FROM "${tablename}" t`);
@@ -35,15 +44,31 @@ describe("secrets at rest", () => {
     // Use one code and one backup code so that "used" rows exist too.
     const c2 = newClient();
     const s2 = await startSecondFactorLogin(user, c2);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client: c2, body: { session_id: s2, totp_token: await totpNow(enrolled.secret) } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client: c2,
+          body: { session_id: s2, totp_token: await totpNow(enrolled.secret) },
+        })
+      ).status,
+    ).toBe(200);
     const c3 = newClient();
     const s3 = await startSecondFactorLogin(user, c3);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client: c3, body: { session_id: s3, backup_code: enrolled.backupCodes[0] } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client: c3,
+          body: { session_id: s3, backup_code: enrolled.backupCodes[0] },
+        })
+      ).status,
+    ).toBe(200);
 
     const text = await databaseText();
     // The scan does read the rows (a scan that saw nothing would prove nothing).
     expect(text).toContain(user.username);
-    expect(text).toContain((await db.totpDevice.findUniqueOrThrow({ where: { userId: user.id } })).secretEncrypted ?? "missing");
+    expect(text).toContain(
+      (await db.totpDevice.findUniqueOrThrow({ where: { userId: user.id } })).secretEncrypted ?? "missing",
+    );
     const secrets = [enrolled.secret, staffEnrolled.secret, pendingSecret];
     for (const secret of secrets) {
       expect(text).not.toContain(secret);

@@ -37,9 +37,10 @@ async function audit(argv: string[]) {
 async function storedSecrets(): Promise<string[]> {
   const totp = await db.totpDevice.findMany({ orderBy: { userId: "asc" } });
   const providers = await db.oAuthProvider.findMany({ orderBy: { id: "asc" } });
-  return [...totp.flatMap((t) => [t.secretEncrypted, t.pendingSecretEncrypted]), ...providers.map((p) => p.clientSecretEncrypted)].filter(
-    (v): v is string => v !== null,
-  );
+  return [
+    ...totp.flatMap((t) => [t.secretEncrypted, t.pendingSecretEncrypted]),
+    ...providers.map((p) => p.clientSecretEncrypted),
+  ].filter((v): v is string => v !== null);
 }
 
 /** Under the old key: one user enrolled through the API, one with a pending setup, extra rows and a provider. */
@@ -49,16 +50,27 @@ async function seedUnderOldKey() {
   const enrolledUser = await makeUser();
   const enrolled = await enrollTotp(enrolledUser);
   const pendingUser = await makeUser();
-  const pending = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { token: await accessTokenFor(pendingUser) });
+  const pending = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", {
+    token: await accessTokenFor(pendingUser),
+  });
   expect(pending.status).toBe(200);
   const extras: string[] = [];
   for (let i = 0; i < 5; i += 1) {
     const user = await makeUser();
     const secret = `EXTRASECRET${i}AAAAAAAAAAAAAAAAA`;
     extras.push(secret);
-    await db.totpDevice.create({ data: { userId: user.id, secretEncrypted: encryptSecret(secret, [oldKey]), confirmedAt: new Date() } });
+    await db.totpDevice.create({
+      data: { userId: user.id, secretEncrypted: encryptSecret(secret, [oldKey]), confirmedAt: new Date() },
+    });
   }
-  await createOAuthProvider({ id: "acme", type: "oidc", displayName: "Acme SSO", clientId: "acme-client", clientSecret: "acme-client-secret", issuer: "https://sso.acme.example" });
+  await createOAuthProvider({
+    id: "acme",
+    type: "oidc",
+    displayName: "Acme SSO",
+    clientId: "acme-client",
+    clientSecret: "acme-client-secret",
+    issuer: "https://sso.acme.example",
+  });
   return { enrolledUser, enrolled, pendingSecret: pending.json.secret as string, extras };
 }
 
@@ -75,8 +87,12 @@ describe("security-audit --reencrypt", () => {
     expect(dry.code).toBe(0);
     expect(dry.out).toContain("dry run");
     expect(dry.out).toContain("TOTP secrets (totp_devices.secret_encrypted): 6 stored, 6 to re-encrypt");
-    expect(dry.out).toContain("pending TOTP secrets (totp_devices.pending_secret_encrypted): 1 stored, 1 to re-encrypt");
-    expect(dry.out).toContain("OAuth client secrets (oauth_providers.client_secret_encrypted): 1 stored, 1 to re-encrypt");
+    expect(dry.out).toContain(
+      "pending TOTP secrets (totp_devices.pending_secret_encrypted): 1 stored, 1 to re-encrypt",
+    );
+    expect(dry.out).toContain(
+      "OAuth client secrets (oauth_providers.client_secret_encrypted): 1 stored, 1 to re-encrypt",
+    );
     expect(await storedSecrets()).toEqual(before);
 
     // Small batches: the 6 TOTP rows take three pages.
@@ -97,11 +113,16 @@ describe("security-audit --reencrypt", () => {
     // Retire the old key: every secret still opens, and the factors still work.
     settings.encryptionKeys = [newKey];
     for (const value of after) expect(() => decryptSecret(value)).not.toThrow();
-    const extrasNow = await db.totpDevice.findMany({ where: { user: { username: { notIn: [seeded.enrolledUser.username] } }, secretEncrypted: { not: null } } });
+    const extrasNow = await db.totpDevice.findMany({
+      where: { user: { username: { notIn: [seeded.enrolledUser.username] } }, secretEncrypted: { not: null } },
+    });
     expect(extrasNow.map((t) => decryptSecret(t.secretEncrypted ?? "")).sort()).toEqual([...seeded.extras].sort());
     const client = newClient();
     const pendingLogin = await startSecondFactorLogin(seeded.enrolledUser, client);
-    const signedIn = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: pendingLogin, totp_token: await totpNow(seeded.enrolled.secret) } });
+    const signedIn = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: pendingLogin, totp_token: await totpNow(seeded.enrolled.secret) },
+    });
     expect(signedIn.status).toBe(200);
     const pendingRow = await db.totpDevice.findFirstOrThrow({ where: { pendingSecretEncrypted: { not: null } } });
     expect(decryptSecret(pendingRow.pendingSecretEncrypted ?? "")).toBe(seeded.pendingSecret);

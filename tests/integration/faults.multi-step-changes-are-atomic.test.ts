@@ -8,7 +8,14 @@ import * as loginVerifyTotp from "@/app/api/auth/login/verify/totp/route";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, enrollTotp, freezeTime, passwordLogin, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  accessTokenFor,
+  enrollTotp,
+  freezeTime,
+  passwordLogin,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 /**
  * A crash between the steps of a multi-step change leaves nothing half-done: a trigger in the
@@ -17,10 +24,16 @@ import { accessTokenFor, enrollTotp, freezeTime, passwordLogin, startSecondFacto
  */
 
 /** Makes every INSERT into `table` fail until the test ends. */
-async function failInsertsInto(table: "backup_codes" | "refresh_tokens" | "auth_sessions"): Promise<() => Promise<void>> {
+async function failInsertsInto(
+  table: "backup_codes" | "refresh_tokens" | "auth_sessions",
+): Promise<() => Promise<void>> {
   const name = `lokdown_test_fault_${table}`;
-  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  await db.$executeRawUnsafe(
+    `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$`,
+  );
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+  );
   let removed = false;
   const remove = async () => {
     if (removed) return;
@@ -44,7 +57,11 @@ describe("multi-step changes are all or nothing", () => {
     const pendingBefore = await device();
 
     const restore = await failInsertsInto("backup_codes");
-    const failed = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(secret) } });
+    const failed = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: access,
+      body: { totp_token: await totpNow(secret) },
+    });
     expect(failed.status).toBe(500);
     const after = await device();
     expect(after.secretEncrypted).toBeNull();
@@ -54,7 +71,11 @@ describe("multi-step changes are all or nothing", () => {
     expect(await db.backupCode.count({ where: { userId: user.id } })).toBe(0);
 
     await restore();
-    const retried = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(secret) } });
+    const retried = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: access,
+      body: { totp_token: await totpNow(secret) },
+    });
     expect(retried.status).toBe(200);
     expect(retried.json.backup_codes).toHaveLength(8);
   });
@@ -65,18 +86,27 @@ describe("multi-step changes are all or nothing", () => {
     const client = newClient();
     const start = await passwordLogin(staff, client);
     const sessionId = start.json.session_id as string;
-    const setup = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", { client, body: { session_id: sessionId } });
+    const setup = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", {
+      client,
+      body: { session_id: sessionId },
+    });
     const secret = setup.json.secret as string;
 
     const restore = await failInsertsInto("auth_sessions");
-    const failed = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", { client, body: { session_id: sessionId, totp_token: await totpNow(secret) } });
+    const failed = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", {
+      client,
+      body: { session_id: sessionId, totp_token: await totpNow(secret) },
+    });
     expect(failed.status).toBe(500);
     expect((await db.totpDevice.findUniqueOrThrow({ where: { userId: staff.id } })).secretEncrypted).toBeNull();
     expect(await db.backupCode.count({ where: { userId: staff.id } })).toBe(0);
     expect((await db.loginSession.findUniqueOrThrow({ where: { id: sessionId } })).consumedAt).toBeNull();
 
     await restore();
-    const retried = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", { client, body: { session_id: sessionId, totp_token: await totpNow(secret) } });
+    const retried = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", {
+      client,
+      body: { session_id: sessionId, totp_token: await totpNow(secret) },
+    });
     expect(retried.status).toBe(200);
   });
 
@@ -89,13 +119,19 @@ describe("multi-step changes are all or nothing", () => {
     const code = backupCodes[0] ?? "";
 
     const restore = await failInsertsInto("auth_sessions");
-    const failed = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessionId, backup_code: code } });
+    const failed = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: sessionId, backup_code: code },
+    });
     expect(failed.status).toBe(500);
     expect((await db.loginSession.findUniqueOrThrow({ where: { id: sessionId } })).consumedAt).toBeNull();
     expect(await db.backupCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(0);
 
     await restore();
-    const retried = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessionId, backup_code: code } });
+    const retried = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: sessionId, backup_code: code },
+    });
     expect(retried.status).toBe(200);
   });
 

@@ -11,7 +11,10 @@ describe("a statement PostgreSQL cancels for taking too long", () => {
         await tx.$executeRaw`SET LOCAL statement_timeout = 20`;
         await tx.$queryRaw`SELECT pg_sleep(1)`;
       })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).not.toBeNull();
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

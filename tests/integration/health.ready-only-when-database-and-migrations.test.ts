@@ -25,8 +25,9 @@ async function withMigrationTable(change: string, check: () => Promise<void>) {
   } finally {
     await db.$transaction([
       db.$executeRawUnsafe("DELETE FROM _prisma_migrations"),
-      ...saved.map((row) =>
-        db.$executeRaw`INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+      ...saved.map(
+        (row) =>
+          db.$executeRaw`INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
           VALUES (${row.id}, ${row.checksum}, ${row.finished_at}, ${row.migration_name}, ${row.logs}, ${row.rolled_back_at}, ${row.started_at}, ${row.applied_steps_count})`,
       ),
     ]);

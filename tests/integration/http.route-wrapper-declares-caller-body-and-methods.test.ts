@@ -17,7 +17,12 @@ import { makeUser } from "../helpers/users";
  */
 
 const NameBody = z.object({ name: z.string().min(1) });
-const doc = { tag: "Meta", operationId: "test", summary: "Test endpoint.", responses: { 200: { description: "OK." } } } as const;
+const doc = {
+  tag: "Meta",
+  operationId: "test",
+  summary: "Test endpoint.",
+  responses: { 200: { description: "OK." } },
+} as const;
 
 /** A POST endpoint for `caller` that echoes what the wrapper handed it. */
 function echo(caller: Caller) {
@@ -32,8 +37,9 @@ describe("the caller a route declares is checked before anything else", () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
     const key = (await createKey(token, { name: "wrapper" })).api_key;
-    const handler = vi.fn(async ({ principal, body }: { principal: { userId: number; kind: string }; body: { name: string } }) =>
-      json({ user: principal.userId, kind: principal.kind, name: body.name }),
+    const handler = vi.fn(
+      async ({ principal, body }: { principal: { userId: number; kind: string }; body: { name: string } }) =>
+        json({ user: principal.userId, kind: principal.kind, name: body.name }),
     );
     const { POST } = apiRoute({ POST: endpoint({ ...doc, caller: "session", body: NameBody }, handler) });
 
@@ -41,7 +47,9 @@ describe("the caller a route declares is checked before anything else", () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.json).toMatchObject({ code: "not_authenticated" });
     expect(anonymous.headers.get("www-authenticate")).toBe('Bearer realm="api"');
-    expect((await call(POST, "POST", "/t", { headers: { authorization: "Bearer forged" }, body: { name: "x" } })).json.code).toBe("token_not_valid");
+    expect(
+      (await call(POST, "POST", "/t", { headers: { authorization: "Bearer forged" }, body: { name: "x" } })).json.code,
+    ).toBe("token_not_valid");
     const withKey = await call(POST, "POST", "/t", { headers: apiKeyAuth(key), body: {} });
     expect(withKey.status).toBe(403);
     expect(withKey.json.code).toBe("api_key_not_allowed");
@@ -57,7 +65,9 @@ describe("the caller a route declares is checked before anything else", () => {
     const key = (await createKey(token, { name: "wrapper" })).api_key;
     const { post } = echo("session-or-api-key");
     expect((await call(post, "POST", "/t")).status).toBe(401);
-    expect(((await call(post, "POST", "/t", { headers: apiKeyAuth(key) })).json.principal as { kind: string }).kind).toBe("api_key");
+    expect(
+      ((await call(post, "POST", "/t", { headers: apiKeyAuth(key) })).json.principal as { kind: string }).kind,
+    ).toBe("api_key");
     expect(((await call(post, "POST", "/t", { token })).json.principal as { kind: string }).kind).toBe("access_token");
   });
 
@@ -68,7 +78,9 @@ describe("the caller a route declares is checked before anything else", () => {
     expect(refused.status).toBe(403);
     expect(refused.json.code).toBe("api_key_not_allowed");
     expect(handler).not.toHaveBeenCalled();
-    expect((await call(post, "POST", "/t", { headers: { authorization: "Bearer whatever" } })).json).toEqual({ principal: null });
+    expect((await call(post, "POST", "/t", { headers: { authorization: "Bearer whatever" } })).json).toEqual({
+      principal: null,
+    });
   });
 
   it("anyone: no credential is read", async () => {
@@ -82,7 +94,9 @@ describe("the caller a route declares is checked before anything else", () => {
     const secret = "a-cron-secret-of-at-least-32-characters";
     expect((await call(post, "POST", "/t", { headers: { authorization: `Bearer ${secret}` } })).status).toBe(404);
     overrideSettings({ cleanup: { cronSecret: secret } });
-    expect((await call(post, "POST", "/t", { headers: { authorization: "Bearer wrong" } })).json.code).toBe("not_authenticated");
+    expect((await call(post, "POST", "/t", { headers: { authorization: "Bearer wrong" } })).json.code).toBe(
+      "not_authenticated",
+    );
     expect(handler).not.toHaveBeenCalled();
     expect((await call(post, "POST", "/t", { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
   });
@@ -90,19 +104,36 @@ describe("the caller a route declares is checked before anything else", () => {
 
 describe("the body, guard and query a route declares", () => {
   it("answers a body that fails its schema exactly as parseBody does", async () => {
-    const { POST } = apiRoute({ POST: endpoint({ ...doc, caller: "anyone", body: NameBody }, async ({ body }) => json(body)) });
-    for (const options of [{ body: { name: "" } }, { body: { other: 1 } }, { rawBody: "{" }, { rawBody: "[1]" }, { body: {}, headers: { "content-type": "text/plain" } }]) {
+    const { POST } = apiRoute({
+      POST: endpoint({ ...doc, caller: "anyone", body: NameBody }, async ({ body }) => json(body)),
+    });
+    for (const options of [
+      { body: { name: "" } },
+      { body: { other: 1 } },
+      { rawBody: "{" },
+      { rawBody: "[1]" },
+      { body: {}, headers: { "content-type": "text/plain" } },
+    ]) {
       const wrapped = await call(POST, "POST", "/t", options);
-      const direct = await call(async (request) => {
-        const parsed = await parseBody(request, NameBody);
-        return parsed.ok ? json(parsed.value) : errorResponse(parsed);
-      }, "POST", "/t", options);
+      const direct = await call(
+        async (request) => {
+          const parsed = await parseBody(request, NameBody);
+          return parsed.ok ? json(parsed.value) : errorResponse(parsed);
+        },
+        "POST",
+        "/t",
+        options,
+      );
       expect(wrapped.status).toBeGreaterThanOrEqual(400);
       expect([wrapped.status, wrapped.text]).toEqual([direct.status, direct.text]);
     }
     const invalid = await call(POST, "POST", "/t", { body: { name: 5 } });
     expect(invalid.status).toBe(400);
-    expect(invalid.json).toEqual({ name: ["Invalid input: expected string, received number"], error: "name: Invalid input: expected string, received number", code: "validation_error" });
+    expect(invalid.json).toEqual({
+      name: ["Invalid input: expected string, received number"],
+      error: "name: Invalid input: expected string, received number",
+      code: "validation_error",
+    });
     expect((await call(POST, "POST", "/t", { body: { name: "ok" } })).json).toEqual({ name: "ok" });
   });
 
@@ -125,19 +156,27 @@ describe("the body, guard and query a route declares", () => {
     const replaced = await call(POST, "POST", "/t", { body: {} });
     expect(replaced.status).toBe(401);
     expect(replaced.json.code).toBe("token_request_invalid");
-    expect((await call(POST, "POST", "/t", { rawBody: "{", headers: { "content-type": "application/json" } })).json.code).toBe("invalid_json");
+    expect(
+      (await call(POST, "POST", "/t", { rawBody: "{", headers: { "content-type": "application/json" } })).json.code,
+    ).toBe("invalid_json");
   });
 
   it("an ignored body must still be empty or a JSON object; oneOf parses with the schema its rule picks", async () => {
-    const ignored = apiRoute({ POST: endpoint({ ...doc, caller: "anyone", body: "ignored" }, async ({ body }) => json({ body: body ?? null })) });
+    const ignored = apiRoute({
+      POST: endpoint({ ...doc, caller: "anyone", body: "ignored" }, async ({ body }) => json({ body: body ?? null })),
+    });
     expect((await call(ignored.POST, "POST", "/t")).json).toEqual({ body: null });
     expect((await call(ignored.POST, "POST", "/t", { body: { anything: 1 } })).json).toEqual({ body: null });
-    expect((await call(ignored.POST, "POST", "/t", { rawBody: "[]", headers: { "content-type": "application/json" } })).json.code).toBe("invalid_json");
+    expect(
+      (await call(ignored.POST, "POST", "/t", { rawBody: "[]", headers: { "content-type": "application/json" } })).json
+        .code,
+    ).toBe("invalid_json");
 
     const Token = z.object({ token: z.string() });
     const choice = apiRoute({
-      POST: endpoint({ ...doc, caller: "anyone", body: oneOf([NameBody, Token], (raw) => ("token" in raw ? Token : NameBody)) }, async ({ body }) =>
-        json("token" in body ? { token: body.token } : { name: body.name }),
+      POST: endpoint(
+        { ...doc, caller: "anyone", body: oneOf([NameBody, Token], (raw) => ("token" in raw ? Token : NameBody)) },
+        async ({ body }) => json("token" in body ? { token: body.token } : { name: body.name }),
       ),
     });
     expect((await call(choice.POST, "POST", "/t", { body: { token: "t" } })).json).toEqual({ token: "t" });
@@ -147,8 +186,9 @@ describe("the body, guard and query a route declares", () => {
 
   it("hands over the query (the first of repeated keys) and the raw path parameters", async () => {
     const { GET } = apiRoute({
-      GET: endpoint({ ...doc, caller: "anyone", query: z.object({ q: z.string().optional() }), params: { id: z.string() } }, async ({ query, params }) =>
-        json({ q: query.q ?? null, id: params.id }),
+      GET: endpoint(
+        { ...doc, caller: "anyone", query: z.object({ q: z.string().optional() }), params: { id: z.string() } },
+        async ({ query, params }) => json({ q: query.q ?? null, id: params.id }),
       ),
     });
     const res = await call(GET, "GET", "/t/abc?q=first&q=second", { params: { id: "abc" } });
@@ -158,7 +198,10 @@ describe("the body, guard and query a route declares", () => {
 
 describe("every other answer", () => {
   it("is a JSON 405 naming the declared methods in Allow, for each method not declared", async () => {
-    const route = apiRoute({ GET: endpoint({ ...doc, caller: "anyone" }, async () => json({})), DELETE: endpoint({ ...doc, caller: "anyone" }, async () => json({})) });
+    const route = apiRoute({
+      GET: endpoint({ ...doc, caller: "anyone" }, async () => json({})),
+      DELETE: endpoint({ ...doc, caller: "anyone" }, async () => json({})),
+    });
     for (const method of ["POST", "PUT", "PATCH"] as const) {
       const res = await call(route[method], method, "/t");
       expect(res.status).toBe(405);

@@ -52,7 +52,10 @@ describe("login sessions (pending second factor)", () => {
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
     expect((await verifyCode(client, session_id, await totpNow(secret))).status).toBe(200);
-    const reuse = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, backup_code: backupCodes[0] } });
+    const reuse = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id, backup_code: backupCodes[0] },
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.json).toEqual({ error: "Session already used", code: "session_used" });
     // The refused request consumed nothing.
@@ -95,8 +98,14 @@ describe("login sessions (pending second factor)", () => {
     const user = await makeUser();
     const { secret } = await enrollTotp(user);
     const proxy = newClient();
-    const viaProxy = (clientIp: string, forged = "") => ({ "x-forwarded-for": `${forged ? `${forged}, ` : ""}${clientIp}` });
-    const start = await call(login.POST, "POST", "/api/auth/login", { client: proxy, headers: viaProxy("198.51.100.7"), body: { username: user.username, password: user.password } });
+    const viaProxy = (clientIp: string, forged = "") => ({
+      "x-forwarded-for": `${forged ? `${forged}, ` : ""}${clientIp}`,
+    });
+    const start = await call(login.POST, "POST", "/api/auth/login", {
+      client: proxy,
+      headers: viaProxy("198.51.100.7"),
+      body: { username: user.username, password: user.password },
+    });
     const session_id = start.json.session_id;
     expect(typeof session_id).toBe("string");
     const other = await call(verify.POST, "POST", "/api/auth/verify", {
@@ -105,7 +114,11 @@ describe("login sessions (pending second factor)", () => {
       body: { session_id, totp_token: await totpNow(secret) },
     });
     expect(other.status).toBe(400);
-    const same = await call(verify.POST, "POST", "/api/auth/verify", { client: proxy, headers: viaProxy("198.51.100.7", "203.0.113.1"), body: { session_id, totp_token: await totpNow(secret) } });
+    const same = await call(verify.POST, "POST", "/api/auth/verify", {
+      client: proxy,
+      headers: viaProxy("198.51.100.7", "203.0.113.1"),
+      body: { session_id, totp_token: await totpNow(secret) },
+    });
     expect(same.status).toBe(200);
   });
 
@@ -146,12 +159,19 @@ describe("login sessions (pending second factor)", () => {
     const session_id = await startSecondFactorLogin(user, client);
     const wrong = await wrongCodeFor(secret);
     for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) {
-      const res = i % 2 === 0
-        ? await verifyCode(client, session_id, wrong)
-        : await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id, backup_code: "WRONGCODE2" } });
+      const res =
+        i % 2 === 0
+          ? await verifyCode(client, session_id, wrong)
+          : await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+              client,
+              body: { session_id, backup_code: "WRONGCODE2" },
+            });
       expect(res.status).toBe(401);
     }
-    const res = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id, backup_code: backupCodes[0] } });
+    const res = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+      client,
+      body: { session_id, backup_code: backupCodes[0] },
+    });
     expect(res.status).toBe(400);
     expect(await db.backupCode.count({ where: { userId: user.id, usedAt: null } })).toBe(8);
   });
@@ -165,7 +185,9 @@ describe("login sessions (pending second factor)", () => {
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
     const results = await Promise.all(
-      backupCodes.map((backup_code) => call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, backup_code } })),
+      backupCodes.map((backup_code) =>
+        call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, backup_code } }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     const refused = results.filter((r) => r.status !== 200);

@@ -10,7 +10,9 @@ import { makeUser } from "../helpers/users";
 describe("password login without 2FA", () => {
   it("returns a token pair whose access token verifies", async () => {
     const user = await makeUser();
-    const res = await call(login.POST, "POST", "/api/auth/login", { body: { username: user.username, password: user.password } });
+    const res = await call(login.POST, "POST", "/api/auth/login", {
+      body: { username: user.username, password: user.password },
+    });
     expect(res.status).toBe(200);
     expect(res.json.requires_2fa).toBe(false);
     const access = res.json.access_token as string;
@@ -27,7 +29,10 @@ describe("password login without 2FA", () => {
   it("rotates refresh tokens and revokes the family when one is reused", async () => {
     const user = await makeUser();
     const client = newClient();
-    const first = await call(login.POST, "POST", "/api/auth/login", { client, body: { username: user.username, password: user.password } });
+    const first = await call(login.POST, "POST", "/api/auth/login", {
+      client,
+      body: { username: user.username, password: user.password },
+    });
     const r1 = first.json.refresh_token as string;
 
     const second = await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: r1 } });
@@ -48,7 +53,9 @@ describe("password login without 2FA", () => {
 
   it("logout revokes the family", async () => {
     const user = await makeUser();
-    const res = await call(login.POST, "POST", "/api/auth/login", { body: { username: user.username, password: user.password } });
+    const res = await call(login.POST, "POST", "/api/auth/login", {
+      body: { username: user.username, password: user.password },
+    });
     const out = await call(logout.POST, "POST", "/api/auth/logout", { body: { refresh: res.json.refresh_token } });
     expect(out.status).toBe(200);
     const profile = await call(me.GET, "GET", "/api/me", { token: res.json.access_token as string });
@@ -57,8 +64,12 @@ describe("password login without 2FA", () => {
 
   it("answers unknown user, wrong password and inactive user alike", async () => {
     const user = await makeUser();
-    const wrong = await call(login.POST, "POST", "/api/auth/login", { body: { username: user.username, password: "nope nope nope" } });
-    const unknown = await call(login.POST, "POST", "/api/auth/login", { body: { username: "ghost", password: "nope nope nope" } });
+    const wrong = await call(login.POST, "POST", "/api/auth/login", {
+      body: { username: user.username, password: "nope nope nope" },
+    });
+    const unknown = await call(login.POST, "POST", "/api/auth/login", {
+      body: { username: "ghost", password: "nope nope nope" },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json).toEqual(unknown.json);

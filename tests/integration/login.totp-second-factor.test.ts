@@ -43,7 +43,10 @@ describe("password login for a user with TOTP", () => {
     const { secret } = await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(secret) } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id, totp_token: await totpNow(secret) },
+    });
     expect(res.status).toBe(200);
     expect(Object.keys(res.json).sort()).toEqual(["access_token", "refresh_token", "requires_2fa"]);
     expect(res.json.requires_2fa).toBe(false);
@@ -53,8 +56,12 @@ describe("password login for a user with TOTP", () => {
     expect(profile.status).toBe(200);
     expect(profile.json.username).toBe(user.username);
     // The sign-in that completed this login (enrollTotp signed in once before, without a second step).
-    const signIns = await db.securityEvent.findMany({ where: { type: "login.succeeded", userId: user.id, details: { path: ["login_session"], equals: session_id } } });
-    expect(signIns.map((e) => e.details)).toEqual([{ method: "password", second_factor: "totp", login_session: session_id }]);
+    const signIns = await db.securityEvent.findMany({
+      where: { type: "login.succeeded", userId: user.id, details: { path: ["login_session"], equals: session_id } },
+    });
+    expect(signIns.map((e) => e.details)).toEqual([
+      { method: "password", second_factor: "totp", login_session: session_id },
+    ]);
   });
 
   it("accepts the code with surrounding spaces", async () => {
@@ -63,7 +70,10 @@ describe("password login for a user with TOTP", () => {
     const { secret } = await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: ` ${await totpNow(secret)} ` } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id, totp_token: ` ${await totpNow(secret)} ` },
+    });
     expect(res.status).toBe(200);
   });
 
@@ -73,7 +83,10 @@ describe("password login for a user with TOTP", () => {
     const { secret } = await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    const res = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { client, body: { session_id, totp_token: await totpNow(secret) } });
+    const res = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", {
+      client,
+      body: { session_id, totp_token: await totpNow(secret) },
+    });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ access: expect.any(String), refresh: expect.any(String), requires_2fa: false });
     expect((await call(me.GET, "GET", "/api/me", { token: res.json.access as string })).status).toBe(200);
@@ -86,7 +99,10 @@ describe("password login for a user with TOTP", () => {
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
     const right = await totpNow(secret);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: right === "123456" ? "654321" : "123456" } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id, totp_token: right === "123456" ? "654321" : "123456" },
+    });
     expect(res.status).toBe(401);
     expect(res.json).toEqual({ error: "Invalid TOTP token", code: "invalid_totp" });
   });
@@ -109,7 +125,10 @@ describe("password login for a user with TOTP", () => {
     const staff = await makeUser({ staff: true });
     const client = newClient();
     const start = await passwordLogin(staff, client);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: start.json.session_id, totp_token: "123456" } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: start.json.session_id, totp_token: "123456" },
+    });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("no_2fa_method");
   });
@@ -130,7 +149,10 @@ describe("password login for a user with TOTP", () => {
     const client = newClient();
     const start = await passwordLogin(user, client);
     expect(start.json.totp_enabled).toBe(true);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: start.json.session_id, totp_token: await totpNow(secret) } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: start.json.session_id, totp_token: await totpNow(secret) },
+    });
     expect(res.status).toBe(200);
   });
 });

@@ -40,7 +40,8 @@ describe("password login failures reveal nothing", () => {
       { username: other.username, password: other.password },
     ];
     const answers = [];
-    for (const body of bodies) answers.push(await call(token.POST, "POST", "/api/auth/token", { client: newClient(), body }));
+    for (const body of bodies)
+      answers.push(await call(token.POST, "POST", "/api/auth/token", { client: newClient(), body }));
     for (const a of answers) expect(a.status).toBe(401);
     expect(answers[1]?.json).toEqual(answers[0]?.json);
     expect(answers[2]?.json).toEqual(answers[0]?.json);
@@ -48,11 +49,15 @@ describe("password login failures reveal nothing", () => {
 
   it("every failure is logged as login.failed without the password", async () => {
     const user = await makeUser();
-    await call(login.POST, "POST", "/api/auth/login", { body: { username: user.username, password: "hunter2-is-wrong" } });
+    await call(login.POST, "POST", "/api/auth/login", {
+      body: { username: user.username, password: "hunter2-is-wrong" },
+    });
     const events = await db.securityEvent.findMany({ where: { type: "login.failed" } });
     expect(events).toHaveLength(1);
     expect(events[0]?.userId).toBe(user.id);
-    expect(JSON.stringify(events, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("hunter2");
+    expect(JSON.stringify(events, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(
+      "hunter2",
+    );
   });
 
   it("usernames are case-insensitive and an e-mail address works too", async () => {

@@ -21,7 +21,10 @@ describe("mail_messages in production", () => {
     await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: user.email } });
     await notifySecurityEvent({ kind: "password_changed", via: "change", userId: user.id, ref: "prod-1" });
     const rows = await storedFor(user.email);
-    expect(rows.map((r) => r.subject.replace(/^\[[^\]]*\] /, "")).sort()).toEqual(["Reset your password", "Your password was changed"]);
+    expect(rows.map((r) => r.subject.replace(/^\[[^\]]*\] /, "")).sort()).toEqual([
+      "Reset your password",
+      "Your password was changed",
+    ]);
     for (const row of rows) {
       for (const body of [row.text, row.html]) {
         expect(body).not.toMatch(/token=/);

@@ -26,7 +26,12 @@ describe("the outbox", () => {
     await notifySecurityEvent({ kind: "password_changed", via: "change", userId: user.id, ref: "e1" });
     await settleMailDeliveries();
     const [mail] = await listRecentMail();
-    expect(mail).toMatchObject({ to: user.email, subject: "[next-lokdown] Your password was changed", sentAt: null, error: null });
+    expect(mail).toMatchObject({
+      to: user.email,
+      subject: "[next-lokdown] Your password was changed",
+      sentAt: null,
+      error: null,
+    });
     expect(mail?.text).toContain("/secure-account?token=");
     expect(devOutboxEnabled()).toBe(true);
     overrideSettings({ production: true });
@@ -39,7 +44,10 @@ describe("the outbox", () => {
     const user = await makeUser();
     const { access } = await enrollTotp(user);
     await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
-    const res = await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { token: access, body: {} });
+    const res = await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", {
+      token: access,
+      body: {},
+    });
     expect(res.status).toBe(200);
     await settleMailDeliveries();
     const rows = await db.mailMessage.findMany({ where: { toAddress: user.email }, orderBy: { id: "asc" } });

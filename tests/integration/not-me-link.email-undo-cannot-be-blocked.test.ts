@@ -37,21 +37,33 @@ type User = Awaited<ReturnType<typeof makeUser>>;
 async function changeEmail(user: User, access: string, to: string): Promise<void> {
   const session = await decodeAccessToken(access);
   if (!session) throw new Error("no session");
-  const asked = await requestEmailChange({ userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId }, to, {}, newClient("intruder"));
+  const asked = await requestEmailChange(
+    { userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId },
+    to,
+    {},
+    newClient("intruder"),
+  );
   expect(asked.ok, JSON.stringify(asked)).toBe(true);
   const mail = (await inbox(smtp, to)).find((m) => m.text.includes("/account/profile/confirm-email?token="));
-  const token = new URL(linkIn(mail?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
+  const token =
+    new URL(
+      linkIn(mail?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`),
+    ).searchParams.get("token") ?? "";
   expect((await confirmEmailChange(token, newClient("intruder"))).ok).toBe(true);
 }
 
 /** The "This wasn't me" link of the e-mail-change notice sent to `address`. */
 async function undoLink(address: string): Promise<string> {
   const mail = (await inbox(smtp, address)).find((m) => m.subject.includes("Your e-mail address was changed"));
-  if (!mail) throw new Error(`no e-mail change notice to ${address}: ${subjects(await inbox(smtp, address)).join(", ")}`);
-  return new URL(linkIn(mail.text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
+  if (!mail)
+    throw new Error(`no e-mail change notice to ${address}: ${subjects(await inbox(smtp, address)).join(", ")}`);
+  return (
+    new URL(linkIn(mail.text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? ""
+  );
 }
 
-const accountOf = (id: number) => db.user.findUniqueOrThrow({ where: { id }, select: { email: true, emailVerifiedAt: true } });
+const accountOf = (id: number) =>
+  db.user.findUniqueOrThrow({ where: { id }, select: { email: true, emailVerifiedAt: true } });
 
 describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
   it("after a second change (victim → evil1 → evil2), undoing the first restores the original address", async () => {
@@ -82,8 +94,17 @@ describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
     await changeEmail(user, access, `${user.username}@intruder.example.net`);
     const link = await undoLink(user.email);
     // The intruder signs up a throwaway account with the owner's address (never confirmed).
-    const squatter = await db.user.create({ data: { username: `${user.username}-squat`, email: user.email, webauthnUserHandle: `squat-${user.id}` } });
-    await db.emailVerificationToken.create({ data: { userId: squatter.id, email: user.email, tokenHash: "v".repeat(64), expiresAt: new Date(Date.now() + 3_600_000) } });
+    const squatter = await db.user.create({
+      data: { username: `${user.username}-squat`, email: user.email, webauthnUserHandle: `squat-${user.id}` },
+    });
+    await db.emailVerificationToken.create({
+      data: {
+        userId: squatter.id,
+        email: user.email,
+        tokenHash: "v".repeat(64),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
 
     const secured = await secureAccountWithLink(link, newClient());
     if (!secured.ok) throw new Error(secured.code);
@@ -92,7 +113,10 @@ describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
     expect(moved.email).toMatch(new RegExp(`^released-${squatter.id}-[^@]+@address-released\\.invalid$`));
     expect(moved.emailVerifiedAt).toBeNull();
     expect(await db.emailVerificationToken.count({ where: { userId: squatter.id, usedAt: null } })).toBe(0);
-    const event = await db.securityEvent.findFirstOrThrow({ where: { userId: user.id, type: "account.secured_by_link" }, select: { details: true } });
+    const event = await db.securityEvent.findFirstOrThrow({
+      where: { userId: user.id, type: "account.secured_by_link" },
+      select: { details: true },
+    });
     expect(event.details).toMatchObject({ email_restored: true, email_released_from: squatter.id });
   });
 
@@ -104,7 +128,14 @@ describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
     await changeEmail(user, access, stolen);
     expect((await accountOf(user.id)).emailVerifiedAt).not.toBeNull();
     const link = await undoLink(user.email);
-    await db.user.create({ data: { username: `${user.username}-other`, email: user.email, emailVerifiedAt: new Date(), webauthnUserHandle: `other-${user.id}` } });
+    await db.user.create({
+      data: {
+        username: `${user.username}-other`,
+        email: user.email,
+        emailVerifiedAt: new Date(),
+        webauthnUserHandle: `other-${user.id}`,
+      },
+    });
 
     const secured = await secureAccountWithLink(link, newClient());
     if (!secured.ok) throw new Error(secured.code);
@@ -128,7 +159,10 @@ describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
     const access = await accessTokenFor(user);
     const claims = await decodeAccessToken(access);
     if (!claims) throw new Error("no session");
-    const ended = await revokeOtherSessions({ userId: user.id, username: user.username, isStaff: false, sessionId: claims.sessionId }, newClient());
+    const ended = await revokeOtherSessions(
+      { userId: user.id, username: user.username, isStaff: false, sessionId: claims.sessionId },
+      newClient(),
+    );
     expect(ended.ok).toBe(true);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt).toBeInstanceOf(Date);
 
@@ -136,6 +170,8 @@ describe("the e-mail undo of 'This wasn't me' cannot be blocked", () => {
     expect((await requestPasswordReset(user.email, newClient())).ok).toBe(true);
     expect((await requestEmailVerificationResend(user.email, newClient())).ok).toBe(true);
     await settleMailDeliveries();
-    expect(subjects(await inbox(smtp, user.email)).sort()).toEqual(["Confirm your e-mail address", "Reset your password"].sort());
+    expect(subjects(await inbox(smtp, user.email)).sort()).toEqual(
+      ["Confirm your e-mail address", "Reset your password"].sort(),
+    );
   });
 });

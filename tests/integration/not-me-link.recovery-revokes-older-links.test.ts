@@ -28,14 +28,17 @@ afterAll(async () => {
   await smtp.stop();
 });
 
-const SAFARI_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
+const SAFARI_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
-const notMeToken = (text: string) => new URL(linkIn(text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
+const notMeToken = (text: string) =>
+  new URL(linkIn(text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
 
 async function linksIn(address: string, subject: string): Promise<string[]> {
   const mails = (await inbox(smtp, address)).filter((m) => m.subject.includes(subject));
-  if (mails.length === 0) throw new Error(`no "${subject}" mail to ${address}: ${subjects(await inbox(smtp, address)).join(", ")}`);
+  if (mails.length === 0)
+    throw new Error(`no "${subject}" mail to ${address}: ${subjects(await inbox(smtp, address)).join(", ")}`);
   return mails.map((m) => notMeToken(m.text));
 }
 
@@ -51,8 +54,23 @@ describe("'This wasn't me' links end with the next recovery", () => {
     const session = await decodeAccessToken(access);
     if (!session) throw new Error("no session");
     const evil = `${user.username}@intruder.example.net`;
-    expect((await requestEmailChange({ userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId }, evil, {}, newClient("intruder"))).ok).toBe(true);
-    const confirmation = new URL(linkIn((await inbox(smtp, evil))[0]?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
+    expect(
+      (
+        await requestEmailChange(
+          { userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId },
+          evil,
+          {},
+          newClient("intruder"),
+        )
+      ).ok,
+    ).toBe(true);
+    const confirmation =
+      new URL(
+        linkIn(
+          (await inbox(smtp, evil))[0]?.text ?? "",
+          `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`,
+        ),
+      ).searchParams.get("token") ?? "";
     expect((await confirmEmailChange(confirmation, newClient("intruder"))).ok).toBe(true);
     // ...and signs in from a new device: the notice, and its link, go to the intruder's address.
     advanceTime(1_000);
@@ -66,9 +84,14 @@ describe("'This wasn't me' links end with the next recovery", () => {
     const secured = await secureAccountWithLink(ownersLink ?? "", newClient());
     if (!secured.ok) throw new Error(secured.code);
     advanceTime(60_000);
-    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token: secured.value.resetToken, new_password: "the owner's new passphrase 42" } });
+    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+      body: { token: secured.value.resetToken, new_password: "the owner's new passphrase 42" },
+    });
     expect(reset.status, JSON.stringify(reset.json)).toBe(200);
-    const before = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true, email: true } });
+    const before = await db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { passwordHash: true, email: true },
+    });
     const owner = await accessTokenFor({ ...user, password: "the owner's new passphrase 42" }, newClient());
 
     advanceTime(60_000);
@@ -76,7 +99,9 @@ describe("'This wasn't me' links end with the next recovery", () => {
     const replay = await secureAccountWithLink(kept, newClient("intruder"));
     expect(codeOf(replay)).toBe("invalid_security_link");
     // The refusal changed nothing: the owner's password and session stand, no reset token was handed out.
-    expect(await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true, email: true } })).toEqual(before);
+    expect(
+      await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true, email: true } }),
+    ).toEqual(before);
     expect((await call(me.GET, "GET", "/api/me", { token: owner })).status).toBe(200);
     expect(await db.passwordResetToken.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
   });
@@ -90,10 +115,18 @@ describe("'This wasn't me' links end with the next recovery", () => {
     const [kept] = await linksIn(user.email, "New sign-in");
     advanceTime(60_000);
     const { token } = await createPasswordResetToken(db, user.id, new Date());
-    expect((await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token, new_password: "the owner's new passphrase 42" } })).status).toBe(200);
+    expect(
+      (
+        await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+          body: { token, new_password: "the owner's new passphrase 42" },
+        })
+      ).status,
+    ).toBe(200);
     advanceTime(1_000);
     expect(codeOf(await secureAccountWithLink(kept ?? "", newClient()))).toBe("invalid_security_link");
-    expect(await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } })).not.toEqual({ passwordHash: null });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } })).not.toEqual({
+      passwordHash: null,
+    });
   });
 
   it("after the owner follows one link, an older link of another notice is refused", async () => {
@@ -127,11 +160,15 @@ describe("'This wasn't me' links end with the next recovery", () => {
     advanceTime(60_000);
     const secured = await secureAccountWithLink(link, newClient());
     if (!secured.ok) throw new Error(secured.code);
-    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token: secured.value.resetToken, new_password: "the owner's new passphrase 42" } });
+    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+      body: { token: secured.value.resetToken, new_password: "the owner's new passphrase 42" },
+    });
     expect(reset.status).toBe(200);
     // What the scheduled cleanup does once LOKDOWN_AUDIT_RETENTION_DAYS have passed.
     advanceTime(2 * 86_400_000);
-    const deleted = await db.mailMessage.deleteMany({ where: { dedupeKey: { startsWith: "account_secured:" }, toAddress: user.email } });
+    const deleted = await db.mailMessage.deleteMany({
+      where: { dedupeKey: { startsWith: "account_secured:" }, toAddress: user.email },
+    });
     expect(deleted.count).toBe(1);
 
     expect(await describeSecurityLink(link)).toBeNull();

@@ -41,7 +41,8 @@ const NEW_PASSWORD = "the owner's new passphrase 42";
 async function notice(address: string, subject: string): Promise<{ mail: ReceivedMail; token: string }> {
   const mail = (await inbox(smtp, address)).find((m) => m.subject.includes(subject));
   if (!mail) throw new Error(`no "${subject}" mail to ${address}: ${subjects(await inbox(smtp, address)).join(", ")}`);
-  const token = new URL(linkIn(mail.text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
+  const token =
+    new URL(linkIn(mail.text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
   return { mail, token };
 }
 
@@ -50,11 +51,15 @@ async function passwordless(authenticator: ReturnType<typeof newAuthenticator>) 
   const begun = await call(passkeyLoginOptions.POST, "POST", "/api/auth/passkey/login/options", { client });
   return call(passkeyLogin.POST, "POST", "/api/auth/passkey/login", {
     client,
-    body: { session_id: begun.json.session_id, passkey_response: authenticator.assert(begun.json.options as RequestOptions) },
+    body: {
+      session_id: begun.json.session_id,
+      passkey_response: authenticator.assert(begun.json.options as RequestOptions),
+    },
   });
 }
 
-const signIn = (user: { username: string }, password: string) => call(loginRoute.POST, "POST", "/api/auth/login", { body: { username: user.username, password } });
+const signIn = (user: { username: string }, password: string) =>
+  call(loginRoute.POST, "POST", "/api/auth/login", { body: { username: user.username, password } });
 
 /** What every use of the link does, whatever the notice: checked after each kind below. */
 async function expectAccountSecured(userId: number, username: string, knownPassword: string, resetToken: string) {
@@ -65,7 +70,9 @@ async function expectAccountSecured(userId: number, username: string, knownPassw
   // The password whoever made the change may know no longer signs in...
   expect((await signIn({ username }, knownPassword)).status).toBe(401);
   // ...and the owner is handed a reset link to choose a new one.
-  const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token: resetToken, new_password: NEW_PASSWORD } });
+  const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+    body: { token: resetToken, new_password: NEW_PASSWORD },
+  });
   expect(reset.status, JSON.stringify(reset.json)).toBe(200);
   expect((await signIn({ username }, NEW_PASSWORD)).status).toBe(200);
 }
@@ -132,8 +139,23 @@ describe("'This wasn't me' undoes the change it reports", () => {
     const session = await decodeAccessToken(access);
     if (!session) throw new Error("no session");
     const stolen = `${user.username}@intruder.example.net`;
-    expect((await requestEmailChange({ userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId }, stolen, {}, newClient())).ok).toBe(true);
-    const confirmation = new URL(linkIn((await inbox(smtp, stolen))[0]?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
+    expect(
+      (
+        await requestEmailChange(
+          { userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId },
+          stolen,
+          {},
+          newClient(),
+        )
+      ).ok,
+    ).toBe(true);
+    const confirmation =
+      new URL(
+        linkIn(
+          (await inbox(smtp, stolen))[0]?.text ?? "",
+          `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`,
+        ),
+      ).searchParams.get("token") ?? "";
     expect((await confirmEmailChange(confirmation, newClient())).ok).toBe(true);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(stolen);
     const { token } = await notice(user.email, "Your e-mail address was changed");
@@ -152,13 +174,31 @@ describe("'This wasn't me' undoes the change it reports", () => {
     const session = await decodeAccessToken(access);
     if (!session) throw new Error("no session");
     const stolen = `${user.username}@elsewhere.example.net`;
-    await requestEmailChange({ userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId }, stolen, {}, newClient());
-    const confirmation = new URL(linkIn((await inbox(smtp, stolen))[0]?.text ?? "", `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`)).searchParams.get("token") ?? "";
+    await requestEmailChange(
+      { userId: user.id, username: user.username, isStaff: false, sessionId: session.sessionId },
+      stolen,
+      {},
+      newClient(),
+    );
+    const confirmation =
+      new URL(
+        linkIn(
+          (await inbox(smtp, stolen))[0]?.text ?? "",
+          `${settings.webauthn.origins[0]}/account/profile/confirm-email?token=`,
+        ),
+      ).searchParams.get("token") ?? "";
     expect((await confirmEmailChange(confirmation, newClient())).ok).toBe(true);
     const { token } = await notice(user.email, "Your e-mail address was changed");
     // Only an account that confirmed the address keeps it (an unconfirmed squatter is moved aside:
     // not-me-link.email-undo-cannot-be-blocked.test.ts).
-    await db.user.create({ data: { username: `${user.username}-squat`, email: user.email, emailVerifiedAt: new Date(), webauthnUserHandle: `squat-${user.id}` } });
+    await db.user.create({
+      data: {
+        username: `${user.username}-squat`,
+        email: user.email,
+        emailVerifiedAt: new Date(),
+        webauthnUserHandle: `squat-${user.id}`,
+      },
+    });
 
     const secured = await secureAccountWithLink(token, newClient());
     if (!secured.ok) throw new Error(secured.code);
@@ -172,19 +212,29 @@ describe("'This wasn't me' undoes the change it reports", () => {
     enableApiKeys();
     const user = await makeUser();
     const owner = await accessTokenFor(user, newClient("owner"));
-    const ownersKey = await call(apiKeys.POST, "POST", "/api/auth/api-keys", { token: owner, body: { name: "owner's CI" } });
+    const ownersKey = await call(apiKeys.POST, "POST", "/api/auth/api-keys", {
+      token: owner,
+      body: { name: "owner's CI" },
+    });
     expect(ownersKey.status).toBe(201);
     const intruder = await accessTokenFor(user, newClient("intruder"));
     const changed = await call(passwordChange.POST, "POST", "/api/auth/password/change", {
       token: intruder,
-      body: { new_password: "the intruder's passphrase 7", keep_other_sessions: true, password: user.password, current_password: user.password },
+      body: {
+        new_password: "the intruder's passphrase 7",
+        keep_other_sessions: true,
+        password: user.password,
+        current_password: user.password,
+      },
     });
     expect(changed.status).toBe(200);
     const { token } = await notice(user.email, "Your password was changed");
 
     const secured = await secureAccountWithLink(token, newClient());
     if (!secured.ok) throw new Error(secured.code);
-    expect((await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(ownersKey.json.api_key as string) })).status).toBe(401);
+    expect(
+      (await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(ownersKey.json.api_key as string) })).status,
+    ).toBe(401);
     expect((await signIn(user, user.password)).status).toBe(401);
     await expectAccountSecured(user.id, user.username, "the intruder's passphrase 7", secured.value.resetToken);
   });
@@ -195,12 +245,21 @@ describe("'This wasn't me' undoes the change it reports", () => {
     const user = await makeUser();
     const access = await accessTokenFor(user);
     const older = await call(apiKeys.POST, "POST", "/api/auth/api-keys", { token: access, body: { name: "older" } });
-    const newer = await call(apiKeys.POST, "POST", "/api/auth/api-keys", { token: access, body: { name: "unknown to me" } });
+    const newer = await call(apiKeys.POST, "POST", "/api/auth/api-keys", {
+      token: access,
+      body: { name: "unknown to me" },
+    });
     const mails = (await inbox(smtp, user.email)).filter((m) => m.subject.includes("A new API key was created"));
     const last = mails[mails.length - 1];
-    const token = new URL(linkIn(last?.text ?? "", `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
+    const token =
+      new URL(linkIn(last?.text ?? "", `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get(
+        "token",
+      ) ?? "";
     expect((await secureAccountWithLink(token, newClient())).ok).toBe(true);
-    for (const key of [older, newer]) expect((await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(key.json.api_key as string) })).status).toBe(401);
+    for (const key of [older, newer])
+      expect((await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(key.json.api_key as string) })).status).toBe(
+        401,
+      );
   });
 
   it("a link whose undo part was altered is refused", async () => {

@@ -12,7 +12,14 @@ import {
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
 
-const acme = { id: "acme-sso", type: "oidc", displayName: "Acme SSO", clientId: "acme-client", clientSecret: "s3cret-value-for-acme", issuer: "https://sso.acme.example" };
+const acme = {
+  id: "acme-sso",
+  type: "oidc",
+  displayName: "Acme SSO",
+  clientId: "acme-client",
+  clientSecret: "s3cret-value-for-acme",
+  issuer: "https://sso.acme.example",
+};
 
 describe("provider records configured in the admin area", () => {
   it("stores the client secret encrypted and never returns it", async () => {
@@ -25,14 +32,22 @@ describe("provider records configured in the admin area", () => {
     const listed = await listOAuthProviders();
     expect(JSON.stringify(listed)).not.toContain("s3cret");
     expect(JSON.stringify(created)).not.toContain("s3cret");
-    expect(listed[0]).toMatchObject({ id: "acme-sso", source: "database", readOnly: false, redirectUri: "http://localhost:3000/api/nextauth/callback/acme-sso" });
+    expect(listed[0]).toMatchObject({
+      id: "acme-sso",
+      source: "database",
+      readOnly: false,
+      redirectUri: "http://localhost:3000/api/nextauth/callback/acme-sso",
+    });
   });
 
   it("keeps the stored secret when an update leaves it blank, and replaces it when given", async () => {
     overrideSettings({ socialAuth: { enabled: true, envProviders: [] } });
     await createOAuthProvider(acme);
     await updateOAuthProvider("acme-sso", { displayName: "Acme", clientSecret: "" });
-    expect((await loadEnabledProviders())[0]).toMatchObject({ displayName: "Acme", clientSecret: "s3cret-value-for-acme" });
+    expect((await loadEnabledProviders())[0]).toMatchObject({
+      displayName: "Acme",
+      clientSecret: "s3cret-value-for-acme",
+    });
     await updateOAuthProvider("acme-sso", { clientSecret: "rotated-secret" });
     expect((await loadEnabledProviders())[0]?.clientSecret).toBe("rotated-secret");
   });
@@ -59,13 +74,33 @@ describe("provider records configured in the admin area", () => {
   });
 
   it("shows environment providers as read-only and refuses to shadow or change them", async () => {
-    overrideSettings({ socialAuth: { enabled: true, envProviders: [{ id: "github", type: "github", displayName: "GitHub", clientId: "env-id", clientSecret: "env-secret", issuer: null }] } });
+    overrideSettings({
+      socialAuth: {
+        enabled: true,
+        envProviders: [
+          {
+            id: "github",
+            type: "github",
+            displayName: "GitHub",
+            clientId: "env-id",
+            clientSecret: "env-secret",
+            issuer: null,
+          },
+        ],
+      },
+    });
     const listed = await listOAuthProviders();
-    expect(listed).toMatchObject([{ id: "github", source: "environment", readOnly: true, enabled: true, clientId: "env-id" }]);
+    expect(listed).toMatchObject([
+      { id: "github", source: "environment", readOnly: true, enabled: true, clientId: "env-id" },
+    ]);
     expect(JSON.stringify(listed)).not.toContain("env-secret");
     const shadow = await createOAuthProvider({ ...acme, id: "github", type: "github", issuer: null });
     expect(shadow.ok || shadow.code).toBe("oauth_provider_exists");
-    for (const result of [await updateOAuthProvider("github", { displayName: "x" }), await setOAuthProviderEnabled("github", false), await deleteOAuthProvider("github")]) {
+    for (const result of [
+      await updateOAuthProvider("github", { displayName: "x" }),
+      await setOAuthProviderEnabled("github", false),
+      await deleteOAuthProvider("github"),
+    ]) {
       expect(result.ok || result.code).toBe("oauth_provider_read_only");
     }
   });
@@ -97,8 +132,15 @@ describe("provider records configured in the admin area", () => {
     await createOAuthProvider(acme, { userId: admin.id });
     await setOAuthProviderEnabled("acme-sso", false, { userId: admin.id });
     await deleteOAuthProvider("acme-sso", { userId: admin.id });
-    const events = await db.securityEvent.findMany({ where: { userId: admin.id, type: { startsWith: "oauth_provider." } }, orderBy: { id: "asc" } });
-    expect(events.map((e) => e.type)).toEqual(["oauth_provider.created", "oauth_provider.updated", "oauth_provider.deleted"]);
+    const events = await db.securityEvent.findMany({
+      where: { userId: admin.id, type: { startsWith: "oauth_provider." } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      "oauth_provider.created",
+      "oauth_provider.updated",
+      "oauth_provider.deleted",
+    ]);
     expect(JSON.stringify(events.map((e) => e.details))).not.toContain("s3cret");
   });
 });

@@ -14,7 +14,14 @@ afterAll(async () => {
   await oidc?.stop();
 });
 
-const record = (issuer: string) => ({ id: "oidc", type: "oidc", displayName: "Company SSO", clientId: "client", clientSecret: "a-client-secret-value", issuer });
+const record = (issuer: string) => ({
+  id: "oidc",
+  type: "oidc",
+  displayName: "Company SSO",
+  clientId: "client",
+  clientSecret: "a-client-secret-value",
+  issuer,
+});
 
 describe("deleting an OAuth provider removes its links; a new one never inherits them", () => {
   it("a provider re-created under the same id with another issuer does not sign into the old links' accounts", async () => {
@@ -22,14 +29,27 @@ describe("deleting an OAuth provider removes its links; a new one never inherits
     expect((await createOAuthProvider(record("https://old-sso.example"))).ok).toBe(true);
     const victim = await makeUser();
     // The old issuer's subject "12345" is linked to the victim.
-    await db.oAuthAccount.create({ data: { userId: victim.id, provider: "oidc", providerAccountId: "12345", email: victim.email, emailVerified: true } });
+    await db.oAuthAccount.create({
+      data: {
+        userId: victim.id,
+        provider: "oidc",
+        providerAccountId: "12345",
+        email: victim.email,
+        emailVerified: true,
+      },
+    });
 
     expect((await deleteOAuthProvider("oidc")).ok).toBe(true);
     expect(await db.oAuthAccount.count({ where: { provider: "oidc" } })).toBe(0);
-    expect(await db.securityEvent.findFirst({ where: { type: "oauth_provider.deleted" }, select: { details: true } })).toMatchObject({ details: { provider: "oidc", linksRemoved: "1" } });
+    expect(
+      await db.securityEvent.findFirst({ where: { type: "oauth_provider.deleted" }, select: { details: true } }),
+    ).toMatchObject({ details: { provider: "oidc", linksRemoved: "1" } });
 
     // Another issuer (the loopback test IdP) now answers for "oidc", and its own "12345" signs in.
-    expect((await createOAuthProvider({ ...record(oidc.issuer), clientId: oidc.clientId, clientSecret: oidc.clientSecret })).ok).toBe(true);
+    expect(
+      (await createOAuthProvider({ ...record(oidc.issuer), clientId: oidc.clientId, clientSecret: oidc.clientSecret }))
+        .ok,
+    ).toBe(true);
     const flow = await signInWithProvider(oidc, { sub: "12345", email: "stranger@other.example", emailVerified: true });
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/complete`);
     const bridged = await callBridge(flow.jar, flow.client);

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
-import { APP_ORIGIN, callBridge, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
+import {
+  APP_ORIGIN,
+  callBridge,
+  OIDC_REDIRECT_URI,
+  signInWithProvider,
+  useTestProvider,
+} from "../helpers/social-login";
 
 let oidc: TestOidcProvider;
 beforeAll(async () => {
@@ -37,7 +43,11 @@ describe("POST /api/auth/oauth/callback is protected against CSRF", () => {
 
   it("accepts an SPA origin from LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS", async () => {
     useTestProvider(oidc);
-    const flow = await signInWithProvider(oidc, { sub: "csrf-2", email: "omar@example.org", emailVerified: true }, { callbackUrl: "https://spa.example.com/oauth/done" });
+    const flow = await signInWithProvider(
+      oidc,
+      { sub: "csrf-2", email: "omar@example.org", emailVerified: true },
+      { callbackUrl: "https://spa.example.com/oauth/done" },
+    );
     expect(flow.location).toBe("https://spa.example.com/oauth/done");
     const ok = await callBridge(flow.jar, flow.client, { origin: "https://spa.example.com", "x-lokdown-csrf": "1" });
     expect(ok.status).toBe(200);

@@ -13,7 +13,11 @@ afterAll(async () => {
   await oidc?.stop();
 });
 
-const person = (email: string) => ({ sub: `single-${Math.random().toString(36).slice(2, 10)}`, email, emailVerified: true });
+const person = (email: string) => ({
+  sub: `single-${Math.random().toString(36).slice(2, 10)}`,
+  email,
+  emailVerified: true,
+});
 
 /** A copy of the browser's cookies before the bridge call: what a replaying attacker would hold. */
 const copyOf = (jar: CookieJar) => {
@@ -29,7 +33,11 @@ describe("POST /api/auth/oauth/callback works once per provider sign-in", () => 
     const stolen = copyOf(flow.jar);
     const first = await callBridge(flow.jar, flow.client);
     expect(first.status).toBe(200);
-    expect(first.response.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token=;") && c.includes("Max-Age=0"))).toBe(true);
+    expect(
+      first.response.headers
+        .getSetCookie()
+        .some((c) => c.startsWith("authjs.session-token=;") && c.includes("Max-Age=0")),
+    ).toBe(true);
     expect(flow.jar.cookies.has("authjs.session-token")).toBe(false);
 
     const replay = await callBridge(stolen, flow.client);
@@ -41,7 +49,10 @@ describe("POST /api/auth/oauth/callback works once per provider sign-in", () => 
   it("lets exactly one of two concurrent bridge calls win", async () => {
     useTestProvider(oidc);
     const flow = await signInWithProvider(oidc, person("lee@example.org"));
-    const results = await Promise.all([callBridge(copyOf(flow.jar), flow.client), callBridge(copyOf(flow.jar), flow.client)]);
+    const results = await Promise.all([
+      callBridge(copyOf(flow.jar), flow.client),
+      callBridge(copyOf(flow.jar), flow.client),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
     expect(await db.authSession.count()).toBe(1);
   });

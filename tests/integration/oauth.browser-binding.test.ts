@@ -8,7 +8,17 @@ import { LINK_INTENT_COOKIE, beginProviderLink } from "@/lib/auth/oauth/account-
 import { providerSessionCookieName } from "@/lib/auth/oauth/nextauth";
 import { issueWebSession, SESSION_COOKIE } from "@/lib/auth/sessions/web-session";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
-import { APP_ORIGIN, appRequest, authorizeAtProvider, callBridge, CookieJar, deliverCallback, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
+import {
+  APP_ORIGIN,
+  appRequest,
+  authorizeAtProvider,
+  callBridge,
+  CookieJar,
+  deliverCallback,
+  OIDC_REDIRECT_URI,
+  signInWithProvider,
+  useTestProvider,
+} from "../helpers/social-login";
 import { newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
@@ -28,7 +38,9 @@ const NEXT_AUTH_CHECK_COOKIES = ["authjs.state", "authjs.pkce.code_verifier", "a
 /** A signed-in browser for `user`: its web session cookie and actor. */
 async function webSessionFor(user: { id: number; username: string; isStaff: boolean }) {
   const client = newClient("victim-browser");
-  const session = await db.$transaction((tx) => issueWebSession(tx, { userId: user.id, amr: ["pwd"], client }, new Date()));
+  const session = await db.$transaction((tx) =>
+    issueWebSession(tx, { userId: user.id, amr: ["pwd"], client }, new Date()),
+  );
   const row = await db.authSession.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
   const jar = new CookieJar();
   jar.cookies.set(SESSION_COOKIE, session.token);
@@ -39,7 +51,11 @@ async function webSessionFor(user: { id: number; username: string; isStaff: bool
 describe("a provider sign-in works only in the browser that started it", () => {
   it("a hand-off cookie replayed in another browser does not sign that browser in (login CSRF), at /oauth/complete and at the bridge", async () => {
     useTestProvider(oidc);
-    const attacker = await signInWithProvider(oidc, { sub: "attacker-1", email: "attacker@evil.example", emailVerified: true });
+    const attacker = await signInWithProvider(oidc, {
+      sub: "attacker-1",
+      email: "attacker@evil.example",
+      emailVerified: true,
+    });
     expect(attacker.location).toBe(`${APP_ORIGIN}/oauth/complete`);
     const handOff = attacker.jar.cookies.get(providerSessionCookieName());
     expect(handOff).toBeTruthy();
@@ -61,12 +77,26 @@ describe("a provider sign-in works only in the browser that started it", () => {
     expect(own.headers.get("location")).toBe(`${APP_ORIGIN}/account`);
     expect(await db.authSession.count()).toBe(1);
     expect(attacker.jar.cookies.has(browserNonceCookieName())).toBe(false);
-    expect(own.headers.getSetCookie().some((c) => c.startsWith(`${browserNonceCookieName()}=;`) && /Max-Age=0/.test(c) && /HttpOnly/.test(c) && /Path=\//.test(c))).toBe(true);
+    expect(
+      own.headers
+        .getSetCookie()
+        .some(
+          (c) =>
+            c.startsWith(`${browserNonceCookieName()}=;`) &&
+            /Max-Age=0/.test(c) &&
+            /HttpOnly/.test(c) &&
+            /Path=\//.test(c),
+        ),
+    ).toBe(true);
   });
 
   it("a callback URL carried to another browser is refused, even with next-auth's check cookies planted", async () => {
     useTestProvider(oidc);
-    const started = await authorizeAtProvider(oidc, { sub: "attacker-2", email: "attacker2@evil.example", emailVerified: true });
+    const started = await authorizeAtProvider(oidc, {
+      sub: "attacker-2",
+      email: "attacker2@evil.example",
+      emailVerified: true,
+    });
     const victim = new CookieJar();
     for (const name of NEXT_AUTH_CHECK_COOKIES) {
       const value = started.jar.cookies.get(name);
@@ -89,7 +119,11 @@ describe("a provider sign-in works only in the browser that started it", () => {
 
     // The attacker authorizes their own provider account, then gets the victim's browser to
     // deliver the callback with the attacker's check cookies (tossed from a sibling subdomain).
-    const started = await authorizeAtProvider(oidc, { sub: "attacker-3", email: "attacker3@evil.example", emailVerified: true });
+    const started = await authorizeAtProvider(oidc, {
+      sub: "attacker-3",
+      email: "attacker3@evil.example",
+      emailVerified: true,
+    });
     for (const name of NEXT_AUTH_CHECK_COOKIES) {
       const value = started.jar.cookies.get(name);
       if (value) victim.jar.cookies.set(name, value);
@@ -106,7 +140,11 @@ describe("a provider sign-in works only in the browser that started it", () => {
     const intent = await beginProviderLink(browser.actor, "oidc", { password: user.password }, browser.client);
     if (!intent.ok) throw new Error("no intent");
     browser.jar.cookies.set(LINK_INTENT_COOKIE, intent.value.cookie);
-    const started = await authorizeAtProvider(oidc, { sub: "link-own", email: "x@example.org", emailVerified: false }, { jar: browser.jar, client: browser.client });
+    const started = await authorizeAtProvider(
+      oidc,
+      { sub: "link-own", email: "x@example.org", emailVerified: false },
+      { jar: browser.jar, client: browser.client },
+    );
     expect(browser.jar.cookies.has(browserNonceCookieName())).toBe(true);
     const done = await deliverCallback(started.callbackUrl, browser.jar, browser.client);
     expect(done.location).toBe(`${APP_ORIGIN}/account/connections?linked=oidc`);
@@ -130,7 +168,16 @@ describe("in production, next-auth's cookies and the nonce use __Host- names", (
     });
     const set = [...csrf.headers.getSetCookie(), ...start.headers.getSetCookie()];
     const names = set.map((c) => c.slice(0, c.indexOf("=")));
-    expect(names).toEqual(expect.arrayContaining(["__Host-authjs.csrf-token", "__Host-authjs.state", "__Host-authjs.pkce.code_verifier", "__Host-authjs.nonce", "__Host-authjs.callback-url", "__Host-lokdown_oauth_nonce"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "__Host-authjs.csrf-token",
+        "__Host-authjs.state",
+        "__Host-authjs.pkce.code_verifier",
+        "__Host-authjs.nonce",
+        "__Host-authjs.callback-url",
+        "__Host-lokdown_oauth_nonce",
+      ]),
+    );
     for (const cookie of set) {
       expect(cookie.startsWith("__Host-"), cookie).toBe(true);
       expect(cookie, cookie).toMatch(/;\s*Secure/i);
@@ -139,7 +186,9 @@ describe("in production, next-auth's cookies and the nonce use __Host- names", (
     }
     const finished = await appRequest(completeGET, "GET", "/oauth/complete", jar, client);
     const deletions = finished.headers.getSetCookie().filter((c) => /Max-Age=0/i.test(c));
-    expect(deletions.map((c) => c.slice(0, c.indexOf("=")))).toEqual(expect.arrayContaining(["__Host-authjs.session-token", "__Host-lokdown_oauth_nonce"]));
+    expect(deletions.map((c) => c.slice(0, c.indexOf("=")))).toEqual(
+      expect.arrayContaining(["__Host-authjs.session-token", "__Host-lokdown_oauth_nonce"]),
+    );
     for (const cookie of deletions) expect(cookie, cookie).toMatch(/;\s*Secure/i);
   });
 });

@@ -11,7 +11,9 @@ function configure() {
     socialAuth: {
       enabled: true,
       allowedCallbackOrigins: ["https://spa.example.com"],
-      envProviders: [{ id: "google", type: "google", displayName: "Google", clientId: "id", clientSecret: "secret", issuer: null }],
+      envProviders: [
+        { id: "google", type: "google", displayName: "Google", clientId: "id", clientSecret: "secret", issuer: null },
+      ],
     },
   });
 }
@@ -24,7 +26,9 @@ describe("callback_url is validated against the app's own origins", () => {
     for (const key of ["callback_url", "next"]) {
       const res = await listWith({ [key]: "/spa/oauth/callback?x=1" });
       expect(res.status).toBe(200);
-      expect((res.json.providers as Array<{ callback_url: string }>)[0]?.callback_url).toBe(`${APP}/spa/oauth/callback?x=1`);
+      expect((res.json.providers as Array<{ callback_url: string }>)[0]?.callback_url).toBe(
+        `${APP}/spa/oauth/callback?x=1`,
+      );
     }
   });
 
@@ -58,13 +62,24 @@ describe("callback_url is validated against the app's own origins", () => {
       expect(res.json.callback_url, url).toEqual(["Invalid or disallowed callback_url"]);
       expect(res.json.code).toBe("invalid_callback_url");
     }
-    const one = await call(providerLoginHandler, "GET", "/api/auth/oauth/google/login", { params: { provider: "google" }, query: { callback_url: "https://evil.example" } });
+    const one = await call(providerLoginHandler, "GET", "/api/auth/oauth/google/login", {
+      params: { provider: "google" },
+      query: { callback_url: "https://evil.example" },
+    });
     expect(one.status).toBe(400);
     expect(one.json.callback_url).toEqual(["Invalid or disallowed callback_url"]);
   });
 
   it("never allows a foreign origin just because the allowlist is empty (django-lokdown allowed it)", async () => {
-    overrideSettings({ socialAuth: { enabled: true, allowedCallbackOrigins: [], envProviders: [{ id: "google", type: "google", displayName: "Google", clientId: "id", clientSecret: "secret", issuer: null }] } });
+    overrideSettings({
+      socialAuth: {
+        enabled: true,
+        allowedCallbackOrigins: [],
+        envProviders: [
+          { id: "google", type: "google", displayName: "Google", clientId: "id", clientSecret: "secret", issuer: null },
+        ],
+      },
+    });
     expect((await listWith({ callback_url: "https://anywhere.example/" })).status).toBe(400);
   });
 });

@@ -11,7 +11,14 @@ const APP = "http://localhost:3000";
 
 describe("LOKDOWN_SOCIALAUTH_ENABLED and configured providers", () => {
   it("answers 403 on every social endpoint while the switch is off, even with providers configured", async () => {
-    overrideSettings({ socialAuth: { enabled: false, envProviders: [{ id: "github", type: "github", displayName: "GitHub", clientId: "id", clientSecret: "secret", issuer: null }] } });
+    overrideSettings({
+      socialAuth: {
+        enabled: false,
+        envProviders: [
+          { id: "github", type: "github", displayName: "GitHub", clientId: "id", clientSecret: "secret", issuer: null },
+        ],
+      },
+    });
     const answers = [
       await call(providers.GET, "GET", "/api/auth/oauth/providers"),
       await call(providerLoginHandler, "GET", "/api/auth/oauth/github/login", { params: { provider: "github" } }),
@@ -28,31 +35,80 @@ describe("LOKDOWN_SOCIALAUTH_ENABLED and configured providers", () => {
   it("answers 503 when the switch is on but no provider is configured or enabled", async () => {
     overrideSettings({ socialAuth: { enabled: true, envProviders: [] } });
     expect((await call(providers.GET, "GET", "/api/auth/oauth/providers")).status).toBe(503);
-    await createOAuthProvider({ id: "acme", type: "oidc", displayName: "Acme SSO", clientId: "acme-client", clientSecret: "acme-secret", issuer: "https://sso.acme.example" });
+    await createOAuthProvider({
+      id: "acme",
+      type: "oidc",
+      displayName: "Acme SSO",
+      clientId: "acme-client",
+      clientSecret: "acme-secret",
+      issuer: "https://sso.acme.example",
+    });
     await setOAuthProviderEnabled("acme", false);
     const none = await call(providers.GET, "GET", "/api/auth/oauth/providers");
     expect(none.status).toBe(503);
     expect(none.json.code).toBe("oauth_not_configured");
-    expect((await call(providerLoginHandler, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } })).status).toBe(503);
+    expect(
+      (await call(providerLoginHandler, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } })).status,
+    ).toBe(503);
   });
 
   it("lists only configured and enabled providers, from the environment and the database", async () => {
-    overrideSettings({ socialAuth: { enabled: true, envProviders: [{ id: "github", type: "github", displayName: "GitHub", clientId: "id", clientSecret: "secret", issuer: null }] } });
-    await createOAuthProvider({ id: "acme", type: "oidc", displayName: "Acme SSO", clientId: "acme-client", clientSecret: "acme-secret", issuer: "https://sso.acme.example" });
-    await createOAuthProvider({ id: "off", type: "google", displayName: "Old Google", clientId: "g", clientSecret: "g-secret", enabled: false });
+    overrideSettings({
+      socialAuth: {
+        enabled: true,
+        envProviders: [
+          { id: "github", type: "github", displayName: "GitHub", clientId: "id", clientSecret: "secret", issuer: null },
+        ],
+      },
+    });
+    await createOAuthProvider({
+      id: "acme",
+      type: "oidc",
+      displayName: "Acme SSO",
+      clientId: "acme-client",
+      clientSecret: "acme-secret",
+      issuer: "https://sso.acme.example",
+    });
+    await createOAuthProvider({
+      id: "off",
+      type: "google",
+      displayName: "Old Google",
+      clientId: "g",
+      clientSecret: "g-secret",
+      enabled: false,
+    });
     const listed = await call(providers.GET, "GET", "/api/auth/oauth/providers");
     expect(listed.status).toBe(200);
     expect(listed.json.providers).toEqual([
-      { provider: "github", redirect_url: `${APP}/api/nextauth/signin/github`, callback_url: `${APP}/oauth/complete`, redirect_method: "POST" },
-      { provider: "acme", redirect_url: `${APP}/api/nextauth/signin/acme`, callback_url: `${APP}/oauth/complete`, redirect_method: "POST" },
+      {
+        provider: "github",
+        redirect_url: `${APP}/api/nextauth/signin/github`,
+        callback_url: `${APP}/oauth/complete`,
+        redirect_method: "POST",
+      },
+      {
+        provider: "acme",
+        redirect_url: `${APP}/api/nextauth/signin/acme`,
+        callback_url: `${APP}/oauth/complete`,
+        redirect_method: "POST",
+      },
     ]);
-    const disabled = await call(providerLoginHandler, "GET", "/api/auth/oauth/off/login", { params: { provider: "off" } });
+    const disabled = await call(providerLoginHandler, "GET", "/api/auth/oauth/off/login", {
+      params: { provider: "off" },
+    });
     expect(disabled.status).toBe(404);
     expect(disabled.json.error).toBe("Provider not configured: off");
-    const unknown = await call(providerLoginHandler, "GET", "/api/auth/oauth/nope/login", { params: { provider: "nope" } });
+    const unknown = await call(providerLoginHandler, "GET", "/api/auth/oauth/nope/login", {
+      params: { provider: "nope" },
+    });
     expect(unknown.status).toBe(404);
     const one = await call(providerLoginHandler, "GET", "/api/auth/oauth/acme/login", { params: { provider: "acme" } });
-    expect(one.json).toEqual({ provider: "acme", redirect_url: `${APP}/api/nextauth/signin/acme`, callback_url: `${APP}/oauth/complete`, redirect_method: "POST" });
+    expect(one.json).toEqual({
+      provider: "acme",
+      redirect_url: `${APP}/api/nextauth/signin/acme`,
+      callback_url: `${APP}/oauth/complete`,
+      redirect_method: "POST",
+    });
   });
 
   it("answers 405 in JSON to the wrong method", async () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
-import { APP_ORIGIN, callBridge, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
+import {
+  APP_ORIGIN,
+  callBridge,
+  OIDC_REDIRECT_URI,
+  signInWithProvider,
+  useTestProvider,
+} from "../helpers/social-login";
 import { enrollTotp, freezeTime } from "../helpers/two-factor";
 import { makeUser } from "../helpers/users";
 import { snapshotCounts } from "../helpers/db";
@@ -15,7 +21,11 @@ afterAll(async () => {
 });
 
 let subs = 0;
-const person = (email: string, emailVerified = true) => ({ sub: `sub-${(subs += 1)}-${Math.random().toString(36).slice(2, 8)}`, email, emailVerified });
+const person = (email: string, emailVerified = true) => ({
+  sub: `sub-${(subs += 1)}-${Math.random().toString(36).slice(2, 8)}`,
+  email,
+  emailVerified,
+});
 
 describe("sign-in through a real OpenID Connect provider", () => {
   it("creates a user on the first sign-in, bridges it into a token pair, and finds the same user next time", async () => {
@@ -28,10 +38,15 @@ describe("sign-in through a real OpenID Connect provider", () => {
     expect(bridged.json).toMatchObject({ requires_2fa: false, requires_2fa_setup: false });
     expect(typeof bridged.json.access_token).toBe("string");
     expect(typeof bridged.json.refresh_token).toBe("string");
-    const user = await db.user.findUniqueOrThrow({ where: { email: "alice.smith@example.com" }, include: { oauthAccounts: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { email: "alice.smith@example.com" },
+      include: { oauthAccounts: true },
+    });
     expect(user.username).toBe("alice.smith");
     expect(user.passwordHash).toBeNull();
-    expect(user.oauthAccounts).toMatchObject([{ provider: "oidc", providerAccountId: account.sub, emailVerified: true }]);
+    expect(user.oauthAccounts).toMatchObject([
+      { provider: "oidc", providerAccountId: account.sub, emailVerified: true },
+    ]);
 
     const again = await signInWithProvider(oidc, account, { callbackUrl: "/" });
     expect((await callBridge(again.jar, again.client)).status).toBe(200);
@@ -100,11 +115,25 @@ describe("sign-in through a real OpenID Connect provider", () => {
     const user = await makeUser({ username: "heidi" });
     await enrollTotp(user);
     const account = person(user.email);
-    await db.oAuthAccount.create({ data: { userId: user.id, provider: "oidc", providerAccountId: account.sub, email: user.email, emailVerified: true } });
+    await db.oAuthAccount.create({
+      data: {
+        userId: user.id,
+        provider: "oidc",
+        providerAccountId: account.sub,
+        email: user.email,
+        emailVerified: true,
+      },
+    });
     const flow = await signInWithProvider(oidc, account);
     const bridged = await callBridge(flow.jar, flow.client);
     expect(bridged.status).toBe(200);
-    expect(bridged.json).toMatchObject({ requires_2fa: true, requires_2fa_setup: false, totp_enabled: true, passkey_enabled: false, backup_codes_available: true });
+    expect(bridged.json).toMatchObject({
+      requires_2fa: true,
+      requires_2fa_setup: false,
+      totp_enabled: true,
+      passkey_enabled: false,
+      backup_codes_available: true,
+    });
     expect(bridged.json.access_token).toBeUndefined();
     const session = await db.loginSession.findUniqueOrThrow({ where: { id: bridged.json.session_id as string } });
     expect(session.firstFactor).toBe("oauth");
@@ -114,17 +143,38 @@ describe("sign-in through a real OpenID Connect provider", () => {
     useTestProvider(oidc);
     const staff = await makeUser({ username: "ivan", staff: true });
     const account = person(staff.email);
-    await db.oAuthAccount.create({ data: { userId: staff.id, provider: "oidc", providerAccountId: account.sub, email: staff.email, emailVerified: true } });
+    await db.oAuthAccount.create({
+      data: {
+        userId: staff.id,
+        provider: "oidc",
+        providerAccountId: account.sub,
+        email: staff.email,
+        emailVerified: true,
+      },
+    });
     const flow = await signInWithProvider(oidc, account);
     const bridged = await callBridge(flow.jar, flow.client);
-    expect(bridged.json).toMatchObject({ requires_2fa: true, requires_2fa_setup: true, totp_available: true, passkey_available: true });
+    expect(bridged.json).toMatchObject({
+      requires_2fa: true,
+      requires_2fa_setup: true,
+      totp_available: true,
+      passkey_available: true,
+    });
   });
 
   it("refuses a deactivated account", async () => {
     useTestProvider(oidc);
     const user = await makeUser({ username: "judy" });
     const account = person(user.email);
-    await db.oAuthAccount.create({ data: { userId: user.id, provider: "oidc", providerAccountId: account.sub, email: user.email, emailVerified: true } });
+    await db.oAuthAccount.create({
+      data: {
+        userId: user.id,
+        provider: "oidc",
+        providerAccountId: account.sub,
+        email: user.email,
+        emailVerified: true,
+      },
+    });
     await db.user.update({ where: { id: user.id }, data: { isActive: false } });
     const flow = await signInWithProvider(oidc, account);
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_account_inactive`);

@@ -50,7 +50,9 @@ describe("unlinking never removes the last way to sign in", () => {
     useTestProvider(oidc);
     const owner = await makeUser();
     const other = await makeUser();
-    const link = await db.oAuthAccount.create({ data: { userId: owner.id, provider: "oidc", providerAccountId: "owner-1" } });
+    const link = await db.oAuthAccount.create({
+      data: { userId: owner.id, provider: "oidc", providerAccountId: "owner-1" },
+    });
     const { actor, client } = await webSessionFor(other);
     expect((await unlinkOAuthAccount(actor, link.id, {}, client)).ok || "refused").toBe("refused");
     const mine = await webSessionFor(owner);
@@ -68,10 +70,15 @@ describe("unlinking never removes the last way to sign in", () => {
     const flow = await signInWithProvider(oidc, { sub: "duo-1", email: "quinn@example.org", emailVerified: true });
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/complete`);
     const user = await db.user.findUniqueOrThrow({ where: { email: "quinn@example.org" } });
-    const second = await db.oAuthAccount.create({ data: { userId: user.id, provider: "github", providerAccountId: "gh-quinn" } });
+    const second = await db.oAuthAccount.create({
+      data: { userId: user.id, provider: "github", providerAccountId: "gh-quinn" },
+    });
     const first = await db.oAuthAccount.findFirstOrThrow({ where: { userId: user.id, provider: "oidc" } });
     const { actor, client } = await webSessionFor(user, ["fed"]);
-    const results = await Promise.all([unlinkOAuthAccount(actor, first.id, {}, client), unlinkOAuthAccount(actor, second.id, {}, client)]);
+    const results = await Promise.all([
+      unlinkOAuthAccount(actor, first.id, {}, client),
+      unlinkOAuthAccount(actor, second.id, {}, client),
+    ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await db.oAuthAccount.count({ where: { userId: user.id } })).toBe(1);
   });
@@ -89,7 +96,11 @@ describe("linking a provider from the account page", () => {
     expect(intent.ok).toBe(true);
     if (!intent.ok) return;
     browser.jar.cookies.set(LINK_INTENT_COOKIE, intent.value.cookie);
-    const flow = await signInWithProvider(oidc, { sub: "link-1", email: "someone-else@example.org", emailVerified: false }, { jar: browser.jar, client: browser.client });
+    const flow = await signInWithProvider(
+      oidc,
+      { sub: "link-1", email: "someone-else@example.org", emailVerified: false },
+      { jar: browser.jar, client: browser.client },
+    );
     expect(flow.location).toBe(`${APP_ORIGIN}/account/connections?linked=oidc`);
     expect(flow.jar.cookies.has("authjs.session-token")).toBe(false);
     expect(await db.oAuthAccount.findFirst({ where: { userId: user.id, providerAccountId: "link-1" } })).not.toBeNull();
@@ -104,12 +115,20 @@ describe("linking a provider from the account page", () => {
     if (!intent.ok) throw new Error("no intent");
     const thief = new CookieJar();
     thief.cookies.set(LINK_INTENT_COOKIE, intent.value.cookie);
-    const flow = await signInWithProvider(oidc, { sub: "link-2", email: "thief@example.org", emailVerified: true }, { jar: thief });
+    const flow = await signInWithProvider(
+      oidc,
+      { sub: "link-2", email: "thief@example.org", emailVerified: true },
+      { jar: thief },
+    );
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
     const tampered = new CookieJar();
     tampered.cookies.set(SESSION_COOKIE, browser.jar.cookies.get(SESSION_COOKIE) ?? "");
     tampered.cookies.set(LINK_INTENT_COOKIE, withClaims(intent.value.cookie, { sub: "999" }));
-    const forged = await signInWithProvider(oidc, { sub: "link-3", email: "forger@example.org", emailVerified: true }, { jar: tampered });
+    const forged = await signInWithProvider(
+      oidc,
+      { sub: "link-3", email: "forger@example.org", emailVerified: true },
+      { jar: tampered },
+    );
     expect(forged.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
     // An intent for another provider, altered to name this one: only its signature gives it away.
     const other = await beginProviderLink(browser.actor, "github", {}, browser.client);
@@ -117,7 +136,11 @@ describe("linking a provider from the account page", () => {
     const altered = new CookieJar();
     altered.cookies.set(SESSION_COOKIE, browser.jar.cookies.get(SESSION_COOKIE) ?? "");
     altered.cookies.set(LINK_INTENT_COOKIE, withClaims(other.value.cookie, { provider: "oidc" }));
-    const redirected = await signInWithProvider(oidc, { sub: "link-4", email: "forger@example.org", emailVerified: true }, { jar: altered });
+    const redirected = await signInWithProvider(
+      oidc,
+      { sub: "link-4", email: "forger@example.org", emailVerified: true },
+      { jar: altered },
+    );
     expect(redirected.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
     expect(await db.oAuthAccount.count()).toBe(0);
   });
@@ -131,7 +154,11 @@ describe("linking a provider from the account page", () => {
     const intent = await beginProviderLink(browser.actor, "oidc", {}, browser.client);
     if (!intent.ok) throw new Error("no intent");
     browser.jar.cookies.set(LINK_INTENT_COOKIE, intent.value.cookie);
-    const flow = await signInWithProvider(oidc, { sub: "taken-1", email: "x@example.org", emailVerified: true }, { jar: browser.jar, client: browser.client });
+    const flow = await signInWithProvider(
+      oidc,
+      { sub: "taken-1", email: "x@example.org", emailVerified: true },
+      { jar: browser.jar, client: browser.client },
+    );
     expect(flow.location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_already_linked`);
   });
 

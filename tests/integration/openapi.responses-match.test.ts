@@ -53,7 +53,12 @@ type Handler = Parameters<typeof call>[0];
  * schema (strict: no missing or extra keys), or an ErrorBody whose `code` is listed for that
  * operation and status.
  */
-async function documented(method: Method, path: string, handler: Handler, options: CallOptions & { url?: string } = {}): Promise<Answer> {
+async function documented(
+  method: Method,
+  path: string,
+  handler: Handler,
+  options: CallOptions & { url?: string } = {},
+): Promise<Answer> {
   const op = apiOperations().find((o) => o.method === method && o.path === path);
   if (!op) throw new Error(`${method} ${path} is not declared by a route in lib/openapi/api-routes.ts`);
   const res = await call(handler, method.toUpperCase(), options.url ?? path, options);
@@ -75,28 +80,62 @@ describe("real answers match the OpenAPI description", () => {
   it("sign-up, password sign-in, SimpleJWT tokens, profile and logout", async () => {
     overrideSettings({ signupEnabled: true });
     const client = newClient();
-    const created = await documented("post", "/api/auth/register", register.POST, { client, body: { username: "contract1", email: "c1@example.com", password: "a long and unusual pass" } });
+    const created = await documented("post", "/api/auth/register", register.POST, {
+      client,
+      body: { username: "contract1", email: "c1@example.com", password: "a long and unusual pass" },
+    });
     expect(created.status).toBe(201);
-    expect((await documented("post", "/api/auth/register", register.POST, { body: { username: "contract1", email: "c1@example.com", password: "a long and unusual pass" } })).status).toBe(400);
-    expect((await documented("post", "/api/auth/login", login.POST, { body: { username: "contract1" } })).status).toBe(400);
-    expect((await documented("post", "/api/auth/login", login.POST, { body: { username: "contract1", password: "wrong password!" } })).status).toBe(401);
+    expect(
+      (
+        await documented("post", "/api/auth/register", register.POST, {
+          body: { username: "contract1", email: "c1@example.com", password: "a long and unusual pass" },
+        })
+      ).status,
+    ).toBe(400);
+    expect((await documented("post", "/api/auth/login", login.POST, { body: { username: "contract1" } })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await documented("post", "/api/auth/login", login.POST, {
+          body: { username: "contract1", password: "wrong password!" },
+        })
+      ).status,
+    ).toBe(401);
 
-    const signedIn = await documented("post", "/api/auth/login", login.POST, { client, body: { username: "contract1", password: "a long and unusual pass" } });
+    const signedIn = await documented("post", "/api/auth/login", login.POST, {
+      client,
+      body: { username: "contract1", password: "a long and unusual pass" },
+    });
     const access = signedIn.json.access_token as string;
-    const pair = await documented("post", "/api/auth/token", token.POST, { body: { username: "contract1", password: "a long and unusual pass" } });
+    const pair = await documented("post", "/api/auth/token", token.POST, {
+      body: { username: "contract1", password: "a long and unusual pass" },
+    });
     expect(pair.status).toBe(200);
-    expect((await documented("post", "/api/auth/token", token.POST, { body: { username: "contract1" } })).status).toBe(401);
-    const rotated = await documented("post", "/api/auth/token/refresh", refresh.POST, { body: { refresh: pair.json.refresh } });
+    expect((await documented("post", "/api/auth/token", token.POST, { body: { username: "contract1" } })).status).toBe(
+      401,
+    );
+    const rotated = await documented("post", "/api/auth/token/refresh", refresh.POST, {
+      body: { refresh: pair.json.refresh },
+    });
     expect(rotated.status).toBe(200);
-    expect((await documented("post", "/api/auth/token/refresh", refresh.POST, { body: { refresh: pair.json.refresh } })).status).toBe(401);
-    expect((await documented("post", "/api/auth/token/verify", tokenVerify.POST, { body: { token: access } })).status).toBe(200);
+    expect(
+      (await documented("post", "/api/auth/token/refresh", refresh.POST, { body: { refresh: pair.json.refresh } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await documented("post", "/api/auth/token/verify", tokenVerify.POST, { body: { token: access } })).status,
+    ).toBe(200);
 
     expect((await documented("get", "/api/me", me.GET, { token: access })).status).toBe(200);
     expect((await documented("get", "/api/me", me.GET, {})).status).toBe(401);
     expect((await documented("get", "/api/whoami", whoami.GET, { token: access })).status).toBe(200);
     expect((await documented("get", "/api/auth/2fa/status", status.GET, { token: access })).status).toBe(200);
     expect((await documented("get", "/api/health", health.GET)).status).toBe(200);
-    expect((await documented("post", "/api/auth/logout", logout.POST, { body: { refresh: signedIn.json.refresh_token } })).status).toBe(200);
+    expect(
+      (await documented("post", "/api/auth/logout", logout.POST, { body: { refresh: signedIn.json.refresh_token } }))
+        .status,
+    ).toBe(200);
   });
 
   it("second factor: challenge, SimpleJWT 401 challenge, backup code, regenerate and disable", async () => {
@@ -105,27 +144,68 @@ describe("real answers match the OpenAPI description", () => {
     const { secret, backupCodes } = await enrollTotp(user);
     // Pending logins are bound to the client that started them.
     const client = newClient();
-    const challenge = await documented("post", "/api/auth/login", login.POST, { client, body: { username: user.username, password: user.password } });
+    const challenge = await documented("post", "/api/auth/login", login.POST, {
+      client,
+      body: { username: user.username, password: user.password },
+    });
     expect(challenge.json.requires_2fa).toBe(true);
-    expect((await documented("post", "/api/auth/token", token.POST, { body: { username: user.username, password: user.password } })).status).toBe(401);
-    const wrong = await documented("post", "/api/auth/verify", verify.POST, { client, body: { session_id: challenge.json.session_id, totp_token: "000000" } });
+    expect(
+      (
+        await documented("post", "/api/auth/token", token.POST, {
+          body: { username: user.username, password: user.password },
+        })
+      ).status,
+    ).toBe(401);
+    const wrong = await documented("post", "/api/auth/verify", verify.POST, {
+      client,
+      body: { session_id: challenge.json.session_id, totp_token: "000000" },
+    });
     expect(wrong.status).toBe(401);
 
     const second = await passwordLogin(user, client);
-    const viaTotp = await documented("post", "/api/auth/token/verify", tokenVerify.POST, { client, body: { session_id: second.json.session_id, totp_token: await totpNow(secret) } });
+    const viaTotp = await documented("post", "/api/auth/token/verify", tokenVerify.POST, {
+      client,
+      body: { session_id: second.json.session_id, totp_token: await totpNow(secret) },
+    });
     expect(viaTotp.status).toBe(200);
     const third = await passwordLogin(user, client);
-    const viaBackup = await documented("post", "/api/auth/2fa/verify/backup", verifyBackup.POST, { client, body: { session_id: third.json.session_id, backup_code: backupCodes[0] } });
+    const viaBackup = await documented("post", "/api/auth/2fa/verify/backup", verifyBackup.POST, {
+      client,
+      body: { session_id: third.json.session_id, backup_code: backupCodes[0] },
+    });
     expect(viaBackup.status).toBe(200);
     const access = viaBackup.json.access_token as string;
 
     // Past the step-up window a proof is needed.
     advanceTime(11 * 60_000);
-    expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: {} })).status).toBe(403);
+    expect(
+      (
+        await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, {
+          token: access,
+          body: {},
+        })
+      ).status,
+    ).toBe(403);
     // An account with a second factor steps up with one: the password is refused, a backup code works.
-    expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: { password: user.password } })).status).toBe(403);
-    expect((await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, { token: access, body: { backup_code: backupCodes[1] } })).status).toBe(200);
-    expect((await documented("post", "/api/auth/2fa/disable", disable.POST, { token: access, body: {} })).status).toBe(200);
+    expect(
+      (
+        await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, {
+          token: access,
+          body: { password: user.password },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await documented("post", "/api/auth/2fa/backup-codes/regenerate", backupRegenerate.POST, {
+          token: access,
+          body: { backup_code: backupCodes[1] },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await documented("post", "/api/auth/2fa/disable", disable.POST, { token: access, body: {} })).status).toBe(
+      200,
+    );
   });
 
   it("passkeys: registration, listing, renaming, the login step and passwordless options", async () => {
@@ -135,39 +215,81 @@ describe("real answers match the OpenAPI description", () => {
     const options = await documented("post", "/api/auth/2fa/passkey/setup", passkeySetup.POST, { token: access });
     const registered = await documented("post", "/api/auth/2fa/passkey/verify", passkeyVerify.POST, {
       token: access,
-      body: { session_id: options.json.session_id, passkey_response: authenticator.register(options.json.options as never) },
+      body: {
+        session_id: options.json.session_id,
+        passkey_response: authenticator.register(options.json.options as never),
+      },
     });
     expect(registered.status).toBe(200);
-    const list = await documented("get", "/api/auth/2fa/passkey/credentials", passkeyCredentials.GET, { token: access });
+    const list = await documented("get", "/api/auth/2fa/passkey/credentials", passkeyCredentials.GET, {
+      token: access,
+    });
     expect(list.json).toHaveLength(1);
     const id = String((registered.json.credential as { id: number }).id);
-    const renamed = await documented("patch", "/api/auth/2fa/passkey/credentials/{id}", passkeyCredential.PATCH as Handler, {
-      url: `/api/auth/2fa/passkey/credentials/${id}`,
-      params: { id },
-      token: access,
-      body: { name: "Laptop" },
-    });
+    const renamed = await documented(
+      "patch",
+      "/api/auth/2fa/passkey/credentials/{id}",
+      passkeyCredential.PATCH as Handler,
+      {
+        url: `/api/auth/2fa/passkey/credentials/${id}`,
+        params: { id },
+        token: access,
+        body: { name: "Laptop" },
+      },
+    );
     expect(renamed.status).toBe(200);
 
     const client = newClient();
     const pending = await passwordLogin(user, client);
-    expect((await documented("post", "/api/auth/2fa/passkey/options", passkeyOptions.POST, { client, body: { session_id: pending.json.session_id } })).status).toBe(200);
+    expect(
+      (
+        await documented("post", "/api/auth/2fa/passkey/options", passkeyOptions.POST, {
+          client,
+          body: { session_id: pending.json.session_id },
+        })
+      ).status,
+    ).toBe(200);
     expect((await documented("post", "/api/auth/passkey/login/options", passwordlessOptions.POST)).status).toBe(200);
-    expect((await documented("post", "/api/auth/passkey/login", passwordless.POST, { body: { session_id: "nope", passkey_response: {} } })).status).toBe(400);
+    expect(
+      (
+        await documented("post", "/api/auth/passkey/login", passwordless.POST, {
+          body: { session_id: "nope", passkey_response: {} },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("API keys: create, list, authenticate, refuse on session-only endpoints, revoke", async () => {
     enableApiKeys();
     const user = await makeUser();
     const access = await accessTokenFor(user);
-    const created = await documented("post", "/api/auth/api-keys", (await import("@/app/api/auth/api-keys/route")).POST, { token: access, body: { name: "ci", password: user.password } });
+    const created = await documented(
+      "post",
+      "/api/auth/api-keys",
+      (await import("@/app/api/auth/api-keys/route")).POST,
+      { token: access, body: { name: "ci", password: user.password } },
+    );
     expect(created.status).toBe(201);
     const key = created.json.api_key as string;
     const listed = await listKeys(access);
-    expect((await documented("get", "/api/auth/api-keys", (await import("@/app/api/auth/api-keys/route")).GET, { token: access })).json).toEqual(listed.json);
-    expect((await documented("get", "/api/whoami", whoami.GET, { headers: apiKeyAuth(key) })).json.authenticated_with).toBe("api_key");
+    expect(
+      (
+        await documented("get", "/api/auth/api-keys", (await import("@/app/api/auth/api-keys/route")).GET, {
+          token: access,
+        })
+      ).json,
+    ).toEqual(listed.json);
+    expect(
+      (await documented("get", "/api/whoami", whoami.GET, { headers: apiKeyAuth(key) })).json.authenticated_with,
+    ).toBe("api_key");
     expect((await documented("get", "/api/me", me.GET, { headers: apiKeyAuth(key) })).status).toBe(200);
-    expect((await documented("get", "/api/auth/2fa/passkey/credentials", passkeyCredentials.GET, { headers: apiKeyAuth(key) })).status).toBe(403);
+    expect(
+      (
+        await documented("get", "/api/auth/2fa/passkey/credentials", passkeyCredentials.GET, {
+          headers: apiKeyAuth(key),
+        })
+      ).status,
+    ).toBe(403);
     const other = await createKey(access, { name: "other", password: user.password });
     const revoked = await revokeKey(other.id, { token: access });
     expect(revoked.status).toBe(200);
@@ -183,33 +305,92 @@ describe("real answers match the OpenAPI description", () => {
     const list = listed.json.sessions as { id: string; current: boolean }[];
     expect(list).toHaveLength(2);
     const other = list.find((x) => !x.current);
-    const one = await documented("delete", "/api/auth/sessions/{id}", sessionOne.DELETE as Handler, { url: `/api/auth/sessions/${other?.id}`, params: { id: other?.id ?? "" }, token: access });
+    const one = await documented("delete", "/api/auth/sessions/{id}", sessionOne.DELETE as Handler, {
+      url: `/api/auth/sessions/${other?.id}`,
+      params: { id: other?.id ?? "" },
+      token: access,
+    });
     expect(one.status).toBe(200);
-    const missing = await documented("delete", "/api/auth/sessions/{id}", sessionOne.DELETE as Handler, { url: "/api/auth/sessions/nope", params: { id: "nope" }, token: access });
+    const missing = await documented("delete", "/api/auth/sessions/{id}", sessionOne.DELETE as Handler, {
+      url: "/api/auth/sessions/nope",
+      params: { id: "nope" },
+      token: access,
+    });
     expect(missing.status).toBe(404);
     expect((await documented("delete", "/api/auth/sessions", sessions.DELETE, { token: access })).status).toBe(200);
 
     advanceTime(11 * 60_000);
     // The current password is required (400 current_password_required), and is itself the step-up proof here.
-    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { new_password: "another unusual pass" } })).status).toBe(400);
-    expect((await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, { token: access, body: { password: "wrong password" } })).status).toBe(401);
-    expect((await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, { token: access, body: { password: user.password } })).status).toBe(200);
-    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { password: user.password, new_password: "short" } })).status).toBe(400);
-    expect((await documented("post", "/api/auth/password/change", passwordChange.POST, { token: access, body: { password: user.password, new_password: "another unusual pass" } })).status).toBe(200);
+    expect(
+      (
+        await documented("post", "/api/auth/password/change", passwordChange.POST, {
+          token: access,
+          body: { new_password: "another unusual pass" },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, {
+          token: access,
+          body: { password: "wrong password" },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await documented("post", "/api/auth/reauthenticate", reauthenticate.POST, {
+          token: access,
+          body: { password: user.password },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await documented("post", "/api/auth/password/change", passwordChange.POST, {
+          token: access,
+          body: { password: user.password, new_password: "short" },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await documented("post", "/api/auth/password/change", passwordChange.POST, {
+          token: access,
+          body: { password: user.password, new_password: "another unusual pass" },
+        })
+      ).status,
+    ).toBe(200);
 
     // An unknown address answers the same, and starts no background mail that would outlive the test.
-    expect((await documented("post", "/api/auth/password/forgot", passwordForgot.POST, { body: { email: "nobody@example.com" } })).status).toBe(200);
-    expect((await documented("post", "/api/auth/password/reset", passwordReset.POST, { body: { token: "not-a-token", new_password: "a third unusual pass" } })).status).toBe(400);
+    expect(
+      (
+        await documented("post", "/api/auth/password/forgot", passwordForgot.POST, {
+          body: { email: "nobody@example.com" },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await documented("post", "/api/auth/password/reset", passwordReset.POST, {
+          body: { token: "not-a-token", new_password: "a third unusual pass" },
+        })
+      ).status,
+    ).toBe(400);
 
     overrideSettings({ socialAuth: { enabled: false } });
     expect((await documented("get", "/api/auth/oauth/providers", oauthProviders.GET)).status).toBe(403);
-    const provider = await documented("get", "/api/auth/oauth/{provider}/login", oauthProviderLogin.GET as Handler, { url: "/api/auth/oauth/github/login", params: { provider: "github" } });
+    const provider = await documented("get", "/api/auth/oauth/{provider}/login", oauthProviderLogin.GET as Handler, {
+      url: "/api/auth/oauth/github/login",
+      params: { provider: "github" },
+    });
     expect(provider.status).toBe(403);
     expect((await documented("post", "/api/auth/oauth/callback", oauthCallback.POST)).status).toBe(403);
   });
 
   it("the cron cleanup route: 404 while unset, 401 with a wrong secret, 200 with the right one", async () => {
-    const post = (authorization: string) => documented("post", "/api/cron/cleanup", cronCleanup.POST, { headers: { authorization } });
+    const post = (authorization: string) =>
+      documented("post", "/api/cron/cleanup", cronCleanup.POST, { headers: { authorization } });
     const secret = "a-cron-secret-of-at-least-32-characters";
     expect((await post(`Bearer ${secret}`)).status).toBe(404);
     overrideSettings({ cleanup: { cronSecret: secret } });
@@ -236,8 +417,18 @@ describe("real answers match the OpenAPI description", () => {
     const init = await call(docsAsset.GET as Handler, "GET", "/api/docs/docs.js", { params: { asset: "docs.js" } });
     expect(init.text).toContain("validatorUrl: null");
 
-    for (const asset of ["package.json", "../package.json", "index.html", "swagger-ui-bundle.js.map", "constructor", "__proto__"]) {
-      const res = await documented("get", "/api/docs/{asset}", docsAsset.GET as Handler, { url: `/api/docs/${encodeURIComponent(asset)}`, params: { asset } });
+    for (const asset of [
+      "package.json",
+      "../package.json",
+      "index.html",
+      "swagger-ui-bundle.js.map",
+      "constructor",
+      "__proto__",
+    ]) {
+      const res = await documented("get", "/api/docs/{asset}", docsAsset.GET as Handler, {
+        url: `/api/docs/${encodeURIComponent(asset)}`,
+        params: { asset },
+      });
       expect(res.status, asset).toBe(404);
     }
   });

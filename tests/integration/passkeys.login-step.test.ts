@@ -21,7 +21,10 @@ async function userWithPasskey() {
 }
 
 function submit(sessionId: string, passkeyResponse: unknown, client: Client) {
-  return call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessionId, passkey_response: passkeyResponse } });
+  return call(verify.POST, "POST", "/api/auth/verify", {
+    client,
+    body: { session_id: sessionId, passkey_response: passkeyResponse },
+  });
 }
 
 async function begin(user: { username: string; password: string }, client: Client) {
@@ -37,12 +40,22 @@ describe("passkey as the second factor", () => {
     const pending = await pendingLogin(user, client);
     expect(pending).toMatchObject({ passkey_enabled: true, totp_enabled: false, requires_2fa_setup: false });
 
-    const res = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client, body: { session_id: pending.session_id } });
+    const res = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", {
+      client,
+      body: { session_id: pending.session_id },
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ rp_id: "localhost", timeout: 240_000 });
-    const opts = res.json.options as { challenge: string; rpId: string; allowCredentials: unknown[]; userVerification: string };
+    const opts = res.json.options as {
+      challenge: string;
+      rpId: string;
+      allowCredentials: unknown[];
+      userVerification: string;
+    };
     expect(res.json.challenge).toBe(opts.challenge);
-    expect(opts.allowCredentials).toEqual([{ id: credentialId, type: "public-key", transports: ["internal", "hybrid"] }]);
+    expect(opts.allowCredentials).toEqual([
+      { id: credentialId, type: "public-key", transports: ["internal", "hybrid"] },
+    ]);
     expect(opts.userVerification).toBe("preferred");
 
     const signedIn = await submit(pending.session_id as string, authenticator.assert(opts), client);
@@ -67,7 +80,10 @@ describe("passkey as the second factor", () => {
     const again = await submit(first.sessionId, assertion, client);
     expect(again.status).toBe(400);
     expect(again.json.code).toBe("session_used");
-    const optionsForUsed = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client, body: { session_id: first.sessionId } });
+    const optionsForUsed = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", {
+      client,
+      body: { session_id: first.sessionId },
+    });
     expect(optionsForUsed.status).toBe(400);
 
     // The old challenge belongs to the old login: a captured assertion does not carry over.
@@ -81,7 +97,9 @@ describe("passkey as the second factor", () => {
     const { user, authenticator } = await userWithPasskey();
     const client = newClient();
     const { sessionId, options: opts } = await begin(user, client);
-    expect((await submit(sessionId, authenticator.assert(opts, { origin: "https://evil.example" }), client)).status).toBe(401);
+    expect(
+      (await submit(sessionId, authenticator.assert(opts, { origin: "https://evil.example" }), client)).status,
+    ).toBe(401);
     expect((await submit(sessionId, authenticator.assert(opts), client)).status).toBe(401);
     const fresh = await loginOptions(sessionId, client);
     expect((await submit(sessionId, authenticator.assert(fresh), client)).status).toBe(200);
@@ -102,7 +120,9 @@ describe("passkey as the second factor", () => {
     const { user, authenticator } = await userWithPasskey();
     const client = newClient();
     const a = await begin(user, client);
-    expect((await submit(a.sessionId, authenticator.assert(a.options, { origin: "https://evil.example" }), client)).status).toBe(401);
+    expect(
+      (await submit(a.sessionId, authenticator.assert(a.options, { origin: "https://evil.example" }), client)).status,
+    ).toBe(401);
     const b = await loginOptions(a.sessionId, client);
     expect((await submit(a.sessionId, authenticator.assert(b, { rpId: "evil.example" }), client)).status).toBe(401);
     const c = await loginOptions(a.sessionId, client);
@@ -113,7 +133,9 @@ describe("passkey as the second factor", () => {
     const { user, authenticator, credentialId } = await userWithPasskey();
     const client = newClient();
     const first = await begin(user, client);
-    expect((await submit(first.sessionId, authenticator.assert(first.options, { counter: 5 }), client)).status).toBe(200);
+    expect((await submit(first.sessionId, authenticator.assert(first.options, { counter: 5 }), client)).status).toBe(
+      200,
+    );
 
     const second = await begin(user, client);
     const res = await submit(second.sessionId, authenticator.assert(second.options, { counter: 3 }), client);
@@ -128,7 +150,9 @@ describe("passkey as the second factor", () => {
     const client = newClient();
     for (let i = 0; i < 2; i++) {
       const step = await begin(user, client);
-      expect((await submit(step.sessionId, authenticator.assert(step.options, { counter: 0 }), client)).status).toBe(200);
+      expect((await submit(step.sessionId, authenticator.assert(step.options, { counter: 0 }), client)).status).toBe(
+        200,
+      );
     }
   });
 
@@ -136,13 +160,24 @@ describe("passkey as the second factor", () => {
     const { user, authenticator } = await userWithPasskey();
     const client = newClient();
     const preferred = await begin(user, client);
-    const withoutUv = await submit(preferred.sessionId, authenticator.assert(preferred.options, { userVerified: false }), client);
+    const withoutUv = await submit(
+      preferred.sessionId,
+      authenticator.assert(preferred.options, { userVerified: false }),
+      client,
+    );
     expect(withoutUv.status).toBe(200);
     expect((await decodeAccessToken(withoutUv.json.access_token as string))?.amr).toEqual(["pwd", "hwk", "mfa"]);
 
     const required = await begin(user, client);
-    await db.webAuthnChallenge.updateMany({ where: { challenge: required.options.challenge }, data: { userVerification: "required" } });
-    const refused = await submit(required.sessionId, authenticator.assert(required.options, { userVerified: false }), client);
+    await db.webAuthnChallenge.updateMany({
+      where: { challenge: required.options.challenge },
+      data: { userVerification: "required" },
+    });
+    const refused = await submit(
+      required.sessionId,
+      authenticator.assert(required.options, { userVerified: false }),
+      client,
+    );
     expect(refused.status).toBe(401);
   });
 
@@ -150,7 +185,11 @@ describe("passkey as the second factor", () => {
     const { user, authenticator } = await userWithPasskey();
     const client = newClient();
     const pending = await pendingLogin(user, client);
-    const res = await submit(pending.session_id as string, authenticator.assert({ challenge: Buffer.from("made up").toString("base64url") }), client);
+    const res = await submit(
+      pending.session_id as string,
+      authenticator.assert({ challenge: Buffer.from("made up").toString("base64url") }),
+      client,
+    );
     expect(res.status).toBe(401);
   });
 
@@ -163,7 +202,10 @@ describe("passkey as the second factor", () => {
     const res = await submit(sessionId, authenticator.assert(opts), client);
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("invalid_session");
-    const again = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client, body: { session_id: sessionId } });
+    const again = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", {
+      client,
+      body: { session_id: sessionId },
+    });
     expect(again.status).toBe(400);
   });
 
@@ -180,13 +222,19 @@ describe("passkey as the second factor", () => {
     const user = await makeUser({ staff: true });
     const client = newClient();
     const pending = await pendingLogin(user, client);
-    const none = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client, body: { session_id: pending.session_id } });
+    const none = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", {
+      client,
+      body: { session_id: pending.session_id },
+    });
     expect(none.status).toBe(400);
 
     const { user: other } = await userWithPasskey();
     const own = newClient();
     const theirs = await pendingLogin(other, own);
-    const elsewhere = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client: newClient(), body: { session_id: theirs.session_id } });
+    const elsewhere = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", {
+      client: newClient(),
+      body: { session_id: theirs.session_id },
+    });
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.json.code).toBe("invalid_session");
   });
@@ -196,7 +244,10 @@ describe("passkey as the second factor", () => {
     const client = newClient();
     const pending = await pendingLogin(user, client);
     for (let i = 0; i < 10; i++) await loginOptions(pending.session_id as string, client);
-    const refused = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", { client, body: { session_id: pending.session_id } });
+    const refused = await call(options.POST, "POST", "/api/auth/2fa/passkey/options", {
+      client,
+      body: { session_id: pending.session_id },
+    });
     expect(refused.status).toBe(429);
   });
 

@@ -11,7 +11,14 @@ import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, addPasskey, newAuthenticator, pendingLogin, type RegistrationOptions, type RequestOptions } from "../helpers/passkeys";
+import {
+  accessTokenFor,
+  addPasskey,
+  newAuthenticator,
+  pendingLogin,
+  type RegistrationOptions,
+  type RequestOptions,
+} from "../helpers/passkeys";
 
 /** `call` passes untyped params; the handler of an `[id]` segment wants `{ id }`. */
 const rename = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) =>
@@ -24,7 +31,11 @@ async function staleSessions(userId: number) {
 }
 
 function del(token: string, credentialId: string | undefined, body?: Record<string, unknown>) {
-  return call(remove.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { token, query: credentialId === undefined ? {} : { credential_id: credentialId }, body });
+  return call(remove.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", {
+    token,
+    query: credentialId === undefined ? {} : { credential_id: credentialId },
+    body,
+  });
 }
 
 /** A staff user who enrolled a passkey at first sign-in; returns tokens from that sign-in. */
@@ -32,10 +43,16 @@ async function staffWithPasskey() {
   const user = await makeUser({ staff: true });
   const client = newClient();
   const pending = await pendingLogin(user, client);
-  const begun = await call(setupEnrollment.POST, "POST", "/api/auth/login/setup/passkey", { client, body: { session_id: pending.session_id } });
+  const begun = await call(setupEnrollment.POST, "POST", "/api/auth/login/setup/passkey", {
+    client,
+    body: { session_id: pending.session_id },
+  });
   const done = await call(verifyEnrollment.POST, "POST", "/api/auth/login/verify/passkey", {
     client,
-    body: { session_id: begun.json.session_id, passkey_response: newAuthenticator().register(begun.json.options as RegistrationOptions) },
+    body: {
+      session_id: begun.json.session_id,
+      passkey_response: newAuthenticator().register(begun.json.options as RegistrationOptions),
+    },
   });
   expect(done.status).toBe(200);
   return { user, token: done.json.access_token as string };
@@ -53,9 +70,34 @@ describe("listing passkeys", () => {
     const list = res.json as unknown as Record<string, unknown>[];
     expect(list).toHaveLength(1);
     const handle = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).webauthnUserHandle;
-    expect(list[0]).toMatchObject({ sign_count: 0, rp_id: "localhost", user_handle: handle, last_used: null, name: "Laptop", transports: ["internal", "hybrid"], device_type: "singleDevice", backed_up: false, aaguid: "00000000-0000-0000-0000-000000000000", authenticator: null });
+    expect(list[0]).toMatchObject({
+      sign_count: 0,
+      rp_id: "localhost",
+      user_handle: handle,
+      last_used: null,
+      name: "Laptop",
+      transports: ["internal", "hybrid"],
+      device_type: "singleDevice",
+      backed_up: false,
+      aaguid: "00000000-0000-0000-0000-000000000000",
+      authenticator: null,
+    });
     expect(Object.keys(list[0] ?? {}).sort()).toEqual(
-      ["aaguid", "authenticator", "backed_up", "created_at", "credential_id", "device_type", "id", "last_used", "name", "rp_id", "sign_count", "transports", "user_handle"].sort(),
+      [
+        "aaguid",
+        "authenticator",
+        "backed_up",
+        "created_at",
+        "credential_id",
+        "device_type",
+        "id",
+        "last_used",
+        "name",
+        "rp_id",
+        "sign_count",
+        "transports",
+        "user_handle",
+      ].sort(),
     );
     expect(JSON.stringify(list)).not.toContain("public");
   });
@@ -74,17 +116,37 @@ describe("renaming a passkey", () => {
     const mine = await addPasskey(token, newAuthenticator());
     const theirs = await addPasskey(await accessTokenFor(other), newAuthenticator(), "Theirs");
 
-    const res = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, { token, params: { id: String(mine.id) }, body: { name: "Phone" } });
+    const res = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, {
+      token,
+      params: { id: String(mine.id) },
+      body: { name: "Phone" },
+    });
     expect(res.status).toBe(200);
     expect(res.json.name).toBe("Phone");
 
-    const foreign = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${theirs.id}`, { token, params: { id: String(theirs.id) }, body: { name: "Mine now" } });
+    const foreign = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${theirs.id}`, {
+      token,
+      params: { id: String(theirs.id) },
+      body: { name: "Mine now" },
+    });
     expect(foreign.status).toBe(404);
     expect((await db.passkeyCredential.findUniqueOrThrow({ where: { id: theirs.id as number } })).name).toBe("Theirs");
     for (const id of ["999999", "abc", "-1"]) {
-      expect((await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${id}`, { token, params: { id }, body: { name: "x" } })).status).toBe(404);
+      expect(
+        (
+          await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${id}`, {
+            token,
+            params: { id },
+            body: { name: "x" },
+          })
+        ).status,
+      ).toBe(404);
     }
-    const blank = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, { token, params: { id: String(mine.id) }, body: { name: "   " } });
+    const blank = await call(rename, "PATCH", `/api/auth/2fa/passkey/credentials/${mine.id}`, {
+      token,
+      params: { id: String(mine.id) },
+      body: { name: "   " },
+    });
     expect(blank.status).toBe(400);
   });
 });
@@ -120,14 +182,26 @@ describe("removing a passkey", () => {
     expect(password.json.code).toBe("second_factor_required");
     expect(await db.passkeyCredential.count()).toBe(1);
 
-    const begun = await call(reauthOptions.POST, "POST", "/api/auth/reauthenticate/passkey/options", { token, body: {} });
+    const begun = await call(reauthOptions.POST, "POST", "/api/auth/reauthenticate/passkey/options", {
+      token,
+      body: {},
+    });
     expect(begun.status, JSON.stringify(begun.json)).toBe(200);
     const options = begun.json.options as RequestOptions;
     // A challenge is bound to the session that asked: another session of the same user cannot use it.
-    const elsewhere = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token: await accessTokenFor(user), body: { passkey_response: authenticator.assert(options) } });
+    const elsewhere = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", {
+      token: await accessTokenFor(user),
+      body: { passkey_response: authenticator.assert(options) },
+    });
     expect(elsewhere.status).toBe(401);
-    const again = await call(reauthOptions.POST, "POST", "/api/auth/reauthenticate/passkey/options", { token, body: {} });
-    const proved = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token, body: { passkey_response: authenticator.assert(again.json.options as RequestOptions) } });
+    const again = await call(reauthOptions.POST, "POST", "/api/auth/reauthenticate/passkey/options", {
+      token,
+      body: {},
+    });
+    const proved = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", {
+      token,
+      body: { passkey_response: authenticator.assert(again.json.options as RequestOptions) },
+    });
     expect(proved.status, JSON.stringify(proved.json)).toBe(200);
     expect(proved.json.proved).toBe("passkey");
 
@@ -143,7 +217,9 @@ describe("removing a passkey", () => {
     const token = await accessTokenFor(user);
     const passkey = await addPasskey(token, newAuthenticator());
     // This session signed in with the password only: it never proved the passkey it wants to remove.
-    expect((await del(token, undefined, { credential_id: passkey.credential_id })).json.code).toBe("second_factor_required");
+    expect((await del(token, undefined, { credential_id: passkey.credential_id })).json.code).toBe(
+      "second_factor_required",
+    );
     await db.authSession.updateMany({ where: { userId: user.id }, data: { passkeyAt: new Date() } });
     const res = await del(token, undefined, { credential_id: passkey.credential_id });
     expect(res.status).toBe(200);

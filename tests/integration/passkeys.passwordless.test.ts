@@ -9,7 +9,15 @@ import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, addPasskey, beginRegistration, newAuthenticator, pendingLogin, type RegistrationOptions, type RequestOptions } from "../helpers/passkeys";
+import {
+  accessTokenFor,
+  addPasskey,
+  beginRegistration,
+  newAuthenticator,
+  pendingLogin,
+  type RegistrationOptions,
+  type RequestOptions,
+} from "../helpers/passkeys";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -22,7 +30,10 @@ async function start(client: Client = newClient()) {
 }
 
 function finish(sessionId: string, passkeyResponse: unknown, client: Client = newClient()) {
-  return call(passkeyLogin.POST, "POST", "/api/auth/passkey/login", { client, body: { session_id: sessionId, passkey_response: passkeyResponse } });
+  return call(passkeyLogin.POST, "POST", "/api/auth/passkey/login", {
+    client,
+    body: { session_id: sessionId, passkey_response: passkeyResponse },
+  });
 }
 
 async function userWithPasskey(staff = false) {
@@ -32,10 +43,16 @@ async function userWithPasskey(staff = false) {
     // Staff enroll at first sign-in (ADMIN_2FA_REQUIRED is on by default).
     const client = newClient();
     const pending = await pendingLogin(user, client);
-    const begun = await call(setupEnrollment.POST, "POST", "/api/auth/login/setup/passkey", { client, body: { session_id: pending.session_id } });
+    const begun = await call(setupEnrollment.POST, "POST", "/api/auth/login/setup/passkey", {
+      client,
+      body: { session_id: pending.session_id },
+    });
     const done = await call(verifyEnrollment.POST, "POST", "/api/auth/login/verify/passkey", {
       client,
-      body: { session_id: begun.json.session_id, passkey_response: authenticator.register(begun.json.options as RegistrationOptions) },
+      body: {
+        session_id: begun.json.session_id,
+        passkey_response: authenticator.register(begun.json.options as RegistrationOptions),
+      },
     });
     expect(done.status).toBe(200);
   } else {
@@ -51,7 +68,12 @@ describe("passwordless sign-in with a passkey", () => {
     expect(options.userVerification).toBe("required");
     expect(options.allowCredentials).toBeUndefined();
     const row = await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: sessionId } });
-    expect(row).toMatchObject({ purpose: "passwordless", userId: null, loginSessionId: null, userVerification: "required" });
+    expect(row).toMatchObject({
+      purpose: "passwordless",
+      userId: null,
+      loginSessionId: null,
+      userVerification: "required",
+    });
   });
 
   it("signs the user in with a user-verified passkey and counts it as 2FA", async () => {
@@ -63,7 +85,11 @@ describe("passwordless sign-in with a passkey", () => {
     expect((await decodeAccessToken(res.json.access_token as string))?.amr).toEqual(["hwk", "user", "mfa"]);
     const profile = await call(me.GET, "GET", "/api/me", { token: res.json.access_token as string });
     expect(profile.json.username).toBe(user.username);
-    expect(await db.securityEvent.count({ where: { type: "login.succeeded", userId: user.id, details: { path: ["method"], equals: "passkey" } } })).toBe(1);
+    expect(
+      await db.securityEvent.count({
+        where: { type: "login.succeeded", userId: user.id, details: { path: ["method"], equals: "passkey" } },
+      }),
+    ).toBe(1);
   });
 
   it("lets staff in under ADMIN_2FA_REQUIRED: the passkey already is the second factor", async () => {
@@ -107,9 +133,18 @@ describe("passwordless sign-in with a passkey", () => {
     const a = await start();
     expect((await finish(a.sessionId, stranger.assert(a.options))).status).toBe(401);
     const b = await start();
-    expect((await finish(b.sessionId, authenticator.assert(b.options, { origin: "https://evil.example" }))).status).toBe(401);
+    expect(
+      (await finish(b.sessionId, authenticator.assert(b.options, { origin: "https://evil.example" }))).status,
+    ).toBe(401);
     const c = await start();
-    expect((await finish(c.sessionId, authenticator.assert(c.options, { userHandle: Buffer.from("someone else").toString("base64url") }))).status).toBe(401);
+    expect(
+      (
+        await finish(
+          c.sessionId,
+          authenticator.assert(c.options, { userHandle: Buffer.from("someone else").toString("base64url") }),
+        )
+      ).status,
+    ).toBe(401);
 
     await db.user.update({ where: { id: user.id }, data: { isActive: false } });
     const d = await start();
@@ -122,7 +157,10 @@ describe("passwordless sign-in with a passkey", () => {
     const { authenticator } = await userWithPasskey();
     const token = await accessTokenFor(await makeUser());
     const registration = await beginRegistration(token);
-    const res = await finish(registration.sessionId, authenticator.assert({ challenge: registration.options.challenge, rpId: "localhost" }));
+    const res = await finish(
+      registration.sessionId,
+      authenticator.assert({ challenge: registration.options.challenge, rpId: "localhost" }),
+    );
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("invalid_session");
   });

@@ -14,7 +14,10 @@ afterEach(() => {
 });
 
 async function finish(token: string, sessionId: string, passkeyResponse: unknown, extra: Record<string, unknown> = {}) {
-  return call(verify.POST, "POST", "/api/auth/2fa/passkey/verify", { token, body: { session_id: sessionId, passkey_response: passkeyResponse, ...extra } });
+  return call(verify.POST, "POST", "/api/auth/2fa/passkey/verify", {
+    token,
+    body: { session_id: sessionId, passkey_response: passkeyResponse, ...extra },
+  });
 }
 
 describe("passkey registration options", () => {
@@ -32,7 +35,13 @@ describe("passkey registration options", () => {
     expect(options.excludeCredentials).toEqual([]);
 
     const challenge = await db.webAuthnChallenge.findUniqueOrThrow({ where: { id: sessionId } });
-    expect(challenge).toMatchObject({ purpose: "registration", userId: user.id, loginSessionId: null, challenge: options.challenge, consumedAt: null });
+    expect(challenge).toMatchObject({
+      purpose: "registration",
+      userId: user.id,
+      loginSessionId: null,
+      challenge: options.challenge,
+      consumedAt: null,
+    });
     expect(challenge.expiresAt.getTime() - challenge.createdAt.getTime()).toBe(5 * 60_000);
   });
 
@@ -54,7 +63,9 @@ describe("passkey registration options", () => {
     await proveSecondFactorNow(token); // it adds a second factor to an account that has one
     const first = await addPasskey(token, newAuthenticator());
     const { options } = await beginRegistration(token);
-    expect(options.excludeCredentials).toEqual([{ id: first.credential_id, type: "public-key", transports: ["internal", "hybrid"] }]);
+    expect(options.excludeCredentials).toEqual([
+      { id: first.credential_id, type: "public-key", transports: ["internal", "hybrid"] },
+    ]);
   });
 });
 
@@ -82,7 +93,13 @@ describe("passkey registration", () => {
     expect(stored.rpId).toBe("localhost");
     expect(stored.createdAt).toBeInstanceOf(Date);
     expect(stored.lastUsedAt).toBeNull();
-    expect(res.json.credential).toMatchObject({ credential_id: response.id, name: "iCloud Keychain", authenticator: "iCloud Keychain", backed_up: true, device_type: "multiDevice" });
+    expect(res.json.credential).toMatchObject({
+      credential_id: response.id,
+      name: "iCloud Keychain",
+      authenticator: "iCloud Keychain",
+      backed_up: true,
+      device_type: "multiDevice",
+    });
   });
 
   it("uses the name the user chose, else 'Passkey' for an unknown authenticator", async () => {
@@ -103,7 +120,11 @@ describe("passkey registration", () => {
     const { sessionId, options } = await beginRegistration(token);
     const before = await snapshotCounts();
     // A page on another site relaying our options: the origin is what the browser saw.
-    const res = await finish(token, sessionId, newAuthenticator().register(options, { origin: "https://evil.example" }));
+    const res = await finish(
+      token,
+      sessionId,
+      newAuthenticator().register(options, { origin: "https://evil.example" }),
+    );
     expect(res.status).toBe(401);
     expect(res.json.code).toBe("invalid_passkey");
     const after = await snapshotCounts();
@@ -123,9 +144,16 @@ describe("passkey registration", () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
     const client = newClient();
-    const begun = await call(setup.POST, "POST", "/api/auth/2fa/passkey/setup", { client, token, headers: { origin: "https://evil.example", "x-lokdown-rp-id": "evil.example" } });
+    const begun = await call(setup.POST, "POST", "/api/auth/2fa/passkey/setup", {
+      client,
+      token,
+      headers: { origin: "https://evil.example", "x-lokdown-rp-id": "evil.example" },
+    });
     expect((begun.json.options as { rp: { id: string } }).rp.id).toBe("localhost");
-    const response = newAuthenticator().register(begun.json.options as { challenge: string; rp: { id: string }; user: { id: string } }, { origin: "https://evil.example", rpId: "evil.example" });
+    const response = newAuthenticator().register(
+      begun.json.options as { challenge: string; rp: { id: string }; user: { id: string } },
+      { origin: "https://evil.example", rpId: "evil.example" },
+    );
     const res = await call(verify.POST, "POST", "/api/auth/2fa/passkey/verify", {
       client,
       token,
@@ -153,7 +181,9 @@ describe("passkey registration", () => {
     const token = await accessTokenFor(user);
     const { sessionId, options } = await beginRegistration(token);
     const authenticator = newAuthenticator();
-    expect((await finish(token, sessionId, authenticator.register(options, { origin: "https://evil.example" }))).status).toBe(401);
+    expect(
+      (await finish(token, sessionId, authenticator.register(options, { origin: "https://evil.example" }))).status,
+    ).toBe(401);
     const retry = await finish(token, sessionId, authenticator.register(options));
     expect(retry.status).toBe(400);
     expect(retry.json.code).toBe("session_used");
@@ -180,7 +210,11 @@ describe("passkey registration", () => {
     const stolen = await finish(bobToken, sessionId, newAuthenticator().register(options));
     expect(stolen.status).toBe(400);
     expect(stolen.json.code).toBe("invalid_session");
-    const unknown = await finish(bobToken, "7f6c1f8e-6b1e-4d7a-9a59-0c3f1b1f0d2a", newAuthenticator().register(options));
+    const unknown = await finish(
+      bobToken,
+      "7f6c1f8e-6b1e-4d7a-9a59-0c3f1b1f0d2a",
+      newAuthenticator().register(options),
+    );
     expect(unknown.status).toBe(400);
     expect((await finish(bobToken, "not-a-uuid", {})).status).toBe(400);
     // Alice's challenge is still good: Bob's attempt did not spend it.
@@ -191,13 +225,20 @@ describe("passkey registration", () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
     const a = await beginRegistration(token);
-    expect((await finish(token, a.sessionId, newAuthenticator().register(a.options, { userPresent: false }))).status).toBe(401);
+    expect(
+      (await finish(token, a.sessionId, newAuthenticator().register(a.options, { userPresent: false }))).status,
+    ).toBe(401);
     const b = await beginRegistration(token);
-    expect((await finish(token, b.sessionId, newAuthenticator().register(b.options, { type: "webauthn.get" }))).status).toBe(401);
+    expect(
+      (await finish(token, b.sessionId, newAuthenticator().register(b.options, { type: "webauthn.get" }))).status,
+    ).toBe(401);
     const c = await beginRegistration(token);
     expect((await finish(token, c.sessionId, { id: "abc", response: { clientDataJSON: "%%%" } })).status).toBe(401);
     const d = await beginRegistration(token);
-    const missing = await call(verify.POST, "POST", "/api/auth/2fa/passkey/verify", { token, body: { session_id: d.sessionId } });
+    const missing = await call(verify.POST, "POST", "/api/auth/2fa/passkey/verify", {
+      token,
+      body: { session_id: d.sessionId },
+    });
     expect(missing.status).toBe(400);
     expect(missing.json.passkey_response).toEqual(["This field is required."]);
     expect(await db.passkeyCredential.count()).toBe(0);
@@ -207,7 +248,9 @@ describe("passkey registration", () => {
     const user = await makeUser();
     const token = await accessTokenFor(user);
     const { sessionId, options } = await beginRegistration(token);
-    expect((await finish(token, sessionId, newAuthenticator().register(options, { userVerified: false }))).status).toBe(200);
+    expect((await finish(token, sessionId, newAuthenticator().register(options, { userVerified: false }))).status).toBe(
+      200,
+    );
   });
 
   it("refuses registering the same credential twice (400)", async () => {
@@ -220,7 +263,20 @@ describe("passkey registration", () => {
     expect((await finish(token, sessionId, response)).status).toBe(200);
     // The same attestation again under a fresh challenge cannot verify; a re-signed one is a duplicate id.
     const again = await beginRegistration(token);
-    const res = await finish(token, again.sessionId, { ...response, response: { ...response.response, clientDataJSON: Buffer.from(JSON.stringify({ type: "webauthn.create", challenge: again.options.challenge, origin: "http://localhost:3000", crossOrigin: false })).toString("base64url") } });
+    const res = await finish(token, again.sessionId, {
+      ...response,
+      response: {
+        ...response.response,
+        clientDataJSON: Buffer.from(
+          JSON.stringify({
+            type: "webauthn.create",
+            challenge: again.options.challenge,
+            origin: "http://localhost:3000",
+            crossOrigin: false,
+          }),
+        ).toString("base64url"),
+      },
+    });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("passkey_already_registered");
     expect(await db.passkeyCredential.count()).toBe(1);

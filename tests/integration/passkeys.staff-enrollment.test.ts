@@ -7,14 +7,26 @@ import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, addPasskey, newAuthenticator, pendingLogin, type RegistrationOptions } from "../helpers/passkeys";
+import {
+  accessTokenFor,
+  addPasskey,
+  newAuthenticator,
+  pendingLogin,
+  type RegistrationOptions,
+} from "../helpers/passkeys";
 
 function setup(sessionId: unknown, client: Client) {
-  return call(setupEnrollment.POST, "POST", "/api/auth/login/setup/passkey", { client, body: { session_id: sessionId } });
+  return call(setupEnrollment.POST, "POST", "/api/auth/login/setup/passkey", {
+    client,
+    body: { session_id: sessionId },
+  });
 }
 
 function finish(sessionId: unknown, passkeyResponse: unknown, client: Client) {
-  return call(verifyEnrollment.POST, "POST", "/api/auth/login/verify/passkey", { client, body: { session_id: sessionId, passkey_response: passkeyResponse } });
+  return call(verifyEnrollment.POST, "POST", "/api/auth/login/verify/passkey", {
+    client,
+    body: { session_id: sessionId, passkey_response: passkeyResponse },
+  });
 }
 
 describe("staff first sign-in with a passkey", () => {
@@ -39,7 +51,10 @@ describe("staff first sign-in with a passkey", () => {
 
     // Both the registration session and the original login session are used up.
     expect((await finish(begun.json.session_id, authenticator.register(options), client)).status).toBe(400);
-    const reuse = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: pending.session_id, backup_code: "AAAAAAAAAA" } });
+    const reuse = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: pending.session_id, backup_code: "AAAAAAAAAA" },
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.json.code).toBe("session_used");
   });
@@ -49,7 +64,15 @@ describe("staff first sign-in with a passkey", () => {
     const first = newClient();
     const pending = await pendingLogin(user, first);
     const begun = await setup(pending.session_id, first);
-    expect((await finish(begun.json.session_id, newAuthenticator().register(begun.json.options as RegistrationOptions), first)).status).toBe(200);
+    expect(
+      (
+        await finish(
+          begun.json.session_id,
+          newAuthenticator().register(begun.json.options as RegistrationOptions),
+          first,
+        )
+      ).status,
+    ).toBe(200);
 
     // An attacker with the password starts a new login and tries to enroll their own passkey.
     const attacker = newClient();
@@ -66,8 +89,15 @@ describe("staff first sign-in with a passkey", () => {
     const pending = await pendingLogin(user, client);
     const a = await setup(pending.session_id, client);
     const b = await setup(pending.session_id, client);
-    expect((await finish(a.json.session_id, newAuthenticator().register(a.json.options as RegistrationOptions), client)).status).toBe(200);
-    const late = await finish(b.json.session_id, newAuthenticator().register(b.json.options as RegistrationOptions), client);
+    expect(
+      (await finish(a.json.session_id, newAuthenticator().register(a.json.options as RegistrationOptions), client))
+        .status,
+    ).toBe(200);
+    const late = await finish(
+      b.json.session_id,
+      newAuthenticator().register(b.json.options as RegistrationOptions),
+      client,
+    );
     expect(late.status).toBe(400);
     expect(await db.passkeyCredential.count({ where: { userId: user.id } })).toBe(1);
   });
@@ -108,9 +138,17 @@ describe("staff first sign-in with a passkey", () => {
     expect((await finish("nope", {}, client)).status).toBe(400);
     const pending = await pendingLogin(user, client);
     const begun = await setup(pending.session_id, client);
-    const elsewhere = await finish(begun.json.session_id, newAuthenticator().register(begun.json.options as RegistrationOptions), newClient());
+    const elsewhere = await finish(
+      begun.json.session_id,
+      newAuthenticator().register(begun.json.options as RegistrationOptions),
+      newClient(),
+    );
     expect(elsewhere.status).toBe(400);
-    const forged = await finish(begun.json.session_id, newAuthenticator().register(begun.json.options as RegistrationOptions, { origin: "https://evil.example" }), client);
+    const forged = await finish(
+      begun.json.session_id,
+      newAuthenticator().register(begun.json.options as RegistrationOptions, { origin: "https://evil.example" }),
+      client,
+    );
     expect(forged.status).toBe(401);
     expect(await db.passkeyCredential.count()).toBe(0);
   });

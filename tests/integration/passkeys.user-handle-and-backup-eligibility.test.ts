@@ -5,7 +5,14 @@ import * as verify from "@/app/api/auth/verify/route";
 import { db } from "@/lib/db";
 import { call, newClient, type Client } from "../helpers/http";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, addPasskey, loginOptions, newAuthenticator, pendingLogin, type RequestOptions } from "../helpers/passkeys";
+import {
+  accessTokenFor,
+  addPasskey,
+  loginOptions,
+  newAuthenticator,
+  pendingLogin,
+  type RequestOptions,
+} from "../helpers/passkeys";
 
 /**
  * Issue 15.12, WebAuthn L3 §7.2: a passwordless (discoverable) assertion must carry a userHandle
@@ -24,14 +31,23 @@ async function passwordless(assert: (options: RequestOptions) => unknown, client
   const started = await call(loginOptionsRoute.POST, "POST", "/api/auth/passkey/login/options", { client });
   expect(started.status).toBe(200);
   const options = started.json.options as RequestOptions;
-  return call(passkeyLogin.POST, "POST", "/api/auth/passkey/login", { client, body: { session_id: started.json.session_id, passkey_response: assert(options) } });
+  return call(passkeyLogin.POST, "POST", "/api/auth/passkey/login", {
+    client,
+    body: { session_id: started.json.session_id, passkey_response: assert(options) },
+  });
 }
 
-async function secondFactor(user: { username: string; password: string }, assert: (options: RequestOptions) => unknown) {
+async function secondFactor(
+  user: { username: string; password: string },
+  assert: (options: RequestOptions) => unknown,
+) {
   const client = newClient();
   const pending = await pendingLogin(user, client);
   const options = await loginOptions(pending.session_id as string, client);
-  return call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: pending.session_id, passkey_response: assert(options) } });
+  return call(verify.POST, "POST", "/api/auth/verify", {
+    client,
+    body: { session_id: pending.session_id, passkey_response: assert(options) },
+  });
 }
 
 const credentialRow = (credentialId: string) => db.passkeyCredential.findUniqueOrThrow({ where: { credentialId } });
@@ -74,18 +90,28 @@ describe("backup eligibility stays as registered", () => {
     const flipped = { backup: { eligible: true, backedUp: true } };
     expect((await passwordless((o) => authenticator.assert(o, flipped))).status).toBe(401);
     expect((await secondFactor(user, (o) => authenticator.assert(o, flipped))).status).toBe(401);
-    expect(await credentialRow(credentialId)).toMatchObject({ deviceType: "singleDevice", backedUp: false, counter: before.counter });
+    expect(await credentialRow(credentialId)).toMatchObject({
+      deviceType: "singleDevice",
+      backedUp: false,
+      counter: before.counter,
+    });
   });
 
   it("a synced passkey that loses BE is refused; one that only changes BS is accepted and only BS is stored", async () => {
     const { authenticator, credentialId } = await userWithPasskey(true);
     expect(await credentialRow(credentialId)).toMatchObject({ deviceType: "multiDevice", backedUp: true });
-    expect((await passwordless((o) => authenticator.assert(o, { backup: { eligible: false, backedUp: false } }))).status).toBe(401);
+    expect(
+      (await passwordless((o) => authenticator.assert(o, { backup: { eligible: false, backedUp: false } }))).status,
+    ).toBe(401);
     expect(await credentialRow(credentialId)).toMatchObject({ deviceType: "multiDevice", backedUp: true });
 
-    expect((await passwordless((o) => authenticator.assert(o, { backup: { eligible: true, backedUp: false } }))).status).toBe(200);
+    expect(
+      (await passwordless((o) => authenticator.assert(o, { backup: { eligible: true, backedUp: false } }))).status,
+    ).toBe(200);
     expect(await credentialRow(credentialId)).toMatchObject({ deviceType: "multiDevice", backedUp: false });
-    expect((await passwordless((o) => authenticator.assert(o, { backup: { eligible: true, backedUp: true } }))).status).toBe(200);
+    expect(
+      (await passwordless((o) => authenticator.assert(o, { backup: { eligible: true, backedUp: true } }))).status,
+    ).toBe(200);
     expect(await credentialRow(credentialId)).toMatchObject({ deviceType: "multiDevice", backedUp: true });
   });
 });

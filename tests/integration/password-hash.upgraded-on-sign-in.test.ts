@@ -15,26 +15,36 @@ async function userWithScryptHash() {
   return { ...user, scrypt };
 }
 
-const storedHash = async (id: number) => (await db.user.findUniqueOrThrow({ where: { id }, select: { passwordHash: true } })).passwordHash ?? "";
+const storedHash = async (id: number) =>
+  (await db.user.findUniqueOrThrow({ where: { id }, select: { passwordHash: true } })).passwordHash ?? "";
 
 describe("password hash upgrade", () => {
   it("a user with an scrypt hash signs in, and the stored hash becomes argon2id with today's parameters", async () => {
     const user = await userWithScryptHash();
-    const res = await call(login.POST, "POST", "/api/auth/login", { client: newClient(), body: { username: user.username, password: user.password } });
+    const res = await call(login.POST, "POST", "/api/auth/login", {
+      client: newClient(),
+      body: { username: user.username, password: user.password },
+    });
     expect(res.status).toBe(200);
     const stored = await storedHash(user.id);
     expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyPassword(user.password, stored)).toBe(true);
 
     // And signs in again with the new hash, which stays as it is.
-    const again = await call(login.POST, "POST", "/api/auth/login", { client: newClient(), body: { username: user.username, password: user.password } });
+    const again = await call(login.POST, "POST", "/api/auth/login", {
+      client: newClient(),
+      body: { username: user.username, password: user.password },
+    });
     expect(again.status).toBe(200);
     expect(await storedHash(user.id)).toBe(stored);
   });
 
   it("a wrong password changes nothing: the scrypt hash stays", async () => {
     const user = await userWithScryptHash();
-    const res = await call(login.POST, "POST", "/api/auth/login", { client: newClient(), body: { username: user.username, password: "not the password 1" } });
+    const res = await call(login.POST, "POST", "/api/auth/login", {
+      client: newClient(),
+      body: { username: user.username, password: "not the password 1" },
+    });
     expect(res.status).toBe(401);
     expect(await storedHash(user.id)).toBe(user.scrypt);
   });
@@ -42,7 +52,10 @@ describe("password hash upgrade", () => {
   it("an inactive account is not rehashed either, even with the right password", async () => {
     const user = await userWithScryptHash();
     await db.user.update({ where: { id: user.id }, data: { isActive: false } });
-    const res = await call(login.POST, "POST", "/api/auth/login", { client: newClient(), body: { username: user.username, password: user.password } });
+    const res = await call(login.POST, "POST", "/api/auth/login", {
+      client: newClient(),
+      body: { username: user.username, password: user.password },
+    });
     expect(res.status).toBe(401);
     expect(await storedHash(user.id)).toBe(user.scrypt);
   });

@@ -38,12 +38,18 @@ describe("a password reset", () => {
     await addTrustedDevice(user.id, { expiresAt: daysAhead(new Date(), 20) });
     await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: user.email } });
     const resetMail = (await inbox(smtp, user.email)).find((m) => m.subject.includes("Reset your password"));
-    const token = new URL(linkIn(resetMail?.text ?? "", `${settings.webauthn.origins[0]}/reset-password?token=`)).searchParams.get("token") ?? "";
+    const token =
+      new URL(linkIn(resetMail?.text ?? "", `${settings.webauthn.origins[0]}/reset-password?token=`)).searchParams.get(
+        "token",
+      ) ?? "";
     smtp.clear();
 
-    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token, new_password: "a brand new passphrase 93" } });
+    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+      body: { token, new_password: "a brand new passphrase 93" },
+    });
     expect(reset.status).toBe(200);
-    for (const key of keys) expect((await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(key) })).status).toBe(401);
+    for (const key of keys)
+      expect((await call(me.GET, "GET", "/api/me", { headers: apiKeyAuth(key) })).status).toBe(401);
     expect(await db.apiKey.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
     expect(await db.trustedDevice.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
     const [notice] = await inbox(smtp, user.email);

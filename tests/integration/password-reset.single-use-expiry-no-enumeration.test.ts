@@ -23,12 +23,17 @@ afterAll(async () => {
 });
 
 const askForLink = (email: string) => call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email } });
-const useLink = (token: string, newPassword: string) => call(reset.POST, "POST", "/api/auth/password/reset", { body: { token, new_password: newPassword } });
+const useLink = (token: string, newPassword: string) =>
+  call(reset.POST, "POST", "/api/auth/password/reset", { body: { token, new_password: newPassword } });
 
 async function resetToken(email: string): Promise<string> {
   const mails = await inbox(smtp, email);
   const last = mails[mails.length - 1];
-  return new URL(linkIn(last?.text ?? "", `${settings.webauthn.origins[0]}/reset-password?token=`)).searchParams.get("token") ?? "";
+  return (
+    new URL(linkIn(last?.text ?? "", `${settings.webauthn.origins[0]}/reset-password?token=`)).searchParams.get(
+      "token",
+    ) ?? ""
+  );
 }
 
 describe("forgot password: no account enumeration", () => {
@@ -40,7 +45,9 @@ describe("forgot password: no account enumeration", () => {
     const malformed = await askForLink("not an address");
     for (const res of [known, unknown, malformed]) {
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({ message: "If an account uses this address, we sent it a link to reset the password." });
+      expect(res.json).toEqual({
+        message: "If an account uses this address, we sent it a link to reset the password.",
+      });
     }
     expect(subjects(await inbox(smtp, user.email))).toEqual(["Reset your password"]);
     expect(smtp.messages).toHaveLength(1);
@@ -113,7 +120,8 @@ describe("reset link: hashed, single use, expiring", () => {
     expect(token).toMatch(/^[\w-]{43}$/);
     const row = await db.passwordResetToken.findFirstOrThrow({ where: { userId: user.id } });
     expect(row.tokenHash).toBe(sha256Hex(token));
-    const everything = JSON.stringify(await db.mailMessage.findMany()) + JSON.stringify(await db.passwordResetToken.findMany());
+    const everything =
+      JSON.stringify(await db.mailMessage.findMany()) + JSON.stringify(await db.passwordResetToken.findMany());
     expect(everything).not.toContain(token);
     expect(await describePasswordReset(token)).toEqual({ username: user.username });
 
@@ -152,7 +160,10 @@ describe("reset link: hashed, single use, expiring", () => {
     const user = await makeUser();
     await askForLink(user.email);
     const token = await resetToken(user.email);
-    const results = await Promise.all([useLink(token, "first new passphrase here"), useLink(token, "second new passphrase here")]);
+    const results = await Promise.all([
+      useLink(token, "first new passphrase here"),
+      useLink(token, "second new passphrase here"),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
   });
 
@@ -166,7 +177,10 @@ describe("reset link: hashed, single use, expiring", () => {
     for (const candidate of [token, "A".repeat(43), "' OR 1=1 --"]) {
       const res = await useLink(candidate, "a completely new passphrase");
       expect(res.status, candidate).toBe(400);
-      expect(res.json).toMatchObject({ code: "invalid_reset_token", error: "This password reset link is invalid or has expired" });
+      expect(res.json).toMatchObject({
+        code: "invalid_reset_token",
+        error: "This password reset link is invalid or has expired",
+      });
     }
     expect((await passwordLogin(user)).status).toBe(200);
   });

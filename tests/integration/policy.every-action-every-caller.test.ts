@@ -113,8 +113,7 @@ async function setUp(p: Persona): Promise<Actor> {
     key = (await keyFor(user.id)).key;
     // Using a key records when (at most every few minutes): done here, so the snapshot sees only the action.
     expect((await authenticateApiKey(key)).ok).toBe(true);
-  }
-  else if (p.signedIn) {
+  } else if (p.signedIn) {
     // One API session (token family) and one browser session, with the same history.
     const pair = await issueTokenPair(db, { userId: user.id, amr: p.amr ?? PWD, client });
     token = pair.access;
@@ -123,18 +122,34 @@ async function setUp(p: Persona): Promise<Actor> {
       const old = new Date(Date.now() - (settings.stepUpMinutes + 1) * 60_000);
       await db.authSession.updateMany({
         where: { userId: user.id },
-        data: { reauthAt: old, passwordAt: p.amr?.includes(AMR.password) ? old : null, passkeyAt: p.amr?.includes(AMR.passkey) ? old : null },
+        data: {
+          reauthAt: old,
+          passwordAt: p.amr?.includes(AMR.password) ? old : null,
+          passkeyAt: p.amr?.includes(AMR.passkey) ? old : null,
+        },
       });
     }
   }
   const ownKeyId = (await keyFor(user.id)).id;
-  const linked = await db.oAuthAccount.create({ data: { userId: user.id, provider: "github", providerAccountId: randomBytes(6).toString("hex") } });
-  return { userId: user.id, sessionId, token, apiKey: key, ownKeyId, linkedAccountId: linked.id, other: { userId: other.id, keyId: otherKey.id } };
+  const linked = await db.oAuthAccount.create({
+    data: { userId: user.id, provider: "github", providerAccountId: randomBytes(6).toString("hex") },
+  });
+  return {
+    userId: user.id,
+    sessionId,
+    token,
+    apiKey: key,
+    ownKeyId,
+    linkedAccountId: linked.id,
+    other: { userId: other.id, keyId: otherKey.id },
+  };
 }
 
 async function keyFor(userId: number) {
   const fresh = generateApiKey();
-  const row = await db.apiKey.create({ data: { userId, name: "ci", prefix: fresh.lookup, secretHash: hashApiKeySecret(fresh.secret) } });
+  const row = await db.apiKey.create({
+    data: { userId, name: "ci", prefix: fresh.lookup, secretHash: hashApiKeySecret(fresh.secret) },
+  });
   return { id: row.id, key: fresh.key };
 }
 
@@ -145,8 +160,17 @@ const form = (fields: Record<string, string>) => {
 };
 
 /** A route's answer as "ok" or its error code. */
-async function api(a: Actor, handler: Parameters<typeof call>[0], method: string, path: string, body: Record<string, unknown> = {}, params: Record<string, string> = {}): Promise<string> {
-  const headers: Record<string, string> = a.apiKey ? { authorization: `${settings.apiKeys.authScheme} ${a.apiKey}` } : {};
+async function api(
+  a: Actor,
+  handler: Parameters<typeof call>[0],
+  method: string,
+  path: string,
+  body: Record<string, unknown> = {},
+  params: Record<string, string> = {},
+): Promise<string> {
+  const headers: Record<string, string> = a.apiKey
+    ? { authorization: `${settings.apiKeys.authScheme} ${a.apiKey}` }
+    : {};
   const res = await call(handler, method, path, { token: a.token ?? undefined, headers, body, params });
   return res.status < 300 ? "ok" : String(res.json.code);
 }
@@ -186,19 +210,26 @@ const SURFACES: Record<PolicyAction, Surface[] | { none: string }> = {
     { via: "beginTotpSetupAction", run: () => action(() => securityActions.beginTotpSetupAction({}, form({}))) },
   ],
   "passkey.add": [
-    { via: "POST /api/auth/2fa/passkey/setup", run: (a) => api(a, passkeySetup.POST, "POST", "/api/auth/2fa/passkey/setup") },
+    {
+      via: "POST /api/auth/2fa/passkey/setup",
+      run: (a) => api(a, passkeySetup.POST, "POST", "/api/auth/2fa/passkey/setup"),
+    },
     { via: "beginAddPasskeyAction", run: () => action(() => passkeyActions.beginAddPasskeyAction()) },
   ],
   "passkey.remove": [
     {
       via: "DELETE /api/auth/2fa/passkey/remove",
       before: (p) => (p.signedIn && !p.apiKey && !p.has2fa ? "credential_not_found" : null),
-      run: async (a) => api(a, passkeyRemove.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { credential_id: await firstPasskey(a) }),
+      run: async (a) =>
+        api(a, passkeyRemove.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", {
+          credential_id: await firstPasskey(a),
+        }),
     },
     {
       via: "removePasskeyAction",
       before: (p) => (p.signedIn && !p.has2fa ? "credential_not_found" : null),
-      run: async (a) => action(async () => passkeyActions.removePasskeyAction({}, form({ credential_id: await firstPasskey(a) }))),
+      run: async (a) =>
+        action(async () => passkeyActions.removePasskeyAction({}, form({ credential_id: await firstPasskey(a) }))),
     },
   ],
   "two_factor.disable": [
@@ -206,44 +237,105 @@ const SURFACES: Record<PolicyAction, Surface[] | { none: string }> = {
     { via: "disableTwoFactorAction", run: () => action(() => securityActions.disableTwoFactorAction({}, form({}))) },
   ],
   "backup_codes.regenerate": [
-    { via: "POST /api/auth/2fa/backup-codes/regenerate", whenAllowed: noFactor("no_backup_codes_without_factor"), run: (a) => api(a, regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate") },
-    { via: "regenerateBackupCodesAction", whenAllowed: noFactor("no_backup_codes_without_factor"), run: () => action(() => securityActions.regenerateBackupCodesAction({}, form({}))) },
+    {
+      via: "POST /api/auth/2fa/backup-codes/regenerate",
+      whenAllowed: noFactor("no_backup_codes_without_factor"),
+      run: (a) => api(a, regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate"),
+    },
+    {
+      via: "regenerateBackupCodesAction",
+      whenAllowed: noFactor("no_backup_codes_without_factor"),
+      run: () => action(() => securityActions.regenerateBackupCodesAction({}, form({}))),
+    },
   ],
   "api_key.create": [
     { via: "POST /api/auth/api-keys", run: (a) => api(a, apiKeys.POST, "POST", "/api/auth/api-keys", { name: "new" }) },
-    { via: "createApiKeyAction", run: () => action(() => apiKeyActions.createApiKeyAction({}, form({ name: "new", expires_in_days: "30" }))) },
+    {
+      via: "createApiKeyAction",
+      run: () => action(() => apiKeyActions.createApiKeyAction({}, form({ name: "new", expires_in_days: "30" }))),
+    },
   ],
   "api_key.revoke": [
-    { via: "DELETE /api/auth/api-keys/<own>", run: async (a) => api(a, withIdParam(apiKey.DELETE), "DELETE", "/api/auth/api-keys/x", undefined, { id: String(a.ownKeyId) }) },
-    { via: "revokeApiKeyAction (own)", run: async (a) => action(async () => apiKeyActions.revokeApiKeyAction({}, form({ id: String(a.ownKeyId) }))) },
+    {
+      via: "DELETE /api/auth/api-keys/<own>",
+      run: async (a) =>
+        api(a, withIdParam(apiKey.DELETE), "DELETE", "/api/auth/api-keys/x", undefined, { id: String(a.ownKeyId) }),
+    },
+    {
+      via: "revokeApiKeyAction (own)",
+      run: async (a) => action(async () => apiKeyActions.revokeApiKeyAction({}, form({ id: String(a.ownKeyId) }))),
+    },
   ],
   "password.change": [
-    { via: "POST /api/auth/password/change", sendsPassword: true, run: (a) => api(a, passwordChange.POST, "POST", "/api/auth/password/change", { password: PASSWORD, new_password: "a brand new passphrase 42" }) },
+    {
+      via: "POST /api/auth/password/change",
+      sendsPassword: true,
+      run: (a) =>
+        api(a, passwordChange.POST, "POST", "/api/auth/password/change", {
+          password: PASSWORD,
+          new_password: "a brand new passphrase 42",
+        }),
+    },
     {
       via: "changePasswordAction",
       sendsPassword: true,
-      run: () => action(() => profileActions.changePasswordAction({}, form({ current_password: PASSWORD, new_password: "a brand new passphrase 42", confirm: "a brand new passphrase 42" }))),
+      run: () =>
+        action(() =>
+          profileActions.changePasswordAction(
+            {},
+            form({
+              current_password: PASSWORD,
+              new_password: "a brand new passphrase 42",
+              confirm: "a brand new passphrase 42",
+            }),
+          ),
+        ),
     },
   ],
-  "email.change": [{ via: "requestEmailChangeAction", run: () => action(() => profileActions.requestEmailChangeAction({}, form({ email: `new-${randomBytes(4).toString("hex")}@example.com` }))) }],
+  "email.change": [
+    {
+      via: "requestEmailChangeAction",
+      run: () =>
+        action(() =>
+          profileActions.requestEmailChangeAction(
+            {},
+            form({ email: `new-${randomBytes(4).toString("hex")}@example.com` }),
+          ),
+        ),
+    },
+  ],
   "sessions.revoke": [
     { via: "DELETE /api/auth/sessions", run: (a) => api(a, sessions.DELETE, "DELETE", "/api/auth/sessions") },
-    { via: "revokeOtherSessionsAction", run: () => action(() => sessionActions.revokeOtherSessionsAction(), /done=others/) },
+    {
+      via: "revokeOtherSessionsAction",
+      run: () => action(() => sessionActions.revokeOtherSessionsAction(), /done=others/),
+    },
   ],
-  "trusted_browser.trust": { none: "only at the 2FA step of sign-in: tests/integration/trusted-browsers.never-bypass-admin-2fa.test.ts" },
-  "trusted_browser.forget": [{ via: "revokeAllTrustedDevicesAction", run: () => action(() => sessionActions.revokeAllTrustedDevicesAction(), /done=browsers/) }],
-  "social.link": { none: "needs a configured provider and its redirect: tests/integration/oauth.unlink-and-link.test.ts" },
+  "trusted_browser.trust": {
+    none: "only at the 2FA step of sign-in: tests/integration/trusted-browsers.never-bypass-admin-2fa.test.ts",
+  },
+  "trusted_browser.forget": [
+    {
+      via: "revokeAllTrustedDevicesAction",
+      run: () => action(() => sessionActions.revokeAllTrustedDevicesAction(), /done=browsers/),
+    },
+  ],
+  "social.link": {
+    none: "needs a configured provider and its redirect: tests/integration/oauth.unlink-and-link.test.ts",
+  },
   "social.unlink": [
     {
       via: "unlinkProviderAction",
-      run: async (a) => action(async () => connectionActions.unlinkProviderAction({}, form({ account_id: String(a.linkedAccountId) }))),
+      run: async (a) =>
+        action(async () => connectionActions.unlinkProviderAction({}, form({ account_id: String(a.linkedAccountId) }))),
     },
   ],
   "staff.revoke_credentials": [
     {
       via: "DELETE /api/auth/api-keys/<another user's>",
       before: (p) => (p.signedIn && !p.apiKey && !p.staff ? "api_key_not_found" : null),
-      run: (a) => api(a, withIdParam(apiKey.DELETE), "DELETE", "/api/auth/api-keys/x", undefined, { id: String(a.other.keyId) }),
+      run: (a) =>
+        api(a, withIdParam(apiKey.DELETE), "DELETE", "/api/auth/api-keys/x", undefined, { id: String(a.other.keyId) }),
     },
     {
       via: "revokeApiKeyAction (another user's)",
@@ -253,14 +345,20 @@ const SURFACES: Record<PolicyAction, Surface[] | { none: string }> = {
     {
       via: "admin revokeApiKeysAction",
       before: (p) => (p.signedIn && !p.staff ? "not_found" : null),
-      run: (a) => action(() => adminApiKeyActions.revokeApiKeysAction(form({ ids: String(a.other.keyId), return_to: "/admin/api-keys" })), /notice=api_keys_revoked&n=1/),
+      run: (a) =>
+        action(
+          () =>
+            adminApiKeyActions.revokeApiKeysAction(form({ ids: String(a.other.keyId), return_to: "/admin/api-keys" })),
+          /notice=api_keys_revoked&n=1/,
+        ),
     },
   ],
   "staff.manage_user": [
     {
       via: "admin setActiveAction",
       before: (p) => (p.signedIn && !p.staff ? "not_found" : null),
-      run: (a) => action(() => adminUserActions.setActiveAction({}, form({ user_id: String(a.other.userId), active: "false" }))),
+      run: (a) =>
+        action(() => adminUserActions.setActiveAction({}, form({ user_id: String(a.other.userId), active: "false" }))),
     },
   ],
   "staff.manage_providers": [
@@ -274,9 +372,11 @@ const SURFACES: Record<PolicyAction, Surface[] | { none: string }> = {
 };
 
 async function firstPasskey(a: Actor): Promise<string> {
-  return (await db.passkeyCredential.findFirst({ where: { userId: a.userId }, select: { credentialId: true } }))?.credentialId ?? "none";
+  return (
+    (await db.passkeyCredential.findFirst({ where: { userId: a.userId }, select: { credentialId: true } }))
+      ?.credentialId ?? "none"
+  );
 }
-
 
 describe("policy: every action × every caller, API and server actions", () => {
   it("the table has a surface (or a stated reason) for every action", () => {
@@ -311,4 +411,3 @@ describe("policy: every action × every caller, API and server actions", () => {
     }
   }
 });
-

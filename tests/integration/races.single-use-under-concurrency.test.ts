@@ -18,9 +18,16 @@ describe("20 concurrent requests, one single-use secret", () => {
     const client = newClient();
     const login = await passwordLogin(user, client);
     const token = login.json.refresh_token as string;
-    const results = await Promise.all(Array.from({ length: 20 }, () => call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: token } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: token } }),
+      ),
+    );
     const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200), statuses.join(",")).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 200),
+      statuses.join(","),
+    ).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(19);
     const session = await db.authSession.findFirstOrThrow({ where: { userId: user.id } });
     expect(session.revokedReason).toBe("refresh_token_reuse");
@@ -35,10 +42,15 @@ describe("20 concurrent requests, one single-use secret", () => {
     const sessions = await Promise.all(clients.map((client) => startSecondFactorLogin(user, client)));
     const code = await totpNow(secret);
     const results = await Promise.all(
-      clients.map((client, i) => call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessions[i], totp_token: code } })),
+      clients.map((client, i) =>
+        call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessions[i], totp_token: code } }),
+      ),
     );
     const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200), statuses.join(",")).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 200),
+      statuses.join(","),
+    ).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(19);
     expect(await db.authSession.count({ where: { userId: user.id } })).toBe(2);
   });

@@ -8,7 +8,14 @@ import * as verifyTotp from "@/app/api/auth/2fa/verify/totp/route";
 import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { makeUser } from "../helpers/users";
-import { advanceTime, enrollTotp, freezeTime, passwordLogin, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  advanceTime,
+  enrollTotp,
+  freezeTime,
+  passwordLogin,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 type Res = Awaited<ReturnType<typeof call>>;
 
@@ -36,7 +43,10 @@ describe("LOGIN_INIT_RATE_LIMIT (default 10/m per IP)", () => {
     const user = await makeUser();
     const client = newClient();
     for (let i = 0; i < 10; i++) {
-      const res = await call(login.POST, "POST", "/api/auth/login", { client, body: { username: `nobody${i}`, password: "whatever-123" } });
+      const res = await call(login.POST, "POST", "/api/auth/login", {
+        client,
+        body: { username: `nobody${i}`, password: "whatever-123" },
+      });
       expect(res.status).toBe(401);
     }
     const limited = await passwordLogin(user, client);
@@ -50,8 +60,15 @@ describe("LOGIN_INIT_RATE_LIMIT (default 10/m per IP)", () => {
     freezeTime();
     const user = await makeUser();
     const client = newClient();
-    for (let i = 0; i < 10; i++) await call(login.POST, "POST", "/api/auth/login", { client, body: { username: `nobody${i}`, password: "whatever-123" } });
-    const res = await call(token.POST, "POST", "/api/auth/token", { client, body: { username: user.username, password: user.password } });
+    for (let i = 0; i < 10; i++)
+      await call(login.POST, "POST", "/api/auth/login", {
+        client,
+        body: { username: `nobody${i}`, password: "whatever-123" },
+      });
+    const res = await call(token.POST, "POST", "/api/auth/token", {
+      client,
+      body: { username: user.username, password: user.password },
+    });
     expect429(res, "rate_limited");
   });
 
@@ -85,7 +102,8 @@ describe("per-account backoff (keyed by account and IP)", () => {
     freezeTime();
     const victim = await makeUser();
     const attacker = newClient();
-    for (let i = 0; i < 5; i++) await passwordLogin({ username: victim.username, password: `guess-number-${i}` }, attacker);
+    for (let i = 0; i < 5; i++)
+      await passwordLogin({ username: victim.username, password: `guess-number-${i}` }, attacker);
     const first = expect429(await passwordLogin(victim, attacker), "rate_limited");
     advanceTime(first * 1000);
     expect((await passwordLogin({ username: victim.username, password: "guess-again-1" }, attacker)).status).toBe(401);
@@ -103,12 +121,33 @@ describe("per-account backoff (keyed by account and IP)", () => {
     const wrong = await wrongCodeFor(secret);
     // Two pending logins (each dies after 5 wrong codes), one address.
     const s1 = await startSecondFactorLogin(user, attacker);
-    for (let i = 0; i < 5; i++) expect((await call(verify.POST, "POST", "/api/auth/verify", { client: attacker, body: { session_id: s1, totp_token: wrong } })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await call(verify.POST, "POST", "/api/auth/verify", {
+            client: attacker,
+            body: { session_id: s1, totp_token: wrong },
+          })
+        ).status,
+      ).toBe(401);
     const s2 = await startSecondFactorLogin(user, attacker);
-    expect429(await call(verify.POST, "POST", "/api/auth/verify", { client: attacker, body: { session_id: s2, totp_token: await totpNow(secret) } }), "rate_limited");
+    expect429(
+      await call(verify.POST, "POST", "/api/auth/verify", {
+        client: attacker,
+        body: { session_id: s2, totp_token: await totpNow(secret) },
+      }),
+      "rate_limited",
+    );
     const own = newClient();
     const s3 = await startSecondFactorLogin(user, own);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client: own, body: { session_id: s3, totp_token: await totpNow(secret) } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client: own,
+          body: { session_id: s3, totp_token: await totpNow(secret) },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -124,10 +163,16 @@ describe("TOTP_VERIFY_RATE_LIMIT (default 10/m per IP)", () => {
     // 4 + 4 + 2 wrong codes: below the per-session (5) and per-account (5) caps, at the IP cap.
     const plan = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2];
     for (const i of plan) {
-      const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessions[i], totp_token: await wrongCodeFor(enrolled[i]?.secret ?? "") } });
+      const res = await call(verify.POST, "POST", "/api/auth/verify", {
+        client,
+        body: { session_id: sessions[i], totp_token: await wrongCodeFor(enrolled[i]?.secret ?? "") },
+      });
       expect(res.status).toBe(401);
     }
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessions[2], totp_token: await totpNow(enrolled[2]?.secret ?? "") } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id: sessions[2], totp_token: await totpNow(enrolled[2]?.secret ?? "") },
+    });
     expect(expect429(res, "rate_limited")).toBeLessThanOrEqual(60);
   });
 
@@ -139,10 +184,23 @@ describe("TOTP_VERIFY_RATE_LIMIT (default 10/m per IP)", () => {
     const client = newClient();
     for (const steps of [0, 1]) {
       const session_id = await startSecondFactorLogin(user, client);
-      expect((await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(secret, steps) } })).status).toBe(200);
+      expect(
+        (
+          await call(verify.POST, "POST", "/api/auth/verify", {
+            client,
+            body: { session_id, totp_token: await totpNow(secret, steps) },
+          })
+        ).status,
+      ).toBe(200);
     }
     const session_id = await startSecondFactorLogin(user, client);
-    expect429(await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(secret, 0) } }), "rate_limited");
+    expect429(
+      await call(verify.POST, "POST", "/api/auth/verify", {
+        client,
+        body: { session_id, totp_token: await totpNow(secret, 0) },
+      }),
+      "rate_limited",
+    );
   });
 });
 
@@ -158,7 +216,10 @@ describe("BACKUP_CODE_RATE_LIMIT (default 10/m per IP)", () => {
     const plan = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2];
     for (const [n, i] of plan.entries()) {
       const handler = n % 2 === 0 ? verify.POST : verifyBackup.POST;
-      const res = await call(handler, "POST", "/api/auth/verify", { client, body: { session_id: sessions[i], backup_code: "WRONGWRONG" } });
+      const res = await call(handler, "POST", "/api/auth/verify", {
+        client,
+        body: { session_id: sessions[i], backup_code: "WRONGWRONG" },
+      });
       expect(res.status).toBe(401);
     }
     const res = await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
@@ -169,7 +230,14 @@ describe("BACKUP_CODE_RATE_LIMIT (default 10/m per IP)", () => {
     // Other addresses are unaffected.
     const other: Client = newClient();
     const s = await startSecondFactorLogin(users[2] ?? { username: "", password: "" }, other);
-    expect((await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client: other, body: { session_id: s, backup_code: enrolled[2]?.backupCodes[0] } })).status).toBe(200);
+    expect(
+      (
+        await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+          client: other,
+          body: { session_id: s, backup_code: enrolled[2]?.backupCodes[0] },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -185,9 +253,21 @@ describe("TOTP enrollment shares the TOTP limiter (W7)", () => {
     const secret = setup.json.secret as string;
     const wrong = await wrongCodeFor(secret);
     for (let i = 0; i < 3; i++) {
-      expect((await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: wrong } })).status).toBe(401);
+      expect(
+        (
+          await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+            client,
+            token: access,
+            body: { totp_token: wrong },
+          })
+        ).status,
+      ).toBe(401);
     }
-    const res = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(secret) } });
+    const res = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: access,
+      body: { totp_token: await totpNow(secret) },
+    });
     expect429(res, "rate_limited");
   });
 });

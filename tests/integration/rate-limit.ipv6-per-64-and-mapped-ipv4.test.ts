@@ -9,7 +9,10 @@ import { freezeTime } from "../helpers/two-factor";
  * and an IPv4 client counts the same whether it arrives as 198.51.100.7 or ::ffff:198.51.100.7.
  */
 const attempt = (ip: string, i: number) =>
-  call(login.POST, "POST", "/api/auth/login", { client: { ip, userAgent: "vitest" }, body: { username: `nobody-${i}`, password: "whatever-123" } });
+  call(login.POST, "POST", "/api/auth/login", {
+    client: { ip, userAgent: "vitest" },
+    body: { username: `nobody-${i}`, password: "whatever-123" },
+  });
 
 describe("per-address rate limits", () => {
   it("rotating through one /64 does not escape the limit; another /64 is unaffected", async () => {

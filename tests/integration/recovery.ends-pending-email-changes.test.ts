@@ -53,13 +53,21 @@ async function intruderAskedForEmailChange() {
   const intruder = await decodeAccessToken(intruderToken);
   if (!intruder) throw new Error("no intruder session");
   const address = `${user.username}@intruder.example.net`;
-  const requested = await requestEmailChange({ userId: user.id, username: user.username, isStaff: false, sessionId: intruder.sessionId }, address, {}, newClient("intruder"));
+  const requested = await requestEmailChange(
+    { userId: user.id, username: user.username, isStaff: false, sessionId: intruder.sessionId },
+    address,
+    {},
+    newClient("intruder"),
+  );
   expect(requested.ok).toBe(true);
   const confirmation = await lastLink(address, "/account/profile/confirm-email");
   return { user, ownerToken, intruderToken, intruderSessionId: intruder.sessionId, address, confirmation };
 }
 
-async function expectChangeDead(scenario: { user: { id: number; email: string }; confirmation: string }, code = "invalid_email_change_token") {
+async function expectChangeDead(
+  scenario: { user: { id: number; email: string }; confirmation: string },
+  code = "invalid_email_change_token",
+) {
   const confirmed = await confirmEmailChange(scenario.confirmation, newClient("intruder"));
   expect(confirmed.ok ? "confirmed" : confirmed.code).toBe(code);
   expect((await db.user.findUniqueOrThrow({ where: { id: scenario.user.id } })).email).toBe(scenario.user.email);
@@ -73,11 +81,15 @@ describe("recovery cancels a pending e-mail change and every other outstanding l
     const first = await lastLink(scenario.user.email, "/reset-password");
     await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: scenario.user.email } });
     const second = await lastLink(scenario.user.email, "/reset-password");
-    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token: second, new_password: "a brand new passphrase 93" } });
+    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+      body: { token: second, new_password: "a brand new passphrase 93" },
+    });
     expect(reset.status).toBe(200);
     await expectChangeDead(scenario);
     expect(await db.passwordResetToken.count({ where: { userId: scenario.user.id, usedAt: null } })).toBe(0);
-    const again = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token: first, new_password: "the intruder's passphrase 17" } });
+    const again = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+      body: { token: first, new_password: "the intruder's passphrase 17" },
+    });
     expect(again.status).toBe(400);
   });
 
@@ -85,7 +97,11 @@ describe("recovery cancels a pending e-mail change and every other outstanding l
     const scenario = await intruderAskedForEmailChange();
     const changed = await call(passwordChange.POST, "POST", "/api/auth/password/change", {
       token: scenario.ownerToken,
-      body: { new_password: "a brand new passphrase 93", current_password: scenario.user.password, password: scenario.user.password },
+      body: {
+        new_password: "a brand new passphrase 93",
+        current_password: scenario.user.password,
+        password: scenario.user.password,
+      },
     });
     expect(changed.status).toBe(200);
     await expectChangeDead(scenario);
@@ -95,7 +111,12 @@ describe("recovery cancels a pending e-mail change and every other outstanding l
     const scenario = await intruderAskedForEmailChange();
     const changed = await call(passwordChange.POST, "POST", "/api/auth/password/change", {
       token: scenario.ownerToken,
-      body: { new_password: "a brand new passphrase 93", keep_other_sessions: true, current_password: scenario.user.password, password: scenario.user.password },
+      body: {
+        new_password: "a brand new passphrase 93",
+        keep_other_sessions: true,
+        current_password: scenario.user.password,
+        password: scenario.user.password,
+      },
     });
     expect(changed.status).toBe(200);
     await expectChangeDead(scenario);
@@ -125,10 +146,15 @@ describe("recovery cancels a pending e-mail change and every other outstanding l
 describe("an e-mail change is bound to the session that asked for it", () => {
   it("dies with a clear error when that session is signed out", async () => {
     const scenario = await intruderAskedForEmailChange();
-    const ended = await call(withIdParam(sessionRoute.DELETE), "DELETE", `/api/auth/sessions/${scenario.intruderSessionId}`, {
-      token: scenario.ownerToken,
-      params: { id: scenario.intruderSessionId },
-    });
+    const ended = await call(
+      withIdParam(sessionRoute.DELETE),
+      "DELETE",
+      `/api/auth/sessions/${scenario.intruderSessionId}`,
+      {
+        token: scenario.ownerToken,
+        params: { id: scenario.intruderSessionId },
+      },
+    );
     expect(ended.status).toBe(200);
     expect(await describeEmailChange(scenario.confirmation)).toEqual({ sessionEnded: true });
     await expectChangeDead(scenario, "email_change_session_ended");

@@ -15,7 +15,13 @@ import { enrollTotp, freezeTime, totpNow } from "../helpers/two-factor";
 import { PASSWORD_ONLY, signInBrowser, WITH_MFA } from "../helpers/admin";
 import { makeUser } from "../helpers/users";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider";
-import { APP_ORIGIN, appRequest, OIDC_REDIRECT_URI, signInWithProvider, useTestProvider } from "../helpers/social-login";
+import {
+  APP_ORIGIN,
+  appRequest,
+  OIDC_REDIRECT_URI,
+  signInWithProvider,
+  useTestProvider,
+} from "../helpers/social-login";
 
 vi.mock("next/headers", () => import("../helpers/next-request").then((m) => m.nextHeaders));
 vi.mock("next/navigation", () => import("../helpers/next-request").then((m) => m.nextNavigation));
@@ -26,7 +32,13 @@ vi.mock("next/cache", () => import("../helpers/next-request").then((m) => m.next
  * The attacks are paths that pass a "starts with one slash" check and become `//evil…` once
  * normalised.
  */
-const ATTACKS = ["/.//evil.example/landing", "/x/..//evil.example/landing", "/%2e//evil.example/landing", "/\t/evil.example", "/%5c/evil.example"];
+const ATTACKS = [
+  "/.//evil.example/landing",
+  "/x/..//evil.example/landing",
+  "/%2e//evil.example/landing",
+  "/\t/evil.example",
+  "/%5c/evil.example",
+];
 
 const form = (fields: Record<string, string>) => {
   const f = new FormData();
@@ -57,14 +69,20 @@ describe("return paths through the real entry points stay on this site", () => {
   it.each(ATTACKS)("the no-JavaScript login POST with next=%j goes to /account", async (attack) => {
     const user = await makeUser();
     newRequest(newClient());
-    const result = await outcome(() => loginAction({}, form({ username: user.username, password: user.password, next: attack })));
+    const result = await outcome(() =>
+      loginAction({}, form({ username: user.username, password: user.password, next: attack })),
+    );
     expect(result).toEqual({ kind: "redirect", url: "/account" });
   });
 
   it("/login?next= for a signed-in user, and the 2FA step's forwarded next", async () => {
     const user = await makeUser();
     await signInBrowser(user.id, PASSWORD_ONLY);
-    for (const attack of ATTACKS) expect(await outcome(() => LoginPage({ searchParams: Promise.resolve({ next: attack }) }))).toEqual({ kind: "redirect", url: "/account" });
+    for (const attack of ATTACKS)
+      expect(await outcome(() => LoginPage({ searchParams: Promise.resolve({ next: attack }) }))).toEqual({
+        kind: "redirect",
+        url: "/account",
+      });
   });
 
   it("the 2FA action (TOTP code) and the enrollment finish", async () => {
@@ -73,14 +91,24 @@ describe("return paths through the real entry points stay on this site", () => {
     const { secret } = await enrollTotp(user);
     for (const attack of ATTACKS) {
       newRequest(newClient());
-      expect(await outcome(() => loginAction({}, form({ username: user.username, password: user.password, next: attack })))).toEqual({ kind: "redirect", url: "/2fa?next=%2Faccount" });
+      expect(
+        await outcome(() => loginAction({}, form({ username: user.username, password: user.password, next: attack }))),
+      ).toEqual({ kind: "redirect", url: "/2fa?next=%2Faccount" });
       expect(getCookie(PENDING_LOGIN_COOKIE)).toBeTruthy();
-      const verified = await outcome(() => verifySecondFactorAction({}, form({ totp_token: "", backup_code: "", next: attack })));
+      const verified = await outcome(() =>
+        verifySecondFactorAction({}, form({ totp_token: "", backup_code: "", next: attack })),
+      );
       expect(verified.kind).toBe("returned");
       const code = await totpNow(secret);
-      expect(await outcome(() => verifySecondFactorAction({}, form({ totp_token: code, next: attack })))).toEqual({ kind: "redirect", url: "/account" });
+      expect(await outcome(() => verifySecondFactorAction({}, form({ totp_token: code, next: attack })))).toEqual({
+        kind: "redirect",
+        url: "/account",
+      });
       vi.setSystemTime(new Date(Date.now() + 30_000));
-      expect(await outcome(() => finishEnrollmentAction(form({ next: attack })))).toEqual({ kind: "redirect", url: "/account" });
+      expect(await outcome(() => finishEnrollmentAction(form({ next: attack })))).toEqual({
+        kind: "redirect",
+        url: "/account",
+      });
     }
   });
 
@@ -92,7 +120,13 @@ describe("return paths through the real entry points stay on this site", () => {
       newRequest(newClient());
       const options = await passwordlessOptionsAction();
       if (!("sessionId" in options)) throw new Error(options.error);
-      const result = await outcome(() => passwordlessSignInAction(options.sessionId, authenticator.assert(options.options as unknown as RequestOptions), attack));
+      const result = await outcome(() =>
+        passwordlessSignInAction(
+          options.sessionId,
+          authenticator.assert(options.options as unknown as RequestOptions),
+          attack,
+        ),
+      );
       expect(result).toEqual({ kind: "redirect", url: "/account" });
     }
   });
@@ -112,7 +146,10 @@ describe("return paths through the real entry points stay on this site", () => {
     const staff = await makeUser({ staff: true });
     await signInBrowser(staff.id, WITH_MFA);
     for (const attack of [...ATTACKS, "/admin/..//evil.example", "/admin/%2e%2e//evil.example"]) {
-      expect(await outcome(() => AdminVerifyPage({ searchParams: Promise.resolve({ next: attack }) }))).toEqual({ kind: "redirect", url: "/admin" });
+      expect(await outcome(() => AdminVerifyPage({ searchParams: Promise.resolve({ next: attack }) }))).toEqual({
+        kind: "redirect",
+        url: "/admin",
+      });
     }
   });
 });
@@ -131,7 +168,15 @@ describe("/oauth/complete", () => {
     const client = newClient();
     newRequest(client);
     const returnTo = `${APP_ORIGIN}/oauth/complete?next=${encodeURIComponent(attack)}`;
-    const flow = await signInWithProvider(oidc, { sub: `sub-${Math.random().toString(36).slice(2)}`, email: `${Math.random().toString(36).slice(2)}@example.org`, emailVerified: true }, { callbackUrl: returnTo, client });
+    const flow = await signInWithProvider(
+      oidc,
+      {
+        sub: `sub-${Math.random().toString(36).slice(2)}`,
+        email: `${Math.random().toString(36).slice(2)}@example.org`,
+        emailVerified: true,
+      },
+      { callbackUrl: returnTo, client },
+    );
     expect(flow.location).toBe(returnTo);
     const response = await appRequest(oauthComplete, "GET", flow.location, flow.jar, client);
     expect(response.status).toBe(303);

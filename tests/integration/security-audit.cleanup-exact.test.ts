@@ -35,14 +35,34 @@ async function seed(now: Date) {
   const user = await seedUser();
   const minute = 60_000;
 
-  const expiredLogin = await addLoginSession(user.id, { createdAt: daysAgo(now, 1), expiresAt: new Date(now.getTime() - minute) });
-  const consumedExpiredLogin = await addLoginSession(user.id, { createdAt: daysAgo(now, 1), expiresAt: daysAgo(now, 1), consumedAt: daysAgo(now, 1) });
-  const liveLogin = await addLoginSession(user.id, { createdAt: now, expiresAt: new Date(now.getTime() + 10 * minute) });
+  const expiredLogin = await addLoginSession(user.id, {
+    createdAt: daysAgo(now, 1),
+    expiresAt: new Date(now.getTime() - minute),
+  });
+  const consumedExpiredLogin = await addLoginSession(user.id, {
+    createdAt: daysAgo(now, 1),
+    expiresAt: daysAgo(now, 1),
+    consumedAt: daysAgo(now, 1),
+  });
+  const liveLogin = await addLoginSession(user.id, {
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 10 * minute),
+  });
 
-  const consumedChallenge = await addChallenge({ userId: user.id, expiresAt: new Date(now.getTime() + 5 * minute), consumedAt: now });
+  const consumedChallenge = await addChallenge({
+    userId: user.id,
+    expiresAt: new Date(now.getTime() + 5 * minute),
+    consumedAt: now,
+  });
   const expiredChallenge = await addChallenge({ userId: user.id, expiresAt: new Date(now.getTime() - minute) });
-  const orphanedChallenge = await addChallenge({ loginSessionId: expiredLogin.id, expiresAt: new Date(now.getTime() + 5 * minute) });
-  const liveChallenge = await addChallenge({ loginSessionId: liveLogin.id, expiresAt: new Date(now.getTime() + 5 * minute) });
+  const orphanedChallenge = await addChallenge({
+    loginSessionId: expiredLogin.id,
+    expiresAt: new Date(now.getTime() + 5 * minute),
+  });
+  const liveChallenge = await addChallenge({
+    loginSessionId: liveLogin.id,
+    expiresAt: new Date(now.getTime() + 5 * minute),
+  });
 
   await addBucket("ip:password:203.0.113.1", new Date(now.getTime() - minute));
   await addBucket("ip:password:203.0.113.2", new Date(now.getTime() + minute));
@@ -56,9 +76,16 @@ async function seed(now: Date) {
   const recentlyExpiredKey = await giveApiKey(user.id, { createdAt: daysAgo(now, 200), expiresAt: daysAgo(now, 2) });
   const oldWorkingKey = await giveApiKey(user.id, { createdAt: daysAgo(now, 400) });
 
-  const longRevokedSession = await addAuthSession(user.id, { expiresAt: daysAhead(now, 1), revokedAt: daysAgo(now, 60), refreshTokens: 2 });
+  const longRevokedSession = await addAuthSession(user.id, {
+    expiresAt: daysAhead(now, 1),
+    revokedAt: daysAgo(now, 60),
+    refreshTokens: 2,
+  });
   const longExpiredSession = await addAuthSession(user.id, { expiresAt: daysAgo(now, 31) });
-  const recentlyRevokedSession = await addAuthSession(user.id, { expiresAt: daysAhead(now, 1), revokedAt: daysAgo(now, 1) });
+  const recentlyRevokedSession = await addAuthSession(user.id, {
+    expiresAt: daysAhead(now, 1),
+    revokedAt: daysAgo(now, 1),
+  });
   const liveSession = await addAuthSession(user.id, { expiresAt: daysAhead(now, 5) });
 
   const usedOAuth = await addOAuthSignIn(user.id, { expiresAt: new Date(now.getTime() + 5 * minute), consumedAt: now });
@@ -69,10 +96,21 @@ async function seed(now: Date) {
   const expiredEmail = await addEmailChange(user.id, { expiresAt: daysAgo(now, 1) });
   const liveEmail = await addEmailChange(user.id, { expiresAt: daysAhead(now, 1) });
   const addVerification = (data: { expiresAt: Date; usedAt?: Date }) =>
-    db.emailVerificationToken.create({ data: { userId: user.id, email: user.email, tokenHash: randomBytes(32).toString("hex"), createdAt: daysAgo(now, 2), ...data } });
+    db.emailVerificationToken.create({
+      data: {
+        userId: user.id,
+        email: user.email,
+        tokenHash: randomBytes(32).toString("hex"),
+        createdAt: daysAgo(now, 2),
+        ...data,
+      },
+    });
   const usedVerification = await addVerification({ expiresAt: daysAhead(now, 1), usedAt: now });
   const liveVerification = await addVerification({ expiresAt: daysAhead(now, 1) });
-  const longRevokedDevice = await addTrustedDevice(user.id, { expiresAt: daysAhead(now, 10), revokedAt: daysAgo(now, 45) });
+  const longRevokedDevice = await addTrustedDevice(user.id, {
+    expiresAt: daysAhead(now, 10),
+    revokedAt: daysAgo(now, 45),
+  });
   const recentlyExpiredDevice = await addTrustedDevice(user.id, { expiresAt: daysAgo(now, 3) });
   const oldMail = await addMail({ createdAt: daysAgo(now, 31) });
   const recentMail = await addMail({ createdAt: daysAgo(now, 1) });
@@ -136,7 +174,11 @@ describe("security-audit --cleanup", () => {
     await seed(now);
     const before = await countAllRows();
     const out = capture();
-    await securityAuditCommand(parseSecurityAuditArgs(["--cleanup"]), { stdout: out.stream, stderr: capture().stream }, now);
+    await securityAuditCommand(
+      parseSecurityAuditArgs(["--cleanup"]),
+      { stdout: out.stream, stderr: capture().stream },
+      now,
+    );
     expect(await countAllRows()).toEqual(before);
     expect(out.text()).toContain("Cleanup, dry run: nothing deleted");
     expect(out.text()).toContain("Would delete 2 expired pending logins");
@@ -150,12 +192,20 @@ describe("security-audit --cleanup", () => {
     const { gone, kept } = await seed(now);
     const before = await countAllRows();
     const out = capture();
-    await securityAuditCommand(parseSecurityAuditArgs(["--cleanup", "--force"]), { stdout: out.stream, stderr: capture().stream }, now);
+    await securityAuditCommand(
+      parseSecurityAuditArgs(["--cleanup", "--force"]),
+      { stdout: out.stream, stderr: capture().stream },
+      now,
+    );
     const after = await countAllRows();
 
     expect(out.text()).toContain("Deleted 2 expired pending logins");
     expect(out.text()).toContain(`Deleted ${EXPECTED_TOTAL} row(s) in all`);
-    const removed = Object.fromEntries(Object.keys(before).map((t) => [t, (before[t] ?? 0) - (after[t] ?? 0)]).filter(([, n]) => n !== 0));
+    const removed = Object.fromEntries(
+      Object.keys(before)
+        .map((t) => [t, (before[t] ?? 0) - (after[t] ?? 0)])
+        .filter(([, n]) => n !== 0),
+    );
     expect(removed).toEqual({
       login_sessions: EXPECTED.expiredLoginSessions,
       webauthn_challenges: EXPECTED.spentWebAuthnChallenges,
@@ -183,10 +233,18 @@ describe("security-audit --cleanup", () => {
     expect(await db.authSession.count({ where: { id: { in: gone.authSessions } } })).toBe(0);
     expect(await db.authSession.count({ where: { id: { in: kept.authSessions } } })).toBe(kept.authSessions.length);
     expect(await db.oAuthSignIn.findMany({ select: { id: true } })).toEqual(kept.oauthSignIns.map((id) => ({ id })));
-    expect(await db.passwordResetToken.findMany({ select: { id: true } })).toEqual(kept.resetTokens.map((id) => ({ id })));
-    expect(await db.emailChangeRequest.findMany({ select: { id: true } })).toEqual(kept.emailChanges.map((id) => ({ id })));
-    expect(await db.emailVerificationToken.findMany({ select: { id: true } })).toEqual(kept.verifications.map((id) => ({ id })));
-    expect(await db.trustedDevice.findMany({ select: { id: true } })).toEqual(kept.trustedDevices.map((id) => ({ id })));
+    expect(await db.passwordResetToken.findMany({ select: { id: true } })).toEqual(
+      kept.resetTokens.map((id) => ({ id })),
+    );
+    expect(await db.emailChangeRequest.findMany({ select: { id: true } })).toEqual(
+      kept.emailChanges.map((id) => ({ id })),
+    );
+    expect(await db.emailVerificationToken.findMany({ select: { id: true } })).toEqual(
+      kept.verifications.map((id) => ({ id })),
+    );
+    expect(await db.trustedDevice.findMany({ select: { id: true } })).toEqual(
+      kept.trustedDevices.map((id) => ({ id })),
+    );
     expect(await db.mailMessage.findMany({ select: { id: true } })).toEqual(kept.mail.map((id) => ({ id })));
     expect(await db.rateLimitBucket.findMany({ select: { key: true } })).toEqual([{ key: "ip:password:203.0.113.2" }]);
     expect(after.passkey_credentials).toBe(1);
@@ -195,7 +253,11 @@ describe("security-audit --cleanup", () => {
 
     // Nothing left to do: a second run deletes nothing.
     const again = capture();
-    await securityAuditCommand(parseSecurityAuditArgs(["--cleanup", "--force"]), { stdout: again.stream, stderr: capture().stream }, now);
+    await securityAuditCommand(
+      parseSecurityAuditArgs(["--cleanup", "--force"]),
+      { stdout: again.stream, stderr: capture().stream },
+      now,
+    );
     expect(again.text()).toContain("Deleted 0 row(s) in all");
   });
 
@@ -203,7 +265,11 @@ describe("security-audit --cleanup", () => {
     const now = new Date();
     await seed(now);
     const out = capture();
-    await securityAuditCommand(parseSecurityAuditArgs(["--cleanup"]), { stdout: out.stream, stderr: capture().stream }, now);
+    await securityAuditCommand(
+      parseSecurityAuditArgs(["--cleanup"]),
+      { stdout: out.stream, stderr: capture().stream },
+      now,
+    );
     expect(out.text()).toContain("retention 90 days");
     expect(out.text()).toContain("Would delete 0 security events past retention");
     expect(out.text()).toContain("Would delete 0 API keys revoked or expired before the retention cutoff");

@@ -60,12 +60,21 @@ describe("security-audit --export", () => {
     const { staff } = await seed(now);
     const file = path.join(tempDir(), "audit.json");
     const err = capture();
-    const code = await securityAuditCommand(parseSecurityAuditArgs(["--export", "json", "--out", file, "--cleanup"]), { stdout: capture().stream, stderr: err.stream }, now);
+    const code = await securityAuditCommand(
+      parseSecurityAuditArgs(["--export", "json", "--out", file, "--cleanup"]),
+      { stdout: capture().stream, stderr: err.stream },
+      now,
+    );
     expect(code).toBe(3);
     expect(err.text()).toContain(`Report written to ${file}`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const parsed = JSON.parse(readFileSync(file, "utf8")) as {
-      report: { generatedAt: string; users: Record<string, unknown>; activity: { failedByIp: unknown[] }; score: { value: number } };
+      report: {
+        generatedAt: string;
+        users: Record<string, unknown>;
+        activity: { failedByIp: unknown[] };
+        score: { value: number };
+      };
       cleanup: { applied: boolean; counts: Record<string, number> };
     };
     expect(parsed.report.generatedAt).toBe(now.toISOString());
@@ -82,7 +91,11 @@ describe("security-audit --export", () => {
     // Usernames may start with "-" or "+": a spreadsheet would run "-2+3" as a formula.
     await makeUser({ staff: true, username: "-2+3" });
     const file = path.join(tempDir(), "audit.csv");
-    await securityAuditCommand(parseSecurityAuditArgs(["--export", "csv", "--out", file]), { stdout: capture().stream, stderr: capture().stream }, now);
+    await securityAuditCommand(
+      parseSecurityAuditArgs(["--export", "csv", "--out", file]),
+      { stdout: capture().stream, stderr: capture().stream },
+      now,
+    );
     const rows = parseCsv(readFileSync(file, "utf8"));
     expect(rows[0]).toEqual(["section", "metric", "value"]);
     expect(rows.every((r) => r.length === 3)).toBe(true);
@@ -104,7 +117,11 @@ describe("security-audit --export", () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      await securityAuditCommand(parseSecurityAuditArgs(["--export", "json"]), { stdout: capture().stream, stderr: capture().stream }, now);
+      await securityAuditCommand(
+        parseSecurityAuditArgs(["--export", "json"]),
+        { stdout: capture().stream, stderr: capture().stream },
+        now,
+      );
     } finally {
       process.chdir(cwd);
     }

@@ -58,7 +58,11 @@ async function seed(now: Date) {
   await giveApiKey(totpOnly.id, { createdAt: now });
   await giveApiKey(totpOnly.id, { createdAt: daysAgo(now, 50), lastUsedAt: daysAgo(now, 40) });
   await giveApiKey(totpOnly.id, { createdAt: daysAgo(now, 45) });
-  await giveApiKey(totpOnly.id, { createdAt: daysAgo(now, 10), lastUsedAt: daysAgo(now, 1), expiresAt: daysAhead(now, 3) });
+  await giveApiKey(totpOnly.id, {
+    createdAt: daysAgo(now, 10),
+    lastUsedAt: daysAgo(now, 1),
+    expiresAt: daysAhead(now, 3),
+  });
   await giveApiKey(totpOnly.id, { createdAt: daysAgo(now, 10), expiresAt: daysAgo(now, 2) });
   await giveApiKey(totpOnly.id, { createdAt: daysAgo(now, 10), revokedAt: daysAgo(now, 1) });
 
@@ -97,7 +101,12 @@ describe("security-audit report counts users, not rows", () => {
       pendingLoginSessions: 1,
       activeSessions: 1,
       failedSecondFactor: 7,
-      failedSecondFactorByType: { "totp.failed": 3, "backup_code.failed": 2, "passkey.failed": 1, "login.2fa_failed": 1 },
+      failedSecondFactorByType: {
+        "totp.failed": 3,
+        "backup_code.failed": 2,
+        "passkey.failed": 1,
+        "login.2fa_failed": 1,
+      },
       failedPasswords: 4,
       failedByIp: [
         { ip: "198.51.100.2", secondFactor: 1, password: 4, total: 5 },
@@ -105,12 +114,25 @@ describe("security-audit report counts users, not rows", () => {
         { ip: "unknown", secondFactor: 1, password: 0, total: 1 },
       ],
     });
-    expect(report.apiKeys).toEqual({ active: 4, neverUsed: 2, unusedInWindow: 2, expiringSoon: 1, expired: 1, revoked: 1 });
+    expect(report.apiKeys).toEqual({
+      active: 4,
+      neverUsed: 2,
+      unusedInWindow: 2,
+      expiringSoon: 1,
+      expired: 1,
+      revoked: 1,
+    });
     expect(report.passkeys).toEqual({ total: 3, unusedFor90Days: 2 });
     // 50·4/7 + 30·1/2 + 20·2/4 − 7/5
     expect(report.score.value).toBe(52.2);
     expect(report.alerts.map((a) => a.code).sort()).toEqual(
-      ["2fa_without_backup_codes", "api_keys_expiring", "stale_passkeys", "staff_without_2fa", "unused_api_keys"].sort(),
+      [
+        "2fa_without_backup_codes",
+        "api_keys_expiring",
+        "stale_passkeys",
+        "staff_without_2fa",
+        "unused_api_keys",
+      ].sort(),
     );
   });
 
@@ -120,7 +142,10 @@ describe("security-audit report counts users, not rows", () => {
     const report = await buildSecurityReport({ days: 60, now });
     expect(report.activity.failedSecondFactor).toBe(12);
     expect(report.activity.failedByIp[0]).toEqual({ ip: "192.0.2.1", secondFactor: 5, password: 0, total: 5 });
-    expect(report.alerts.find((a) => a.code === "high_failed_attempts")).toMatchObject({ level: "critical", count: 12 });
+    expect(report.alerts.find((a) => a.code === "high_failed_attempts")).toMatchObject({
+      level: "critical",
+      count: 12,
+    });
   });
 
   it("prints every section, exits 3 on alerts, and draws progress only on a terminal", async () => {
@@ -128,10 +153,21 @@ describe("security-audit report counts users, not rows", () => {
     await seed(now);
     const out = capture();
     const tty = capture(true);
-    const code = await securityAuditCommand(parseSecurityAuditArgs(["--days", "30"]), { stdout: out.stream, stderr: tty.stream }, now);
+    const code = await securityAuditCommand(
+      parseSecurityAuditArgs(["--days", "30"]),
+      { stdout: out.stream, stderr: tty.stream },
+      now,
+    );
     expect(code).toBe(3);
     const text = out.text();
-    for (const heading of ["Users (active accounts)", "Recent activity (last 30 days)", "API keys", "Passkeys", "Security score: 52.2/100", "Alerts"]) {
+    for (const heading of [
+      "Users (active accounts)",
+      "Recent activity (last 30 days)",
+      "API keys",
+      "Passkeys",
+      "Security score: 52.2/100",
+      "Alerts",
+    ]) {
       expect(text).toContain(heading);
     }
     expect(text).toMatch(/Passkey only:\s+1\n/);
@@ -152,7 +188,10 @@ describe("security-audit report counts users, not rows", () => {
     await giveTotp(user.id);
     await giveBackupCodes(user.id, 8);
     const out = capture();
-    const code = await securityAuditCommand(parseSecurityAuditArgs([]), { stdout: out.stream, stderr: capture().stream });
+    const code = await securityAuditCommand(parseSecurityAuditArgs([]), {
+      stdout: out.stream,
+      stderr: capture().stream,
+    });
     expect(code).toBe(0);
     expect(out.text()).toContain("No alerts.");
     expect(out.text()).toContain("Security score: 100.0/100");

@@ -9,7 +9,14 @@ import * as loginVerifyTotp from "@/app/api/auth/login/verify/totp/route";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, enrollTotp, freezeTime, passwordLogin, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  accessTokenFor,
+  enrollTotp,
+  freezeTime,
+  passwordLogin,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 async function wrongCodeFor(secret: string): Promise<string> {
   const near = await Promise.all([-1, 0, 1].map((o) => totpNow(secret, o)));
@@ -31,7 +38,9 @@ describe("failed second-factor attempts are logged, without the code", () => {
     const session_id = await startSecondFactorLogin(user, client);
     const wrong = await wrongCodeFor(secret);
     for (const handler of [verify.POST, tokenVerify.POST]) {
-      expect((await call(handler, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: wrong } })).status).toBe(401);
+      expect(
+        (await call(handler, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: wrong } })).status,
+      ).toBe(401);
     }
     const events = await db.securityEvent.findMany({ where: { type: "totp.failed" } });
     expect(events).toHaveLength(2);
@@ -50,8 +59,18 @@ describe("failed second-factor attempts are logged, without the code", () => {
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
     const attempts = ["QWERTYUPAS", "zxcv-bnmk-7"];
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, backup_code: attempts[0] } })).status).toBe(401);
-    expect((await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", { client, body: { session_id, backup_code: attempts[1] } })).status).toBe(401);
+    expect(
+      (await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, backup_code: attempts[0] } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await call(verifyBackup.POST, "POST", "/api/auth/2fa/verify/backup", {
+          client,
+          body: { session_id, backup_code: attempts[1] },
+        })
+      ).status,
+    ).toBe(401);
     const events = await db.securityEvent.findMany({ where: { type: "backup_code.failed" } });
     expect(events).toHaveLength(2);
     for (const e of events) expect(e.userId).toBe(user.id);
@@ -69,7 +88,14 @@ describe("failed second-factor attempts are logged, without the code", () => {
     const { secret, backupCodes } = await enrollTotp(user);
     const client = newClient();
     const session_id = await startSecondFactorLogin(user, client);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(secret) } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client,
+          body: { session_id, totp_token: await totpNow(secret) },
+        })
+      ).status,
+    ).toBe(200);
     expect(await db.securityEvent.count({ where: { type: { in: ["totp.failed", "backup_code.failed"] } } })).toBe(0);
     const text = await allEventText();
     for (const code of backupCodes) expect(text).not.toContain(code);
@@ -83,7 +109,15 @@ describe("failed second-factor attempts are logged, without the code", () => {
     const access = await accessTokenFor(user, client);
     const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access });
     const wrong = await wrongCodeFor(setup.json.secret as string);
-    expect((await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: wrong } })).status).toBe(401);
+    expect(
+      (
+        await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+          client,
+          token: access,
+          body: { totp_token: wrong },
+        })
+      ).status,
+    ).toBe(401);
     const events = await db.securityEvent.findMany({ where: { type: "totp.failed", userId: user.id } });
     expect(events).toHaveLength(1);
     expect(await allEventText()).not.toContain(wrong);
@@ -95,9 +129,19 @@ describe("failed second-factor attempts are logged, without the code", () => {
     const client = newClient();
     const start = await passwordLogin(staff, client);
     const session_id = start.json.session_id as string;
-    const setup = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", { client, body: { session_id } });
+    const setup = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", {
+      client,
+      body: { session_id },
+    });
     const wrong = await wrongCodeFor(setup.json.secret as string);
-    expect((await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", { client, body: { session_id, totp_token: wrong } })).status).toBe(401);
+    expect(
+      (
+        await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", {
+          client,
+          body: { session_id, totp_token: wrong },
+        })
+      ).status,
+    ).toBe(401);
     expect(await db.securityEvent.count({ where: { type: "totp.failed", userId: staff.id } })).toBe(1);
     expect(await allEventText()).not.toContain(wrong);
   });

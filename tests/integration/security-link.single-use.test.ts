@@ -21,9 +21,11 @@ afterAll(async () => {
   await smtp.stop();
 });
 
-const SAFARI_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
+const SAFARI_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
 
-const notMeToken = (text: string) => new URL(linkIn(text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
+const notMeToken = (text: string) =>
+  new URL(linkIn(text, `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
 
 /** A user signed in twice (the second from a new device, which mails a notice); returns the notice's link token. */
 async function userWithNotice() {
@@ -39,8 +41,17 @@ describe("'This wasn't me' links", () => {
   it("sign out every session, cancel pending links, confirm by e-mail, and work once", async () => {
     useSmtp(smtp);
     const { user, tokens, link } = await userWithNotice();
-    await db.passwordResetToken.create({ data: { userId: user.id, tokenHash: "x".repeat(64), expiresAt: new Date(Date.now() + 3_600_000) } });
-    await db.emailChangeRequest.create({ data: { userId: user.id, newEmail: "attacker@example.org", tokenHash: "y".repeat(64), expiresAt: new Date(Date.now() + 3_600_000) } });
+    await db.passwordResetToken.create({
+      data: { userId: user.id, tokenHash: "x".repeat(64), expiresAt: new Date(Date.now() + 3_600_000) },
+    });
+    await db.emailChangeRequest.create({
+      data: {
+        userId: user.id,
+        newEmail: "attacker@example.org",
+        tokenHash: "y".repeat(64),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
     expect(await describeSecurityLink(link)).toMatchObject({ username: user.username });
     // Opening the page (describeSecurityLink) changed nothing.
     for (const token of tokens) expect((await call(me.GET, "GET", "/api/me", { token })).status).toBe(200);
@@ -49,15 +60,24 @@ describe("'This wasn't me' links", () => {
     expect(secured.ok && secured.value).toMatchObject({ username: user.username, sessionsEnded: 2 });
     for (const token of tokens) expect((await call(me.GET, "GET", "/api/me", { token })).status).toBe(401);
     // The planted reset link is spent; the only live one is the fresh link handed to the owner.
-    const live = await db.passwordResetToken.findMany({ where: { userId: user.id, usedAt: null }, select: { tokenHash: true } });
+    const live = await db.passwordResetToken.findMany({
+      where: { userId: user.id, usedAt: null },
+      select: { tokenHash: true },
+    });
     expect(live).toEqual([{ tokenHash: sha256Hex(secured.ok ? secured.value.resetToken : "") }]);
     expect(await db.emailChangeRequest.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
-    expect(subjects(await inbox(smtp, user.email))).toEqual(["New sign-in to your account", "Your account was secured"]);
+    expect(subjects(await inbox(smtp, user.email))).toEqual([
+      "New sign-in to your account",
+      "Your account was secured",
+    ]);
 
     const again = await secureAccountWithLink(link, newClient());
     expect(again.ok ? "ok" : again.code).toBe("security_link_used");
     expect(await describeSecurityLink(link)).toBeNull();
-    const concurrent = await Promise.all([secureAccountWithLink(link, newClient()), secureAccountWithLink(link, newClient())]);
+    const concurrent = await Promise.all([
+      secureAccountWithLink(link, newClient()),
+      secureAccountWithLink(link, newClient()),
+    ]);
     expect(concurrent.every((r) => !r.ok)).toBe(true);
     expect(smtp.to(user.email)).toHaveLength(2);
   });
@@ -66,7 +86,13 @@ describe("'This wasn't me' links", () => {
     freezeTime();
     useSmtp(smtp);
     const { user, link } = await userWithNotice();
-    const forged = [withClaims(link, { u: user.id + 1 }), withClaims(link, { k: "x", exp: 9_999_999_999 }), withForgedSignature(link), `${link}x`, link.slice(0, -2)];
+    const forged = [
+      withClaims(link, { u: user.id + 1 }),
+      withClaims(link, { k: "x", exp: 9_999_999_999 }),
+      withForgedSignature(link),
+      `${link}x`,
+      link.slice(0, -2),
+    ];
     for (const candidate of [...forged, "garbage", ""]) {
       const res = await secureAccountWithLink(candidate, newClient());
       expect(res.ok ? "ok" : res.code, candidate).toBe("invalid_security_link");
@@ -82,7 +108,10 @@ describe("'This wasn't me' links", () => {
     enableApiKeys();
     const user = await makeUser();
     const access = await accessTokenFor(user);
-    const created = await call(apiKeys.POST, "POST", "/api/auth/api-keys", { token: access, body: { name: "unknown to me" } });
+    const created = await call(apiKeys.POST, "POST", "/api/auth/api-keys", {
+      token: access,
+      body: { name: "unknown to me" },
+    });
     expect(created.status).toBe(201);
     const key = created.json.api_key as string;
     const [notice] = await inbox(smtp, user.email);

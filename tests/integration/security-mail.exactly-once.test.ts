@@ -22,7 +22,8 @@ import { accessTokenFor, enrollTotp, freezeTime, passwordLogin, startSecondFacto
 import { makeUser } from "../helpers/users";
 import { addPasskey, newAuthenticator } from "../helpers/passkeys";
 
-const CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const CHROME_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const CHROME_MAC_NEWER = CHROME_MAC.replace("Chrome/120", "Chrome/121");
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
@@ -52,8 +53,13 @@ describe("security e-mails: one per event, after the change commits", () => {
 
     // A browser update is the same device; the web issuer is hooked like the API one.
     await accessTokenFor(user, newClient(CHROME_MAC_NEWER));
-    await db.$transaction((tx) => issueWebSession(tx, { userId: user.id, amr: ["pwd"], client: newClient(FIREFOX_WINDOWS) }));
-    expect(subjects(await inbox(smtp, user.email))).toEqual(["New sign-in to your account", "New sign-in to your account"]);
+    await db.$transaction((tx) =>
+      issueWebSession(tx, { userId: user.id, amr: ["pwd"], client: newClient(FIREFOX_WINDOWS) }),
+    );
+    expect(subjects(await inbox(smtp, user.email))).toEqual([
+      "New sign-in to your account",
+      "New sign-in to your account",
+    ]);
     expect(smtp.to(user.email)[1]?.text).toContain("Firefox 128 on Windows 10");
     expect(await rowsOfKind("new_device_sign_in")).toBe(2);
   });
@@ -66,10 +72,25 @@ describe("security e-mails: one per event, after the change commits", () => {
     expect(subjects(await inbox(smtp, user.email))).toEqual(["Two-factor authentication is on"]);
     await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     const client = newClient();
-    expect((await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { client, token: access, body: {} })).status).toBe(200);
-    expect((await call(disable.POST, "POST", "/api/auth/2fa/disable", { client, token: access, body: {} })).status).toBe(200);
-    expect(subjects(await inbox(smtp, user.email))).toEqual(["Two-factor authentication is on", "New backup codes were generated", "Two-factor authentication is off"]);
-    for (const kind of ["two_factor_enabled", "backup_codes_regenerated", "two_factor_disabled"]) expect(await rowsOfKind(kind)).toBe(1);
+    expect(
+      (
+        await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", {
+          client,
+          token: access,
+          body: {},
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call(disable.POST, "POST", "/api/auth/2fa/disable", { client, token: access, body: {} })).status,
+    ).toBe(200);
+    expect(subjects(await inbox(smtp, user.email))).toEqual([
+      "Two-factor authentication is on",
+      "New backup codes were generated",
+      "Two-factor authentication is off",
+    ]);
+    for (const kind of ["two_factor_enabled", "backup_codes_regenerated", "two_factor_disabled"])
+      expect(await rowsOfKind(kind)).toBe(1);
   });
 
   it("a factor added or removed: one e-mail each, naming it", async () => {
@@ -79,10 +100,17 @@ describe("security e-mails: one per event, after the change commits", () => {
     const { access } = await enrollTotp(user);
     await proveSecondFactorNow(access); // adding a factor (or new codes) needs a fresh second factor
     const passkey = await addPasskey(access, newAuthenticator(), "Desk key");
-    const removed = await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { token: access, body: { credential_id: passkey.credential_id } });
+    const removed = await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", {
+      token: access,
+      body: { credential_id: passkey.credential_id },
+    });
     expect(removed.status, JSON.stringify(removed.json)).toBe(200);
     const mails = await inbox(smtp, user.email);
-    expect(subjects(mails)).toEqual(["Two-factor authentication is on", "A second factor was added", "A second factor was removed"]);
+    expect(subjects(mails)).toEqual([
+      "Two-factor authentication is on",
+      "A second factor was added",
+      "A second factor was removed",
+    ]);
     expect(mails[1]?.text).toContain("A passkey “Desk key” was added");
   });
 
@@ -96,11 +124,18 @@ describe("security e-mails: one per event, after the change commits", () => {
     for (const code of backupCodes.slice(5)) {
       const client = newClient();
       const session_id = await startSecondFactorLogin(user, client);
-      const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, backup_code: code } });
+      const res = await call(verify.POST, "POST", "/api/auth/verify", {
+        client,
+        body: { session_id, backup_code: code },
+      });
       expect(res.status, JSON.stringify(res.json)).toBe(200);
     }
     const mails = await inbox(smtp, user.email);
-    expect(subjects(mails)).toEqual(["You are running low on backup codes", "You are running low on backup codes", "You have no backup codes left"]);
+    expect(subjects(mails)).toEqual([
+      "You are running low on backup codes",
+      "You are running low on backup codes",
+      "You have no backup codes left",
+    ]);
     expect(mails[0]?.text).toContain("Only 2 unused codes are left");
     expect(mails[1]?.text).toContain("Only 1 unused code is left");
   });
@@ -110,7 +145,10 @@ describe("security e-mails: one per event, after the change commits", () => {
     overrideSettings({ apiKeys: { enabled: true } });
     const user = await makeUser();
     const access = await accessTokenFor(user);
-    const res = await call(apiKeys.POST, "POST", "/api/auth/api-keys", { token: access, body: { name: "deploy <bot>" } });
+    const res = await call(apiKeys.POST, "POST", "/api/auth/api-keys", {
+      token: access,
+      body: { name: "deploy <bot>" },
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(201);
     const mails = await inbox(smtp, user.email);
     expect(subjects(mails)).toEqual(["A new API key was created"]);
@@ -125,7 +163,11 @@ describe("security e-mails: one per event, after the change commits", () => {
     const user = await makeUser();
     const access = await accessTokenFor(user);
     const client = newClient();
-    const changed = await call(changePassword.POST, "POST", "/api/auth/password/change", { client, token: access, body: { password: user.password, new_password: "a new and long passphrase" } });
+    const changed = await call(changePassword.POST, "POST", "/api/auth/password/change", {
+      client,
+      token: access,
+      body: { password: user.password, new_password: "a new and long passphrase" },
+    });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     expect(subjects(await inbox(smtp, user.email))).toEqual(["Your password was changed"]);
 
@@ -135,19 +177,40 @@ describe("security e-mails: one per event, after the change commits", () => {
     expect((await requestEmailChange(actor, newAddress, {}, client)).ok).toBe(true);
     const confirmation = await inbox(smtp, newAddress);
     expect(subjects(confirmation)).toEqual(["Confirm your new e-mail address"]);
-    const token = new URL(linkIn(confirmation[0]?.text ?? "", "http://localhost:3000/account/profile/confirm-email?token=")).searchParams.get("token") ?? "";
+    const token =
+      new URL(
+        linkIn(confirmation[0]?.text ?? "", "http://localhost:3000/account/profile/confirm-email?token="),
+      ).searchParams.get("token") ?? "";
     expect((await confirmEmailChange(token, client)).ok).toBe(true);
-    expect(subjects(await inbox(smtp, user.email))).toEqual(["Your password was changed", "Your e-mail address was changed"]);
+    expect(subjects(await inbox(smtp, user.email))).toEqual([
+      "Your password was changed",
+      "Your e-mail address was changed",
+    ]);
     expect(smtp.to(user.email)[1]?.text).toContain(`to ${newAddress}`);
     // The new address got its confirmation only.
     expect(subjects(await inbox(smtp, newAddress))).toEqual(["Confirm your new e-mail address"]);
 
-    expect((await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: newAddress } })).status).toBe(200);
+    expect((await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: newAddress } })).status).toBe(
+      200,
+    );
     const resetMails = await inbox(smtp, newAddress);
     expect(subjects(resetMails)).toEqual(["Confirm your new e-mail address", "Reset your password"]);
-    const resetToken = new URL(linkIn(resetMails[1]?.text ?? "", "http://localhost:3000/reset-password?token=")).searchParams.get("token") ?? "";
-    expect((await call(reset.POST, "POST", "/api/auth/password/reset", { body: { token: resetToken, new_password: "yet another long passphrase" } })).status).toBe(200);
-    expect(subjects(await inbox(smtp, newAddress))).toEqual(["Confirm your new e-mail address", "Reset your password", "Your password was changed"]);
+    const resetToken =
+      new URL(linkIn(resetMails[1]?.text ?? "", "http://localhost:3000/reset-password?token=")).searchParams.get(
+        "token",
+      ) ?? "";
+    expect(
+      (
+        await call(reset.POST, "POST", "/api/auth/password/reset", {
+          body: { token: resetToken, new_password: "yet another long passphrase" },
+        })
+      ).status,
+    ).toBe(200);
+    expect(subjects(await inbox(smtp, newAddress))).toEqual([
+      "Confirm your new e-mail address",
+      "Reset your password",
+      "Your password was changed",
+    ]);
     expect(smtp.to(newAddress)[2]?.text).toContain("was reset with a link");
     expect(await rowsOfKind("password_changed")).toBe(2);
   });
@@ -176,10 +239,14 @@ describe("security e-mails: one per event, after the change commits", () => {
     useSmtp(smtp);
     const user = await makeUser();
     await passwordLogin(user);
-    expect((await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: user.email } })).status).toBe(200);
+    expect((await call(forgot.POST, "POST", "/api/auth/password/forgot", { body: { email: user.email } })).status).toBe(
+      200,
+    );
     const [mail] = await inbox(smtp, user.email);
     const link = linkIn(mail?.text ?? "", "http://localhost:3000/reset-password?token=");
-    const stored = await db.mailMessage.findFirstOrThrow({ where: { dedupeKey: { startsWith: "password_reset_link:" } } });
+    const stored = await db.mailMessage.findFirstOrThrow({
+      where: { dedupeKey: { startsWith: "password_reset_link:" } },
+    });
     expect(stored.sentAt).not.toBeNull();
     expect(stored.text).not.toContain(link);
     expect(stored.html).not.toContain(link.split("=")[1] ?? "missing");

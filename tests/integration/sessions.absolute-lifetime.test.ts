@@ -14,7 +14,8 @@ import { makeUser } from "../helpers/users";
 /** Finding 15.5: a refresh used to move the session's end, so an API session never ended. */
 
 const DAY = 86_400_000;
-const rotate = (token: string, client = newClient()) => call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: token } });
+const rotate = (token: string, client = newClient()) =>
+  call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: token } });
 
 describe("a session's absolute lifetime (LOKDOWN_SESSION_MAX_DAYS)", () => {
   it("no refresh extends an API session past LOKDOWN_SESSION_MAX_DAYS from sign-in", async () => {

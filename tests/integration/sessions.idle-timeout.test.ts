@@ -23,7 +23,8 @@ async function sessionOf(access: unknown): Promise<string> {
 }
 
 async function revokedReason(sessionId: string) {
-  return (await db.authSession.findUniqueOrThrow({ where: { id: sessionId }, select: { revokedReason: true } })).revokedReason;
+  return (await db.authSession.findUniqueOrThrow({ where: { id: sessionId }, select: { revokedReason: true } }))
+    .revokedReason;
 }
 
 describe("LOKDOWN_SESSION_IDLE_MINUTES", () => {
@@ -38,7 +39,10 @@ describe("LOKDOWN_SESSION_IDLE_MINUTES", () => {
     // In use every 20 minutes for two hours: each refresh counts as activity.
     for (let i = 0; i < 6; i++) {
       advanceTime(20 * MINUTE);
-      const rotated = await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: current } });
+      const rotated = await call(refresh.POST, "POST", "/api/auth/token/refresh", {
+        client,
+        body: { refresh: current },
+      });
       expect(rotated.status).toBe(200);
       current = rotated.json.refresh as string;
     }

@@ -13,11 +13,15 @@ import { advanceTime, freezeTime, passwordLogin } from "../helpers/two-factor";
 import { signInBrowser, WITH_MFA } from "../helpers/admin";
 import { makeUser } from "../helpers/users";
 
-const CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
-const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+const CHROME_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const IPHONE =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
 
-const list = (token: string, headers?: Record<string, string>) => call(sessions.GET, "GET", "/api/auth/sessions", headers ? { headers } : { token });
-const revoke = (token: string, id: string) => call(withIdParam(session.DELETE), "DELETE", `/api/auth/sessions/${id}`, { token, params: { id } });
+const list = (token: string, headers?: Record<string, string>) =>
+  call(sessions.GET, "GET", "/api/auth/sessions", headers ? { headers } : { token });
+const revoke = (token: string, id: string) =>
+  call(withIdParam(session.DELETE), "DELETE", `/api/auth/sessions/${id}`, { token, params: { id } });
 
 async function signIn(user: { username: string; password: string }, userAgent: string) {
   const client = newClient(userAgent);
@@ -26,7 +30,16 @@ async function signIn(user: { username: string; password: string }, userAgent: s
   return { client, access: res.json.access_token as string, refresh: res.json.refresh_token as string };
 }
 
-type SessionJson = { id: string; kind: string; current: boolean; device: string; ip_address: string | null; sign_in_method: string; second_factor: string | null; passed_2fa: boolean };
+type SessionJson = {
+  id: string;
+  kind: string;
+  current: boolean;
+  device: string;
+  ip_address: string | null;
+  sign_in_method: string;
+  second_factor: string | null;
+  passed_2fa: boolean;
+};
 
 describe("GET /api/auth/sessions", () => {
   it("lists web and API sessions with device, IP, times and sign-in method, the caller's marked current", async () => {
@@ -41,11 +54,43 @@ describe("GET /api/auth/sessions", () => {
     expect(res.status).toBe(200);
     const rows = res.json.sessions as SessionJson[];
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ kind: "api", current: true, device: "Chrome 120 on macOS 10.15.7", ip_address: api.client.ip, sign_in_method: "password", second_factor: null, passed_2fa: false });
-    expect(rows[1]).toMatchObject({ kind: "web", current: false, device: "Mobile Safari 17 on iOS 17.0", ip_address: phone.ip, sign_in_method: "password", second_factor: "totp", passed_2fa: true });
+    expect(rows[0]).toMatchObject({
+      kind: "api",
+      current: true,
+      device: "Chrome 120 on macOS 10.15.7",
+      ip_address: api.client.ip,
+      sign_in_method: "password",
+      second_factor: null,
+      passed_2fa: false,
+    });
+    expect(rows[1]).toMatchObject({
+      kind: "web",
+      current: false,
+      device: "Mobile Safari 17 on iOS 17.0",
+      ip_address: phone.ip,
+      sign_in_method: "password",
+      second_factor: "totp",
+      passed_2fa: true,
+    });
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(
-        ["amr", "browser", "created_at", "current", "device", "device_type", "expires_at", "id", "ip_address", "kind", "last_seen_at", "os", "passed_2fa", "second_factor", "sign_in_method"].sort(),
+        [
+          "amr",
+          "browser",
+          "created_at",
+          "current",
+          "device",
+          "device_type",
+          "expires_at",
+          "id",
+          "ip_address",
+          "kind",
+          "last_seen_at",
+          "os",
+          "passed_2fa",
+          "second_factor",
+          "sign_in_method",
+        ].sort(),
       );
     }
     expect(JSON.stringify(res.json)).not.toContain("token_hash");
@@ -60,7 +105,10 @@ describe("GET /api/auth/sessions", () => {
     expect(withKey.status).toBe(403);
     expect(withKey.json.code).toBe("api_key_not_allowed");
     expect((await call(sessions.GET, "GET", "/api/auth/sessions")).status).toBe(401);
-    const del = await call(withIdParam(session.DELETE), "DELETE", "/api/auth/sessions/x", { headers: apiKeyAuth(key), params: { id: "x" } });
+    const del = await call(withIdParam(session.DELETE), "DELETE", "/api/auth/sessions/x", {
+      headers: apiKeyAuth(key),
+      params: { id: "x" },
+    });
     expect(del.status).toBe(403);
   });
 
@@ -94,7 +142,9 @@ describe("DELETE /api/auth/sessions/{id} and DELETE /api/auth/sessions", () => {
     const after = await call(me.GET, "GET", "/api/me", { token: theirs.access });
     expect(after.status).toBe(401);
     expect(after.json.code).toBe("token_not_valid");
-    expect((await call(refresh.POST, "POST", "/api/auth/token/refresh", { body: { refresh: theirs.refresh } })).status).toBe(401);
+    expect(
+      (await call(refresh.POST, "POST", "/api/auth/token/refresh", { body: { refresh: theirs.refresh } })).status,
+    ).toBe(401);
     expect((await call(me.GET, "GET", "/api/me", { token: mine.access })).status).toBe(200);
     expect(await db.securityEvent.count({ where: { type: "session.revoked", userId: user.id } })).toBe(1);
   });
@@ -154,14 +204,29 @@ describe("the admin area's session list and revoke (lib/auth/admin/sessions)", (
     expect(listed.rows.map((s) => s.device).sort()).toEqual(["Chrome 120 on Mac OS", "Mobile Safari 17 on iOS"]);
     expect(listed.rows.every((s) => s.username === user.username && s.status === "active")).toBe(true);
     const ids = listed.rows.map((s) => s.id);
-    const result = await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: adminSession }, ids, newClient());
+    const result = await revokeAuthSessions(
+      { userId: admin.id, username: admin.username, isStaff: true, sessionId: adminSession },
+      ids,
+      newClient(),
+    );
     expect(result).toEqual({ ok: true, value: 2 });
     for (const s of [a, b]) expect((await call(me.GET, "GET", "/api/me", { token: s.access })).status).toBe(401);
     expect((await call(me.GET, "GET", "/api/me", { token: other.access })).status).toBe(200);
     // Revoking again changes nothing and logs nothing.
-    expect(await revokeAuthSessions({ userId: admin.id, username: admin.username, isStaff: true, sessionId: adminSession }, ids, newClient())).toEqual({ ok: true, value: 0 });
-    const events = await db.securityEvent.findMany({ where: { type: "admin.sessions_revoked" }, select: { userId: true, details: true } });
+    expect(
+      await revokeAuthSessions(
+        { userId: admin.id, username: admin.username, isStaff: true, sessionId: adminSession },
+        ids,
+        newClient(),
+      ),
+    ).toEqual({ ok: true, value: 0 });
+    const events = await db.securityEvent.findMany({
+      where: { type: "admin.sessions_revoked" },
+      select: { userId: true, details: true },
+    });
     expect(events).toEqual([{ userId: admin.id, details: { count: 2 } }]);
-    expect((await listAuthSessions(parseListQuery({ q: user.username, status: "active" }, authSessionsSpec))).total).toBe(0);
+    expect(
+      (await listAuthSessions(parseListQuery({ q: user.username, status: "active" }, authSessionsSpec))).total,
+    ).toBe(0);
   });
 });

@@ -39,7 +39,11 @@ async function notices(address: string, subject: string): Promise<ReceivedMail[]
 }
 
 function notMeToken(mail: ReceivedMail | undefined): string {
-  return new URL(linkIn(mail?.text ?? "", `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get("token") ?? "";
+  return (
+    new URL(linkIn(mail?.text ?? "", `${settings.webauthn.origins[0]}/secure-account?token=`)).searchParams.get(
+      "token",
+    ) ?? ""
+  );
 }
 
 /** A signed-in browser of `user` (a fresh session proves `amr` now), with its cookie jar. */
@@ -54,7 +58,11 @@ async function browserOf(user: { id: number; username: string; isStaff: boolean 
 }
 
 /** Links `account` at the test provider to `user` from the account page, as the intruder holding a session would. */
-async function linkFromAccountPage(user: { id: number; username: string; isStaff: boolean }, account: TestAccount, amr?: string[]): Promise<void> {
+async function linkFromAccountPage(
+  user: { id: number; username: string; isStaff: boolean },
+  account: TestAccount,
+  amr?: string[],
+): Promise<void> {
   const browser = await browserOf(user, amr);
   const intent = await beginProviderLink(browser.actor, "oidc", {}, browser.client);
   if (!intent.ok) throw new Error(intent.code);
@@ -63,7 +71,8 @@ async function linkFromAccountPage(user: { id: number; username: string; isStaff
   expect(flow.location).toBe(`${APP_ORIGIN}/account/connections?linked=oidc`);
 }
 
-const signIn = (user: { username: string }, password: string) => call(loginRoute.POST, "POST", "/api/auth/login", { body: { username: user.username, password } });
+const signIn = (user: { username: string }, password: string) =>
+  call(loginRoute.POST, "POST", "/api/auth/login", { body: { username: user.username, password } });
 
 describe("linking a social account tells the owner, and the notice's link removes it", () => {
   it("a link from the account page mails the owner once, naming the provider; following it removes the link and secures the account", async () => {
@@ -84,18 +93,24 @@ describe("linking a social account tells the owner, and the notice's link remove
 
     const token = notMeToken(mails[0]);
     const view = await describeSecurityLink(token);
-    expect(view?.actions[0]).toBe("Remove the social account linked since the change: Test SSO (intruder@elsewhere.example).");
+    expect(view?.actions[0]).toBe(
+      "Remove the social account linked since the change: Test SSO (intruder@elsewhere.example).",
+    );
     const secured = await secureAccountWithLink(token, newClient());
     if (!secured.ok) throw new Error(secured.code);
     expect(secured.value.done[0]).toBe(view?.actions[0]);
     expect(await db.oAuthAccount.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.oAuthSignIn.count({ where: { userId: user.id, consumedAt: null } })).toBe(0);
     // The provider sign-in no longer reaches the account (sign-up is closed: it reaches nothing).
-    expect((await signInWithProvider(oidc, intruder)).location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
+    expect((await signInWithProvider(oidc, intruder)).location).toBe(
+      `${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`,
+    );
     // ...and the rest of "This wasn't me" happened: sessions ended, password cleared, reset handed over.
     expect(await db.authSession.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
     expect((await signIn(user, user.password)).status).toBe(401);
-    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", { body: { token: secured.value.resetToken, new_password: NEW_PASSWORD } });
+    const reset = await call(passwordReset.POST, "POST", "/api/auth/password/reset", {
+      body: { token: secured.value.resetToken, new_password: NEW_PASSWORD },
+    });
     expect(reset.status, JSON.stringify(reset.json)).toBe(200);
     expect(subjects(await inbox(smtp, user.email))).toContain("Your account was secured");
   });
@@ -125,7 +140,14 @@ describe("any 'This wasn't me' link removes the social links made since the chan
     useTestProvider(oidc, { signupEnabled: false });
     useSmtp(smtp);
     const user = await makeUser();
-    const owners = await db.oAuthAccount.create({ data: { userId: user.id, provider: "oidc", providerAccountId: "owner-own-1", createdAt: new Date(Date.now() - 86_400_000) } });
+    const owners = await db.oAuthAccount.create({
+      data: {
+        userId: user.id,
+        provider: "oidc",
+        providerAccountId: "owner-own-1",
+        createdAt: new Date(Date.now() - 86_400_000),
+      },
+    });
     const access = await accessTokenFor(user, newClient("intruder"));
     const planted = newAuthenticator();
     await addPasskey(access, planted, "Intruder key");
@@ -138,9 +160,15 @@ describe("any 'This wasn't me' link removes the social links made since the chan
     // The owner follows the passkey notice's link (not the social one).
     const secured = await secureAccountWithLink(notMeToken(factorNotice), newClient());
     if (!secured.ok) throw new Error(secured.code);
-    expect(secured.value.done).toContain("Remove the social account linked since the change: Test SSO (late@elsewhere.example).");
+    expect(secured.value.done).toContain(
+      "Remove the social account linked since the change: Test SSO (late@elsewhere.example).",
+    );
     expect(await db.passkeyCredential.count({ where: { userId: user.id } })).toBe(0);
-    expect((await db.oAuthAccount.findMany({ where: { userId: user.id }, select: { id: true } })).map((a) => a.id)).toEqual([owners.id]);
-    expect((await signInWithProvider(oidc, intruder)).location).toBe(`${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`);
+    expect(
+      (await db.oAuthAccount.findMany({ where: { userId: user.id }, select: { id: true } })).map((a) => a.id),
+    ).toEqual([owners.id]);
+    expect((await signInWithProvider(oidc, intruder)).location).toBe(
+      `${APP_ORIGIN}/oauth/error?error=oauth_signup_closed`,
+    );
   });
 });

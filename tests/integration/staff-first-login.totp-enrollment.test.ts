@@ -11,9 +11,18 @@ import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { snapshotCounts } from "../helpers/db";
 import { makeUser } from "../helpers/users";
-import { advanceTime, enrollStaffTotp, enrollTotp, freezeTime, passwordLogin, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  advanceTime,
+  enrollStaffTotp,
+  enrollTotp,
+  freezeTime,
+  passwordLogin,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
-const setupTotp = (client: Client, session_id: unknown) => call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", { client, body: { session_id } });
+const setupTotp = (client: Client, session_id: unknown) =>
+  call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", { client, body: { session_id } });
 const verifyTotp = (client: Client, session_id: unknown, totp_token: string) =>
   call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", { client, body: { session_id, totp_token } });
 
@@ -44,9 +53,16 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
   it("/auth/token answers 401 with the setup payload and message", async () => {
     freezeTime();
     const staff = await makeUser({ staff: true });
-    const res = await call(token.POST, "POST", "/api/auth/token", { body: { username: staff.username, password: staff.password } });
+    const res = await call(token.POST, "POST", "/api/auth/token", {
+      body: { username: staff.username, password: staff.password },
+    });
     expect(res.status).toBe(401);
-    expect(res.json).toMatchObject({ requires_2fa: true, requires_2fa_setup: true, totp_available: true, message: "2FA setup required" });
+    expect(res.json).toMatchObject({
+      requires_2fa: true,
+      requires_2fa_setup: true,
+      totp_available: true,
+      message: "2FA setup required",
+    });
   });
 
   it("enrolls through /login/setup/totp + /login/verify/totp and gets tokens and backup codes", async () => {
@@ -63,7 +79,13 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
 
     const done = await verifyTotp(client, session_id, await totpNow(secret));
     expect(done.status).toBe(200);
-    expect(Object.keys(done.json).sort()).toEqual(["access_token", "backup_codes", "message", "refresh_token", "requires_2fa"]);
+    expect(Object.keys(done.json).sort()).toEqual([
+      "access_token",
+      "backup_codes",
+      "message",
+      "refresh_token",
+      "requires_2fa",
+    ]);
     expect(done.json.message).toBe("TOTP setup verified successfully");
     expect(done.json.requires_2fa).toBe(false);
     expect(done.json.backup_codes).toHaveLength(settings.backupCodes.count);
@@ -71,14 +93,23 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     expect(claims?.amr).toEqual(expect.arrayContaining(["pwd", "otp", "mfa"]));
     const profile = await call(me.GET, "GET", "/api/me", { token: done.json.access_token as string });
     expect(profile.json).toMatchObject({ username: staff.username, is_staff: true });
-    expect(await db.securityEvent.count({ where: { type: "login.succeeded", userId: staff.id, details: { path: ["second_factor"], equals: "totp" } } })).toBe(1);
+    expect(
+      await db.securityEvent.count({
+        where: { type: "login.succeeded", userId: staff.id, details: { path: ["second_factor"], equals: "totp" } },
+      }),
+    ).toBe(1);
 
     // The session is spent; the next sign-in asks for the new factor.
     const again = await setupTotp(client, session_id);
     expect(again.status).toBe(400);
     expect(again.json).toEqual({ error: "Session already used", code: "session_used" });
     const next = await passwordLogin(staff);
-    expect(next.json).toMatchObject({ requires_2fa: true, requires_2fa_setup: false, totp_enabled: true, backup_codes_available: true });
+    expect(next.json).toMatchObject({
+      requires_2fa: true,
+      requires_2fa_setup: false,
+      totp_enabled: true,
+      backup_codes_available: true,
+    });
   });
 
   it("concurrent confirmations of one enrollment mint exactly one token pair", async () => {
@@ -90,7 +121,8 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     const code = await totpNow(setup.json.secret as string);
     const results = await Promise.all(Array.from({ length: 6 }, () => verifyTotp(client, session_id, code)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    for (const r of results.filter((r) => r.status !== 200)) expect(r.json).toEqual({ error: "Session already used", code: "session_used" });
+    for (const r of results.filter((r) => r.status !== 200))
+      expect(r.json).toEqual({ error: "Session already used", code: "session_used" });
     expect(await db.authSession.count({ where: { userId: staff.id } })).toBe(1);
     expect(await db.backupCode.count({ where: { userId: staff.id } })).toBe(settings.backupCodes.count);
   });
@@ -105,7 +137,10 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     const before = await snapshotCounts();
     const setup = await setupTotp(client, session_id);
     expect(setup.status).toBe(400);
-    expect(setup.json).toEqual({ error: "2FA is already enabled; complete verification instead", code: "twofa_already_enabled" });
+    expect(setup.json).toEqual({
+      error: "2FA is already enabled; complete verification instead",
+      code: "twofa_already_enabled",
+    });
     const confirm = await verifyTotp(client, session_id, await totpNow(secret));
     expect(confirm.status).toBe(400);
     expect(confirm.json.code).toBe("twofa_already_enabled");
@@ -114,14 +149,28 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     expect(after.secretEncrypted).toBe(stored.secretEncrypted);
     expect(after.pendingSecretEncrypted).toBeNull();
     // The session is still good for the real factor.
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(secret) } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client,
+          body: { session_id, totp_token: await totpNow(secret) },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("refuses enrollment for a passkey-only staff user (a password alone adds no factor, W2)", async () => {
     freezeTime();
     const staff = await makeUser({ staff: true });
     await db.passkeyCredential.create({
-      data: { userId: staff.id, credentialId: "test-credential-id", publicKey: Buffer.from([1, 2, 3]), deviceType: "singleDevice", name: "Key", rpId: "localhost" },
+      data: {
+        userId: staff.id,
+        credentialId: "test-credential-id",
+        publicKey: Buffer.from([1, 2, 3]),
+        deviceType: "singleDevice",
+        name: "Key",
+        rpId: "localhost",
+      },
     });
     const client = newClient();
     const start = await passwordLogin(staff, client);
@@ -233,7 +282,10 @@ describe("staff first login under ADMIN_2FA_REQUIRED (§4.4)", () => {
     const a = await call(loginSetupTotp.POST, "POST", "/api/auth/login/setup/totp", { client, body: {} });
     expect(a.status).toBe(400);
     expect(a.json.session_id).toEqual(["This field is required."]);
-    const b = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", { client, body: { session_id: "x", totp_token: "" } });
+    const b = await call(loginVerifyTotp.POST, "POST", "/api/auth/login/verify/totp", {
+      client,
+      body: { session_id: "x", totp_token: "" },
+    });
     expect(b.status).toBe(400);
     expect(b.json.totp_token).toEqual(["This field may not be blank."]);
   });

@@ -9,7 +9,15 @@ import { call, newClient, type Client } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 import { snapshotCounts } from "../helpers/db";
 import { makeUser } from "../helpers/users";
-import { advanceTime, enrollStaffTotp, enrollTotp, freezeTime, passwordLogin, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  advanceTime,
+  enrollStaffTotp,
+  enrollTotp,
+  freezeTime,
+  passwordLogin,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 const STALE_MS = () => (settings.stepUpMinutes + 1) * 60_000;
 
@@ -19,15 +27,29 @@ async function signedInWithTotp() {
   const enrolled = await enrollTotp(user);
   const client = newClient();
   const session_id = await startSecondFactorLogin(user, client);
-  const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(enrolled.secret) } });
+  const res = await call(verify.POST, "POST", "/api/auth/verify", {
+    client,
+    body: { session_id, totp_token: await totpNow(enrolled.secret) },
+  });
   expect(res.status).toBe(200);
   // The login used this step's code; move on so step-up codes are fresh.
   advanceTime(30_000);
-  return { user, client, secret: enrolled.secret, backupCodes: enrolled.backupCodes, access: res.json.access_token as string };
+  return {
+    user,
+    client,
+    secret: enrolled.secret,
+    backupCodes: enrolled.backupCodes,
+    access: res.json.access_token as string,
+  };
 }
 
-const post = (handler: typeof disable.POST, path: string, client: Client, token: string, body: Record<string, unknown> = {}) =>
-  call(handler, "POST", path, { client, token, body });
+const post = (
+  handler: typeof disable.POST,
+  path: string,
+  client: Client,
+  token: string,
+  body: Record<string, unknown> = {},
+) => call(handler, "POST", path, { client, token, body });
 
 async function factorRows(userId: number) {
   return {
@@ -102,10 +124,15 @@ describe("step-up on POST /api/auth/2fa/disable", () => {
     // Use the code for a login first: it must not work again as a step-up proof.
     const other = newClient();
     const session_id = await startSecondFactorLogin(user, other);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id, totp_token: code } })).status).toBe(200);
+    expect(
+      (await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id, totp_token: code } }))
+        .status,
+    ).toBe(200);
     expect((await post(disable.POST, "/api/auth/2fa/disable", client, access, { totp_token: code })).status).toBe(401);
     advanceTime(30_000);
-    const res = await post(disable.POST, "/api/auth/2fa/disable", client, access, { totp_token: await totpNow(secret) });
+    const res = await post(disable.POST, "/api/auth/2fa/disable", client, access, {
+      totp_token: await totpNow(secret),
+    });
     expect(res.status).toBe(200);
     expect(await factorRows(user.id)).toEqual({ totp: 0, codes: 0 });
   });
@@ -115,7 +142,13 @@ describe("step-up on POST /api/auth/2fa/disable", () => {
     overrideSettings({ tokens: { accessMinutes: 60 } });
     const { client, access, backupCodes } = await signedInWithTotp();
     advanceTime(STALE_MS());
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: backupCodes[0] })).status).toBe(200);
+    expect(
+      (
+        await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+          backup_code: backupCodes[0],
+        })
+      ).status,
+    ).toBe(200);
     expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).status).toBe(200);
   });
 
@@ -163,8 +196,22 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     for (const code of fresh) expect(backupCodes).not.toContain(code);
     const other = newClient();
     const session_id = await startSecondFactorLogin(user, other);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id, backup_code: backupCodes[0] } })).status).toBe(401);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id, backup_code: fresh[0] } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client: other,
+          body: { session_id, backup_code: backupCodes[0] },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client: other,
+          body: { session_id, backup_code: fresh[0] },
+        })
+      ).status,
+    ).toBe(200);
     expect(await db.securityEvent.count({ where: { type: "backup_codes.regenerated", userId: user.id } })).toBe(1);
   });
 
@@ -177,16 +224,32 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     const none = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access);
     expect(none.status).toBe(403);
     expect(none.json.code).toBe("second_factor_required");
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { password: user.password })).json.code).toBe("second_factor_required");
-    const wrong = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: "NOTACODE00" });
+    expect(
+      (
+        await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+          password: user.password,
+        })
+      ).json.code,
+    ).toBe("second_factor_required");
+    const wrong = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+      backup_code: "NOTACODE00",
+    });
     expect(wrong.status).toBe(401);
     expect(await snapshotCounts()).toEqual(before);
     // The old codes are untouched by the refusals.
     expect(await db.backupCode.count({ where: { userId: user.id, usedAt: null } })).toBe(backupCodes.length);
 
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: backupCodes[0] })).status).toBe(200);
+    expect(
+      (
+        await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+          backup_code: backupCodes[0],
+        })
+      ).status,
+    ).toBe(200);
     advanceTime(STALE_MS());
-    const withTotp = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { totp_token: await totpNow(secret) });
+    const withTotp = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+      totp_token: await totpNow(secret),
+    });
     expect(withTotp.status).toBe(200);
     expect(withTotp.json.backup_codes).toHaveLength(8);
   });
@@ -195,7 +258,12 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     freezeTime();
     const user = await makeUser();
     const res0 = await passwordLogin(user);
-    const res = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", newClient(), res0.json.access_token as string);
+    const res = await post(
+      regenerate.POST,
+      "/api/auth/2fa/backup-codes/regenerate",
+      newClient(),
+      res0.json.access_token as string,
+    );
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("no_backup_codes_without_factor");
     expect(await db.backupCode.count({ where: { userId: user.id } })).toBe(0);
@@ -207,9 +275,17 @@ describe("step-up on POST /api/auth/2fa/backup-codes/regenerate", () => {
     const { client, access } = await signedInWithTotp();
     advanceTime(STALE_MS());
     for (let i = 0; i < 5; i++) {
-      expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: `WRONGCODE${i}` })).status).toBe(401);
+      expect(
+        (
+          await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+            backup_code: `WRONGCODE${i}`,
+          })
+        ).status,
+      ).toBe(401);
     }
-    const limited = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, { backup_code: "ONEMOREGUESS" });
+    const limited = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access, {
+      backup_code: "ONEMOREGUESS",
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBeTruthy();
   });
@@ -233,15 +309,25 @@ describe("GET /api/auth/2fa/status", () => {
     expect(await snapshotCounts()).toEqual(before);
     const other = newClient();
     const session_id = await startSecondFactorLogin(user, other);
-    await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id, backup_code: backupCodes[0] } });
-    expect((await call(status.GET, "GET", "/api/auth/2fa/status", { client, token: access })).json.backup_codes_remaining).toBe(backupCodes.length - 1);
+    await call(verify.POST, "POST", "/api/auth/verify", {
+      client: other,
+      body: { session_id, backup_code: backupCodes[0] },
+    });
+    expect(
+      (await call(status.GET, "GET", "/api/auth/2fa/status", { client, token: access })).json.backup_codes_remaining,
+    ).toBe(backupCodes.length - 1);
   });
 
   it("for a user without 2FA", async () => {
     const user = await makeUser();
     const login = await passwordLogin(user);
     const res = await call(status.GET, "GET", "/api/auth/2fa/status", { token: login.json.access_token as string });
-    expect(res.json).toMatchObject({ is_enabled: false, totp_enabled: false, passkey_enabled: false, backup_codes_remaining: 0 });
+    expect(res.json).toMatchObject({
+      is_enabled: false,
+      totp_enabled: false,
+      passkey_enabled: false,
+      backup_codes_remaining: 0,
+    });
   });
 
   it("needs a signed-in user", async () => {

@@ -14,7 +14,14 @@ import { apiKeyAuth, createKey, enableApiKeys } from "../helpers/api-keys";
 import { call, newClient, type Client } from "../helpers/http";
 import { addPasskey, newAuthenticator } from "../helpers/passkeys";
 import { overrideSettings } from "../helpers/settings";
-import { accessTokenFor, advanceTime, enrollTotp, freezeTime, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  accessTokenFor,
+  advanceTime,
+  enrollTotp,
+  freezeTime,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 import { makeUser } from "../helpers/users";
 
 const windowMs = () => settings.stepUpMinutes * 60_000;
@@ -25,14 +32,30 @@ async function totpSession() {
   const enrolled = await enrollTotp(user);
   const client = newClient();
   const session_id = await startSecondFactorLogin(user, client);
-  const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(enrolled.secret) } });
+  const res = await call(verify.POST, "POST", "/api/auth/verify", {
+    client,
+    body: { session_id, totp_token: await totpNow(enrolled.secret) },
+  });
   expect(res.status).toBe(200);
   advanceTime(30_000);
-  return { user, client, secret: enrolled.secret, backupCodes: enrolled.backupCodes, access: res.json.access_token as string };
+  return {
+    user,
+    client,
+    secret: enrolled.secret,
+    backupCodes: enrolled.backupCodes,
+    access: res.json.access_token as string,
+  };
 }
 
-const reauth = (client: Client, token: string, body: Record<string, unknown>) => call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client, token, body });
-const post = (handler: typeof disable.POST, path: string, client: Client, token: string, body: Record<string, unknown> = {}) => call(handler, "POST", path, { client, token, body });
+const reauth = (client: Client, token: string, body: Record<string, unknown>) =>
+  call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client, token, body });
+const post = (
+  handler: typeof disable.POST,
+  path: string,
+  client: Client,
+  token: string,
+  body: Record<string, unknown> = {},
+) => call(handler, "POST", path, { client, token, body });
 
 describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthenticate", () => {
   it("a stale session is refused, reauthenticates with a second factor (not the password), and may then act until the window closes", async () => {
@@ -44,7 +67,11 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
     const before = await snapshotCounts();
     const refused = await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access);
     expect(refused.status).toBe(403);
-    expect(refused.json).toMatchObject({ code: "second_factor_required", proof: "second_factor", error: "Confirm with your authenticator app, a passkey or a backup code to continue" });
+    expect(refused.json).toMatchObject({
+      code: "second_factor_required",
+      proof: "second_factor",
+      error: "Confirm with your authenticator app, a passkey or a backup code to continue",
+    });
     expect(await snapshotCounts()).toEqual(before);
 
     // The password is not the proof the policy names for an account with a second factor.
@@ -55,14 +82,20 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
 
     const proved = await reauth(client, access, { totp_token: await totpNow(secret) });
     expect(proved.status, JSON.stringify(proved.json)).toBe(200);
-    expect(proved.json).toEqual({ message: "Reauthenticated", reauth_valid_until: new Date(Date.now() + windowMs()).toISOString(), proved: "totp" });
+    expect(proved.json).toEqual({
+      message: "Reauthenticated",
+      reauth_valid_until: new Date(Date.now() + windowMs()).toISOString(),
+      proved: "totp",
+    });
     expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).status).toBe(200);
 
     // Fake time: one second before the window closes it still holds; one second after, it does not.
     advanceTime(windowMs() - 1_000);
     expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).status).toBe(200);
     advanceTime(2_000);
-    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).json.code).toBe("second_factor_required");
+    expect((await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access)).json.code).toBe(
+      "second_factor_required",
+    );
     expect(await db.securityEvent.count({ where: { type: "reauth.succeeded", userId: user.id } })).toBe(1);
   });
 
@@ -71,7 +104,12 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
     overrideSettings({ tokens: { accessMinutes: 120 } });
     const { user, client, secret, backupCodes, access } = await totpSession();
     advanceTime(windowMs() + 1_000);
-    const session = () => db.authSession.findFirstOrThrow({ where: { userId: user.id, revokedAt: null }, orderBy: { createdAt: "desc" }, select: { reauthAt: true } });
+    const session = () =>
+      db.authSession.findFirstOrThrow({
+        where: { userId: user.id, revokedAt: null },
+        orderBy: { createdAt: "desc" },
+        select: { reauthAt: true },
+      });
     const stale = (await session()).reauthAt;
 
     const wrong = await reauth(client, access, { backup_code: "NOTACODE00" });
@@ -96,10 +134,16 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
     const user = await makeUser();
     const access = await accessTokenFor(user);
     const key = (await createKey(access, { name: "k" })).api_key;
-    const withKey = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { headers: apiKeyAuth(key), body: { password: user.password } });
+    const withKey = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", {
+      headers: apiKeyAuth(key),
+      body: { password: user.password },
+    });
     expect(withKey.status).toBe(403);
     expect(withKey.json.code).toBe("api_key_not_allowed");
-    expect((await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { body: { password: user.password } })).status).toBe(401);
+    expect(
+      (await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { body: { password: user.password } }))
+        .status,
+    ).toBe(401);
   });
 
   it("guards every sensitive action: disable 2FA, remove a factor, regenerate codes, create an API key, change password or e-mail", async () => {
@@ -108,17 +152,27 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
     overrideSettings({ tokens: { accessMinutes: 120 } });
     const { user, client, access, secret } = await totpSession();
     const passkey = await addPasskey(access, newAuthenticator());
-    const sessionRow = await db.authSession.findFirstOrThrow({ where: { userId: user.id, revokedAt: null }, orderBy: { createdAt: "desc" } });
+    const sessionRow = await db.authSession.findFirstOrThrow({
+      where: { userId: user.id, revokedAt: null },
+      orderBy: { createdAt: "desc" },
+    });
     advanceTime(windowMs() + 1_000);
 
     const before = await snapshotCounts();
     const answers = [
       await post(disable.POST, "/api/auth/2fa/disable", client, access),
-      await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", { client, token: access, body: { credential_id: passkey.credential_id } }),
+      await call(removePasskey.DELETE, "DELETE", "/api/auth/2fa/passkey/remove", {
+        client,
+        token: access,
+        body: { credential_id: passkey.credential_id },
+      }),
       await post(regenerate.POST, "/api/auth/2fa/backup-codes/regenerate", client, access),
       await call(apiKeys.POST, "POST", "/api/auth/api-keys", { client, token: access, body: { name: "late" } }),
       // The current password is required and right, but it is not the second factor the policy asks for.
-      await post(changePassword.POST, "/api/auth/password/change", client, access, { password: user.password, new_password: "a different long passphrase" }),
+      await post(changePassword.POST, "/api/auth/password/change", client, access, {
+        password: user.password,
+        new_password: "a different long passphrase",
+      }),
     ];
     for (const res of answers) {
       expect(res.status, JSON.stringify(res.json)).toBe(403);
@@ -130,10 +184,19 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
     expect(await snapshotCounts()).toEqual(before);
 
     expect((await reauth(client, access, { totp_token: await totpNow(secret) })).status).toBe(200);
-    const noCurrent = await post(changePassword.POST, "/api/auth/password/change", client, access, { new_password: "a different long passphrase" });
+    const noCurrent = await post(changePassword.POST, "/api/auth/password/change", client, access, {
+      new_password: "a different long passphrase",
+    });
     expect(noCurrent.status).toBe(400);
     expect(noCurrent.json.code).toBe("current_password_required");
-    expect((await post(changePassword.POST, "/api/auth/password/change", client, access, { password: user.password, new_password: "a different long passphrase" })).status).toBe(200);
+    expect(
+      (
+        await post(changePassword.POST, "/api/auth/password/change", client, access, {
+          password: user.password,
+          new_password: "a different long passphrase",
+        })
+      ).status,
+    ).toBe(200);
     expect((await requestEmailChange(actor, "somewhere-new@example.org", {}, client)).ok).toBe(true);
   });
 
@@ -144,7 +207,11 @@ describe("step-up: 403 naming the proof, answered by POST /api/auth/reauthentica
     const client = newClient();
     const access = await accessTokenFor(user, client);
     advanceTime(windowMs() + 1_000);
-    const res = await post(changePassword.POST, "/api/auth/password/change", client, access, { password: user.password, new_password: "another long passphrase", keep_other_sessions: true });
+    const res = await post(changePassword.POST, "/api/auth/password/change", client, access, {
+      password: user.password,
+      new_password: "another long passphrase",
+      keep_other_sessions: true,
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json).toEqual({ message: "Password changed", revoked_sessions: 0 });
   });

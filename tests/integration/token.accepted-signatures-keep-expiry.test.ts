@@ -23,7 +23,9 @@ describe("access tokens accepted once", () => {
     const [header, payload, signature] = token.split(".") as [string, string, string];
     const flipped = `${signature.slice(0, -2)}${signature.at(-2) === "A" ? "B" : "A"}${signature.at(-1)}`;
     expect(await decodeAccessToken(`${header}.${payload}.${flipped}`, T0)).toBeNull();
-    const otherUser = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), sub: "8", user_id: 8 })).toString("base64url");
+    const otherUser = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), sub: "8", user_id: 8 }),
+    ).toString("base64url");
     expect(await decodeAccessToken(`${header}.${otherUser}.${signature}`, T0)).toBeNull();
   });
 

@@ -17,7 +17,10 @@ const rotate = (value: string) => call(refresh.POST, "POST", "/api/auth/token/re
 
 async function obtain() {
   const user = await makeUser();
-  const res = await call(token.POST, "POST", "/api/auth/token", { client: newClient(), body: { username: user.username, password: user.password } });
+  const res = await call(token.POST, "POST", "/api/auth/token", {
+    client: newClient(),
+    body: { username: user.username, password: user.password },
+  });
   expect(res.status).toBe(200);
   return { user, access: res.json.access as string, refresh: res.json.refresh as string };
 }
@@ -31,7 +34,13 @@ describe("refresh tokens are HS256 JWTs that stay single-use server-side state",
     const { user, refresh: value } = await obtain();
     expect(decodeProtectedHeader(value)).toMatchObject({ alg: "HS256", typ: "JWT" });
     const claims = decodeJwt(value);
-    expect(claims).toMatchObject({ token_type: "refresh", user_id: user.id, sub: String(user.id), iss: settings.tokens.issuer, aud: settings.tokens.audience });
+    expect(claims).toMatchObject({
+      token_type: "refresh",
+      user_id: user.id,
+      sub: String(user.id),
+      iss: settings.tokens.issuer,
+      aud: settings.tokens.audience,
+    });
     expect(typeof claims.jti).toBe("string");
     const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(value) } });
     expect((claims.exp ?? 0) * 1000).toBe(row.expiresAt.getTime());

@@ -24,7 +24,11 @@ describe("POST /api/auth/token (SimpleJWT obtain pair)", () => {
     const user = await makeUser();
     const res = await obtain({ username: user.username, password: "wrong password" });
     expect(res.status).toBe(401);
-    expect(res.json).toMatchObject({ non_field_errors: "Invalid credentials", error: "Invalid credentials", code: "invalid_credentials" });
+    expect(res.json).toMatchObject({
+      non_field_errors: "Invalid credentials",
+      error: "Invalid credentials",
+      code: "invalid_credentials",
+    });
   });
 
   it("a missing field is 401 (not 400), the field's errors flattened to one string", async () => {
@@ -58,7 +62,10 @@ describe("POST /api/auth/token (SimpleJWT obtain pair)", () => {
     });
     expect(res.json).not.toHaveProperty("access");
     // The session it carries completes through /token/verify.
-    const done = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { client, body: { session_id: res.json.session_id, totp_token: await totpNow(secret) } });
+    const done = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", {
+      client,
+      body: { session_id: res.json.session_id, totp_token: await totpNow(secret) },
+    });
     expect(done.status).toBe(200);
     expect(done.json).toEqual({ access: expect.any(String), refresh: expect.any(String), requires_2fa: false });
   });
@@ -69,16 +76,22 @@ describe("POST /api/auth/token/verify", () => {
     const user = await makeUser();
     const login = await passwordLogin(user);
     const access = login.json.access_token as string;
-    expect((await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { body: { token: access } })).json).toEqual({});
+    expect((await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { body: { token: access } })).json).toEqual(
+      {},
+    );
     const bad = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { body: { token: `${access}x` } });
     expect(bad.status).toBe(401);
     expect(bad.json).toMatchObject({ code: "token_not_valid", detail: expect.any(String) });
     await db.authSession.updateMany({ data: { revokedAt: new Date() } });
-    expect((await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { body: { token: access } })).status).toBe(401);
+    expect((await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { body: { token: access } })).status).toBe(
+      401,
+    );
   });
 
   it("with a session: serializer errors are 400", async () => {
-    const res = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", { body: { session_id: "", totp_token: "123456" } });
+    const res = await call(tokenVerify.POST, "POST", "/api/auth/token/verify", {
+      body: { session_id: "", totp_token: "123456" },
+    });
     expect(res.status).toBe(400);
     expect(res.json.session_id).toEqual(["This field may not be blank."]);
   });
@@ -105,9 +118,19 @@ describe("token lifetimes", () => {
     const first = await passwordLogin(user, client);
     const second = await passwordLogin(user, client);
     advanceTime(settings.tokens.refreshDays * 86_400_000 - 60_000);
-    expect((await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: first.json.refresh_token } })).status).toBe(200);
+    expect(
+      (
+        await call(refresh.POST, "POST", "/api/auth/token/refresh", {
+          client,
+          body: { refresh: first.json.refresh_token },
+        })
+      ).status,
+    ).toBe(200);
     advanceTime(61_000);
-    const expired = await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: second.json.refresh_token } });
+    const expired = await call(refresh.POST, "POST", "/api/auth/token/refresh", {
+      client,
+      body: { refresh: second.json.refresh_token },
+    });
     expect(expired.status).toBe(401);
     expect(expired.json).toMatchObject({ code: "token_not_valid", detail: expect.any(String) });
   });
@@ -118,17 +141,29 @@ describe("token lifetimes", () => {
     const client = newClient();
     const login = await passwordLogin(user, client);
     advanceTime(3 * 86_400_000);
-    const rotated = await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: login.json.refresh_token } });
+    const rotated = await call(refresh.POST, "POST", "/api/auth/token/refresh", {
+      client,
+      body: { refresh: login.json.refresh_token },
+    });
     expect(rotated.status).toBe(200);
     expect(Object.keys(rotated.json).sort()).toEqual(["access", "refresh"]);
     advanceTime(3 * 86_400_000);
-    expect((await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: rotated.json.refresh } })).status).toBe(200);
+    expect(
+      (await call(refresh.POST, "POST", "/api/auth/token/refresh", { client, body: { refresh: rotated.json.refresh } }))
+        .status,
+    ).toBe(200);
   });
 
   it("refresh accepts refresh_token as an alias and answers 400 without either", async () => {
     const user = await makeUser();
     const login = await passwordLogin(user);
-    expect((await call(refresh.POST, "POST", "/api/auth/token/refresh", { body: { refresh_token: login.json.refresh_token } })).status).toBe(200);
+    expect(
+      (
+        await call(refresh.POST, "POST", "/api/auth/token/refresh", {
+          body: { refresh_token: login.json.refresh_token },
+        })
+      ).status,
+    ).toBe(200);
     const missing = await call(refresh.POST, "POST", "/api/auth/token/refresh", { body: {} });
     expect(missing.status).toBe(400);
     expect(missing.json.refresh).toEqual(["This field is required."]);

@@ -15,18 +15,37 @@ describe("a clock step backwards", () => {
     const user = await makeUser();
     const { secret } = await enrollTotp(user);
     const client = newClient();
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: await startSecondFactorLogin(user, client), totp_token: await totpNow(secret) } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client,
+          body: { session_id: await startSecondFactorLogin(user, client), totp_token: await totpNow(secret) },
+        })
+      ).status,
+    ).toBe(200);
     const stored = await db.totpDevice.findUniqueOrThrow({ where: { userId: user.id } });
 
     advanceTime(-10 * STEP_MS);
     const session_id = await startSecondFactorLogin(user, client);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id, totp_token: await totpNow(secret) } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: { session_id, totp_token: await totpNow(secret) },
+    });
     expect(res.status).toBe(401);
     expect(res.json).toEqual({ error: "Invalid TOTP token", code: "invalid_totp" });
-    expect((await db.totpDevice.findUniqueOrThrow({ where: { userId: user.id } })).lastUsedStep).toBe(stored.lastUsedStep);
+    expect((await db.totpDevice.findUniqueOrThrow({ where: { userId: user.id } })).lastUsedStep).toBe(
+      stored.lastUsedStep,
+    );
 
     advanceTime(11 * STEP_MS);
     const again = await startSecondFactorLogin(user, client);
-    expect((await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: again, totp_token: await totpNow(secret) } })).status).toBe(200);
+    expect(
+      (
+        await call(verify.POST, "POST", "/api/auth/verify", {
+          client,
+          body: { session_id: again, totp_token: await totpNow(secret) },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

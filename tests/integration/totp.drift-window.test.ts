@@ -4,7 +4,15 @@ import * as setupTotp from "@/app/api/auth/2fa/setup/totp/route";
 import * as verifyTotp from "@/app/api/auth/2fa/verify/totp/route";
 import { call, newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, advanceTime, enrollTotp, STEP_MS, freezeTime, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  accessTokenFor,
+  advanceTime,
+  enrollTotp,
+  STEP_MS,
+  freezeTime,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 async function loginWithOffset(offset: number) {
   const user = await makeUser();
@@ -47,7 +55,11 @@ describe("TOTP clock drift window at enrollment", () => {
     const access = await accessTokenFor(user, client);
     const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access });
     const secret = setup.json.secret as string;
-    const res = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(secret, offset) } });
+    const res = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: access,
+      body: { totp_token: await totpNow(secret, offset) },
+    });
     expect(res.status).toBe(expected);
   });
 });

@@ -19,11 +19,19 @@ describe("TOTP enrollment and backup codes", () => {
     const saved = await replaceBackupCodes(db, user.id);
     const client = newClient();
     // A session that proved the passkey just now: adding a factor to an account with one needs that.
-    const { access } = await issueTokenPair(db, { userId: user.id, amr: [AMR.passkey, AMR.userVerified, AMR.multiFactor], client });
+    const { access } = await issueTokenPair(db, {
+      userId: user.id,
+      amr: [AMR.passkey, AMR.userVerified, AMR.multiFactor],
+      client,
+    });
     const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access, body: {} });
     expect(setup.status, JSON.stringify(setup.json)).toBe(200);
     const before = await db.backupCode.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } });
-    const done = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: await totpNow(setup.json.secret as string) } });
+    const done = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: access,
+      body: { totp_token: await totpNow(setup.json.secret as string) },
+    });
     expect(done.status, JSON.stringify(done.json)).toBe(200);
     expect(done.json.backup_codes).toEqual([]);
     expect(await db.backupCode.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } })).toEqual(before);
@@ -31,8 +39,16 @@ describe("TOTP enrollment and backup codes", () => {
 
     const fresh = await makeUser();
     const pair = await issueTokenPair(db, { userId: fresh.id, amr: [AMR.password], client });
-    const start = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: pair.access, body: {} });
-    const first = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: pair.access, body: { totp_token: await totpNow(start.json.secret as string) } });
+    const start = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", {
+      client,
+      token: pair.access,
+      body: {},
+    });
+    const first = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: pair.access,
+      body: { totp_token: await totpNow(start.json.secret as string) },
+    });
     expect(first.json.backup_codes).toHaveLength(8);
   });
 });

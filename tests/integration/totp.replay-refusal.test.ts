@@ -5,7 +5,15 @@ import * as verifyTotp from "@/app/api/auth/2fa/verify/totp/route";
 import { db } from "@/lib/db";
 import { call, newClient } from "../helpers/http";
 import { makeUser } from "../helpers/users";
-import { accessTokenFor, advanceTime, enrollTotp, freezeTime, STEP_MS, startSecondFactorLogin, totpNow } from "../helpers/two-factor";
+import {
+  accessTokenFor,
+  advanceTime,
+  enrollTotp,
+  freezeTime,
+  STEP_MS,
+  startSecondFactorLogin,
+  totpNow,
+} from "../helpers/two-factor";
 
 async function verifyWith(user: { username: string; password: string }, code: string) {
   const client = newClient();
@@ -33,7 +41,15 @@ describe("TOTP replay refusal", () => {
     const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access });
     const secret = setup.json.secret as string;
     const code = await totpNow(secret);
-    expect((await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: code } })).status).toBe(200);
+    expect(
+      (
+        await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+          client,
+          token: access,
+          body: { totp_token: code },
+        })
+      ).status,
+    ).toBe(200);
     expect((await verifyWith(user, code)).status).toBe(401);
   });
 
@@ -57,7 +73,9 @@ describe("TOTP replay refusal", () => {
     const clients = Array.from({ length: 8 }, () => newClient());
     const sessions = await Promise.all(clients.map((client) => startSecondFactorLogin(user, client)));
     const results = await Promise.all(
-      sessions.map((session_id, i) => call(verify.POST, "POST", "/api/auth/verify", { client: clients[i], body: { session_id, totp_token: code } })),
+      sessions.map((session_id, i) =>
+        call(verify.POST, "POST", "/api/auth/verify", { client: clients[i], body: { session_id, totp_token: code } }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 401)).toHaveLength(7);

@@ -35,7 +35,13 @@ describe("TOTP setup: verification before save", () => {
     const uri = new URL(setup.json.provisioning_uri as string);
     expect(`${uri.protocol}//${uri.host}`).toBe("otpauth://totp");
     expect(decodeURIComponent(uri.pathname)).toBe(`/${settings.totpIssuer}:${user.email}`);
-    expect(Object.fromEntries(uri.searchParams)).toEqual({ secret, issuer: settings.totpIssuer, algorithm: "SHA1", digits: "6", period: "30" });
+    expect(Object.fromEntries(uri.searchParams)).toEqual({
+      secret,
+      issuer: settings.totpIssuer,
+      algorithm: "SHA1",
+      digits: "6",
+      period: "30",
+    });
 
     const st = await call(status.GET, "GET", "/api/auth/2fa/status", { client, token: access });
     expect(st.json).toMatchObject({ is_enabled: false, totp_enabled: false, backup_codes_remaining: 0 });
@@ -91,7 +97,10 @@ describe("TOTP setup: verification before save", () => {
     expect(own).not.toContain(attackerCode);
     const res = await confirm(ctx, { totp_token: attackerCode, secret: attackerSecret });
     expect(res.status).toBe(401);
-    const ok = await confirm(ctx, { totp_token: await totpNow(ctx.setup.json.secret as string), secret: attackerSecret });
+    const ok = await confirm(ctx, {
+      totp_token: await totpNow(ctx.setup.json.secret as string),
+      secret: attackerSecret,
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -99,7 +108,10 @@ describe("TOTP setup: verification before save", () => {
     freezeTime();
     const ctx = await startSetup();
     const first = ctx.setup.json.secret as string;
-    const again = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client: ctx.client, token: ctx.access });
+    const again = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", {
+      client: ctx.client,
+      token: ctx.access,
+    });
     const second = again.json.secret as string;
     expect(second).not.toBe(first);
     const firstCode = await totpNow(first);
@@ -148,7 +160,10 @@ describe("TOTP setup: verification before save", () => {
     expect((await confirm(ctx, { totp_token: await totpNow(secret) })).status).toBe(200);
     const stored = await db.totpDevice.findUnique({ where: { userId: ctx.user.id } });
     advanceTime(STEP_MS);
-    const again = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client: ctx.client, token: ctx.access });
+    const again = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", {
+      client: ctx.client,
+      token: ctx.access,
+    });
     expect(again.status).toBe(400);
     expect(again.json).toEqual({ error: "TOTP is already enabled", code: "totp_already_enabled" });
     const reconfirm = await confirm(ctx, { totp_token: await totpNow(secret) });
@@ -188,7 +203,10 @@ describe("TOTP setup: verification before save", () => {
     const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", {});
     expect(setup.status).toBe(401);
     expect(setup.json.code).toBe("not_authenticated");
-    const verify = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { body: { totp_token: "123456" }, token: "not-a-jwt" });
+    const verify = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      body: { totp_token: "123456" },
+      token: "not-a-jwt",
+    });
     expect(verify.status).toBe(401);
     expect(verify.json.code).toBe("token_not_valid");
   });
@@ -205,7 +223,11 @@ describe("LOKDOWN_TOTP_ENABLED off", () => {
     const setup = await call(setupTotp.POST, "POST", "/api/auth/2fa/setup/totp", { client, token: access });
     expect(setup.status).toBe(403);
     expect(setup.json).toEqual({ error: "TOTP support is disabled", code: "totp_disabled" });
-    const verify = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", { client, token: access, body: { totp_token: "123456" } });
+    const verify = await call(verifyTotp.POST, "POST", "/api/auth/2fa/verify/totp", {
+      client,
+      token: access,
+      body: { totp_token: "123456" },
+    });
     expect(verify.status).toBe(403);
     expect(verify.json).toEqual({ error: "TOTP support is disabled", code: "totp_disabled" });
     expect(await snapshotCounts()).toEqual(before);

@@ -10,7 +10,13 @@ import { SECOND_FACTOR_ORDER } from "@/lib/auth/login/second-factor-order";
 import { sha256Hex } from "@/lib/auth/secrets";
 import { describeSignInMethod } from "@/lib/auth/sessions/user-sessions";
 import { describePendingLogin, signInWithPassword } from "@/lib/auth/login/sign-in";
-import { listTrustedDevices, revokeAllTrustedDevicesOf, revokeOwnTrustedDevice, revokeTrustedDevice, trustBrowser } from "@/lib/auth/login/trusted-devices";
+import {
+  listTrustedDevices,
+  revokeAllTrustedDevicesOf,
+  revokeOwnTrustedDevice,
+  revokeTrustedDevice,
+  trustBrowser,
+} from "@/lib/auth/login/trusted-devices";
 import { issueWebSession, type WebSessionToken } from "@/lib/auth/sessions/web-session";
 import { call, newClient, type Client } from "../helpers/http";
 import { addPasskey, newAuthenticator } from "../helpers/passkeys";
@@ -23,15 +29,26 @@ type LoginUser = { id: number; username: string; password: string };
 
 /** Password sign-in in the browser's way (issueWebSession), passing the trusted-browser cookie if any. */
 function webPasswordSignIn(user: LoginUser, client: Client, cookie: string | null = null) {
-  return signInWithPassword({ username: user.username, password: user.password, trustedBrowser: cookie }, client, issueWebSession);
+  return signInWithPassword(
+    { username: user.username, password: user.password, trustedBrowser: cookie },
+    client,
+    issueWebSession,
+  );
 }
 
 /** Password then a TOTP code: a web session that passed 2FA. */
 async function webTwoFactorSignIn(user: LoginUser, secret: string, client: Client): Promise<WebSessionToken> {
   advanceTime(STEP_MS);
   const started = await webPasswordSignIn(user, client);
-  if (!started.ok || started.value.kind !== "second_factor") throw new Error(`expected a second-factor step, got ${JSON.stringify(started)}`);
-  const done = await completePendingLogin(started.value.challenge.session_id, { totpToken: await totpNow(secret) }, SECOND_FACTOR_ORDER, client, issueWebSession);
+  if (!started.ok || started.value.kind !== "second_factor")
+    throw new Error(`expected a second-factor step, got ${JSON.stringify(started)}`);
+  const done = await completePendingLogin(
+    started.value.challenge.session_id,
+    { totpToken: await totpNow(secret) },
+    SECOND_FACTOR_ORDER,
+    client,
+    issueWebSession,
+  );
   if (!done.ok) throw new Error(`second factor failed: ${done.code}`);
   return done.value;
 }
@@ -73,13 +90,24 @@ describe("trusted browsers", () => {
     const amr = await amrOf(skipped.value.session);
     expect(amr).toEqual(["pwd", "tdv"]);
     expect(passedSecondFactor(amr)).toBe(false);
-    expect(describeSignInMethod(amr)).toMatchObject({ firstFactor: "password", secondFactor: "trusted_browser", passedSecondFactor: false, label: "Password + trusted browser" });
+    expect(describeSignInMethod(amr)).toMatchObject({
+      firstFactor: "password",
+      secondFactor: "trusted_browser",
+      passedSecondFactor: false,
+      label: "Password + trusted browser",
+    });
     expect((await listTrustedDevices(user.id))[0]?.lastUsedAt?.getTime()).toBe(Date.now());
 
     // The password is still needed, and a browser cannot pass its trust on to a session without "mfa".
-    const wrong = await signInWithPassword({ username: user.username, password: "wrong password", trustedBrowser: cookie }, laptop, issueWebSession);
+    const wrong = await signInWithPassword(
+      { username: user.username, password: "wrong password", trustedBrowser: cookie },
+      laptop,
+      issueWebSession,
+    );
     expect(wrong.ok ? "ok" : wrong.code).toBe("invalid_credentials");
-    expect((await trustBrowser({ userId: user.id, sessionId: skipped.value.session.sessionId }, laptop)).ok).toBe(false);
+    expect((await trustBrowser({ userId: user.id, sessionId: skipped.value.session.sessionId }, laptop)).ok).toBe(
+      false,
+    );
     // The JSON API has no cookie to pass.
     const api = await signInWithPassword({ username: user.username, password: user.password }, laptop, issueWebSession);
     expect(api.ok && api.value.kind).toBe("second_factor");
@@ -101,7 +129,8 @@ describe("trusted browsers", () => {
     overrideSettings({ admin2faRequired: false });
     const cookie = await trustedCookie(staff, secret, browser);
     const relaxed = await webPasswordSignIn(staff, browser, cookie);
-    if (!relaxed.ok || relaxed.value.kind !== "signed_in") throw new Error("expected a session while the requirement is off");
+    if (!relaxed.ok || relaxed.value.kind !== "signed_in")
+      throw new Error("expected a session while the requirement is off");
     // Even then the session has not passed 2FA, so the admin area (which requires "mfa") asks again.
     expect(passedSecondFactor(await amrOf(relaxed.value.session))).toBe(false);
 
@@ -142,7 +171,9 @@ describe("trusted browsers", () => {
       const signedIn = await webTwoFactorSignIn(who, secretOf, browser);
       return { userId: who.id, username: who.username, isStaff: false, sessionId: signedIn.sessionId };
     };
-    expect((await revokeOwnTrustedDevice(await actorOf(other, otherTotp.secret), device?.id ?? "", browser)).ok).toBe(false);
+    expect((await revokeOwnTrustedDevice(await actorOf(other, otherTotp.secret), device?.id ?? "", browser)).ok).toBe(
+      false,
+    );
     expect((await revokeOwnTrustedDevice(await actorOf(user, secret), device?.id ?? "", browser)).ok).toBe(true);
     await expectSecondFactorStep(user, browser, fresh);
   });
@@ -157,13 +188,30 @@ describe("trusted browsers", () => {
     const live = async () => (await listTrustedDevices(user.id)).length;
 
     // The enrolling session proved only the password; the changes below need a second factor in it.
-    expect((await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { token: enrolled.access, body: { backup_code: enrolled.backupCodes[0] } })).status).toBe(200);
+    expect(
+      (
+        await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", {
+          token: enrolled.access,
+          body: { backup_code: enrolled.backupCodes[0] },
+        })
+      ).status,
+    ).toBe(200);
     await trustedCookie(user, enrolled.secret, a);
     const cookieB = await trustedCookie(user, enrolled.secret, b);
-    expect((await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", { token: enrolled.access, body: { password: user.password } })).status).toBe(200);
+    expect(
+      (
+        await call(regenerate.POST, "POST", "/api/auth/2fa/backup-codes/regenerate", {
+          token: enrolled.access,
+          body: { password: user.password },
+        })
+      ).status,
+    ).toBe(200);
     expect(await live()).toBe(2);
 
-    const changed = await call(changePassword.POST, "POST", "/api/auth/password/change", { token: enrolled.access, body: { password: user.password, new_password: "a brand new passphrase", keep_other_sessions: true } });
+    const changed = await call(changePassword.POST, "POST", "/api/auth/password/change", {
+      token: enrolled.access,
+      body: { password: user.password, new_password: "a brand new passphrase", keep_other_sessions: true },
+    });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     expect(await live()).toBe(0);
     user.password = "a brand new passphrase";
@@ -174,7 +222,14 @@ describe("trusted browsers", () => {
     expect(await live()).toBe(0);
 
     await trustedCookie(user, enrolled.secret, a);
-    expect((await call(disable.POST, "POST", "/api/auth/2fa/disable", { token: enrolled.access, body: { password: user.password } })).status).toBe(200);
+    expect(
+      (
+        await call(disable.POST, "POST", "/api/auth/2fa/disable", {
+          token: enrolled.access,
+          body: { password: user.password },
+        })
+      ).status,
+    ).toBe(200);
     expect(await live()).toBe(0);
     expect(await db.trustedDevice.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
   });

@@ -30,7 +30,8 @@ async function wrongCodeFor(secret: string): Promise<string> {
   return ["000000", "111111", "222222", "333333"].find((c) => !near.includes(c)) ?? "444444";
 }
 
-const submitCode = (client: Client, sessionId: string, code: string) => call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessionId, totp_token: code } });
+const submitCode = (client: Client, sessionId: string, code: string) =>
+  call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: sessionId, totp_token: code } });
 
 async function userWithTotp() {
   const user = await makeUser();
@@ -38,11 +39,21 @@ async function userWithTotp() {
   return { user, secret };
 }
 
-const lockState = (user: LoginUser) => db.user.findUniqueOrThrow({ where: { id: user.id }, select: { secondFactorFailures: true, secondFactorLockedAt: true } });
-const lockMails = (user: LoginUser) => db.mailMessage.count({ where: { dedupeKey: { startsWith: `second_factor_locked:${user.id}:` } } });
+const lockState = (user: LoginUser) =>
+  db.user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { secondFactorFailures: true, secondFactorLockedAt: true },
+  });
+const lockMails = (user: LoginUser) =>
+  db.mailMessage.count({ where: { dedupeKey: { startsWith: `second_factor_locked:${user.id}:` } } });
 
 /** `addresses` clients, each with one pending login and `perAddress` wrong codes; returns the statuses. */
-async function spreadGuesses(user: LoginUser, secret: string, addresses: number, perAddress: number): Promise<number[]> {
+async function spreadGuesses(
+  user: LoginUser,
+  secret: string,
+  addresses: number,
+  perAddress: number,
+): Promise<number[]> {
   const statuses: number[] = [];
   const wrong = await wrongCodeFor(secret);
   for (let a = 0; a < addresses; a++) {
@@ -77,7 +88,9 @@ describe("account-wide second-factor cap", () => {
     const { user, secret } = await userWithTotp();
     expect(await spreadGuesses(user, secret, 2, 1)).toEqual([401, 401]);
     const client = newClient();
-    expect((await submitCode(client, await startSecondFactorLogin(user, client), await totpNow(secret))).status).toBe(200);
+    expect((await submitCode(client, await startSecondFactorLogin(user, client), await totpNow(secret))).status).toBe(
+      200,
+    );
     expect(await lockState(user)).toEqual({ secondFactorFailures: 0, secondFactorLockedAt: null });
     expect(await spreadGuesses(user, secret, 2, 1)).toEqual([401, 401]);
     expect((await lockState(user)).secondFactorLockedAt).toBeNull();
@@ -89,12 +102,17 @@ describe("account-wide second-factor cap", () => {
     overrideSettings({ secondFactorLockoutAttempts: 2 });
     const { user, secret } = await userWithTotp();
     for (let i = 0; i < 12; i++) {
-      const res = await call(login.POST, "POST", "/api/auth/login", { client: newClient(), body: { username: user.username, password: `wrong-${i}-password` } });
+      const res = await call(login.POST, "POST", "/api/auth/login", {
+        client: newClient(),
+        body: { username: user.username, password: `wrong-${i}-password` },
+      });
       expect(res.status).toBe(401);
     }
     expect(await lockState(user)).toEqual({ secondFactorFailures: 0, secondFactorLockedAt: null });
     const client = newClient();
-    expect((await submitCode(client, await startSecondFactorLogin(user, client), await totpNow(secret))).status).toBe(200);
+    expect((await submitCode(client, await startSecondFactorLogin(user, client), await totpNow(secret))).status).toBe(
+      200,
+    );
   });
 
   it("a passkey does not count and still signs in while codes are locked", async () => {
@@ -109,7 +127,13 @@ describe("account-wide second-factor cap", () => {
     const client = newClient();
     const pending = await startSecondFactorLogin(user, client);
     const options = await loginOptions(pending, client);
-    const bad = await call(verify.POST, "POST", "/api/auth/verify", { client, body: { session_id: pending, passkey_response: authenticator.assert(options, { origin: "https://evil.example" }) } });
+    const bad = await call(verify.POST, "POST", "/api/auth/verify", {
+      client,
+      body: {
+        session_id: pending,
+        passkey_response: authenticator.assert(options, { origin: "https://evil.example" }),
+      },
+    });
     expect(bad.status).toBe(401);
     expect((await lockState(user)).secondFactorFailures).toBe(0);
 
@@ -117,7 +141,10 @@ describe("account-wide second-factor cap", () => {
     expect((await lockState(user)).secondFactorLockedAt).not.toBeNull();
     const other = newClient();
     const again = await startSecondFactorLogin(user, other);
-    const res = await call(verify.POST, "POST", "/api/auth/verify", { client: other, body: { session_id: again, passkey_response: authenticator.assert(await loginOptions(again, other)) } });
+    const res = await call(verify.POST, "POST", "/api/auth/verify", {
+      client: other,
+      body: { session_id: again, passkey_response: authenticator.assert(await loginOptions(again, other)) },
+    });
     expect(res.status).toBe(200);
     expect((await lockState(user)).secondFactorFailures).toBe(0);
   });
@@ -129,11 +156,19 @@ describe("account-wide second-factor cap", () => {
     const { secret, access } = await enrollTotp(user);
     const wrong = await wrongCodeFor(secret);
     for (let i = 0; i < 10; i++) {
-      const res = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client: newClient(), token: access, body: { totp_token: wrong } });
+      const res = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", {
+        client: newClient(),
+        token: access,
+        body: { totp_token: wrong },
+      });
       expect(res.status).toBe(401);
     }
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).secondFactorLockedAt).toBeInstanceOf(Date);
-    const right = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", { client: newClient(), token: access, body: { totp_token: await totpNow(secret) } });
+    const right = await call(reauthenticate.POST, "POST", "/api/auth/reauthenticate", {
+      client: newClient(),
+      token: access,
+      body: { totp_token: await totpNow(secret) },
+    });
     expect(right.status).toBe(403);
     expect(right.json.code).toBe("account_second_factor_locked");
     expect(await db.authSession.count({ where: { userId: user.id, totpAt: { not: null } } })).toBe(0);
@@ -157,6 +192,8 @@ describe("account-wide second-factor cap", () => {
     expect(await db.securityEvent.count({ where: { userId: user.id, type: "admin.2fa_unlocked" } })).toBe(1);
 
     const client = newClient();
-    expect((await submitCode(client, await startSecondFactorLogin(user, client), await totpNow(secret))).status).toBe(200);
+    expect((await submitCode(client, await startSecondFactorLogin(user, client), await totpNow(secret))).status).toBe(
+      200,
+    );
   });
 });

@@ -41,7 +41,7 @@ describe("CSV cells", () => {
   });
 
   it("neutralise spreadsheet formulas (= + - @, tab, carriage return) with a leading quote", () => {
-    expect(csvCell("=HYPERLINK(\"http://evil\",\"x\")")).toBe(`"'=HYPERLINK(""http://evil"",""x"")"`);
+    expect(csvCell('=HYPERLINK("http://evil","x")')).toBe(`"'=HYPERLINK(""http://evil"",""x"")"`);
     expect(csvCell("+1-555")).toBe("'+1-555");
     expect(csvCell("-2+3")).toBe("'-2+3");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");

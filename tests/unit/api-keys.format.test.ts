@@ -62,8 +62,14 @@ describe("API key lifespan rules", () => {
 
   it("allows no expiry only when indefinite keys are allowed and there is no maximum", () => {
     expect(resolveApiKeyExpiry(undefined, now, open)).toEqual({ ok: true, value: null });
-    expect(resolveApiKeyExpiry(undefined, now, { allowIndefinite: false, maxLifespanDays: null })).toMatchObject({ ok: false, code: "api_key_indefinite_disabled" });
-    expect(resolveApiKeyExpiry(undefined, now, { allowIndefinite: true, maxLifespanDays: 90 })).toMatchObject({ ok: false, code: "api_key_indefinite_disabled" });
+    expect(resolveApiKeyExpiry(undefined, now, { allowIndefinite: false, maxLifespanDays: null })).toMatchObject({
+      ok: false,
+      code: "api_key_indefinite_disabled",
+    });
+    expect(resolveApiKeyExpiry(undefined, now, { allowIndefinite: true, maxLifespanDays: 90 })).toMatchObject({
+      ok: false,
+      code: "api_key_indefinite_disabled",
+    });
   });
 
   it("refuses more days than the maximum, and nonsense", () => {

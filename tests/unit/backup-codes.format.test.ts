@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { BACKUP_CODE_ALPHABET, generateBackupCodeStrings, normalizeBackupCode } from "@/lib/auth/two-factor/backup-codes";
+import {
+  BACKUP_CODE_ALPHABET,
+  generateBackupCodeStrings,
+  normalizeBackupCode,
+} from "@/lib/auth/two-factor/backup-codes";
 import { settings } from "@/lib/env";
 
 describe("backup code format", () => {

@@ -60,7 +60,9 @@ describe("progress bar", () => {
 
 describe("security-audit arguments", () => {
   it("parses every option", () => {
-    expect(parseSecurityAuditArgs(["--days", "7", "--export", "csv", "--out", "r.csv", "--cleanup", "--force"])).toEqual({
+    expect(
+      parseSecurityAuditArgs(["--days", "7", "--export", "csv", "--out", "r.csv", "--cleanup", "--force"]),
+    ).toEqual({
       help: false,
       days: 7,
       export: "csv",
@@ -69,7 +71,14 @@ describe("security-audit arguments", () => {
       reencrypt: false,
       force: true,
     });
-    expect(parseSecurityAuditArgs([])).toMatchObject({ days: 30, export: null, out: null, cleanup: false, reencrypt: false, force: false });
+    expect(parseSecurityAuditArgs([])).toMatchObject({
+      days: 30,
+      export: null,
+      out: null,
+      cleanup: false,
+      reencrypt: false,
+      force: false,
+    });
     expect(parseSecurityAuditArgs(["--reencrypt", "--force"])).toMatchObject({ reencrypt: true, force: true });
   });
 
@@ -87,7 +96,14 @@ describe("security-audit arguments", () => {
 });
 
 describe("security score", () => {
-  const base = { activeUsers: 10, withTwoFactor: 10, staff: 2, staffWithTwoFactor: 2, twoFactorWithBackupCodes: 10, failedSecondFactor: 0 };
+  const base = {
+    activeUsers: 10,
+    withTwoFactor: 10,
+    staff: 2,
+    staffWithTwoFactor: 2,
+    twoFactorWithBackupCodes: 10,
+    failedSecondFactor: 0,
+  };
   it("is 100 when everyone is covered and nothing failed, 0 with no users", () => {
     expect(computeSecurityScore(base)).toBe(100);
     expect(computeSecurityScore({ ...base, activeUsers: 0, withTwoFactor: 0 })).toBe(0);
@@ -98,6 +114,14 @@ describe("security score", () => {
     expect(computeSecurityScore({ ...base, twoFactorWithBackupCodes: 0 })).toBe(80);
     expect(computeSecurityScore({ ...base, failedSecondFactor: 10 })).toBe(98);
     expect(computeSecurityScore({ ...base, failedSecondFactor: 10_000 })).toBe(80);
-    expect(computeSecurityScore({ ...base, withTwoFactor: 0, staffWithTwoFactor: 0, twoFactorWithBackupCodes: 0, failedSecondFactor: 500 })).toBe(0);
+    expect(
+      computeSecurityScore({
+        ...base,
+        withTwoFactor: 0,
+        staffWithTwoFactor: 0,
+        twoFactorWithBackupCodes: 0,
+        failedSecondFactor: 500,
+      }),
+    ).toBe(0);
   });
 });

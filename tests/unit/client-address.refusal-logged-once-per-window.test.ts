@@ -13,7 +13,8 @@ describe("refusing requests without a client address", () => {
   it("logs why once per window, not once per request, counting the refusals in between", () => {
     const { lines, guard } = guardWithLog();
     const t0 = 1_000_000;
-    for (let i = 0; i < 50; i++) expect(guard.check("/api/auth/login", noAddress, true, edge, t0 + i * 100)).toMatch(/no x-real-ip header/);
+    for (let i = 0; i < 50; i++)
+      expect(guard.check("/api/auth/login", noAddress, true, edge, t0 + i * 100)).toMatch(/no x-real-ip header/);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/refused 1 request .*no x-real-ip header.*LOKDOWN_CLIENT_IP_HEADER/);
     guard.check("/login", noAddress, true, edge, t0 + REFUSAL_LOG_INTERVAL_MS);

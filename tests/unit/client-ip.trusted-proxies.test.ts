@@ -63,6 +63,8 @@ describe("clientIpFrom", () => {
     expect(clientIpFrom(headers({ [PEER_HEADER]: "::ffff:192.0.2.1" }), socket(0))).toBe("192.0.2.1");
     expect(clientIpFrom(headers({ [PEER_HEADER]: "::FFFF:192.0.2.1" }), socket(0))).toBe("192.0.2.1");
     expect(clientIpFrom(headers({ [PEER_HEADER]: "[2001:DB8::1]" }), socket(0))).toBe("2001:db8::1");
-    expect(clientIpFrom(headers({ [PEER_HEADER]: "10.0.0.2", "x-forwarded-for": "::ffff:198.51.100.9" }), socket(1))).toBe("198.51.100.9");
+    expect(
+      clientIpFrom(headers({ [PEER_HEADER]: "10.0.0.2", "x-forwarded-for": "::ffff:198.51.100.9" }), socket(1)),
+    ).toBe("198.51.100.9");
   });
 });

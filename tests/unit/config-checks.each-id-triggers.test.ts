@@ -40,7 +40,13 @@ describe("configuration checks", () => {
     ["L106", { WEBAUTHN_ORIGINS: "http://example.com" }],
     ["L107", { LOKDOWN_SIGNUP_ENABLED: "true" }],
     ["L108", { LOKDOWN_API_KEYS_ENABLED: "true" }],
-    ["L109", { LOKDOWN_SOCIALAUTH_ENABLED: "true", LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com,http://spa.example.net" }],
+    [
+      "L109",
+      {
+        LOKDOWN_SOCIALAUTH_ENABLED: "true",
+        LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com,http://spa.example.net",
+      },
+    ],
     ["L110", { LOKDOWN_CLIENT_IP_HEADER: "x-forwarded-for" }],
     ["L111", { LOKDOWN_CLIENT_IP_HEADER: undefined }],
     ["L111", { LOKDOWN_CLIENT_IP_HEADER: undefined, LOKDOWN_PEER_SERVER_PID: "0" }],
@@ -67,12 +73,21 @@ describe("configuration checks", () => {
 
   it("refuse a client-address header that is not a header name, or the bundled server's own", () => {
     expect(() => parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: "x real ip" })).toThrow(/LOKDOWN_CLIENT_IP_HEADER/);
-    expect(() => parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: "X-Lokdown-Peer" })).toThrow(/LOKDOWN_CLIENT_IP_HEADER/);
-    expect(parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: " CF-Connecting-IP " }).clientAddress.header).toBe("cf-connecting-ip");
+    expect(() => parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: "X-Lokdown-Peer" })).toThrow(
+      /LOKDOWN_CLIENT_IP_HEADER/,
+    );
+    expect(parseSettings({ ...GOOD, LOKDOWN_CLIENT_IP_HEADER: " CF-Connecting-IP " }).clientAddress.header).toBe(
+      "cf-connecting-ip",
+    );
   });
 
   it("accept social login with https callbacks, and providers with the switch on", () => {
-    const social = { LOKDOWN_SOCIALAUTH_ENABLED: "true", AUTH_GITHUB_ID: "Iv1.abc", AUTH_GITHUB_SECRET: "s3cret-value", LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com" };
+    const social = {
+      LOKDOWN_SOCIALAUTH_ENABLED: "true",
+      AUTH_GITHUB_ID: "Iv1.abc",
+      AUTH_GITHUB_SECRET: "s3cret-value",
+      LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com",
+    };
     expect(ids({ ...GOOD, ...social })).toEqual([]);
   });
 
@@ -105,12 +120,19 @@ describe("configuration checks", () => {
   it("are logged once each at start-up in production only, info left out", () => {
     const lines: string[] = [];
     const logger = { warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
-    const settings = parseSettings({ ...GOOD, ADMIN_2FA_REQUIRED: "false", WEBAUTHN_RP_ID: "example.org", LOKDOWN_API_KEYS_ENABLED: "true" });
+    const settings = parseSettings({
+      ...GOOD,
+      ADMIN_2FA_REQUIRED: "false",
+      WEBAUTHN_RP_ID: "example.org",
+      LOKDOWN_API_KEYS_ENABLED: "true",
+    });
     expect(logConfigFindings(settings, logger)).toBe(2);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^warn \[lokdown\] lokdown\.W001 \[warning\]/);
     expect(lines[1]).toMatch(/^error \[lokdown\] lokdown\.L105 \[error\]/);
-    expect(logConfigFindings(parseSettings({ ...GOOD, NODE_ENV: "development", ADMIN_2FA_REQUIRED: "false" }), logger)).toBe(0);
+    expect(
+      logConfigFindings(parseSettings({ ...GOOD, NODE_ENV: "development", ADMIN_2FA_REQUIRED: "false" }), logger),
+    ).toBe(0);
     expect(lines).toHaveLength(2);
   });
 });
@@ -123,7 +145,11 @@ function capture() {
 describe("npm run check", () => {
   it("prints each finding with its ID and exits 3", async () => {
     const out = capture();
-    const code = await checkCommand([], { stdout: out.stream, stderr: capture().stream }, { ...GOOD, ADMIN_2FA_REQUIRED: "false", LOKDOWN_SIGNUP_ENABLED: "true" });
+    const code = await checkCommand(
+      [],
+      { stdout: out.stream, stderr: capture().stream },
+      { ...GOOD, ADMIN_2FA_REQUIRED: "false", LOKDOWN_SIGNUP_ENABLED: "true" },
+    );
     expect(code).toBe(3);
     expect(out.text()).toContain("Configuration checks (production)");
     expect(out.text()).toContain("lokdown.W001 [warning] ADMIN_2FA_REQUIRED is off in production");
@@ -134,7 +160,11 @@ describe("npm run check", () => {
 
   it("exits 0 when only info findings remain, and prints JSON with --json", async () => {
     const out = capture();
-    const code = await checkCommand(["--json"], { stdout: out.stream, stderr: capture().stream }, { ...GOOD, LOKDOWN_API_KEYS_ENABLED: "true" });
+    const code = await checkCommand(
+      ["--json"],
+      { stdout: out.stream, stderr: capture().stream },
+      { ...GOOD, LOKDOWN_API_KEYS_ENABLED: "true" },
+    );
     expect(code).toBe(0);
     const parsed = JSON.parse(out.text()) as { valid: boolean; findings: { id: string; level: string }[] };
     expect(parsed.valid).toBe(true);
@@ -152,7 +182,11 @@ describe("npm run check", () => {
 
   it("exits 1 for a configuration the app would refuse, naming each problem", async () => {
     const err = capture();
-    const code = await checkCommand(["--production"], { stdout: capture().stream, stderr: err.stream }, { DATABASE_URL: GOOD.DATABASE_URL });
+    const code = await checkCommand(
+      ["--production"],
+      { stdout: capture().stream, stderr: err.stream },
+      { DATABASE_URL: GOOD.DATABASE_URL },
+    );
     expect(code).toBe(1);
     expect(err.text()).toContain("AUTH_SECRET is required in production");
     expect(err.text()).toContain("LOKDOWN_ENCRYPTION_KEY is required in production");
@@ -161,6 +195,7 @@ describe("npm run check", () => {
   it("lists every check with --list", async () => {
     const out = capture();
     expect(await checkCommand(["--list"], { stdout: out.stream, stderr: capture().stream }, GOOD)).toBe(0);
-    for (const id of ["W001", "W002", "W003", "W004", "W005", "W006", "L101", "L109"]) expect(out.text()).toContain(`lokdown.${id}`);
+    for (const id of ["W001", "W002", "W003", "W004", "W005", "W006", "L101", "L109"])
+      expect(out.text()).toContain(`lokdown.${id}`);
   });
 });

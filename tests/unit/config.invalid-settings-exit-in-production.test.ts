@@ -26,7 +26,12 @@ function configurationError(env: Record<string, string>): ConfigurationError {
 }
 
 describe("invalid settings", () => {
-  const error = configurationError({ NODE_ENV: "production", DATABASE_URL: "postgresql://x/y", AUTH_SECRET: "short", SMTP_URL: "http://mail" });
+  const error = configurationError({
+    NODE_ENV: "production",
+    DATABASE_URL: "postgresql://x/y",
+    AUTH_SECRET: "short",
+    SMTP_URL: "http://mail",
+  });
 
   it("are one ConfigurationError naming every variable at fault", () => {
     expect(error.variables).toEqual(["LOKDOWN_ENCRYPTION_KEY", "AUTH_SECRET", "SMTP_URL"]);

@@ -26,7 +26,12 @@ function sources(dir: string): string[] {
 
 describe("deleting a __Host- cookie", () => {
   it("through next/headers sends Secure, HttpOnly, Path=/ and SameSite", async () => {
-    for (const name of ["__Host-lokdown_session", "__Host-lokdown_pending", "__Host-lokdown_admin_verify", "__Secure-authjs.session-token"]) {
+    for (const name of [
+      "__Host-lokdown_session",
+      "__Host-lokdown_pending",
+      "__Host-lokdown_admin_verify",
+      "__Secure-authjs.session-token",
+    ]) {
       await deleteCookie(name);
       const header = responseHeaders.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? "";
       expect(header, name).toMatch(/; Secure/i);
@@ -41,7 +46,8 @@ describe("deleting a __Host- cookie", () => {
     const header = deletionSetCookie("__Host-lokdown_session");
     expect(header).toMatch(/^__Host-lokdown_session=; /);
     // Attribute names and values compare case-insensitively (RFC 6265 §5.2).
-    for (const attribute of ["Secure", "HttpOnly", "Path=/", "SameSite=Lax", "Max-Age=0"]) expect(header.toLowerCase()).toContain(`; ${attribute.toLowerCase()}`);
+    for (const attribute of ["Secure", "HttpOnly", "Path=/", "SameSite=Lax", "Max-Age=0"])
+      expect(header.toLowerCase()).toContain(`; ${attribute.toLowerCase()}`);
   });
 
   it("(why the helper exists) Next's bare delete() sends no Secure", () => {
@@ -52,11 +58,16 @@ describe("deleting a __Host- cookie", () => {
 
   it("no code under app/ or lib/ deletes a cookie except through lib/http/cookies.ts", () => {
     const offenders: string[] = [];
-    for (const file of [...sources(path.join(ROOT, "app")), ...sources(path.join(ROOT, "lib")), path.join(ROOT, "proxy.ts")]) {
+    for (const file of [
+      ...sources(path.join(ROOT, "app")),
+      ...sources(path.join(ROOT, "lib")),
+      path.join(ROOT, "proxy.ts"),
+    ]) {
       if (file.endsWith(path.join("lib", "http", "cookies.ts"))) continue;
       const text = readFileSync(file, "utf8");
       // A bare delete on a cookie store, or a hand-written expiring Set-Cookie.
-      if (/(cookies\(\)\)?|jar|\.cookies)\.delete\(/.test(text) || /Max-Age=0/i.test(text)) offenders.push(path.relative(ROOT, file));
+      if (/(cookies\(\)\)?|jar|\.cookies)\.delete\(/.test(text) || /Max-Age=0/i.test(text))
+        offenders.push(path.relative(ROOT, file));
     }
     expect(offenders).toEqual([]);
   });

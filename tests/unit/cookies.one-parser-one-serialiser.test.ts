@@ -19,7 +19,12 @@ function sources(dir: string): string[] {
   });
 }
 
-const files = () => [...sources(path.join(ROOT, "app")), ...sources(path.join(ROOT, "lib")), ...sources(path.join(ROOT, "components")), path.join(ROOT, "proxy.ts")];
+const files = () => [
+  ...sources(path.join(ROOT, "app")),
+  ...sources(path.join(ROOT, "lib")),
+  ...sources(path.join(ROOT, "components")),
+  path.join(ROOT, "proxy.ts"),
+];
 
 describe("cookies", () => {
   it("are parsed only by Next's parser: no code splits the Cookie header itself", () => {

@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
  * link behind.
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DOCS = ["README.md", "SECURITY.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCS = [
+  "README.md",
+  "SECURITY.md",
+  ...readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** Markdown outside fenced code blocks and inline code spans, where links and headings live. */
 function prose(markdown: string): string[] {
@@ -32,7 +38,10 @@ function anchors(markdown: string): Set<string> {
     const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const text = (heading[1] ?? "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[`*]/g, "");
-    const slug = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "").replace(/ /g, "-");
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "")
+      .replace(/ /g, "-");
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     result.add(count === 0 ? slug : `${slug}-${count}`);
@@ -71,7 +80,10 @@ describe("documentation links", () => {
       const broken: string[] = [];
       for (const { target, line } of links(file)) {
         const [pathPart = "", fragment] = target.split("#", 2);
-        const resolved = pathPart === "" ? path.join(ROOT, file) : path.resolve(path.dirname(path.join(ROOT, file)), decodeURI(pathPart));
+        const resolved =
+          pathPart === ""
+            ? path.join(ROOT, file)
+            : path.resolve(path.dirname(path.join(ROOT, file)), decodeURI(pathPart));
         if (!resolved.startsWith(ROOT) || !existsSync(resolved)) {
           broken.push(`${file}:${line} ${target}: no such file`);
           continue;
@@ -81,7 +93,8 @@ describe("documentation links", () => {
           broken.push(`${file}:${line} ${target}: a fragment on a file that is not Markdown`);
           continue;
         }
-        if (!anchors(readFileSync(resolved, "utf8")).has(decodeURIComponent(fragment))) broken.push(`${file}:${line} ${target}: no such heading`);
+        if (!anchors(readFileSync(resolved, "utf8")).has(decodeURIComponent(fragment)))
+          broken.push(`${file}:${line} ${target}: no such heading`);
       }
       expect(broken).toEqual([]);
     });

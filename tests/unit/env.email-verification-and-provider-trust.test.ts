@@ -19,8 +19,12 @@ describe("LOKDOWN_EMAIL_VERIFICATION", () => {
   });
 
   it("accepts required and optional only", () => {
-    expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_EMAIL_VERIFICATION: "required" }).emailVerification.required).toBe(true);
-    expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_EMAIL_VERIFICATION: "optional" }).emailVerification.required).toBe(false);
+    expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_EMAIL_VERIFICATION: "required" }).emailVerification.required).toBe(
+      true,
+    );
+    expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_EMAIL_VERIFICATION: "optional" }).emailVerification.required).toBe(
+      false,
+    );
     expect(errorOf({ LOKDOWN_EMAIL_VERIFICATION: "yes" })).toContain("LOKDOWN_EMAIL_VERIFICATION");
     expect(errorOf({ LOKDOWN_EMAIL_VERIFICATION_HOURS: "0" })).toContain("LOKDOWN_EMAIL_VERIFICATION_HOURS");
   });
@@ -33,11 +37,18 @@ describe("AUTH_OIDC_TRUST_EMAIL", () => {
   });
 
   it("trusts it when switched on, for the listed domains (lower-cased)", () => {
-    const [provider] = parseSettings({ DATABASE_URL: DB, ...OIDC, AUTH_OIDC_TRUST_EMAIL: "true", AUTH_OIDC_TRUSTED_EMAIL_DOMAINS: "Corp.Example, mail.corp.example" }).socialAuth.envProviders;
+    const [provider] = parseSettings({
+      DATABASE_URL: DB,
+      ...OIDC,
+      AUTH_OIDC_TRUST_EMAIL: "true",
+      AUTH_OIDC_TRUSTED_EMAIL_DOMAINS: "Corp.Example, mail.corp.example",
+    }).socialAuth.envProviders;
     expect(provider).toMatchObject({ trustEmail: true, trustedEmailDomains: ["corp.example", "mail.corp.example"] });
   });
 
   it("refuses something that is not a domain", () => {
-    expect(errorOf({ ...OIDC, AUTH_OIDC_TRUSTED_EMAIL_DOMAINS: "corp.example, @@bad" })).toContain("AUTH_OIDC_TRUSTED_EMAIL_DOMAINS");
+    expect(errorOf({ ...OIDC, AUTH_OIDC_TRUSTED_EMAIL_DOMAINS: "corp.example, @@bad" })).toContain(
+      "AUTH_OIDC_TRUSTED_EMAIL_DOMAINS",
+    );
   });
 });

@@ -14,16 +14,30 @@ describe("mail and account-center settings", () => {
   });
 
   it("read SMTP_URL, or host, port, credentials and TLS (implicit on 465)", () => {
-    expect(parseSettings({ ...base, SMTP_URL: "smtps://u:p@mail.example.com:465" }).mail.smtp).toEqual({ url: "smtps://u:p@mail.example.com:465" });
-    expect(parseSettings({ ...base, SMTP_HOST: "mail.example.com" }).mail.smtp).toEqual({ host: "mail.example.com", port: 587, secure: false, auth: null });
-    expect(parseSettings({ ...base, SMTP_HOST: "mail.example.com", SMTP_PORT: "465", SMTP_USER: "u", SMTP_PASSWORD: "p" }).mail.smtp).toEqual({
+    expect(parseSettings({ ...base, SMTP_URL: "smtps://u:p@mail.example.com:465" }).mail.smtp).toEqual({
+      url: "smtps://u:p@mail.example.com:465",
+    });
+    expect(parseSettings({ ...base, SMTP_HOST: "mail.example.com" }).mail.smtp).toEqual({
+      host: "mail.example.com",
+      port: 587,
+      secure: false,
+      auth: null,
+    });
+    expect(
+      parseSettings({ ...base, SMTP_HOST: "mail.example.com", SMTP_PORT: "465", SMTP_USER: "u", SMTP_PASSWORD: "p" })
+        .mail.smtp,
+    ).toEqual({
       host: "mail.example.com",
       port: 465,
       secure: true,
       auth: { user: "u", pass: "p" },
     });
-    expect(parseSettings({ ...base, SMTP_HOST: "mail.example.com", SMTP_PORT: "465", SMTP_SECURE: "false" }).mail.smtp).toMatchObject({ secure: false });
-    expect(parseSettings({ ...base, MAIL_FROM: "Acme Security <security@acme.example>" }).mail.from).toBe("Acme Security <security@acme.example>");
+    expect(
+      parseSettings({ ...base, SMTP_HOST: "mail.example.com", SMTP_PORT: "465", SMTP_SECURE: "false" }).mail.smtp,
+    ).toMatchObject({ secure: false });
+    expect(parseSettings({ ...base, MAIL_FROM: "Acme Security <security@acme.example>" }).mail.from).toBe(
+      "Acme Security <security@acme.example>",
+    );
   });
 
   it.each([

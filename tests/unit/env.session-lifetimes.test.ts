@@ -19,8 +19,12 @@ describe("session lifetime settings", () => {
 
   it("refuse values out of range", () => {
     for (const bad of ["0", "366", "x", "1.5"]) {
-      expect(() => parseSettings({ DATABASE_URL: DB, LOKDOWN_SESSION_MAX_DAYS: bad })).toThrow(/LOKDOWN_SESSION_MAX_DAYS/);
-      expect(() => parseSettings({ DATABASE_URL: DB, LOKDOWN_WEB_SESSION_DAYS: bad })).toThrow(/LOKDOWN_WEB_SESSION_DAYS/);
+      expect(() => parseSettings({ DATABASE_URL: DB, LOKDOWN_SESSION_MAX_DAYS: bad })).toThrow(
+        /LOKDOWN_SESSION_MAX_DAYS/,
+      );
+      expect(() => parseSettings({ DATABASE_URL: DB, LOKDOWN_WEB_SESSION_DAYS: bad })).toThrow(
+        /LOKDOWN_WEB_SESSION_DAYS/,
+      );
     }
   });
 });

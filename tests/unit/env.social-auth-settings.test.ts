@@ -45,12 +45,21 @@ describe("social login settings", () => {
     expect(errorOf({ AUTH_GITHUB_ID: "x" })).toContain("AUTH_GITHUB_SECRET");
     expect(errorOf({ AUTH_GOOGLE_SECRET: "x" })).toContain("AUTH_GOOGLE_ID");
     expect(errorOf({ AUTH_OIDC_ID: "x", AUTH_OIDC_SECRET: "y" })).toContain("AUTH_OIDC_ISSUER");
-    expect(errorOf({ AUTH_OIDC_ID: "x", AUTH_OIDC_SECRET: "y", AUTH_OIDC_ISSUER: "http://login.example.com" })).toContain("https");
-    expect(errorOf({ LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com/path" })).toContain("LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS");
+    expect(
+      errorOf({ AUTH_OIDC_ID: "x", AUTH_OIDC_SECRET: "y", AUTH_OIDC_ISSUER: "http://login.example.com" }),
+    ).toContain("https");
+    expect(errorOf({ LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS: "https://spa.example.com/path" })).toContain(
+      "LOKDOWN_SOCIALAUTH_ALLOWED_CALLBACK_ORIGINS",
+    );
   });
 
   it("allows a plain-http issuer only on loopback", () => {
-    const s = parseSettings({ DATABASE_URL: DB, AUTH_OIDC_ID: "x", AUTH_OIDC_SECRET: "y", AUTH_OIDC_ISSUER: "http://127.0.0.1:9000" });
+    const s = parseSettings({
+      DATABASE_URL: DB,
+      AUTH_OIDC_ID: "x",
+      AUTH_OIDC_SECRET: "y",
+      AUTH_OIDC_ISSUER: "http://127.0.0.1:9000",
+    });
     expect(s.socialAuth.envProviders[0]?.issuer).toBe("http://127.0.0.1:9000");
   });
 });

@@ -70,21 +70,34 @@ describe("parseSettings", () => {
       LOKDOWN_TRUSTED_PROXIES: "-1",
     });
     expect(message.split("\n")[0]).toBe("Invalid configuration:");
-    for (const name of ["TWOFA_SESSION_TIMEOUT", "TOTP_VERIFY_RATE_LIMIT", "LOKDOWN_TOTP_ENABLED", "BACKUP_CODES_COUNT", "LOKDOWN_TRUSTED_PROXIES"]) {
+    for (const name of [
+      "TWOFA_SESSION_TIMEOUT",
+      "TOTP_VERIFY_RATE_LIMIT",
+      "LOKDOWN_TOTP_ENABLED",
+      "BACKUP_CODES_COUNT",
+      "LOKDOWN_TRUSTED_PROXIES",
+    ]) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain("DATABASE_URL");
   });
 
   it("reads on/off settings in exactly django-lokdown's spellings, and whole numbers in range", () => {
-    for (const on of ["true", "True", "1", "yes", "on"]) expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_SIGNUP_ENABLED: on }).signupEnabled, on).toBe(true);
-    for (const off of ["false", "False", "0", "no", "off"]) expect(parseSettings({ DATABASE_URL: DB, ADMIN_2FA_REQUIRED: off }).admin2faRequired, off).toBe(false);
+    for (const on of ["true", "True", "1", "yes", "on"])
+      expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_SIGNUP_ENABLED: on }).signupEnabled, on).toBe(true);
+    for (const off of ["false", "False", "0", "no", "off"])
+      expect(parseSettings({ DATABASE_URL: DB, ADMIN_2FA_REQUIRED: off }).admin2faRequired, off).toBe(false);
     for (const bad of ["TRUE", "y", "enabled", " true", ""]) {
-      expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SIGNUP_ENABLED: bad }), bad).toMatch(/LOKDOWN_SIGNUP_ENABLED must be one of true, false/);
+      expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SIGNUP_ENABLED: bad }), bad).toMatch(
+        /LOKDOWN_SIGNUP_ENABLED must be one of true, false/,
+      );
     }
     expect(parseSettings({ DATABASE_URL: DB, TWOFA_SESSION_TIMEOUT: " " }).loginSessionMinutes).toBe(10);
     expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_WEB_SESSION_DAYS: "None" }).webSessionDays).toBe(30);
-    for (const bad of ["0", "1441", "2.5", "ten"]) expect(errorOf({ DATABASE_URL: DB, TWOFA_SESSION_TIMEOUT: bad }), bad).toMatch(/^ {2}TWOFA_SESSION_TIMEOUT must be a whole number from 1 to 1440$/m);
+    for (const bad of ["0", "1441", "2.5", "ten"])
+      expect(errorOf({ DATABASE_URL: DB, TWOFA_SESSION_TIMEOUT: bad }), bad).toMatch(
+        /^ {2}TWOFA_SESSION_TIMEOUT must be a whole number from 1 to 1440$/m,
+      );
   });
 
   it("requires DATABASE_URL at run time and checks its scheme", () => {
@@ -96,7 +109,12 @@ describe("parseSettings", () => {
     const message = errorOf({ NODE_ENV: "production", DATABASE_URL: DB });
     expect(message).toMatch(/AUTH_SECRET is required in production/);
     expect(message).toMatch(/LOKDOWN_ENCRYPTION_KEY is required in production/);
-    const s = parseSettings({ NODE_ENV: "production", DATABASE_URL: DB, AUTH_SECRET: SECRET, LOKDOWN_ENCRYPTION_KEY: KEY });
+    const s = parseSettings({
+      NODE_ENV: "production",
+      DATABASE_URL: DB,
+      AUTH_SECRET: SECRET,
+      LOKDOWN_ENCRYPTION_KEY: KEY,
+    });
     expect(s.production).toBe(true);
     expect(s.authSecret).toBe(SECRET);
     expect(s.authSecretIsDefault).toBe(false);
@@ -106,8 +124,12 @@ describe("parseSettings", () => {
   it("takes a session idle timeout of 0 (off, the default) or at least 10 minutes", () => {
     expect(parseSettings({ DATABASE_URL: DB }).sessionIdleMinutes).toBe(0);
     expect(parseSettings({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "30" }).sessionIdleMinutes).toBe(30);
-    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "5" })).toMatch(/LOKDOWN_SESSION_IDLE_MINUTES must be 0 \(off\) or at least 10 minutes/);
-    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "half an hour" })).toMatch(/LOKDOWN_SESSION_IDLE_MINUTES must be a whole number/);
+    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "5" })).toMatch(
+      /LOKDOWN_SESSION_IDLE_MINUTES must be 0 \(off\) or at least 10 minutes/,
+    );
+    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_SESSION_IDLE_MINUTES: "half an hour" })).toMatch(
+      /LOKDOWN_SESSION_IDLE_MINUTES must be a whole number/,
+    );
   });
 
   it("refuses a short AUTH_SECRET", () => {
@@ -115,8 +137,12 @@ describe("parseSettings", () => {
   });
 
   it("needs every encryption key to be 32 bytes of base64, and keeps their order for rotation", () => {
-    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_ENCRYPTION_KEY: randomBytes(16).toString("base64") })).toMatch(/LOKDOWN_ENCRYPTION_KEY key 1 must be 32 bytes/);
-    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_ENCRYPTION_KEY: `${KEY},not-base64-at-all` })).toMatch(/LOKDOWN_ENCRYPTION_KEY key 2 must be 32 bytes/);
+    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_ENCRYPTION_KEY: randomBytes(16).toString("base64") })).toMatch(
+      /LOKDOWN_ENCRYPTION_KEY key 1 must be 32 bytes/,
+    );
+    expect(errorOf({ DATABASE_URL: DB, LOKDOWN_ENCRYPTION_KEY: `${KEY},not-base64-at-all` })).toMatch(
+      /LOKDOWN_ENCRYPTION_KEY key 2 must be 32 bytes/,
+    );
     const old = randomBytes(32).toString("base64");
     const s = parseSettings({ DATABASE_URL: DB, LOKDOWN_ENCRYPTION_KEY: `${KEY}, ${old}` });
     expect(s.encryptionKeys.map((k) => k.toString("base64"))).toEqual([KEY, old]);
@@ -129,10 +155,14 @@ describe("parseSettings", () => {
   });
 
   it("still rejects malformed values during next build", () => {
-    expect(errorOf({ NEXT_PHASE: "phase-production-build", TWOFA_SESSION_TIMEOUT: "soon" })).toMatch(/TWOFA_SESSION_TIMEOUT/);
+    expect(errorOf({ NEXT_PHASE: "phase-production-build", TWOFA_SESSION_TIMEOUT: "soon" })).toMatch(
+      /TWOFA_SESSION_TIMEOUT/,
+    );
   });
 
   it("validates WebAuthn origins", () => {
-    expect(errorOf({ DATABASE_URL: DB, WEBAUTHN_ORIGINS: "https://ok.example,https://bad.example/path" })).toMatch(/WEBAUTHN_ORIGINS "https:\/\/bad.example\/path"/);
+    expect(errorOf({ DATABASE_URL: DB, WEBAUTHN_ORIGINS: "https://ok.example,https://bad.example/path" })).toMatch(
+      /WEBAUTHN_ORIGINS "https:\/\/bad.example\/path"/,
+    );
   });
 });

@@ -50,18 +50,26 @@ describe("error catalogue", () => {
   });
 
   it("holds every code literal that a route handler, lib/http or the proxy sends", () => {
-    const unknown = SENDERS.flatMap((file) => literalCodes(readFileSync(file, "utf8")).filter((c) => !(c in ERRORS)).map((c) => `${file}: ${c}`));
+    const unknown = SENDERS.flatMap((file) =>
+      literalCodes(readFileSync(file, "utf8"))
+        .filter((c) => !(c in ERRORS))
+        .map((c) => `${file}: ${c}`),
+    );
     expect(unknown).toEqual([]);
   });
 
   it("the scanner sees a code that is not in the catalogue", () => {
-    expect(literalCodes('return json({ error: m, code: x ? "2fa_setup_required" : "2fa_later" })')).toEqual(["2fa_setup_required", "2fa_later"]);
+    expect(literalCodes('return json({ error: m, code: x ? "2fa_setup_required" : "2fa_later" })')).toEqual([
+      "2fa_setup_required",
+      "2fa_later",
+    ]);
     expect(literalCodes('ctx.addIssue({ code: "custom", message: "x" })')).toEqual([]);
   });
 
   it("builds no error JSON by hand outside lib/http/respond.ts", () => {
-    const byHand = SENDERS.filter((f) => !f.endsWith(path.join("lib", "http", "respond.ts")))
-      .filter((file) => /\berror:[^\n]*\bcode\b/.test(readFileSync(file, "utf8")));
+    const byHand = SENDERS.filter((f) => !f.endsWith(path.join("lib", "http", "respond.ts"))).filter((file) =>
+      /\berror:[^\n]*\bcode\b/.test(readFileSync(file, "utf8")),
+    );
     expect(byHand).toEqual([]);
   });
 
@@ -77,15 +85,23 @@ describe("error catalogue", () => {
   });
 
   it("server actions write no message of their own: errors come from the catalogue, admin notices from components/admin/notices.ts", () => {
-    const prose = ACTIONS.flatMap((file) => proseLiterals(readFileSync(file, "utf8")).map((text) => `${file}: ${text}`));
+    const prose = ACTIONS.flatMap((file) =>
+      proseLiterals(readFileSync(file, "utf8")).map((text) => `${file}: ${text}`),
+    );
     expect(prose).toEqual([]);
   });
 
   it("the prose scanner sees a message and ignores paths, codes and comments", () => {
-    expect(proseLiterals('return { error: "That took too long. Please try again." };')).toEqual(["That took too long. Please try again."]);
-    expect(proseLiterals(`return { done: "Two-factor authentication was reset and the user's sessions were ended." };`)).toHaveLength(1);
+    expect(proseLiterals('return { error: "That took too long. Please try again." };')).toEqual([
+      "That took too long. Please try again.",
+    ]);
+    expect(
+      proseLiterals(`return { done: "Two-factor authentication was reset and the user's sessions were ended." };`),
+    ).toHaveLength(1);
     expect(proseLiterals('return { error: "Invalid request" };')).toEqual(["Invalid request"]);
-    expect(proseLiterals('redirect("/login?expired=1"); codeFailure("code_required"); "use server";\n// "A comment here."')).toEqual([]);
+    expect(
+      proseLiterals('redirect("/login?expired=1"); codeFailure("code_required"); "use server";\n// "A comment here."'),
+    ).toEqual([]);
   });
 
   it("form helpers take their words from the catalogue", () => {

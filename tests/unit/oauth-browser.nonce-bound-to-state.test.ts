@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { BROWSER_NONCE_SECONDS, browserNonceCookieName, browserNonceHash, endBrowserNonceCookie, newBrowserNonce, nonceForState, readBrowserNonce, stateOfAuthorizationUrl } from "@/lib/auth/oauth/browser-nonce";
+import {
+  BROWSER_NONCE_SECONDS,
+  browserNonceCookieName,
+  browserNonceHash,
+  endBrowserNonceCookie,
+  newBrowserNonce,
+  nonceForState,
+  readBrowserNonce,
+  stateOfAuthorizationUrl,
+} from "@/lib/auth/oauth/browser-nonce";
 import { claimsOf, withClaims, withForgedSignature } from "../helpers/signed-token";
 
 const withCookie = (value: string) => new Headers({ cookie: `other=1; ${browserNonceCookieName()}=${value}` });
@@ -32,7 +41,9 @@ describe("the browser nonce of a provider sign-in", () => {
     const cookie = await newBrowserNonce("state-A", now);
     const justBefore = new Date(now.getTime() + BROWSER_NONCE_SECONDS * 1000 - 1_000);
     expect(await nonceForState(withCookie(cookie), "state-A", justBefore)).toMatch(/^[\w-]{43}$/);
-    expect(await nonceForState(withCookie(cookie), "state-A", new Date(now.getTime() + BROWSER_NONCE_SECONDS * 1000))).toBeNull();
+    expect(
+      await nonceForState(withCookie(cookie), "state-A", new Date(now.getTime() + BROWSER_NONCE_SECONDS * 1000)),
+    ).toBeNull();
   });
 
   it("is fresh every time, and stored only as a hash", async () => {
@@ -47,11 +58,14 @@ describe("the browser nonce of a provider sign-in", () => {
   it("is deleted with the attributes it was set with", () => {
     const header = endBrowserNonceCookie();
     expect(header).toMatch(/^[\w-]+=; /);
-    for (const attribute of ["Path=/", "Max-Age=0", "HttpOnly", "SameSite=Lax"]) expect(header.toLowerCase()).toContain(`; ${attribute.toLowerCase()}`);
+    for (const attribute of ["Path=/", "Max-Age=0", "HttpOnly", "SameSite=Lax"])
+      expect(header.toLowerCase()).toContain(`; ${attribute.toLowerCase()}`);
   });
 
   it("reads the state of a provider authorization URL", () => {
-    expect(stateOfAuthorizationUrl("https://idp.example/auth?client_id=x&state=abc.def&code_challenge=y")).toBe("abc.def");
+    expect(stateOfAuthorizationUrl("https://idp.example/auth?client_id=x&state=abc.def&code_challenge=y")).toBe(
+      "abc.def",
+    );
     expect(stateOfAuthorizationUrl("https://idp.example/auth")).toBeNull();
     expect(stateOfAuthorizationUrl("not a url")).toBeNull();
     expect(stateOfAuthorizationUrl(null)).toBeNull();

@@ -11,7 +11,13 @@ describe("providerEmailTrusted", () => {
 
   it("trusts a generic OIDC provider only when switched on, and then only for listed domains", () => {
     expect(providerEmailTrusted({ type: "oidc" }, "a@corp.example", true)).toBe(false);
-    expect(providerEmailTrusted({ type: "oidc", trustEmail: false, trustedEmailDomains: ["corp.example"] }, "a@corp.example", true)).toBe(false);
+    expect(
+      providerEmailTrusted(
+        { type: "oidc", trustEmail: false, trustedEmailDomains: ["corp.example"] },
+        "a@corp.example",
+        true,
+      ),
+    ).toBe(false);
     expect(providerEmailTrusted({ type: "oidc", trustEmail: true }, "a@any.example", true)).toBe(true);
     const corp = { type: "oidc" as const, trustEmail: true, trustedEmailDomains: ["corp.example"] };
     expect(providerEmailTrusted(corp, "a@corp.example", true)).toBe(true);

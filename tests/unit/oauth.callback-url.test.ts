@@ -18,7 +18,14 @@ describe("callback URL resolution", () => {
 
 describe("provider error page", () => {
   it("has a specific message for each refusal and for next-auth's errors", () => {
-    for (const code of ["oauth_account_not_linked", "oauth_signup_closed", "oauth_email_not_verified", "OAuthCallbackError", "OAuthSignInError", "Configuration"]) {
+    for (const code of [
+      "oauth_account_not_linked",
+      "oauth_signup_closed",
+      "oauth_email_not_verified",
+      "OAuthCallbackError",
+      "OAuthSignInError",
+      "Configuration",
+    ]) {
       const view = describeProviderError(code);
       expect(view.code).toBe(code);
       expect(view.message.length).toBeGreaterThan(10);

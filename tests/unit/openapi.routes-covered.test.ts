@@ -23,7 +23,8 @@ const NOT_DOCUMENTED = ["app/api/[...path]", "app/api/nextauth/[...nextauth]"];
 function routeFiles(dir: string, all = false): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return !all && NOT_DOCUMENTED.includes(path.relative(process.cwd(), full)) ? [] : routeFiles(full, all);
+    if (entry.isDirectory())
+      return !all && NOT_DOCUMENTED.includes(path.relative(process.cwd(), full)) ? [] : routeFiles(full, all);
     return entry.name === "route.ts" ? [full] : [];
   });
 }
@@ -53,7 +54,9 @@ describe("the OpenAPI document covers every route under app/api", () => {
   it("lists every route module in lib/openapi/api-routes.ts once, under its own path", () => {
     expect(API_ROUTES.map((r) => r.path).sort()).toEqual(routes.map((r) => r.path).sort());
     for (const route of routes) {
-      expect(API_ROUTES.find((r) => r.path === route.path)?.module, `${route.file} is listed under another path`).toBe(route.module);
+      expect(API_ROUTES.find((r) => r.path === route.path)?.module, `${route.file} is listed under another path`).toBe(
+        route.module,
+      );
     }
   });
 
@@ -61,13 +64,18 @@ describe("the OpenAPI document covers every route under app/api", () => {
     const declaration = routeDeclaration(route.module.GET);
     expect(declaration, `${route.file} does not export handlers made by apiRoute()`).toBeDefined();
     for (const method of HTTP_METHODS) {
-      expect(routeDeclaration(route.module[method]), `${route.file}: ${method} is not from its apiRoute()`).toBe(declaration);
+      expect(routeDeclaration(route.module[method]), `${route.file}: ${method} is not from its apiRoute()`).toBe(
+        declaration,
+      );
     }
     const item = document.paths[route.path];
-    for (const method of route.methods) expect(item?.[method.toLowerCase()], `${method} ${route.path} is missing from the document`).toBeDefined();
+    for (const method of route.methods)
+      expect(item?.[method.toLowerCase()], `${method} ${route.path} is missing from the document`).toBeDefined();
     // The methods it does not declare answer 405, naming the ones it does.
     for (const method of HTTP_METHODS.filter((m) => !route.methods.includes(m))) {
-      const res = await (route.module[method] as RouteHandler)(new Request(`http://localhost:3000${route.path}`, { method }));
+      const res = await (route.module[method] as RouteHandler)(
+        new Request(`http://localhost:3000${route.path}`, { method }),
+      );
       expect(res.status, `${method} ${route.path}`).toBe(405);
       expect(res.headers.get("allow")).toBe(route.methods.join(", "));
     }
@@ -80,7 +88,8 @@ describe("the OpenAPI document covers every route under app/api", () => {
   });
 
   it("has every route read its caller, body and query only through its declaration, which the document describes", () => {
-    const byHand = /\b(authenticateRequest|authenticateSessionRequest|refuseApiKeyCredential|authorizeCronRequest|parseBody|readJsonObject)\(|\brequest\.(json|text|formData|arrayBuffer|body)\b|\bsearchParams\b/;
+    const byHand =
+      /\b(authenticateRequest|authenticateSessionRequest|refuseApiKeyCredential|authorizeCronRequest|parseBody|readJsonObject)\(|\brequest\.(json|text|formData|arrayBuffer|body)\b|\bsearchParams\b/;
     const offenders = routeFiles(API_DIR, true)
       .map((full) => path.relative(process.cwd(), full))
       .filter((file) => byHand.test(readFileSync(file, "utf8")));

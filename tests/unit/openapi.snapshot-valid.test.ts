@@ -23,7 +23,10 @@ function refsIn(value: unknown, into: string[] = []): string[] {
 describe("openapi.json", () => {
   it("is the generated document (run `npm run openapi` after changing a schema or an endpoint)", () => {
     const committed = readFileSync(OPENAPI_SNAPSHOT_PATH, "utf8");
-    expect(committed === serializeOpenApiDocument(), "openapi.json is out of date: run `npm run openapi` and commit it").toBe(true);
+    expect(
+      committed === serializeOpenApiDocument(),
+      "openapi.json is out of date: run `npm run openapi` and commit it",
+    ).toBe(true);
   });
 
   it("validates against the OpenAPI 3.1 schema", async () => {
@@ -52,14 +55,21 @@ describe("openapi.json", () => {
     const generated = z.toJSONSchema(LoginBody, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
     delete generated.$schema;
     expect(schemas.LoginBody).toEqual(generated);
-    expect((schemas.LoginBody?.properties as Record<string, { description?: string }>).username?.description).toBe("Username or e-mail address (case-insensitive).");
-    expect(document.paths["/api/auth/verify"]?.post?.requestBody).toEqual({ required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/VerifyBody" } } } });
+    expect((schemas.LoginBody?.properties as Record<string, { description?: string }>).username?.description).toBe(
+      "Username or e-mail address (case-insensitive).",
+    );
+    expect(document.paths["/api/auth/verify"]?.post?.requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/VerifyBody" } } },
+    });
     expect(VerifyBody.safeParse({ session_id: "x", totp_token: "123456" }).success).toBe(true);
   });
 
   it("gives every /api/auth operation a success response schema", () => {
     for (const op of operations.filter((o) => o.path.startsWith("/api/auth"))) {
-      const item = document.paths[op.path]?.[op.method] as { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+      const item = document.paths[op.path]?.[op.method] as {
+        responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+      };
       const success = Object.entries(item.responses).find(([status]) => status.startsWith("2"));
       expect(success?.[1].content?.["application/json"]?.schema, `${op.method} ${op.path}`).toBeDefined();
     }

@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { authenticatorName, defaultPasskeyName } from "@/lib/auth/passkeys/authenticator-names";
 import { cleanPasskeyName } from "@/lib/auth/passkeys/user-passkeys";
-import { challengeOf, knownTransports, parseAuthenticationResponse, parseRegistrationResponse } from "@/lib/auth/passkeys/credential-responses";
+import {
+  challengeOf,
+  knownTransports,
+  parseAuthenticationResponse,
+  parseRegistrationResponse,
+} from "@/lib/auth/passkeys/credential-responses";
 
-const clientData = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge: "abc123", origin: "http://localhost:3000" })).toString("base64url");
+const clientData = Buffer.from(
+  JSON.stringify({ type: "webauthn.get", challenge: "abc123", origin: "http://localhost:3000" }),
+).toString("base64url");
 
 describe("passkey response parsing", () => {
   it("accepts browser JSON and fills in rawId and type like django-lokdown", () => {
-    const parsed = parseAuthenticationResponse({ id: "AAEC", response: { clientDataJSON: clientData, authenticatorData: "AQID", signature: "BAUG" } });
+    const parsed = parseAuthenticationResponse({
+      id: "AAEC",
+      response: { clientDataJSON: clientData, authenticatorData: "AQID", signature: "BAUG" },
+    });
     expect(parsed).toMatchObject({ id: "AAEC", rawId: "AAEC", type: "public-key", clientExtensionResults: {} });
     expect(parsed && challengeOf(parsed)).toBe("abc123");
   });
@@ -16,18 +26,40 @@ describe("passkey response parsing", () => {
     const parsed = parseRegistrationResponse({
       id: "AAEC",
       raw_id: "AAEC",
-      response: { client_data_json: clientData, attestation_object: "o2Nm", transports: ["usb", "usb", "bogus", "internal"] },
+      response: {
+        client_data_json: clientData,
+        attestation_object: "o2Nm",
+        transports: ["usb", "usb", "bogus", "internal"],
+      },
     });
-    expect(parsed?.response).toEqual({ clientDataJSON: clientData, attestationObject: "o2Nm", transports: ["usb", "internal"] });
+    expect(parsed?.response).toEqual({
+      clientDataJSON: clientData,
+      attestationObject: "o2Nm",
+      transports: ["usb", "internal"],
+    });
     expect(knownTransports(undefined)).toEqual([]);
   });
 
   it("refuses anything that is not a credential", () => {
-    for (const value of [null, "x", [], {}, { id: "AAEC" }, { id: "AAEC", response: [] }, { id: "a b", response: { clientDataJSON: clientData, authenticatorData: "AQ", signature: "AQ" } }]) {
+    for (const value of [
+      null,
+      "x",
+      [],
+      {},
+      { id: "AAEC" },
+      { id: "AAEC", response: [] },
+      { id: "a b", response: { clientDataJSON: clientData, authenticatorData: "AQ", signature: "AQ" } },
+    ]) {
       expect(parseAuthenticationResponse(value)).toBeNull();
       expect(parseRegistrationResponse(value)).toBeNull();
     }
-    expect(parseAuthenticationResponse({ id: "AAEC", type: "password", response: { clientDataJSON: clientData, authenticatorData: "AQ", signature: "AQ" } })).toBeNull();
+    expect(
+      parseAuthenticationResponse({
+        id: "AAEC",
+        type: "password",
+        response: { clientDataJSON: clientData, authenticatorData: "AQ", signature: "AQ" },
+      }),
+    ).toBeNull();
     expect(challengeOf({ response: { clientDataJSON: "bm90IGpzb24" } })).toBeNull();
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { hash as argon2Hash } from "@node-rs/argon2";
-import { burnPasswordCheck, checkPasswordStrength, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password/password";
+import {
+  burnPasswordCheck,
+  checkPasswordStrength,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from "@/lib/auth/password/password";
 import { legacyScryptHash } from "../helpers/legacy-password";
 
 describe("password hashing", () => {
@@ -25,7 +31,15 @@ describe("password hashing", () => {
   });
 
   it("refuses malformed stored values instead of throwing", async () => {
-    for (const stored of ["", "plain", "scrypt$1$2", "scrypt$3$8$1$c2FsdA$aGFzaA", "pbkdf2_sha256$600000$salt$hash", "$argon2id$v=19$m=19456", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"]) {
+    for (const stored of [
+      "",
+      "plain",
+      "scrypt$1$2",
+      "scrypt$3$8$1$c2FsdA$aGFzaA",
+      "pbkdf2_sha256$600000$salt$hash",
+      "$argon2id$v=19$m=19456",
+      "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+    ]) {
       expect(await verifyPassword("anything", stored)).toBe(false);
     }
   });

@@ -29,7 +29,9 @@ const SENSITIVE_MODELS = [
   "emailChangeRequest",
   "loginSession",
 ];
-const WRITE = new RegExp(`\\.(${SENSITIVE_MODELS.join("|")})\\.(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\\(`);
+const WRITE = new RegExp(
+  `\\.(${SENSITIVE_MODELS.join("|")})\\.(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\\(`,
+);
 const POLICY_CALL = /\b(authorize|requirePolicy)\(/;
 const POLICY_FUNCTIONS = new Set(["authorize", "requirePolicy"]);
 
@@ -42,7 +44,8 @@ const NOT_POLICY_ACTIONS: Record<string, string> = {
   signInWithPasskey: "passwordless sign-in",
   endApiSession: "signing out the calling API session",
   reauthenticate: "the step-up proof itself: it records the proved factor on the calling session",
-  secureAccountWithLink: "the e-mailed \"this wasn't me\" link: its single-use token is the proof, and it only locks the account down",
+  secureAccountWithLink:
+    'the e-mailed "this wasn\'t me" link: its single-use token is the proof, and it only locks the account down',
   beginAdminPasskeyVerification: "admin verification step: a pending login bound to this browser, no access granted",
   beginAdminPasskeyEnrollment: "admin verification: first factor only while the account has none",
   completePendingLogin: "the second-factor step of sign-in",
@@ -66,14 +69,17 @@ const NOT_POLICY_ACTIONS: Record<string, string> = {
   cancelEmailChange: "cancels the caller's own pending change",
   renameUserPasskey: "renames a passkey; no access changes",
   cancelPendingLogin: "abandons the caller's own unfinished sign-in (the pending-login cookie is the proof)",
-  confirmEmailVerification: "the e-mailed sign-up confirmation: its single-use token is the proof, and it only records that the address is owned",
+  confirmEmailVerification:
+    "the e-mailed sign-up confirmation: its single-use token is the proof, and it only records that the address is owned",
   applyCleanupExclusive: "scheduled cleanup of expired rows, behind the cron secret; it ends nothing still valid",
 };
 
 type Fn = { name: string; file: string; writes: boolean; callsPolicy: boolean; calls: Set<string> };
 
 function walk(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f)).filter((f) => /\.(ts|tsx)$/.test(f));
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((f) => path.join(dir, f))
+    .filter((f) => /\.(ts|tsx)$/.test(f));
 }
 
 function functionsOf(file: string): Fn[] {
@@ -102,7 +108,9 @@ function functionsOf(file: string): Fn[] {
         if (ts.isIdentifier(d.name)) add(d.name.text, d.initializer);
         else if (ts.isCallExpression(d.initializer)) {
           // `export const { GET, POST, … } = apiRoute({ GET: endpoint(…), POST: endpoint(…) })`: each method on its own.
-          const methods = d.initializer.arguments.filter(ts.isObjectLiteralExpression).flatMap((o) => o.properties.filter(ts.isPropertyAssignment));
+          const methods = d.initializer.arguments
+            .filter(ts.isObjectLiteralExpression)
+            .flatMap((o) => o.properties.filter(ts.isPropertyAssignment));
           for (const method of methods) add(method.name.getText(source), method.initializer);
           if (methods.length === 0) add(d.name.getText(source), d.initializer);
         }
@@ -122,7 +130,11 @@ for (let changed = true; changed; ) {
   changed = false;
   for (const fn of lib) {
     // The policy's own writes (a step-up proof recorded on the session) do not make its callers writers.
-    if (!writer.has(fn.name) && !BOOKKEEPING.has(fn.name) && [...fn.calls].some((c) => c !== fn.name && !POLICY_FUNCTIONS.has(c) && writer.has(c))) {
+    if (
+      !writer.has(fn.name) &&
+      !BOOKKEEPING.has(fn.name) &&
+      [...fn.calls].some((c) => c !== fn.name && !POLICY_FUNCTIONS.has(c) && writer.has(c))
+    ) {
       writer.add(fn.name);
       changed = true;
     }
@@ -148,14 +160,21 @@ for (let changed = true; changed; ) {
 
 /** Route handlers and server actions, and the lib/auth functions each calls. */
 function entryPoints(): { file: string; calls: string[] }[] {
-  const files = walk(path.resolve("app")).filter((f) => /(^|\/)route\.ts$/.test(f) || /^\s*["']use server["']/.test(readFileSync(f, "utf8")));
+  const files = walk(path.resolve("app")).filter(
+    (f) => /(^|\/)route\.ts$/.test(f) || /^\s*["']use server["']/.test(readFileSync(f, "utf8")),
+  );
   return files.map((file) => {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const imported = new Set<string>();
     source.forEachChild((node) => {
-      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith("@/lib/auth")) {
+      if (
+        ts.isImportDeclaration(node) &&
+        ts.isStringLiteral(node.moduleSpecifier) &&
+        node.moduleSpecifier.text.startsWith("@/lib/auth")
+      ) {
         const bindings = node.importClause?.namedBindings;
-        if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) if (!el.isTypeOnly) imported.add(el.name.text);
+        if (bindings && ts.isNamedImports(bindings))
+          for (const el of bindings.elements) if (!el.isTypeOnly) imported.add(el.name.text);
       }
     });
     // A handler or action that asks the policy itself may call what it then allows.
@@ -172,23 +191,47 @@ describe("every sensitive write from app/ goes through the policy", () => {
 
   it("finds the route handlers, the server actions and the writers it is about", () => {
     expect(entries.length).toBeGreaterThan(50);
-    for (const name of ["disableTwoFactor", "regenerateBackupCodes", "revokeUserApiKey", "changePassword", "removeUserPasskey", "revokeOtherSessions"]) expect(writer.has(name), name).toBe(true);
-    for (const name of ["revokeUserApiKey", "changePassword", "removeUserPasskey", "revokeOtherSessions", "enableTotp", "registerPasskey"]) expect(guarded.has(name), name).toBe(true);
+    for (const name of [
+      "disableTwoFactor",
+      "regenerateBackupCodes",
+      "revokeUserApiKey",
+      "changePassword",
+      "removeUserPasskey",
+      "revokeOtherSessions",
+    ])
+      expect(writer.has(name), name).toBe(true);
+    for (const name of [
+      "revokeUserApiKey",
+      "changePassword",
+      "removeUserPasskey",
+      "revokeOtherSessions",
+      "enableTotp",
+      "registerPasskey",
+    ])
+      expect(guarded.has(name), name).toBe(true);
   });
 
   it("no route or action calls a writing lib/auth function that skips the policy", () => {
-    const unguarded = entries.flatMap((e) => e.calls.filter((name) => writer.has(name) && !guarded.has(name) && !(name in NOT_POLICY_ACTIONS)).map((name) => `${e.file} → ${name}`));
+    const unguarded = entries.flatMap((e) =>
+      e.calls
+        .filter((name) => writer.has(name) && !guarded.has(name) && !(name in NOT_POLICY_ACTIONS))
+        .map((name) => `${e.file} → ${name}`),
+    );
     expect(unguarded).toEqual([]);
   });
 
   it("every exemption names a writer that app/ still calls (no stale entries)", () => {
     const used = new Set(entries.flatMap((e) => e.calls));
-    const stale = Object.keys(NOT_POLICY_ACTIONS).filter((name) => !(writer.has(name) && !guarded.has(name) && used.has(name)));
+    const stale = Object.keys(NOT_POLICY_ACTIONS).filter(
+      (name) => !(writer.has(name) && !guarded.has(name) && used.has(name)),
+    );
     expect(stale).toEqual([]);
   });
 
   it("app/ itself never writes: it has no database access to go around the policy with", () => {
-    const direct = walk(path.resolve("app")).filter((f) => /from ["']@\/lib\/(db|generated)/.test(readFileSync(f, "utf8")));
+    const direct = walk(path.resolve("app")).filter((f) =>
+      /from ["']@\/lib\/(db|generated)/.test(readFileSync(f, "utf8")),
+    );
     expect(direct).toEqual([]);
   });
 });

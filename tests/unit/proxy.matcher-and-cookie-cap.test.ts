@@ -4,7 +4,8 @@ import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { config, proxy } from "@/proxy";
 import { cookieHeaderTooLarge, MAX_COOKIE_HEADER_LENGTH, MAX_COOKIE_PAIRS } from "@/lib/http/request-limits";
 
-const cookies = (count: number, name = (i: number) => `c${i}`) => Array.from({ length: count }, (_, i) => `${name(i)}=v`).join("; ");
+const cookies = (count: number, name = (i: number) => `c${i}`) =>
+  Array.from({ length: count }, (_, i) => `${name(i)}=v`).join("; ");
 // The testing helper builds the Cookie header from `cookies` (and overwrites one given in `headers`).
 const runs = (url: string, headers: Record<string, string> = {}, cookieJar: Record<string, string> = {}) =>
   unstable_doesMiddlewareMatch({ config, url, headers, cookies: cookieJar });
@@ -27,7 +28,10 @@ describe("the cookie cap", () => {
     const request = new NextRequest("http://localhost/api/health", { headers: { cookie: cookies(1500) } });
     const response = proxy(request);
     expect(response.status).toBe(431);
-    expect(await response.json()).toEqual({ error: "Request header fields too large", code: "request_header_too_large" });
+    expect(await response.json()).toEqual({
+      error: "Request header fields too large",
+      code: "request_header_too_large",
+    });
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
@@ -41,8 +45,10 @@ describe("the cookie cap", () => {
 
 describe("where the proxy runs", () => {
   it("on every page, and on every request with a cookie, wherever Next would parse it", () => {
-    for (const url of ["/", "/login", "/account/security", "/oauth/complete", "/dev/mail"]) expect(runs(url), url).toBe(true);
-    for (const url of ["/api", "/api/health", "/api/me", "/api/auth/login"]) expect(runs(url, {}, { a: "b" }), url).toBe(true);
+    for (const url of ["/", "/login", "/account/security", "/oauth/complete", "/dev/mail"])
+      expect(runs(url), url).toBe(true);
+    for (const url of ["/api", "/api/health", "/api/me", "/api/auth/login"])
+      expect(runs(url, {}, { a: "b" }), url).toBe(true);
   });
 
   it("on API requests with an Origin (CORS, CSRF) or a server action", () => {

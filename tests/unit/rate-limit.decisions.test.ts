@@ -12,7 +12,10 @@ describe("decideWindow (fixed window per IP)", () => {
 
   it("refuses past the limit with Retry-After until the window ends", () => {
     expect(decideWindow({ count: 11, expiresAt: later(42) }, 10, now)).toEqual({ allowed: false, retryAfter: 42 });
-    expect(decideWindow({ count: 11, expiresAt: new Date(now.getTime() + 41_100) }, 10, now)).toEqual({ allowed: false, retryAfter: 42 });
+    expect(decideWindow({ count: 11, expiresAt: new Date(now.getTime() + 41_100) }, 10, now)).toEqual({
+      allowed: false,
+      retryAfter: 42,
+    });
   });
 
   it("never asks to retry after less than one second", () => {
@@ -30,7 +33,9 @@ describe("decideBackoff (per account and IP)", () => {
   });
 
   it("doubles the wait with each failure past the free ones", () => {
-    const waits = [0, 1, 2, 3].map((extra) => decideBackoff({ failures: BACKOFF.freeFailures + extra, lastFailureAt: now }, now));
+    const waits = [0, 1, 2, 3].map((extra) =>
+      decideBackoff({ failures: BACKOFF.freeFailures + extra, lastFailureAt: now }, now),
+    );
     expect(waits).toEqual([
       { allowed: false, retryAfter: 2 },
       { allowed: false, retryAfter: 4 },
@@ -40,8 +45,13 @@ describe("decideBackoff (per account and IP)", () => {
   });
 
   it("caps the wait (backoff, not a lockout)", () => {
-    expect(decideBackoff({ failures: 1000, lastFailureAt: now }, now)).toEqual({ allowed: false, retryAfter: BACKOFF.maxDelaySeconds });
-    expect(decideBackoff({ failures: 1000, lastFailureAt: now }, later(BACKOFF.maxDelaySeconds))).toEqual({ allowed: true });
+    expect(decideBackoff({ failures: 1000, lastFailureAt: now }, now)).toEqual({
+      allowed: false,
+      retryAfter: BACKOFF.maxDelaySeconds,
+    });
+    expect(decideBackoff({ failures: 1000, lastFailureAt: now }, later(BACKOFF.maxDelaySeconds))).toEqual({
+      allowed: true,
+    });
   });
 
   it("allows again once the wait has passed", () => {

@@ -11,11 +11,14 @@ import {
   ownOrigins,
 } from "@/lib/http/security-headers";
 
-const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)] as const));
+const directives = (policy: string) =>
+  new Map(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)] as const));
 
 describe("content security policy", () => {
   it("allows scripts only with this response's nonce: no 'unsafe-inline', no eval in production", () => {
-    const policy = directives(contentSecurityPolicy("abc123==", { development: false, upgradeInsecureRequests: false }));
+    const policy = directives(
+      contentSecurityPolicy("abc123==", { development: false, upgradeInsecureRequests: false }),
+    );
     expect(policy.get("script-src")).toEqual(["'self'", "'nonce-abc123=='", "'strict-dynamic'"]);
     expect(policy.get("style-src")).toEqual(["'self'", "'nonce-abc123=='"]);
     for (const [, sources] of policy) {
@@ -60,7 +63,15 @@ describe("base headers", () => {
     expect(production["x-frame-options"]).toBe("DENY");
     expect(production["strict-transport-security"]).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     const permissions = production["permissions-policy"]?.split(", ") ?? [];
-    expect(permissions).toEqual(expect.arrayContaining(["camera=()", "microphone=()", "geolocation=()", "publickey-credentials-get=(self)", "publickey-credentials-create=(self)"]));
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        "camera=()",
+        "microphone=()",
+        "geolocation=()",
+        "publickey-credentials-get=(self)",
+        "publickey-credentials-create=(self)",
+      ]),
+    );
     expect(baseSecurityHeaders(false)["strict-transport-security"]).toBeUndefined();
   });
 });
@@ -69,9 +80,19 @@ describe("CORS", () => {
   const allowed = ["https://app.example.com"];
 
   it("echoes only an exact allowlisted origin, without credentials", () => {
-    expect(corsHeaders("https://app.example.com", allowed)?.["access-control-allow-origin"]).toBe("https://app.example.com");
+    expect(corsHeaders("https://app.example.com", allowed)?.["access-control-allow-origin"]).toBe(
+      "https://app.example.com",
+    );
     expect(corsHeaders("https://app.example.com", allowed)?.["access-control-allow-credentials"]).toBeUndefined();
-    for (const origin of ["https://evil.example", "https://app.example.com.evil.example", "http://app.example.com", "null", "*", "", null]) {
+    for (const origin of [
+      "https://evil.example",
+      "https://app.example.com.evil.example",
+      "http://app.example.com",
+      "null",
+      "*",
+      "",
+      null,
+    ]) {
       expect(corsHeaders(origin, allowed)).toBeNull();
     }
     expect(corsHeaders("https://app.example.com", [])).toBeNull();
@@ -80,7 +101,9 @@ describe("CORS", () => {
   it("reads LOKDOWN_CORS_ORIGINS as exact origins and refuses wildcards, paths and other schemes", () => {
     const base = { DATABASE_URL: "postgresql://x@127.0.0.1/x" };
     expect(parseSettings(base).corsOrigins).toEqual([]);
-    expect(parseSettings({ ...base, LOKDOWN_CORS_ORIGINS: "https://a.example, http://localhost:5173" }).corsOrigins).toEqual(["https://a.example", "http://localhost:5173"]);
+    expect(
+      parseSettings({ ...base, LOKDOWN_CORS_ORIGINS: "https://a.example, http://localhost:5173" }).corsOrigins,
+    ).toEqual(["https://a.example", "http://localhost:5173"]);
     for (const bad of ["*", "https://a.example/", "https://a.example/path", "ftp://a.example", "a.example", "null"]) {
       expect(() => parseSettings({ ...base, LOKDOWN_CORS_ORIGINS: bad }), bad).toThrow(/LOKDOWN_CORS_ORIGINS/);
     }
@@ -91,15 +114,20 @@ describe("CORS", () => {
     expect(headers?.["access-control-allow-methods"]).toBe("GET, POST, PATCH, DELETE");
     expect(headers?.["access-control-allow-headers"]).toBe("Authorization, Content-Type");
     expect(corsPreflightHeaders("https://evil.example", allowed)).toBeNull();
-    expect(isPreflight("OPTIONS", new Headers({ origin: "https://x.example", "access-control-request-method": "POST" }))).toBe(true);
+    expect(
+      isPreflight("OPTIONS", new Headers({ origin: "https://x.example", "access-control-request-method": "POST" })),
+    ).toBe(true);
     expect(isPreflight("OPTIONS", new Headers({ origin: "https://x.example" }))).toBe(false);
-    expect(isPreflight("POST", new Headers({ origin: "https://x.example", "access-control-request-method": "POST" }))).toBe(false);
+    expect(
+      isPreflight("POST", new Headers({ origin: "https://x.example", "access-control-request-method": "POST" })),
+    ).toBe(false);
   });
 });
 
 describe("CSRF guard for cookie-authenticated writes", () => {
   const own = ["https://app.example.com"];
-  const write = (headers: Record<string, string>, method = "POST") => isCrossOriginCookieWrite(method, new Headers(headers), own);
+  const write = (headers: Record<string, string>, method = "POST") =>
+    isCrossOriginCookieWrite(method, new Headers(headers), own);
 
   it("refuses a write that carries our session cookie from a foreign or opaque origin", () => {
     for (const cookie of ["lokdown_session=x", "__Host-lokdown_session=x", "theme=dark; lokdown_pending=y"]) {
@@ -107,7 +135,8 @@ describe("CSRF guard for cookie-authenticated writes", () => {
       expect(write({ cookie, origin: "null" })).toBe(true);
       expect(write({ cookie, origin: "https://app.example.com.evil.example" })).toBe(true);
     }
-    for (const method of ["PUT", "PATCH", "DELETE"]) expect(write({ cookie: "lokdown_session=x", origin: "https://evil.example" }, method)).toBe(true);
+    for (const method of ["PUT", "PATCH", "DELETE"])
+      expect(write({ cookie: "lokdown_session=x", origin: "https://evil.example" }, method)).toBe(true);
   });
 
   it("refuses a foreign server action call even without a cookie (login CSRF)", () => {
@@ -118,7 +147,8 @@ describe("CSRF guard for cookie-authenticated writes", () => {
   it("counts the configured origins and the request's own host over either scheme as ours, nothing else", () => {
     const origins = ownOrigins(["https://app.example.com"], "internal:3000");
     expect(origins).toEqual(["https://app.example.com", "http://internal:3000", "https://internal:3000"]);
-    const write = (origin: string) => isCrossOriginCookieWrite("POST", new Headers({ cookie: "lokdown_session=x", origin }), origins);
+    const write = (origin: string) =>
+      isCrossOriginCookieWrite("POST", new Headers({ cookie: "lokdown_session=x", origin }), origins);
     expect(write("https://internal:3000")).toBe(false);
     expect(write("https://internal:3001")).toBe(true);
     expect(write("https://internal")).toBe(true);

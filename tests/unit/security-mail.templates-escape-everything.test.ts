@@ -25,7 +25,14 @@ describe("mail templates", () => {
   });
 
   it("keep subjects and facts on one line (no header injection)", () => {
-    const mail = renderMail({ site: "Site\r\nBcc: x@example.com", headline: "Hello\r\nBcc: victim@example.com", greeting: "Hi", paragraphs: [], facts: [["Device", "a\nb"]], footer: "" });
+    const mail = renderMail({
+      site: "Site\r\nBcc: x@example.com",
+      headline: "Hello\r\nBcc: victim@example.com",
+      greeting: "Hi",
+      paragraphs: [],
+      facts: [["Device", "a\nb"]],
+      footer: "",
+    });
     expect(mail.subject).toBe("[Site Bcc: x@example.com] Hello Bcc: victim@example.com");
     expect(mail.subject).not.toMatch(/[\r\n]/);
     expect(mail.text).toContain("Device: a b");

@@ -11,7 +11,8 @@ const Claims = z.object({ sub: z.string(), tok: z.string() });
 const CLAIMS = { sub: "42", tok: "a".repeat(43) };
 
 const part = (token: string, index: number) => token.split(".")[index] ?? "";
-const json = (segment: string) => JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) as Record<string, unknown>;
+const json = (segment: string) =>
+  JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) as Record<string, unknown>;
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 /** Changes a character in the middle: the last character of a base64url signature may only carry padding bits. */
 const flip = (segment: string) => {
@@ -29,14 +30,20 @@ describe("a signed token", () => {
   it("is refused with a tampered payload", async () => {
     const token = await signToken("trusted-browser", CLAIMS, LATER, NOW);
     const payload = encode({ ...json(part(token, 1)), sub: "43" });
-    expect(await verifyToken("trusted-browser", `${part(token, 0)}.${payload}.${part(token, 2)}`, Claims, NOW)).toBeNull();
+    expect(
+      await verifyToken("trusted-browser", `${part(token, 0)}.${payload}.${part(token, 2)}`, Claims, NOW),
+    ).toBeNull();
     const later = encode({ ...json(part(token, 1)), exp: 9_999_999_999 });
-    expect(await verifyToken("trusted-browser", `${part(token, 0)}.${later}.${part(token, 2)}`, Claims, NOW)).toBeNull();
+    expect(
+      await verifyToken("trusted-browser", `${part(token, 0)}.${later}.${part(token, 2)}`, Claims, NOW),
+    ).toBeNull();
   });
 
   it("is refused with a tampered signature or header", async () => {
     const token = await signToken("trusted-browser", CLAIMS, LATER, NOW);
-    expect(await verifyToken("trusted-browser", `${part(token, 0)}.${part(token, 1)}.${flip(part(token, 2))}`, Claims, NOW)).toBeNull();
+    expect(
+      await verifyToken("trusted-browser", `${part(token, 0)}.${part(token, 1)}.${flip(part(token, 2))}`, Claims, NOW),
+    ).toBeNull();
     expect(await verifyToken("trusted-browser", `${part(token, 0)}.${part(token, 1)}.`, Claims, NOW)).toBeNull();
     const none = encode({ alg: "none", typ: json(part(token, 0)).typ });
     expect(await verifyToken("trusted-browser", `${none}.${part(token, 1)}.`, Claims, NOW)).toBeNull();

@@ -37,7 +37,16 @@ describe("checkTotpCode drift window", () => {
 
   it("refuses anything that is not exactly six digits", async () => {
     const code = await totpCodeAt(SECRET, NOW);
-    for (const bad of ["", "12345", "1234567", `${code} `, ` ${code}`, "abcdef", "12 345", (await totpCodeAt(SECRET, NOW, 8))]) {
+    for (const bad of [
+      "",
+      "12345",
+      "1234567",
+      `${code} `,
+      ` ${code}`,
+      "abcdef",
+      "12 345",
+      await totpCodeAt(SECRET, NOW, 8),
+    ]) {
       expect(await checkTotpCode(SECRET, bad, NOW, null)).toEqual({ valid: false });
     }
   });

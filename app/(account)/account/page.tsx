@@ -16,7 +16,10 @@ export default async function AccountPage() {
         <h1 className="text-2xl font-bold tracking-tight">Welcome, {user.username}</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Signed in as {user.email}</p>
       </div>
-      <Card title="Two-factor authentication" description="A second step at sign-in keeps your account safe even if your password leaks.">
+      <Card
+        title="Two-factor authentication"
+        description="A second step at sign-in keeps your account safe even if your password leaks."
+      >
         <div className="flex flex-wrap items-center justify-between gap-4">
           <p className="text-sm" data-testid="twofa-status">
             {status.is_enabled ? (
@@ -27,8 +30,11 @@ export default async function AccountPage() {
             {status.is_enabled && (
               <span className="text-zinc-600 dark:text-zinc-400">
                 {" "}
-                · {[status.totp_enabled && "authenticator app", status.passkey_enabled && "passkeys"].filter(Boolean).join(" and ")} ·{" "}
-                {status.backup_codes_remaining} backup codes left
+                ·{" "}
+                {[status.totp_enabled && "authenticator app", status.passkey_enabled && "passkeys"]
+                  .filter(Boolean)
+                  .join(" and ")}{" "}
+                · {status.backup_codes_remaining} backup codes left
               </span>
             )}
           </p>
@@ -38,7 +44,10 @@ export default async function AccountPage() {
         </div>
       </Card>
       <div className="grid gap-6 sm:grid-cols-2">
-        <Card title="Sessions and devices" description="Where you are signed in, and the browsers that skip the code step. Sign out any of them.">
+        <Card
+          title="Sessions and devices"
+          description="Where you are signed in, and the browsers that skip the code step. Sign out any of them."
+        >
           <Link href="/account/sessions" className={buttonClass("secondary")}>
             Review sessions
           </Link>

@@ -7,11 +7,21 @@ import { completePendingLogin } from "@/lib/auth/login/second-factor-step";
 import { SECOND_FACTOR_ORDER } from "@/lib/auth/login/second-factor-order";
 import { cancelPendingLogin } from "@/lib/auth/login/sign-in";
 import type { Failure } from "@/lib/auth/errors";
-import { clearPendingLoginCookie, issueWebSession, readPendingLoginCookie, rememberTrustedBrowser, setSessionCookie } from "@/lib/auth/sessions/web-session";
+import {
+  clearPendingLoginCookie,
+  issueWebSession,
+  readPendingLoginCookie,
+  rememberTrustedBrowser,
+  setSessionCookie,
+} from "@/lib/auth/sessions/web-session";
 import { publicAction } from "@/lib/http/action";
 import { codeFailure, failureState, type FormState } from "@/lib/http/form";
 
-export type EnrollState = FormState & { setup?: { secret: string; qrCode: string }; backupCodes?: string[]; next?: string };
+export type EnrollState = FormState & {
+  setup?: { secret: string; qrCode: string };
+  backupCodes?: string[];
+  next?: string;
+};
 
 /** A pending login that cannot continue sends the user back to the password step. */
 async function restartIfDead(failure: Failure): Promise<void> {
@@ -27,18 +37,21 @@ async function pendingId(): Promise<string> {
   return id;
 }
 
-export const verifySecondFactorAction = publicAction.form({ form: ["totp_token", "backup_code", "next", "trust_browser"] }, async ({ fields, client }): Promise<FormState> => {
-  const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
-  if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
-  const result = await completePendingLogin(await pendingId(), input, SECOND_FACTOR_ORDER, client, issueWebSession);
-  if (!result.ok) {
-    await restartIfDead(result);
-    return failureState(result);
-  }
-  await setSessionCookie(result.value);
-  if (fields.trust_browser === "on") await rememberTrustedBrowser(result.value, client);
-  redirect(safeReturnPath(fields.next));
-});
+export const verifySecondFactorAction = publicAction.form(
+  { form: ["totp_token", "backup_code", "next", "trust_browser"] },
+  async ({ fields, client }): Promise<FormState> => {
+    const input = fields.backup_code.trim() ? { backupCode: fields.backup_code } : { totpToken: fields.totp_token };
+    if (!input.backupCode && !input.totpToken?.trim()) return codeFailure("code_required");
+    const result = await completePendingLogin(await pendingId(), input, SECOND_FACTOR_ORDER, client, issueWebSession);
+    if (!result.ok) {
+      await restartIfDead(result);
+      return failureState(result);
+    }
+    await setSessionCookie(result.value);
+    if (fields.trust_browser === "on") await rememberTrustedBrowser(result.value, client);
+    redirect(safeReturnPath(fields.next));
+  },
+);
 
 export const beginEnrollTotpAction = publicAction.call({}, async ({ client }): Promise<EnrollState> => {
   const setup = await beginLoginTotpSetup(await pendingId(), client);
@@ -49,15 +62,18 @@ export const beginEnrollTotpAction = publicAction.call({}, async ({ client }): P
   return { setup: { secret: setup.value.secret, qrCode: setup.value.qrCode } };
 });
 
-export const confirmEnrollTotpAction = publicAction.form({ form: ["totp_token", "next"] }, async ({ fields, client, state }): Promise<EnrollState> => {
-  const result = await confirmLoginTotpSetup(await pendingId(), fields.totp_token, client, issueWebSession);
-  if (!result.ok) {
-    await restartIfDead(result);
-    return { ...failureState(result), setup: state.setup };
-  }
-  await setSessionCookie(result.value.session, { keepPending: true });
-  return { backupCodes: result.value.backupCodes, next: safeReturnPath(fields.next) };
-});
+export const confirmEnrollTotpAction = publicAction.form(
+  { form: ["totp_token", "next"] },
+  async ({ fields, client, state }): Promise<EnrollState> => {
+    const result = await confirmLoginTotpSetup(await pendingId(), fields.totp_token, client, issueWebSession);
+    if (!result.ok) {
+      await restartIfDead(result);
+      return { ...failureState(result), setup: state.setup };
+    }
+    await setSessionCookie(result.value.session, { keepPending: true });
+    return { backupCodes: result.value.backupCodes, next: safeReturnPath(fields.next) };
+  },
+);
 
 /** After the new backup codes were seen: forget the finished login and go on. */
 export const finishEnrollmentAction = publicAction.submit({ form: ["next"] }, async ({ fields }): Promise<void> => {

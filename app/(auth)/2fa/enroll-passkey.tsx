@@ -27,11 +27,20 @@ export function EnrollPasskey({ next }: { next: string }) {
   return (
     <div className="space-y-3">
       {error && <Alert tone="error">{error}</Alert>}
-      <Button type="button" variant="secondary" className="w-full" onClick={enroll} disabled={pending} data-testid="enroll-passkey">
+      <Button
+        type="button"
+        variant="secondary"
+        className="w-full"
+        onClick={enroll}
+        disabled={pending}
+        data-testid="enroll-passkey"
+      >
         <PasskeyIcon />
         {pending ? "Waiting for your device…" : "Set up a passkey"}
       </Button>
-      <p className="text-center text-xs text-zinc-500 dark:text-zinc-400">Use this device's screen lock, your phone or a security key.</p>
+      <p className="text-center text-xs text-zinc-500 dark:text-zinc-400">
+        Use this device's screen lock, your phone or a security key.
+      </p>
     </div>
   );
 }

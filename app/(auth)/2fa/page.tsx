@@ -27,7 +27,10 @@ export default async function TwoFactorPage({ searchParams }: Props) {
     const user = await getWebUser();
     if (user && sessionId && (await wasCompletedByEnrollment(sessionId, user.id))) {
       return (
-        <AuthCard title="Protect your staff account" subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${user.username}.`}>
+        <AuthCard
+          title="Protect your staff account"
+          subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${user.username}.`}
+        >
           <EnrollTotp next={next} username={user.username} site={siteOrigin()} />
         </AuthCard>
       );
@@ -37,7 +40,10 @@ export default async function TwoFactorPage({ searchParams }: Props) {
 
   const cancel = (
     <form action={cancelSignInAction} className="text-center">
-      <button type="submit" className="text-sm text-zinc-500 hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200">
+      <button
+        type="submit"
+        className="text-sm text-zinc-500 hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200"
+      >
         Cancel and start over
       </button>
     </form>
@@ -45,11 +51,16 @@ export default async function TwoFactorPage({ searchParams }: Props) {
 
   if (pending.requiresSetup) {
     return (
-      <AuthCard title="Protect your staff account" subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${pending.username}.`}>
+      <AuthCard
+        title="Protect your staff account"
+        subtitle={`Staff accounts need two-factor authentication. Set it up now to finish signing in as ${pending.username}.`}
+      >
         {pending.totpAvailable && <EnrollTotp next={next} username={pending.username} site={siteOrigin()} />}
         {pending.totpAvailable && pending.passkeyAvailable && <OrDivider />}
         {pending.passkeyAvailable && <EnrollPasskey next={next} />}
-        {!pending.totpAvailable && !pending.passkeyAvailable && <Alert tone="warning">No second factor can be set up on this site. Ask an administrator.</Alert>}
+        {!pending.totpAvailable && !pending.passkeyAvailable && (
+          <Alert tone="warning">No second factor can be set up on this site. Ask an administrator.</Alert>
+        )}
         {cancel}
       </AuthCard>
     );
@@ -60,11 +71,20 @@ export default async function TwoFactorPage({ searchParams }: Props) {
         {pending.passkey && !pending.totp && <PasskeyStep next={next} primary />}
         {pending.passkey && !pending.totp && pending.backupCodes && <OrDivider />}
         {/* A passkey-only account without backup codes has no code to type, so no code field. */}
-        {(pending.totp || pending.backupCodes) && <VerifyForm next={next} totp={pending.totp} backupCodes={pending.backupCodes} trustDays={pending.trustBrowserDays} />}
+        {(pending.totp || pending.backupCodes) && (
+          <VerifyForm
+            next={next}
+            totp={pending.totp}
+            backupCodes={pending.backupCodes}
+            trustDays={pending.trustBrowserDays}
+          />
+        )}
         {pending.passkey && pending.totp && <OrDivider />}
         {pending.passkey && pending.totp && <PasskeyStep next={next} primary={false} />}
         {/* With a code form the choice sits above its button; a passkey-only step shows it here. */}
-        {pending.trustBrowserDays > 0 && !(pending.totp || pending.backupCodes) && <TrustBrowserCheckbox days={pending.trustBrowserDays} />}
+        {pending.trustBrowserDays > 0 && !(pending.totp || pending.backupCodes) && (
+          <TrustBrowserCheckbox days={pending.trustBrowserDays} />
+        )}
       </TrustBrowserProvider>
       {cancel}
     </AuthCard>

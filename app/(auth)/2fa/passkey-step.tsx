@@ -29,11 +29,22 @@ export function PasskeyStep({ next, primary }: { next: string; primary: boolean 
   return (
     <div className="space-y-3">
       {error && <Alert tone="error">{error}</Alert>}
-      <Button type="button" variant={primary ? "primary" : "secondary"} className="w-full" onClick={usePasskey} disabled={pending} data-testid="use-passkey">
+      <Button
+        type="button"
+        variant={primary ? "primary" : "secondary"}
+        className="w-full"
+        onClick={usePasskey}
+        disabled={pending}
+        data-testid="use-passkey"
+      >
         <PasskeyIcon />
         {pending ? "Waiting for your passkey…" : "Use a passkey"}
       </Button>
-      {primary && <p className="text-center text-xs text-zinc-500 dark:text-zinc-400">Your browser will ask for your fingerprint, face, screen lock or security key.</p>}
+      {primary && (
+        <p className="text-center text-xs text-zinc-500 dark:text-zinc-400">
+          Your browser will ask for your fingerprint, face, screen lock or security key.
+        </p>
+      )}
     </div>
   );
 }

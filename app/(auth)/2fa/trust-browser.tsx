@@ -6,7 +6,10 @@ import { createContext, useContext, useState, type ReactNode } from "react";
  * "Don't ask again on this browser": one choice for every way through the 2FA step (code form and
  * passkey button), sent along with whichever completes it. The server decides whether it applies.
  */
-const TrustContext = createContext<{ trust: boolean; setTrust: (value: boolean) => void }>({ trust: false, setTrust: () => undefined });
+const TrustContext = createContext<{ trust: boolean; setTrust: (value: boolean) => void }>({
+  trust: false,
+  setTrust: () => undefined,
+});
 
 export function TrustBrowserProvider({ children }: { children: ReactNode }) {
   const [trust, setTrust] = useState(false);

@@ -9,7 +9,17 @@ import { verifySecondFactorAction } from "./actions";
 import { TrustBrowserCheckbox, useTrustBrowser } from "./trust-browser";
 
 /** The authenticator-code step, with a switch to a backup code. */
-export function VerifyForm({ next, totp, backupCodes, trustDays = 0 }: { next: string; totp: boolean; backupCodes: boolean; trustDays?: number }) {
+export function VerifyForm({
+  next,
+  totp,
+  backupCodes,
+  trustDays = 0,
+}: {
+  next: string;
+  totp: boolean;
+  backupCodes: boolean;
+  trustDays?: number;
+}) {
   const [state, action, pending] = useActionState<FormState, FormData>(verifySecondFactorAction, {});
   const [useBackup, setUseBackup] = useState(!totp);
   const trust = useTrustBrowser();
@@ -49,7 +59,11 @@ export function VerifyForm({ next, totp, backupCodes, trustDays = 0 }: { next: s
         {pending ? "Verifying…" : "Verify"}
       </Button>
       {totp && backupCodes && (
-        <button type="button" onClick={() => setUseBackup(!useBackup)} className="w-full text-center text-sm font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+        <button
+          type="button"
+          onClick={() => setUseBackup(!useBackup)}
+          className="w-full text-center text-sm font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400"
+        >
           {useBackup ? "Use your authenticator app" : "Use a backup code"}
         </button>
       )}

@@ -10,8 +10,11 @@ import { requiredText } from "@/lib/http/fields";
 const ForgotForm = z.object({ email: requiredText(254) });
 
 /** Every address gets the same answer (a redirect to the "check your inbox" page); only a rate limit is shown. */
-export const forgotPasswordAction = publicAction.form({ form: ForgotForm }, async ({ input, fields, client }): Promise<FormState> => {
-  const result = await requestPasswordReset(input.email, client);
-  if (!result.ok) return failureState(result, { email: fields.email });
-  redirect("/forgot-password?sent=1");
-});
+export const forgotPasswordAction = publicAction.form(
+  { form: ForgotForm },
+  async ({ input, fields, client }): Promise<FormState> => {
+    const result = await requestPasswordReset(input.email, client);
+    if (!result.ok) return failureState(result, { email: fields.email });
+    redirect("/forgot-password?sent=1");
+  },
+);

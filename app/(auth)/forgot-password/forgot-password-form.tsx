@@ -13,7 +13,15 @@ export function ForgotPasswordForm() {
   return (
     <form action={action} className="space-y-5" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <Field label="Email address" name="email" type="email" autoComplete="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email?.[0]} />
+      <Field
+        label="Email address"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email?.[0]}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Sending…" : "Send a reset link"}
       </Button>

@@ -14,9 +14,12 @@ export default async function ForgotPasswordPage({ searchParams }: Props) {
     return (
       <AuthCard title="Check your inbox">
         <Alert tone="success">
-          If an account uses that address, we sent it a link to choose a new password. The link works once, for {passwordResetMinutes()} minutes.
+          If an account uses that address, we sent it a link to choose a new password. The link works once, for{" "}
+          {passwordResetMinutes()} minutes.
         </Alert>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing arrived? Check the spam folder, or ask again in a few minutes.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Nothing arrived? Check the spam folder, or ask again in a few minutes.
+        </p>
         <p className="text-center text-sm">
           <Link href="/login" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
             Back to sign in
@@ -26,7 +29,10 @@ export default async function ForgotPasswordPage({ searchParams }: Props) {
     );
   }
   return (
-    <AuthCard title="Forgot your password?" subtitle="Enter the e-mail address of your account and we will send you a link to choose a new one.">
+    <AuthCard
+      title="Forgot your password?"
+      subtitle="Enter the e-mail address of your account and we will send you a link to choose a new one."
+    >
       <ForgotPasswordForm />
     </AuthCard>
   );

@@ -34,9 +34,19 @@ export function LoginForm({ next }: { next: string }) {
         defaultValue={state.values?.username}
         error={state.fieldErrors?.username?.[0]}
       />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password?.[0]} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={state.fieldErrors?.password?.[0]}
+      />
       <p className="-mt-3 text-right text-sm">
-        <Link href="/forgot-password" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+        <Link
+          href="/forgot-password"
+          className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400"
+        >
           Forgot your password?
         </Link>
       </p>

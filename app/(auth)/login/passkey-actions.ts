@@ -12,10 +12,15 @@ import { failureMessage } from "@/lib/http/form";
 
 export type PasskeySignInError = { error: string; retry?: boolean };
 
-export const passwordlessOptionsAction = publicAction.call({}, async ({ client }): Promise<{ sessionId: string; options: PublicKeyCredentialRequestOptionsJSON } | PasskeySignInError> => {
-  const result = await beginPasswordlessSignIn(client);
-  return result.ok ? result.value : { error: ERRORS[result.code].message };
-});
+export const passwordlessOptionsAction = publicAction.call(
+  {},
+  async ({
+    client,
+  }): Promise<{ sessionId: string; options: PublicKeyCredentialRequestOptionsJSON } | PasskeySignInError> => {
+    const result = await beginPasswordlessSignIn(client);
+    return result.ok ? result.value : { error: ERRORS[result.code].message };
+  },
+);
 
 /** `(sessionId, response, next)` from the sign-in page's passkey button. */
 export const passwordlessSignInAction = publicAction.args(
@@ -23,7 +28,8 @@ export const passwordlessSignInAction = publicAction.args(
   async ({ input: [sessionId, response, next], client }): Promise<PasskeySignInError> => {
     const result = await signInWithPasskey(sessionId, response, client, issueWebSession);
     if (!result.ok) {
-      if (result.code === "invalid_session" || result.code === "session_used") return { error: ERRORS.passkey_timed_out.message, retry: true };
+      if (result.code === "invalid_session" || result.code === "session_used")
+        return { error: ERRORS.passkey_timed_out.message, retry: true };
       if (result.code === "invalid_passkey") return { error: ERRORS.passkey_not_recognised.message, retry: true };
       return { error: failureMessage(result) };
     }

@@ -1,7 +1,12 @@
 "use client";
 
 import { useEffect, useState, useTransition } from "react";
-import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  WebAuthnAbortService,
+} from "@simplewebauthn/browser";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
 import { describeWebAuthnError, wasSuperseded } from "@/components/passkeys/webauthn-messages";
 import { Alert } from "@/components/ui/alert";
@@ -68,7 +73,14 @@ export function PasskeySignIn({ next }: { next: string }) {
   return (
     <div className="space-y-3">
       {error && <Alert tone="error">{error}</Alert>}
-      <Button type="button" variant="secondary" className="w-full" onClick={onClick} disabled={pending} data-testid="passkey-sign-in">
+      <Button
+        type="button"
+        variant="secondary"
+        className="w-full"
+        onClick={onClick}
+        disabled={pending}
+        data-testid="passkey-sign-in"
+      >
         <PasskeyIcon />
         {pending ? "Waiting for your passkey…" : "Continue with a passkey"}
       </Button>

@@ -19,7 +19,10 @@ export default async function ResetPasswordPage({ searchParams }: Props) {
       <AuthCard title="This link does not work">
         <Alert tone="warning">This password reset link is invalid, was already used or has expired.</Alert>
         <p className="text-center text-sm">
-          <Link href="/forgot-password" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+          <Link
+            href="/forgot-password"
+            className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400"
+          >
             Ask for a new link
           </Link>
         </p>
@@ -27,7 +30,10 @@ export default async function ResetPasswordPage({ searchParams }: Props) {
     );
   }
   return (
-    <AuthCard title="Choose a new password" subtitle={`For ${reset.username}. Every session of the account is signed out; two-factor authentication still applies.`}>
+    <AuthCard
+      title="Choose a new password"
+      subtitle={`For ${reset.username}. Every session of the account is signed out; two-factor authentication still applies.`}
+    >
       <ResetPasswordForm token={token} username={reset.username} />
     </AuthCard>
   );

@@ -15,8 +15,23 @@ export function ResetPasswordForm({ token, username }: { token: string; username
       <input type="hidden" name="token" value={token} />
       {/* Lets password managers file the new password under the right account. */}
       <input type="text" name="username" value={username} autoComplete="username" readOnly hidden />
-      <Field label="New password" name="new_password" type="password" autoComplete="new-password" required hint="At least 8 characters; a few unusual words work well." error={state.fieldErrors?.new_password?.[0]} />
-      <Field label="Confirm new password" name="confirm" type="password" autoComplete="new-password" required error={state.fieldErrors?.confirm?.[0]} />
+      <Field
+        label="New password"
+        name="new_password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 8 characters; a few unusual words work well."
+        error={state.fieldErrors?.new_password?.[0]}
+      />
+      <Field
+        label="Confirm new password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={state.fieldErrors?.confirm?.[0]}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Saving…" : "Set new password"}
       </Button>

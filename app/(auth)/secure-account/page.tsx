@@ -18,9 +18,15 @@ export default async function SecureAccountPage({ searchParams }: Props) {
     return (
       <AuthCard title="This link does not work">
         <Alert tone="warning">This link is invalid, was already used or has expired.</Alert>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">If you still think someone else is using your account, reset your password and sign out your other sessions from the account page.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          If you still think someone else is using your account, reset your password and sign out your other sessions
+          from the account page.
+        </p>
         <p className="text-center text-sm">
-          <Link href="/forgot-password" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+          <Link
+            href="/forgot-password"
+            className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400"
+          >
             Reset your password
           </Link>
         </p>

@@ -23,11 +23,17 @@ export function SecureAccountForm({ token, actions }: { token: string; actions: 
     return (
       <div className="space-y-4">
         <Alert tone="success">
-          Done. {state.done.username} is secured ({state.done.sessionsEnded} {state.done.sessionsEnded === 1 ? "session" : "sessions"} signed out). Every step below was carried out.
+          Done. {state.done.username} is secured ({state.done.sessionsEnded}{" "}
+          {state.done.sessionsEnded === 1 ? "session" : "sessions"} signed out). Every step below was carried out.
         </Alert>
         <Steps lines={state.done.done} />
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">Your password was cleared: choose a new one now, then sign in and check your second factors.</p>
-        <Link href={`/reset-password?token=${encodeURIComponent(state.done.resetToken)}`} className={buttonClass("primary", "w-full")}>
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">
+          Your password was cleared: choose a new one now, then sign in and check your second factors.
+        </p>
+        <Link
+          href={`/reset-password?token=${encodeURIComponent(state.done.resetToken)}`}
+          className={buttonClass("primary", "w-full")}
+        >
           Choose a new password
         </Link>
       </div>

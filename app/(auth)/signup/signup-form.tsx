@@ -14,10 +14,41 @@ export function SignupForm() {
   return (
     <form action={action} className="space-y-5" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <Field label="Username" name="username" autoComplete="username" required defaultValue={state.values?.username} error={error("username")} hint="3–150 letters, digits and . + - _" />
-      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state.values?.email} error={error("email")} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required error={error("password")} hint="At least 8 characters. Long passphrases are best." />
-      <Field label="Confirm password" name="confirm" type="password" autoComplete="new-password" required error={error("confirm")} />
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        required
+        defaultValue={state.values?.username}
+        error={error("username")}
+        hint="3–150 letters, digits and . + - _"
+      />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state.values?.email}
+        error={error("email")}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={error("password")}
+        hint="At least 8 characters. Long passphrases are best."
+      />
+      <Field
+        label="Confirm password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={error("confirm")}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Creating account…" : "Create account"}
       </Button>

@@ -19,7 +19,10 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
       <AuthCard title="This link does not work">
         <Alert tone="warning">This confirmation link is invalid, was already used, or has expired.</Alert>
         <p className="text-center text-sm">
-          <Link href={RESEND_VERIFICATION_PATH} className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
+          <Link
+            href={RESEND_VERIFICATION_PATH}
+            className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400"
+          >
             Send a new link
           </Link>
         </p>

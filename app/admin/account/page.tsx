@@ -26,7 +26,8 @@ export default async function AdminAccountPage() {
           title="My security"
           description={
             <>
-              Your own authenticator app, passkeys and backup codes, signed in as <strong>{user.username}</strong>. Staff accounts must keep at least one factor. The same settings are on your{" "}
+              Your own authenticator app, passkeys and backup codes, signed in as <strong>{user.username}</strong>.
+              Staff accounts must keep at least one factor. The same settings are on your{" "}
               <Link href="/account/security" className="text-indigo-700 hover:underline dark:text-indigo-400">
                 account security page
               </Link>

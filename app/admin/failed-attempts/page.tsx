@@ -4,7 +4,12 @@ import { ListToolbar, Pagination, type ListView } from "@/components/admin/data-
 import { PageHeader } from "@/components/admin/page-header";
 import { requireStaff } from "@/lib/auth/admin/guard";
 import { firstParam, parseListQuery, type SearchParams } from "@/lib/auth/admin/listing";
-import { eventsSpec, FAILED_ATTEMPT_EVENTS, listSecurityEvents, userFilterValues } from "@/lib/auth/admin/security-events";
+import {
+  eventsSpec,
+  FAILED_ATTEMPT_EVENTS,
+  listSecurityEvents,
+  userFilterValues,
+} from "@/lib/auth/admin/security-events";
 
 export const metadata: Metadata = { title: "Failed attempts" };
 
@@ -21,17 +26,38 @@ export default async function FailedAttemptsPage({ searchParams }: { searchParam
   await requireStaff("/admin/failed-attempts");
   const spec = eventsSpec(FAILED_ATTEMPT_EVENTS, userFilterValues(firstParam(params, "user")));
   const query = parseListQuery(params, spec);
-  const view: ListView<"created" | "type" | "username", "type" | "recent" | "user"> = { basePath: "/admin/failed-attempts", exportResource: "failed-attempts", spec, query };
+  const view: ListView<"created" | "type" | "username", "type" | "recent" | "user"> = {
+    basePath: "/admin/failed-attempts",
+    exportResource: "failed-attempts",
+    spec,
+    query,
+  };
   const page = await listSecurityEvents(query, "failed");
   return (
     <>
-      <PageHeader title="Failed attempts" description="Wrong passwords and refused second factors, with the address and browser they came from. Codes that were tried are never stored." />
+      <PageHeader
+        title="Failed attempts"
+        description="Wrong passwords and refused second factors, with the address and browser they came from. Codes that were tried are never stored."
+      />
       <ListToolbar
         view={view}
         searchLabel="username or IP"
         filters={[
-          { name: "type", label: "Kind", options: FAILED_ATTEMPT_EVENTS.map((t) => ({ value: t, label: LABELS[t] ?? t })) },
-          { name: "recent", label: "When", options: [{ value: "1h", label: "Last hour" }, { value: "24h", label: "Last 24 hours" }, { value: "7d", label: "Last 7 days" }, { value: "30d", label: "Last 30 days" }] },
+          {
+            name: "type",
+            label: "Kind",
+            options: FAILED_ATTEMPT_EVENTS.map((t) => ({ value: t, label: LABELS[t] ?? t })),
+          },
+          {
+            name: "recent",
+            label: "When",
+            options: [
+              { value: "1h", label: "Last hour" },
+              { value: "24h", label: "Last 24 hours" },
+              { value: "7d", label: "Last 7 days" },
+              { value: "30d", label: "Last 30 days" },
+            ],
+          },
         ]}
       />
       <EventsTable caption="Failed attempts" page={page} view={view} />

@@ -2,7 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionNotice } from "@/components/admin/notice";
 import { Badge } from "@/components/admin/badge";
-import { currentHref, DataTable, ListToolbar, Pagination, type Column, type ListView } from "@/components/admin/data-table";
+import {
+  currentHref,
+  DataTable,
+  ListToolbar,
+  Pagination,
+  type Column,
+  type ListView,
+} from "@/components/admin/data-table";
 import { PageHeader } from "@/components/admin/page-header";
 import { buttonClass } from "@/components/ui/button";
 import { requireStaff } from "@/lib/auth/admin/guard";
@@ -26,14 +33,22 @@ function columns(returnTo: string): Column<OAuthProviderSummary>[] {
         p.readOnly ? (
           <code className="font-mono text-xs">{p.id}</code>
         ) : (
-          <Link href={`/admin/oauth-providers/${p.id}`} className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400">
+          <Link
+            href={`/admin/oauth-providers/${p.id}`}
+            className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400"
+          >
             {p.id}
           </Link>
         ),
     },
     { key: "name", header: "Name", sort: "name", render: (p) => p.displayName },
     { key: "type", header: "Type", sort: "type", render: (p) => TYPE_LABEL[p.type] ?? p.type },
-    { key: "client", header: "Client id", render: (p) => <code className="font-mono text-xs">{p.clientId}</code>, className: "max-w-56 truncate" },
+    {
+      key: "client",
+      header: "Client id",
+      render: (p) => <code className="font-mono text-xs">{p.clientId}</code>,
+      className: "max-w-56 truncate",
+    },
     {
       key: "state",
       header: "State",
@@ -45,7 +60,12 @@ function columns(returnTo: string): Column<OAuthProviderSummary>[] {
         </span>
       ),
     },
-    { key: "linked", header: "Linked accounts", sort: "linked", render: (p) => <span className="tabular-nums">{p.linkedAccounts}</span> },
+    {
+      key: "linked",
+      header: "Linked accounts",
+      sort: "linked",
+      render: (p) => <span className="tabular-nums">{p.linkedAccounts}</span>,
+    },
     {
       key: "actions",
       header: "Actions",
@@ -73,7 +93,12 @@ export default async function OAuthProvidersPage({ searchParams }: { searchParam
   const params = await searchParams;
   const query = parseListQuery(params, oauthProvidersSpec);
   await requireStaff(`/admin/oauth-providers?${listQueryParams(query, oauthProvidersSpec)}`);
-  const view: ListView<(typeof oauthProvidersSpec.sorts)[number], keyof typeof oauthProvidersSpec.filters> = { basePath: "/admin/oauth-providers", exportResource: "oauth-providers", spec: oauthProvidersSpec, query };
+  const view: ListView<(typeof oauthProvidersSpec.sorts)[number], keyof typeof oauthProvidersSpec.filters> = {
+    basePath: "/admin/oauth-providers",
+    exportResource: "oauth-providers",
+    spec: oauthProvidersSpec,
+    query,
+  };
   const page = await listOAuthProvidersForAdmin(query);
   return (
     <>
@@ -91,12 +116,37 @@ export default async function OAuthProvidersPage({ searchParams }: { searchParam
         view={view}
         searchLabel="id, name or client id"
         filters={[
-          { name: "source", label: "Source", options: [{ value: "database", label: "Admin" }, { value: "environment", label: "Environment" }] },
-          { name: "state", label: "State", options: [{ value: "enabled", label: "Enabled" }, { value: "disabled", label: "Disabled" }] },
-          { name: "type", label: "Type", options: Object.entries(TYPE_LABEL).map(([value, label]) => ({ value, label })) },
+          {
+            name: "source",
+            label: "Source",
+            options: [
+              { value: "database", label: "Admin" },
+              { value: "environment", label: "Environment" },
+            ],
+          },
+          {
+            name: "state",
+            label: "State",
+            options: [
+              { value: "enabled", label: "Enabled" },
+              { value: "disabled", label: "Disabled" },
+            ],
+          },
+          {
+            name: "type",
+            label: "Type",
+            options: Object.entries(TYPE_LABEL).map(([value, label]) => ({ value, label })),
+          },
         ]}
       />
-      <DataTable caption="OAuth providers" columns={columns(currentHref(view))} page={page} rowKey={(p) => `${p.source}:${p.id}`} view={view} empty="No providers yet." />
+      <DataTable
+        caption="OAuth providers"
+        columns={columns(currentHref(view))}
+        page={page}
+        rowKey={(p) => `${p.source}:${p.id}`}
+        view={view}
+        empty="No providers yet."
+      />
       <Pagination page={page} view={view} />
     </>
   );

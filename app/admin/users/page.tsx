@@ -46,26 +46,65 @@ const columns: Column<AdminUserRow>[] = [
         <Badge tone={u.isStaff ? "red" : "amber"}>None</Badge>
       ),
   },
-  { key: "codes", header: "Backup codes", render: (u) => (u.totp || u.passkeys > 0 ? <span className="tabular-nums">{u.backupCodesRemaining} left</span> : "—") },
-  { key: "last_login", header: "Last sign-in", sort: "last_login", render: (u) => formatDateTime(u.lastLoginAt), className: "whitespace-nowrap" },
-  { key: "created", header: "Joined", sort: "created", render: (u) => formatDate(u.createdAt), className: "whitespace-nowrap" },
+  {
+    key: "codes",
+    header: "Backup codes",
+    render: (u) =>
+      u.totp || u.passkeys > 0 ? <span className="tabular-nums">{u.backupCodesRemaining} left</span> : "—",
+  },
+  {
+    key: "last_login",
+    header: "Last sign-in",
+    sort: "last_login",
+    render: (u) => formatDateTime(u.lastLoginAt),
+    className: "whitespace-nowrap",
+  },
+  {
+    key: "created",
+    header: "Joined",
+    sort: "created",
+    render: (u) => formatDate(u.createdAt),
+    className: "whitespace-nowrap",
+  },
 ];
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const query = parseListQuery(params, usersSpec);
-  const view: ListView<(typeof usersSpec.sorts)[number], keyof typeof usersSpec.filters> = { basePath: "/admin/users", exportResource: "users", spec: usersSpec, query };
+  const view: ListView<(typeof usersSpec.sorts)[number], keyof typeof usersSpec.filters> = {
+    basePath: "/admin/users",
+    exportResource: "users",
+    spec: usersSpec,
+    query,
+  };
   await requireStaff(`/admin/users?${listQueryParams(query, usersSpec)}`);
   const page = await listUsers(query);
   return (
     <>
-      <PageHeader title="Users" description="Accounts with their staff and active flags, second factors and last sign-in. Open a user to reset their 2FA, hand over new backup codes, deactivate them or change staff access." />
+      <PageHeader
+        title="Users"
+        description="Accounts with their staff and active flags, second factors and last sign-in. Open a user to reset their 2FA, hand over new backup codes, deactivate them or change staff access."
+      />
       <ListToolbar
         view={view}
         searchLabel="username or email"
         filters={[
-          { name: "role", label: "Role", options: [{ value: "staff", label: "Staff" }, { value: "regular", label: "Regular" }] },
-          { name: "status", label: "Status", options: [{ value: "active", label: "Active" }, { value: "inactive", label: "Inactive" }] },
+          {
+            name: "role",
+            label: "Role",
+            options: [
+              { value: "staff", label: "Staff" },
+              { value: "regular", label: "Regular" },
+            ],
+          },
+          {
+            name: "status",
+            label: "Status",
+            options: [
+              { value: "active", label: "Active" },
+              { value: "inactive", label: "Inactive" },
+            ],
+          },
           {
             name: "twofa",
             label: "2FA",

@@ -19,12 +19,33 @@ import {
 type Method = "totp" | "passkey";
 
 /** First-time setup for staff without a factor: pick one with one click, prove it, keep the backup codes. */
-export function EnrollPanel({ next, username, site, totpAvailable, passkeyAvailable }: { next: string; username: string; site: string; totpAvailable: boolean; passkeyAvailable: boolean }) {
+export function EnrollPanel({
+  next,
+  username,
+  site,
+  totpAvailable,
+  passkeyAvailable,
+}: {
+  next: string;
+  username: string;
+  site: string;
+  totpAvailable: boolean;
+  passkeyAvailable: boolean;
+}) {
   const [method, setMethod] = useState<Method | null>(null);
   const [totpBegun, beginTotp, startingTotp] = useActionState<EnrollState, FormData>(beginTotpEnrollmentAction, {});
-  const [totpDone, confirmTotp, confirmingTotp] = useActionState<EnrollState, FormData>(confirmTotpEnrollmentAction, {});
-  const [passkeyBegun, beginPasskey, startingPasskey] = useActionState<EnrollState, FormData>(beginPasskeyEnrollmentAction, {});
-  const [passkeyDone, confirmPasskey, confirmingPasskey] = useActionState<EnrollState, FormData>(confirmPasskeyEnrollmentAction, {});
+  const [totpDone, confirmTotp, confirmingTotp] = useActionState<EnrollState, FormData>(
+    confirmTotpEnrollmentAction,
+    {},
+  );
+  const [passkeyBegun, beginPasskey, startingPasskey] = useActionState<EnrollState, FormData>(
+    beginPasskeyEnrollmentAction,
+    {},
+  );
+  const [passkeyDone, confirmPasskey, confirmingPasskey] = useActionState<EnrollState, FormData>(
+    confirmPasskeyEnrollmentAction,
+    {},
+  );
   const [ceremonyError, setCeremonyError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -52,7 +73,9 @@ export function EnrollPanel({ next, username, site, totpAvailable, passkeyAvaila
   if (codes) {
     return (
       <div className="space-y-5">
-        <Alert tone="success">Two-factor authentication is on and this session is verified. Save your backup codes, then continue.</Alert>
+        <Alert tone="success">
+          Two-factor authentication is on and this session is verified. Save your backup codes, then continue.
+        </Alert>
         <BackupCodesPanel codes={codes} username={username} site={site} />
         <form action={finishEnrollmentAction}>
           <input type="hidden" name="next" value={next} />
@@ -66,15 +89,31 @@ export function EnrollPanel({ next, username, site, totpAvailable, passkeyAvaila
 
   const totpSetup = totpDone.totp ?? totpBegun.totp;
   if (method === "totp" && totpSetup) {
-    return <TotpConfirmForm action={confirmTotp} setup={totpSetup} error={totpDone.error} pending={confirmingTotp} next={next} wide />;
+    return (
+      <TotpConfirmForm
+        action={confirmTotp}
+        setup={totpSetup}
+        error={totpDone.error}
+        pending={confirmingTotp}
+        next={next}
+        wide
+      />
+    );
   }
 
-  const error = method === "totp" ? totpBegun.error : method === "passkey" ? (ceremonyError ?? passkeyDone.error ?? passkeyBegun.error) : null;
+  const error =
+    method === "totp"
+      ? totpBegun.error
+      : method === "passkey"
+        ? (ceremonyError ?? passkeyDone.error ?? passkeyBegun.error)
+        : null;
   const busy = startingTotp || startingPasskey || confirmingPasskey;
   return (
     <div className="space-y-4">
       {error && <Alert tone="error">{error}</Alert>}
-      <p className="text-sm text-zinc-700 dark:text-zinc-300">Choose how you will confirm it is you. You can add the other one later under My security.</p>
+      <p className="text-sm text-zinc-700 dark:text-zinc-300">
+        Choose how you will confirm it is you. You can add the other one later under My security.
+      </p>
       <div className="grid gap-3">
         {passkeyAvailable && (
           <form
@@ -86,7 +125,9 @@ export function EnrollPanel({ next, username, site, totpAvailable, passkeyAvaila
           >
             <input type="hidden" name="next" value={next} />
             <Button type="submit" className="w-full" disabled={busy}>
-              {method === "passkey" && (startingPasskey || confirmingPasskey) ? "Waiting for your passkey…" : "Set up a passkey"}
+              {method === "passkey" && (startingPasskey || confirmingPasskey)
+                ? "Waiting for your passkey…"
+                : "Set up a passkey"}
             </Button>
           </form>
         )}
@@ -98,13 +139,22 @@ export function EnrollPanel({ next, username, site, totpAvailable, passkeyAvaila
             }}
           >
             <input type="hidden" name="next" value={next} />
-            <Button type="submit" variant={passkeyAvailable ? "secondary" : "primary"} className="w-full" disabled={busy}>
+            <Button
+              type="submit"
+              variant={passkeyAvailable ? "secondary" : "primary"}
+              className="w-full"
+              disabled={busy}
+            >
               {method === "totp" && startingTotp ? "Preparing…" : "Set up an authenticator app"}
             </Button>
           </form>
         )}
       </div>
-      {!totpAvailable && !passkeyAvailable && <Alert tone="warning">Both authenticator apps and passkeys are turned off on this site, so no factor can be set up.</Alert>}
+      {!totpAvailable && !passkeyAvailable && (
+        <Alert tone="warning">
+          Both authenticator apps and passkeys are turned off on this site, so no factor can be set up.
+        </Alert>
+      )}
     </div>
   );
 }

@@ -26,21 +26,36 @@ export default async function AdminVerifyPage({ searchParams }: Props) {
   const view = await describeAdminVerification(user);
   const signOut = (
     <form action={signOutAction} className="text-center">
-      <button type="submit" className="text-sm text-zinc-500 hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200">
+      <button
+        type="submit"
+        className="text-sm text-zinc-500 hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200"
+      >
         Sign out
       </button>
     </form>
   );
   if (view.mustEnroll || justEnrolled) {
     return (
-      <AuthCard title="Protect your staff account" subtitle={`The admin area needs two-factor authentication. Set it up now to continue as ${view.username}.`}>
-        <EnrollPanel next={next} username={view.username} site={siteOrigin()} totpAvailable={view.totpAvailable} passkeyAvailable={view.passkeyAvailable} />
+      <AuthCard
+        title="Protect your staff account"
+        subtitle={`The admin area needs two-factor authentication. Set it up now to continue as ${view.username}.`}
+      >
+        <EnrollPanel
+          next={next}
+          username={view.username}
+          site={siteOrigin()}
+          totpAvailable={view.totpAvailable}
+          passkeyAvailable={view.passkeyAvailable}
+        />
         {signOut}
       </AuthCard>
     );
   }
   return (
-    <AuthCard title="Verify it's you" subtitle={`The admin area needs a second factor in this session, ${view.username}.`}>
+    <AuthCard
+      title="Verify it's you"
+      subtitle={`The admin area needs a second factor in this session, ${view.username}.`}
+    >
       <VerifyPanel next={next} totp={view.totp} passkeys={view.passkeys > 0} backupCodes={view.backupCodes} />
       {signOut}
     </AuthCard>

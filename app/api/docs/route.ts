@@ -13,7 +13,12 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     },
     async () =>
       new Response(DOCS_HTML, {
-        headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": DOCS_CSP, "x-content-type-options": "nosniff", "cache-control": "no-cache" },
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": DOCS_CSP,
+          "x-content-type-options": "nosniff",
+          "cache-control": "no-cache",
+        },
       }),
   ),
 });

@@ -12,6 +12,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       summary: "Which user and credential a request carries",
       responses: { 200: { description: "Identity.", body: WhoAmI } },
     },
-    async ({ principal: { userId, username, isStaff, kind } }) => json({ id: userId, username, is_staff: isStaff, authenticated_with: kind }),
+    async ({ principal: { userId, username, isStaff, kind } }) =>
+      json({ id: userId, username, is_staff: isStaff, authenticated_with: kind }),
   ),
 });

@@ -30,9 +30,15 @@ export default async function DevMailPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Outbox</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">The last {mails.length} e-mails this app wrote. Development only: production answers 404 here.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          The last {mails.length} e-mails this app wrote. Development only: production answers 404 here.
+        </p>
       </div>
-      {!smtpConfigured() && <Alert tone="info">No SMTP server is configured (SMTP_URL or SMTP_HOST), so e-mail is not sent anywhere: read it here.</Alert>}
+      {!smtpConfigured() && (
+        <Alert tone="info">
+          No SMTP server is configured (SMTP_URL or SMTP_HOST), so e-mail is not sent anywhere: read it here.
+        </Alert>
+      )}
       {mails.length === 0 ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">No e-mail yet.</p>
       ) : (
@@ -40,7 +46,11 @@ export default async function DevMailPage() {
           {mails.map((mail) => {
             const state = status(mail);
             return (
-              <li key={mail.id} className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800" data-testid="outbox-mail">
+              <li
+                key={mail.id}
+                className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+                data-testid="outbox-mail"
+              >
                 <details>
                   <summary className="cursor-pointer">
                     <span className="font-semibold">{mail.subject}</span>
@@ -53,17 +63,25 @@ export default async function DevMailPage() {
                       <ul className="space-y-1 text-sm">
                         {linksIn(mail.text).map((href) => (
                           <li key={href}>
-                            <a href={href} className="break-all font-medium text-indigo-600 hover:underline dark:text-indigo-400" rel="noreferrer">
+                            <a
+                              href={href}
+                              className="break-all font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+                              rel="noreferrer"
+                            >
                               {href}
                             </a>
                           </li>
                         ))}
                       </ul>
                     )}
-                    <pre className="overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-100 p-3 text-xs dark:bg-zinc-950">{mail.text}</pre>
+                    <pre className="overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-100 p-3 text-xs dark:bg-zinc-950">
+                      {mail.text}
+                    </pre>
                     <details>
                       <summary className="cursor-pointer text-sm font-medium">HTML version (source)</summary>
-                      <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-100 p-3 text-xs dark:bg-zinc-950">{mail.html}</pre>
+                      <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-100 p-3 text-xs dark:bg-zinc-950">
+                        {mail.html}
+                      </pre>
                     </details>
                   </div>
                 </details>

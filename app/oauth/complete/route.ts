@@ -6,7 +6,12 @@ import { endBrowserNonceCookie, readBrowserNonce } from "@/lib/auth/oauth/browse
 import { endProviderSessionCookies, OAUTH_ERROR_PATH, readProviderSignIn } from "@/lib/auth/oauth/nextauth";
 import { socialAuthEnabled } from "@/lib/auth/oauth/providers";
 import { siteOrigin } from "@/lib/auth/site";
-import { issueWebSession, readTrustedBrowserCookie, setPendingLoginCookie, setSessionCookie } from "@/lib/auth/sessions/web-session";
+import {
+  issueWebSession,
+  readTrustedBrowserCookie,
+  setPendingLoginCookie,
+  setSessionCookie,
+} from "@/lib/auth/sessions/web-session";
 
 /**
  * Where next-auth sends the browser after the provider: the provider sign-in (used once) becomes a
@@ -28,7 +33,14 @@ export async function GET(request: Request): Promise<Response> {
     if (!signInId) return go(`${OAUTH_ERROR_PATH}?error=oauth_sign_in_invalid`);
     // A browser trusted at an earlier 2FA step may skip it, as with a password (lib/auth/login/trusted-devices.ts).
     // Only the browser that started this sign-in holds its nonce (login CSRF, lib/auth/oauth/browser-nonce.ts).
-    const result = await finishOAuthSignIn(signInId, readBrowserNonce(request.headers), clientFrom(request.headers), issueWebSession, new Date(), { trustedBrowser: await readTrustedBrowserCookie() });
+    const result = await finishOAuthSignIn(
+      signInId,
+      readBrowserNonce(request.headers),
+      clientFrom(request.headers),
+      issueWebSession,
+      new Date(),
+      { trustedBrowser: await readTrustedBrowserCookie() },
+    );
     if (!result.ok) return go(`${OAUTH_ERROR_PATH}?error=${result.code}`);
     if (result.value.kind === "signed_in") {
       await setSessionCookie(result.value.session);

@@ -6,7 +6,19 @@ const R = 52;
 const C = 2 * Math.PI * R;
 
 /** A ring of proportions with the total in the middle; legend and hidden table carry the numbers. */
-export function DonutChart({ id, title, summary, segments, centerLabel }: { id: string; title: string; summary: string; segments: DonutSegment[]; centerLabel: string }) {
+export function DonutChart({
+  id,
+  title,
+  summary,
+  segments,
+  centerLabel,
+}: {
+  id: string;
+  title: string;
+  summary: string;
+  segments: DonutSegment[];
+  centerLabel: string;
+}) {
   const total = segments.reduce((a, s) => a + s.value, 0);
   const pct = (v: number) => (total === 0 ? 0 : Math.round((v / total) * 1000) / 10);
   let offset = 0;
@@ -22,11 +34,32 @@ export function DonutChart({ id, title, summary, segments, centerLabel }: { id: 
             segments.map((s) => {
               const length = (s.value / total) * C;
               const dash = `${Math.max(0, length - (segments.filter((x) => x.value > 0).length > 1 ? 1.5 : 0))} ${C}`;
-              const element = s.value > 0 ? <circle key={s.name} cx={70} cy={70} r={R} fill="none" strokeWidth={18} strokeDasharray={dash} strokeDashoffset={-offset} transform="rotate(-90 70 70)" className={TONES[s.tone].stroke} /> : null;
+              const element =
+                s.value > 0 ? (
+                  <circle
+                    key={s.name}
+                    cx={70}
+                    cy={70}
+                    r={R}
+                    fill="none"
+                    strokeWidth={18}
+                    strokeDasharray={dash}
+                    strokeDashoffset={-offset}
+                    transform="rotate(-90 70 70)"
+                    className={TONES[s.tone].stroke}
+                  />
+                ) : null;
               offset += length;
               return element;
             })}
-          <text x={70} y={66} textAnchor="middle" fontSize={22} fontWeight={700} className="fill-zinc-900 dark:fill-zinc-100">
+          <text
+            x={70}
+            y={66}
+            textAnchor="middle"
+            fontSize={22}
+            fontWeight={700}
+            className="fill-zinc-900 dark:fill-zinc-100"
+          >
             {total}
           </text>
           <text x={70} y={84} textAnchor="middle" fontSize={10} className="fill-zinc-500 dark:fill-zinc-400">

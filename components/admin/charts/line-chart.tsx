@@ -49,24 +49,56 @@ export function LineChart({
     <figure className="relative space-y-3">
       <figcaption className="space-y-2">
         <span className="block text-sm font-semibold text-zinc-900 dark:text-zinc-100">{title}</span>
-        <Legend items={series.map((s) => ({ name: s.name, tone: s.tone, value: String(s.values.reduce((a, b) => a + b, 0)) }))} />
+        <Legend
+          items={series.map((s) => ({
+            name: s.name,
+            tone: s.tone,
+            value: String(s.values.reduce((a, b) => a + b, 0)),
+          }))}
+        />
       </figcaption>
       {/* On a phone the chart keeps a readable size and scrolls sideways instead of shrinking its text. */}
       <div className="overflow-x-auto">
-        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} className="h-auto w-full min-w-[34rem] overflow-visible">
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+          className="h-auto w-full min-w-[34rem] overflow-visible"
+        >
           <title id={`${id}-title`}>{title}</title>
           <desc id={`${id}-desc`}>{summary}</desc>
           {ticks.map((t) => (
             <g key={t}>
-              <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="stroke-zinc-200 dark:stroke-zinc-800" strokeWidth={1} />
-              <text x={PAD.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={12} className="fill-zinc-500 dark:fill-zinc-400">
+              <line
+                x1={PAD.left}
+                x2={W - PAD.right}
+                y1={y(t)}
+                y2={y(t)}
+                className="stroke-zinc-200 dark:stroke-zinc-800"
+                strokeWidth={1}
+              />
+              <text
+                x={PAD.left - 6}
+                y={y(t)}
+                dy="0.32em"
+                textAnchor="end"
+                fontSize={12}
+                className="fill-zinc-500 dark:fill-zinc-400"
+              >
                 {t}
               </text>
             </g>
           ))}
           {tickLabels.map((label, i) =>
             shown.has(i) ? (
-              <text key={i} x={x(i)} y={H - 8} textAnchor={i === 0 ? "start" : i === count - 1 ? "end" : "middle"} fontSize={12} className="fill-zinc-500 dark:fill-zinc-400">
+              <text
+                key={i}
+                x={x(i)}
+                y={H - 8}
+                textAnchor={i === 0 ? "start" : i === count - 1 ? "end" : "middle"}
+                fontSize={12}
+                className="fill-zinc-500 dark:fill-zinc-400"
+              >
                 {label}
               </text>
             ) : null,
@@ -76,8 +108,18 @@ export function LineChart({
             const tone = TONES[s.tone];
             return (
               <g key={s.name}>
-                {s.area && count > 1 && <path d={`M${x(0)},${y(0)} L${points.join(" L")} L${x(count - 1)},${y(0)} Z`} className={tone.area} />}
-                <polyline points={points.join(" ")} fill="none" strokeWidth={2} strokeLinejoin="round" strokeLinecap="round" strokeDasharray={s.dashed ? "5 4" : undefined} className={tone.stroke} />
+                {s.area && count > 1 && (
+                  <path d={`M${x(0)},${y(0)} L${points.join(" L")} L${x(count - 1)},${y(0)} Z`} className={tone.area} />
+                )}
+                <polyline
+                  points={points.join(" ")}
+                  fill="none"
+                  strokeWidth={2}
+                  strokeLinejoin="round"
+                  strokeLinecap="round"
+                  strokeDasharray={s.dashed ? "5 4" : undefined}
+                  className={tone.stroke}
+                />
                 {dots && s.values.map((v, i) => <circle key={i} cx={x(i)} cy={y(v)} r={2.5} className={tone.fill} />)}
               </g>
             );

@@ -26,12 +26,42 @@ export function labelIndices(count: number, target = 8): Set<number> {
 
 /** Colour sets that read in both themes (Tailwind classes, spelled out so the build keeps them). */
 export const TONES = {
-  indigo: { stroke: "stroke-indigo-600 dark:stroke-indigo-400", fill: "fill-indigo-600 dark:fill-indigo-400", area: "fill-indigo-500/15 dark:fill-indigo-400/20", swatch: "bg-indigo-600 dark:bg-indigo-400" },
-  rose: { stroke: "stroke-rose-600 dark:stroke-rose-400", fill: "fill-rose-600 dark:fill-rose-400", area: "fill-rose-500/15 dark:fill-rose-400/20", swatch: "bg-rose-600 dark:bg-rose-400" },
-  amber: { stroke: "stroke-amber-500 dark:stroke-amber-300", fill: "fill-amber-500 dark:fill-amber-300", area: "fill-amber-500/15 dark:fill-amber-300/20", swatch: "bg-amber-500 dark:bg-amber-300" },
-  emerald: { stroke: "stroke-emerald-600 dark:stroke-emerald-400", fill: "fill-emerald-600 dark:fill-emerald-400", area: "fill-emerald-500/15 dark:fill-emerald-400/20", swatch: "bg-emerald-600 dark:bg-emerald-400" },
-  sky: { stroke: "stroke-sky-600 dark:stroke-sky-400", fill: "fill-sky-600 dark:fill-sky-400", area: "fill-sky-500/15 dark:fill-sky-400/20", swatch: "bg-sky-600 dark:bg-sky-400" },
-  zinc: { stroke: "stroke-zinc-400 dark:stroke-zinc-500", fill: "fill-zinc-300 dark:fill-zinc-600", area: "fill-zinc-400/15 dark:fill-zinc-500/20", swatch: "bg-zinc-300 dark:bg-zinc-600" },
+  indigo: {
+    stroke: "stroke-indigo-600 dark:stroke-indigo-400",
+    fill: "fill-indigo-600 dark:fill-indigo-400",
+    area: "fill-indigo-500/15 dark:fill-indigo-400/20",
+    swatch: "bg-indigo-600 dark:bg-indigo-400",
+  },
+  rose: {
+    stroke: "stroke-rose-600 dark:stroke-rose-400",
+    fill: "fill-rose-600 dark:fill-rose-400",
+    area: "fill-rose-500/15 dark:fill-rose-400/20",
+    swatch: "bg-rose-600 dark:bg-rose-400",
+  },
+  amber: {
+    stroke: "stroke-amber-500 dark:stroke-amber-300",
+    fill: "fill-amber-500 dark:fill-amber-300",
+    area: "fill-amber-500/15 dark:fill-amber-300/20",
+    swatch: "bg-amber-500 dark:bg-amber-300",
+  },
+  emerald: {
+    stroke: "stroke-emerald-600 dark:stroke-emerald-400",
+    fill: "fill-emerald-600 dark:fill-emerald-400",
+    area: "fill-emerald-500/15 dark:fill-emerald-400/20",
+    swatch: "bg-emerald-600 dark:bg-emerald-400",
+  },
+  sky: {
+    stroke: "stroke-sky-600 dark:stroke-sky-400",
+    fill: "fill-sky-600 dark:fill-sky-400",
+    area: "fill-sky-500/15 dark:fill-sky-400/20",
+    swatch: "bg-sky-600 dark:bg-sky-400",
+  },
+  zinc: {
+    stroke: "stroke-zinc-400 dark:stroke-zinc-500",
+    fill: "fill-zinc-300 dark:fill-zinc-600",
+    area: "fill-zinc-400/15 dark:fill-zinc-500/20",
+    swatch: "bg-zinc-300 dark:bg-zinc-600",
+  },
 } as const;
 
 export type Tone = keyof typeof TONES;

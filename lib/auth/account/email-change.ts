@@ -36,7 +36,8 @@ export function emailChangeHours(): number {
   return settings.emailChangeHours;
 }
 
-const emailField = (message: string) => fail("validation_error", { message: `email: ${message}`, body: { email: [message] } });
+const emailField = (message: string) =>
+  fail("validation_error", { message: `email: ${message}`, body: { email: [message] } });
 
 function confirmationMail(username: string, newEmail: string, url: string | null): MailContent {
   const origin = siteOrigin();
@@ -48,20 +49,37 @@ function confirmationMail(username: string, newEmail: string, url: string | null
       `Confirm that ${newEmail} should become the e-mail address of ${username}. The link works once, for ${settings.emailChangeHours} hours.`,
       "If you did not ask for this, ignore this e-mail: nothing changes.",
     ],
-    action: { label: "Confirm this address", url: url ?? `${origin}/account/profile/confirm-email (link removed from the stored copy)` },
+    action: {
+      label: "Confirm this address",
+      url: url ?? `${origin}/account/profile/confirm-email (link removed from the stored copy)`,
+    },
     footer: `${siteName()} · ${origin}`,
   });
 }
 
 /** Asks for a change: sends the confirmation link to the new address. Earlier pending requests stop working. */
-export async function requestEmailChange(actor: AccountActor, rawEmail: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ newEmail: string; expiresAt: Date }>> {
+export async function requestEmailChange(
+  actor: AccountActor,
+  rawEmail: string,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ newEmail: string; expiresAt: Date }>> {
   const newEmail = rawEmail.trim().toLowerCase();
-  if (!EMAIL.test(newEmail) || LONE_SURROGATE.test(newEmail) || newEmail.length > 254) return emailField("Enter a valid email address.");
-  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true, username: true } });
+  if (!EMAIL.test(newEmail) || LONE_SURROGATE.test(newEmail) || newEmail.length > 254)
+    return emailField("Enter a valid email address.");
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: { email: true, username: true },
+  });
   if (user.email === newEmail) return fail("same_email", { body: { email: ["That is already your email address."] } });
-  if (await db.user.count({ where: { email: newEmail } })) return fail("email_taken", { body: { email: ["A user with that email already exists."] } });
+  if (await db.user.count({ where: { email: newEmail } }))
+    return fail("email_taken", { body: { email: ["A user with that email already exists."] } });
   const recentSince = new Date(now.getTime() - 3_600_000);
-  if ((await db.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >= MAX_EMAIL_CHANGES_PER_HOUR) {
+  if (
+    (await db.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >=
+    MAX_EMAIL_CHANGES_PER_HOUR
+  ) {
     return fail("rate_limited", { retryAfter: 3600 });
   }
   const stepUp = await authorize("email.change", actor, proof, client, now);
@@ -69,17 +87,42 @@ export async function requestEmailChange(actor: AccountActor, rawEmail: string, 
 
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.emailChangeHours * 3_600_000);
-  const full = confirmationMail(user.username, newEmail, `${siteOrigin()}/account/profile/confirm-email?token=${token}`);
+  const full = confirmationMail(
+    user.username,
+    newEmail,
+    `${siteOrigin()}/account/profile/confirm-email?token=${token}`,
+  );
   const redacted = confirmationMail(user.username, newEmail, null);
   const dedupeKey = await db.$transaction(async (tx): Promise<string | null> => {
     // Checked again under the user row lock: concurrent requests cannot together pass the cap.
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;
-    if ((await tx.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >= MAX_EMAIL_CHANGES_PER_HOUR) return null;
+    if (
+      (await tx.emailChangeRequest.count({ where: { userId: actor.userId, createdAt: { gt: recentSince } } })) >=
+      MAX_EMAIL_CHANGES_PER_HOUR
+    )
+      return null;
     await tx.emailChangeRequest.updateMany({ where: { userId: actor.userId, usedAt: null }, data: { usedAt: now } });
-    const row = await tx.emailChangeRequest.create({ data: { userId: actor.userId, newEmail, sessionId: actor.sessionId, tokenHash: sha256Hex(token), createdAt: now, expiresAt }, select: { id: true } });
-    await recordSecurityEvent({ type: "email.change_requested", userId: actor.userId, client, details: { request: row.id } }, tx);
+    const row = await tx.emailChangeRequest.create({
+      data: {
+        userId: actor.userId,
+        newEmail,
+        sessionId: actor.sessionId,
+        tokenHash: sha256Hex(token),
+        createdAt: now,
+        expiresAt,
+      },
+      select: { id: true },
+    });
+    await recordSecurityEvent(
+      { type: "email.change_requested", userId: actor.userId, client, details: { request: row.id } },
+      tx,
+    );
     const key = `email_change_confirm:${actor.userId}:${row.id}`;
-    await enqueueMail(tx, { dedupeKey: key, to: newEmail, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
+    await enqueueMail(
+      tx,
+      { dedupeKey: key, to: newEmail, ...full, redacted: { text: redacted.text, html: redacted.html } },
+      now,
+    );
     return key;
   });
   if (!dedupeKey) return fail("rate_limited", { retryAfter: 3600 });
@@ -106,8 +149,18 @@ export async function cancelEmailChange(userId: number, now = new Date()): Promi
 type UsableRequest = { id: string; userId: number; username: string; newEmail: string; sessionId: string };
 
 /** Whether the session that asked for a change still signs its holder in (not revoked, expired or idle). */
-function sessionLive(session: { userId: number; revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date } | null, userId: number, now: Date): boolean {
-  return session !== null && session.userId === userId && !session.revokedAt && session.expiresAt > now && !isIdle(session.lastSeenAt, now);
+function sessionLive(
+  session: { userId: number; revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date } | null,
+  userId: number,
+  now: Date,
+): boolean {
+  return (
+    session !== null &&
+    session.userId === userId &&
+    !session.revokedAt &&
+    session.expiresAt > now &&
+    !isIdle(session.lastSeenAt, now)
+  );
 }
 
 async function findUsableRequest(token: string, now: Date): Promise<Result<UsableRequest>> {
@@ -125,7 +178,13 @@ async function findUsableRequest(token: string, now: Date): Promise<Result<Usabl
   });
   if (!row || row.usedAt || row.expiresAt <= now || !row.user.isActive) return fail("invalid_email_change_token");
   if (!row.session || !sessionLive(row.session, row.user.id, now)) return fail("email_change_session_ended");
-  return ok({ id: row.id, userId: row.user.id, username: row.user.username, newEmail: row.newEmail, sessionId: row.session.id });
+  return ok({
+    id: row.id,
+    userId: row.user.id,
+    username: row.user.username,
+    newEmail: row.newEmail,
+    sessionId: row.session.id,
+  });
 }
 
 export type EmailChangeView = { username: string; newEmail: string } | { sessionEnded: true };
@@ -144,24 +203,57 @@ export async function describeEmailChange(token: string, now = new Date()): Prom
  * row lock so that a concurrent sign-out wins. Unused password reset links (sent to the old
  * address) stop working.
  */
-export async function confirmEmailChange(token: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string; email: string }>> {
+export async function confirmEmailChange(
+  token: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ username: string; email: string }>> {
   const usable = await findUsableRequest(token, now);
   if (!usable.ok) return usable;
   const found = usable.value;
   try {
     return await db.$transaction(async (tx): Promise<Result<{ username: string; email: string }>> => {
-      const [session] = await tx.$queryRaw<{ user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date }[]>`
+      const [session] = await tx.$queryRaw<
+        { user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date }[]
+      >`
         SELECT user_id, revoked_at, expires_at, last_seen_at FROM auth_sessions WHERE id = ${found.sessionId}::uuid FOR UPDATE`;
-      const live = session ? { userId: session.user_id, revokedAt: session.revoked_at, expiresAt: session.expires_at, lastSeenAt: session.last_seen_at } : null;
+      const live = session
+        ? {
+            userId: session.user_id,
+            revokedAt: session.revoked_at,
+            expiresAt: session.expires_at,
+            lastSeenAt: session.last_seen_at,
+          }
+        : null;
       if (!sessionLive(live, found.userId, now)) return fail("email_change_session_ended");
-      const spent = await tx.emailChangeRequest.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+      const spent = await tx.emailChangeRequest.updateMany({
+        where: { id: found.id, usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now },
+      });
       if (spent.count !== 1) return fail("invalid_email_change_token");
       const before = await tx.user.findUniqueOrThrow({ where: { id: found.userId }, select: { email: true } });
       // Opening the link sent to the new address proves control of it.
-      await tx.user.update({ where: { id: found.userId }, data: { email: found.newEmail, emailVerifiedAt: now, emailUntrustedAt: null } });
+      await tx.user.update({
+        where: { id: found.userId },
+        data: { email: found.newEmail, emailVerifiedAt: now, emailUntrustedAt: null },
+      });
       await tx.passwordResetToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
-      const eventId = await recordSecurityEvent({ type: "email.changed", userId: found.userId, client, details: { request: found.id } }, tx);
-      await notifySecurityEvent({ kind: "email_changed", previousEmail: before.email, newEmail: found.newEmail, userId: found.userId, ref: eventId, client, now }, tx);
+      const eventId = await recordSecurityEvent(
+        { type: "email.changed", userId: found.userId, client, details: { request: found.id } },
+        tx,
+      );
+      await notifySecurityEvent(
+        {
+          kind: "email_changed",
+          previousEmail: before.email,
+          newEmail: found.newEmail,
+          userId: found.userId,
+          ref: eventId,
+          client,
+          now,
+        },
+        tx,
+      );
       return ok({ username: found.username, email: found.newEmail });
     });
   } catch (error) {

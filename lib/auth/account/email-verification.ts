@@ -50,7 +50,10 @@ function verificationMail(username: string, email: string, url: string | null): 
       `Confirm that ${email} is the e-mail address of your account ${username}. The link works once, for ${settings.emailVerification.linkHours} hours.`,
       "If you did not create this account, ignore this e-mail: the address stays unconfirmed and is never linked to another sign-in.",
     ],
-    action: { label: "Confirm my address", url: url ?? `${origin}${VERIFY_EMAIL_PATH} (link removed from the stored copy)` },
+    action: {
+      label: "Confirm my address",
+      url: url ?? `${origin}${VERIFY_EMAIL_PATH} (link removed from the stored copy)`,
+    },
     footer: `${siteName()} · ${origin}`,
   });
 }
@@ -62,20 +65,35 @@ function verificationMail(username: string, email: string, url: string | null): 
  */
 async function queueVerificationLink(tx: Tx, userId: number, client: ClientInfo, now: Date): Promise<string | null> {
   await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
-  const user = await tx.user.findUnique({ where: { id: userId }, select: { username: true, email: true, isActive: true, emailVerifiedAt: true } });
+  const user = await tx.user.findUnique({
+    where: { id: userId },
+    select: { username: true, email: true, isActive: true, emailVerifiedAt: true },
+  });
   if (!user?.isActive || user.emailVerifiedAt) return null;
-  const recent = await tx.emailVerificationToken.count({ where: { userId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+  const recent = await tx.emailVerificationToken.count({
+    where: { userId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } },
+  });
   if (recent >= MAX_VERIFICATION_LINKS_PER_HOUR) return null;
   const token = randomToken(32);
   const row = await tx.emailVerificationToken.create({
-    data: { userId, email: user.email, tokenHash: sha256Hex(token), createdAt: now, expiresAt: new Date(now.getTime() + settings.emailVerification.linkHours * 3_600_000) },
+    data: {
+      userId,
+      email: user.email,
+      tokenHash: sha256Hex(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + settings.emailVerification.linkHours * 3_600_000),
+    },
     select: { id: true },
   });
   await recordSecurityEvent({ type: "email.verification_sent", userId, client, details: { link: row.id } }, tx);
   const full = verificationMail(user.username, user.email, `${siteOrigin()}${VERIFY_EMAIL_PATH}?token=${token}`);
   const redacted = verificationMail(user.username, user.email, null);
   const key = `email_verification:${userId}:${row.id}`;
-  await enqueueMail(tx, { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
+  await enqueueMail(
+    tx,
+    { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } },
+    now,
+  );
   return key;
 }
 
@@ -90,13 +108,20 @@ export async function sendEmailVerification(userId: number, client: ClientInfo, 
  * input: the lookup and the mail happen after the answer, so neither reply nor timing tells
  * whether an account exists or is verified. Rate-limited per IP like a reset request.
  */
-export async function requestEmailVerificationResend(identifier: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function requestEmailVerificationResend(
+  identifier: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   const limited = await checkAttempt("password_reset", { ip: client.ip }, now);
   if (!limited.ok) return limited;
   const value = identifier.trim().toLowerCase();
   if (LOOKUP_SAFE.test(value)) {
     runInBackground(async () => {
-      const user = await db.user.findFirst({ where: value.includes("@") ? { email: value } : { username: value }, select: { id: true, emailVerifiedAt: true, emailUntrustedAt: true } });
+      const user = await db.user.findFirst({
+        where: value.includes("@") ? { email: value } : { username: value },
+        select: { id: true, emailVerifiedAt: true, emailUntrustedAt: true },
+      });
       // Confirming the address an undo could not replace would make the intruder's address trusted again.
       if (user && !addressUntrustedAfterRecovery(user)) await sendEmailVerification(user.id, client, now);
     });
@@ -110,7 +135,13 @@ async function findUsableLink(token: string, now: Date): Promise<UsableLink | nu
   if (!TOKEN.test(token)) return null;
   const row = await db.emailVerificationToken.findUnique({
     where: { tokenHash: sha256Hex(token) },
-    select: { id: true, email: true, usedAt: true, expiresAt: true, user: { select: { id: true, username: true, email: true, isActive: true } } },
+    select: {
+      id: true,
+      email: true,
+      usedAt: true,
+      expiresAt: true,
+      user: { select: { id: true, username: true, email: true, isActive: true } },
+    },
   });
   // A link for an address the account no longer has proves nothing about the current one.
   if (!row || row.usedAt || row.expiresAt <= now || !row.user.isActive || row.user.email !== row.email) return null;
@@ -118,7 +149,10 @@ async function findUsableLink(token: string, now: Date): Promise<UsableLink | nu
 }
 
 /** For the confirmation page: whose address the link would confirm, or null when it cannot be used. */
-export async function describeEmailVerification(token: string, now = new Date()): Promise<{ username: string; email: string } | null> {
+export async function describeEmailVerification(
+  token: string,
+  now = new Date(),
+): Promise<{ username: string; email: string } | null> {
   const found = await findUsableLink(token, now);
   return found ? { username: found.username, email: found.email } : null;
 }
@@ -127,17 +161,33 @@ export async function describeEmailVerification(token: string, now = new Date())
  * Opens the link: spent by a conditional update (single use under concurrency); the address is
  * marked verified in the same transaction, and only if it is still the one the link was sent to.
  */
-export async function confirmEmailVerification(token: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string; email: string }>> {
+export async function confirmEmailVerification(
+  token: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ username: string; email: string }>> {
   const found = await findUsableLink(token, now);
   if (!found) return fail("invalid_email_verification_token");
   return db.$transaction(async (tx): Promise<Result<{ username: string; email: string }>> => {
-    const spent = await tx.emailVerificationToken.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    const spent = await tx.emailVerificationToken.updateMany({
+      where: { id: found.id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
     if (spent.count !== 1) return fail("invalid_email_verification_token");
-    const marked = await tx.user.updateMany({ where: { id: found.userId, email: found.email, isActive: true }, data: { emailVerifiedAt: now, emailUntrustedAt: null } });
+    const marked = await tx.user.updateMany({
+      where: { id: found.userId, email: found.email, isActive: true },
+      data: { emailVerifiedAt: now, emailUntrustedAt: null },
+    });
     if (marked.count !== 1) return fail("invalid_email_verification_token");
     // Every other outstanding link of the account is done too.
-    await tx.emailVerificationToken.updateMany({ where: { userId: found.userId, usedAt: null }, data: { usedAt: now } });
-    await recordSecurityEvent({ type: "email.verified", userId: found.userId, client, details: { link: found.id } }, tx);
+    await tx.emailVerificationToken.updateMany({
+      where: { userId: found.userId, usedAt: null },
+      data: { usedAt: now },
+    });
+    await recordSecurityEvent(
+      { type: "email.verified", userId: found.userId, client, details: { link: found.id } },
+      tx,
+    );
     return ok({ username: found.username, email: found.email });
   });
 }

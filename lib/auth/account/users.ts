@@ -21,7 +21,8 @@ export function validateNewUser(input: NewUser): Record<string, string[]> | null
   if (!USERNAME_PATTERN.test(username)) {
     problems.username = ["Enter a valid username: 3-150 letters, digits and . + - _ only."];
   }
-  if (!EMAIL_PATTERN.test(input.email.trim()) || input.email.length > 254) problems.email = ["Enter a valid email address."];
+  if (!EMAIL_PATTERN.test(input.email.trim()) || input.email.length > 254)
+    problems.email = ["Enter a valid email address."];
   const weak = checkPasswordStrength(input.password, username);
   if (weak.length > 0) problems.password = weak.map((p) => PASSWORD_PROBLEMS[p]);
   return Object.keys(problems).length > 0 ? problems : null;
@@ -32,21 +33,37 @@ export async function createUser(input: NewUser, client?: ClientInfo): Promise<R
   const problems = validateNewUser(input);
   if (problems) {
     const [field, messages] = Object.entries(problems)[0] ?? ["username", ["Invalid"]];
-    return fail(field === "password" ? "weak_password" : "validation_error", { message: `${field}: ${messages[0]}`, body: problems });
+    return fail(field === "password" ? "weak_password" : "validation_error", {
+      message: `${field}: ${messages[0]}`,
+      body: problems,
+    });
   }
   const username = input.username.trim().toLowerCase();
   const email = input.email.trim().toLowerCase();
   try {
     const user = await db.user.create({
-      data: { username, email, passwordHash: await hashPassword(input.password), isStaff: input.isStaff ?? false, isSuperuser: Boolean(input.isStaff && input.isSuperuser), webauthnUserHandle: randomToken(32) },
+      data: {
+        username,
+        email,
+        passwordHash: await hashPassword(input.password),
+        isStaff: input.isStaff ?? false,
+        isSuperuser: Boolean(input.isStaff && input.isSuperuser),
+        webauthnUserHandle: randomToken(32),
+      },
       select: { id: true, username: true, email: true, isStaff: true },
     });
-    await recordSecurityEvent({ type: input.isStaff ? "admin.created" : "signup", userId: user.id, client, details: input.isStaff && input.isSuperuser ? { superuser: true } : {} });
+    await recordSecurityEvent({
+      type: input.isStaff ? "admin.created" : "signup",
+      userId: user.id,
+      client,
+      details: input.isStaff && input.isSuperuser ? { superuser: true } : {},
+    });
     return ok(user);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const target = JSON.stringify(error.meta ?? {});
-      return target.includes("email") ? fail("email_taken", { body: { email: ["A user with that email already exists."] } })
+      return target.includes("email")
+        ? fail("email_taken", { body: { email: ["A user with that email already exists."] } })
         : fail("username_taken", { body: { username: ["A user with that username already exists."] } });
     }
     throw error;

@@ -38,7 +38,14 @@ function where(query: ApiKeysQuery, now: Date): Prisma.ApiKeyWhereInput {
       OR: [
         { name: { contains: query.q, mode: "insensitive" } },
         { prefix: { startsWith: query.q } },
-        { user: { OR: [{ username: { contains: query.q, mode: "insensitive" } }, { email: { contains: query.q, mode: "insensitive" } }] } },
+        {
+          user: {
+            OR: [
+              { username: { contains: query.q, mode: "insensitive" } },
+              { email: { contains: query.q, mode: "insensitive" } },
+            ],
+          },
+        },
       ],
     });
   }
@@ -63,12 +70,26 @@ function orderBy(query: ApiKeysQuery): Prisma.ApiKeyOrderByWithRelationInput[] {
   }
 }
 
-export async function listApiKeys(query: ApiKeysQuery, range = skipTake(query), now = new Date()): Promise<ListPage<AdminApiKeyRow>> {
+export async function listApiKeys(
+  query: ApiKeysQuery,
+  range = skipTake(query),
+  now = new Date(),
+): Promise<ListPage<AdminApiKeyRow>> {
   const [rows, total] = await Promise.all([
     db.apiKey.findMany({
       where: where(query, now),
       orderBy: orderBy(query),
-      select: { id: true, userId: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true, user: { select: { username: true } } },
+      select: {
+        id: true,
+        userId: true,
+        name: true,
+        prefix: true,
+        createdAt: true,
+        lastUsedAt: true,
+        expiresAt: true,
+        revokedAt: true,
+        user: { select: { username: true } },
+      },
       ...range,
     }),
     db.apiKey.count({ where: where(query, now) }),
@@ -98,7 +119,12 @@ export const apiKeyCsv: CsvColumn<AdminApiKeyRow>[] = [
 ];
 
 /** "Revoke selected API keys", through the same function the API uses for staff (one event per key). */
-export async function revokeApiKeys(actor: AccountActor, ids: number[], client: ClientInfo, now = new Date()): Promise<Result<number>> {
+export async function revokeApiKeys(
+  actor: AccountActor,
+  ids: number[],
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<number>> {
   let revoked = 0;
   for (const id of ids) {
     const result = await revokeUserApiKey({ ...actor, isStaff: true }, id, client, now);

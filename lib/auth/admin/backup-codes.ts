@@ -27,7 +27,15 @@ export type AdminBackupCodesRow = {
   hasFactor: boolean;
 };
 
-type Row = { user_id: number; username: string; email: string; remaining: number; used: number; generated_at: Date | null; has_factor: boolean };
+type Row = {
+  user_id: number;
+  username: string;
+  email: string;
+  remaining: number;
+  used: number;
+  generated_at: Date | null;
+  has_factor: boolean;
+};
 
 const SORT_SQL = { username: "username", remaining: "remaining", generated: "generated_at" } as const;
 
@@ -58,16 +66,29 @@ const base = Prisma.sql`
     FROM backup_codes GROUP BY user_id
   ) b ON b.user_id = u.id`;
 
-export async function listBackupCodes(query: BackupCodesQuery, range = skipTake(query)): Promise<ListPage<AdminBackupCodesRow>> {
+export async function listBackupCodes(
+  query: BackupCodesQuery,
+  range = skipTake(query),
+): Promise<ListPage<AdminBackupCodesRow>> {
   const where = filters(query);
   // The sort column comes from a fixed map, never from the request.
   const order = Prisma.raw(`${SORT_SQL[query.sort]} ${query.dir === "asc" ? "ASC" : "DESC"} NULLS LAST, user_id ASC`);
   const [rows, counted] = await Promise.all([
-    db.$queryRaw<Row[]>`SELECT * FROM (${base}) s WHERE ${where} ORDER BY ${order} LIMIT ${range.take} OFFSET ${range.skip}`,
+    db.$queryRaw<
+      Row[]
+    >`SELECT * FROM (${base}) s WHERE ${where} ORDER BY ${order} LIMIT ${range.take} OFFSET ${range.skip}`,
     db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${base}) s WHERE ${where}`,
   ]);
   return pageOf(
-    rows.map((r) => ({ userId: r.user_id, username: r.username, email: r.email, remaining: r.remaining, used: r.used, generatedAt: r.generated_at, hasFactor: r.has_factor })),
+    rows.map((r) => ({
+      userId: r.user_id,
+      username: r.username,
+      email: r.email,
+      remaining: r.remaining,
+      used: r.used,
+      generatedAt: r.generated_at,
+      hasFactor: r.has_factor,
+    })),
     counted[0]?.n ?? 0,
     query,
   );

@@ -98,7 +98,9 @@ export async function loadAdoption(now: Date, buckets: number, bucketMs: number)
   const starts = bucketStarts(now, buckets, bucketMs);
   const start = starts[0] ?? now;
   const [joined, secured] = await Promise.all([
-    db.$queryRaw<Counted[]>`SELECT GREATEST(-1, ${bucketIndex("created_at", start, bucketMs)}) AS b, count(*)::int AS n FROM users WHERE is_active GROUP BY 1`,
+    db.$queryRaw<
+      Counted[]
+    >`SELECT GREATEST(-1, ${bucketIndex("created_at", start, bucketMs)}) AS b, count(*)::int AS n FROM users WHERE is_active GROUP BY 1`,
     db.$queryRaw<Counted[]>`
       SELECT GREATEST(-1, ${bucketIndex("secured_at", start, bucketMs)}) AS b, count(*)::int AS n FROM (
         SELECT LEAST(COALESCE(t.confirmed_at, t.created_at), p.first_at) AS secured_at
@@ -125,7 +127,9 @@ export function factorMixOf(report: SecurityReport): FactorMix {
 }
 
 export async function countFailedSecondFactorSince(since: Date): Promise<number> {
-  return db.securityEvent.count({ where: { type: { in: [...FAILED_SECOND_FACTOR_EVENTS] }, createdAt: { gte: since } } });
+  return db.securityEvent.count({
+    where: { type: { in: [...FAILED_SECOND_FACTOR_EVENTS] }, createdAt: { gte: since } },
+  });
 }
 
 export async function loadDashboard(window: DashboardWindow, now = new Date()): Promise<Dashboard> {
@@ -136,5 +140,13 @@ export async function loadDashboard(window: DashboardWindow, now = new Date()): 
     loadAdoption(now, spec.buckets, spec.bucketMs),
     countFailedSecondFactorSince(new Date(now.getTime() - DAY_MS)),
   ]);
-  return { window, report, failedSecondFactor24h: failed24h, bucketMs: spec.bucketMs, activity, adoption, factorMix: factorMixOf(report) };
+  return {
+    window,
+    report,
+    failedSecondFactor24h: failed24h,
+    bucketMs: spec.bucketMs,
+    activity,
+    adoption,
+    factorMix: factorMixOf(report),
+  };
 }

@@ -21,7 +21,11 @@ type Exporter = (params: URLSearchParams, now: Date) => Promise<{ columns: CsvCo
 function exporter<S extends string, F extends string, T>(
   spec: ListSpec<S, F> | ((params: URLSearchParams) => Promise<ListSpec<S, F>>),
   columns: CsvColumn<T>[],
-  list: (query: ReturnType<typeof parseListQuery<S, F>>, range: { skip: number; take: number }, now: Date) => Promise<ListPage<T>>,
+  list: (
+    query: ReturnType<typeof parseListQuery<S, F>>,
+    range: { skip: number; take: number },
+    now: Date,
+  ) => Promise<ListPage<T>>,
 ): Exporter {
   return async (params, now) => {
     const resolved = typeof spec === "function" ? await spec(params) : spec;
@@ -59,7 +63,11 @@ export const isExportResource = (value: string): value is ExportResource => Obje
  * The CSV of one admin list with the same search, filters and sort as the page (all pages of it),
  * produced in batches so a large table never sits in memory at once.
  */
-export async function* exportCsv(resource: ExportResource, params: URLSearchParams, now = new Date()): AsyncGenerator<string> {
+export async function* exportCsv(
+  resource: ExportResource,
+  params: URLSearchParams,
+  now = new Date(),
+): AsyncGenerator<string> {
   const { columns, fetch } = await EXPORTERS[resource](params, now);
   yield csvHeader(columns);
   for (let skip = 0; skip < EXPORT_MAX_ROWS; skip += BATCH) {

@@ -18,7 +18,10 @@ export type StaffAccess =
  * session that passed a second factor itself (a session made by any other path, or before the
  * user became staff, does not count: django-lokdown enforced 2FA only at its admin login view).
  */
-export function decideStaffAccess(user: WebUser | null, admin2faRequired: boolean = settings.admin2faRequired): StaffAccess {
+export function decideStaffAccess(
+  user: WebUser | null,
+  admin2faRequired: boolean = settings.admin2faRequired,
+): StaffAccess {
   if (!user) return { kind: "signed_out" };
   if (!user.isStaff) return { kind: "not_staff" };
   // The session's assurance (lib/auth/policy/session-assurance.ts), as the policy reads it: AAL2 = a second factor in this session.
@@ -33,11 +36,14 @@ export async function checkStaffAccess(): Promise<StaffAccess> {
 /** A same-site path inside the admin area, else the dashboard (no open redirects). */
 export function adminPath(value: unknown): string {
   const path = safeReturnPath(value, ADMIN_HOME);
-  return path === ADMIN_HOME || path.startsWith(`${ADMIN_HOME}/`) || path.startsWith(`${ADMIN_HOME}?`) ? path : ADMIN_HOME;
+  return path === ADMIN_HOME || path.startsWith(`${ADMIN_HOME}/`) || path.startsWith(`${ADMIN_HOME}?`)
+    ? path
+    : ADMIN_HOME;
 }
 
 export const signInUrl = (returnTo: string): string => `/login?next=${encodeURIComponent(adminPath(returnTo))}`;
-export const verifyUrl = (returnTo: string): string => `${ADMIN_VERIFY}?next=${encodeURIComponent(adminPath(returnTo))}`;
+export const verifyUrl = (returnTo: string): string =>
+  `${ADMIN_VERIFY}?next=${encodeURIComponent(adminPath(returnTo))}`;
 
 /**
  * Every admin page and server action calls this first. Signed out: sign-in with a return URL.

@@ -38,11 +38,15 @@ export const firstParam = (params: SearchParams | URLSearchParams, key: string):
   return (Array.isArray(value) ? value[0] : value) ?? "";
 };
 
-export function parseListQuery<S extends string, F extends string>(params: SearchParams | URLSearchParams, spec: ListSpec<S, F>): ListQuery<S, F> {
+export function parseListQuery<S extends string, F extends string>(
+  params: SearchParams | URLSearchParams,
+  spec: ListSpec<S, F>,
+): ListQuery<S, F> {
   const sortParam = firstParam(params, "sort");
   const sort = (spec.sorts as readonly string[]).includes(sortParam) ? (sortParam as S) : spec.defaultSort;
   const dirParam = firstParam(params, "dir");
-  const dir: SortDir = dirParam === "asc" || dirParam === "desc" ? dirParam : sort === spec.defaultSort ? spec.defaultDir : "asc";
+  const dir: SortDir =
+    dirParam === "asc" || dirParam === "desc" ? dirParam : sort === spec.defaultSort ? spec.defaultDir : "asc";
   const pageNumber = Number(firstParam(params, "page"));
   const perPageNumber = Number(firstParam(params, "per_page"));
   const filters = {} as Record<F, string>;
@@ -51,7 +55,10 @@ export function parseListQuery<S extends string, F extends string>(params: Searc
     filters[key] = spec.filters[key].includes(value) ? value : "";
   }
   return {
-    q: firstParam(params, "q").replace(/[\p{Cc}]/gu, "").trim().slice(0, MAX_SEARCH_LENGTH),
+    q: firstParam(params, "q")
+      .replace(/[\p{Cc}]/gu, "")
+      .trim()
+      .slice(0, MAX_SEARCH_LENGTH),
     sort,
     dir,
     page: Number.isInteger(pageNumber) && pageNumber >= 1 && pageNumber <= MAX_PAGE ? pageNumber : 1,
@@ -61,7 +68,10 @@ export function parseListQuery<S extends string, F extends string>(params: Searc
 }
 
 /** The list's state as search params (defaults left out), for links that change one thing. */
-export function listQueryParams<S extends string, F extends string>(query: ListQuery<S, F>, spec: ListSpec<S, F>): URLSearchParams {
+export function listQueryParams<S extends string, F extends string>(
+  query: ListQuery<S, F>,
+  spec: ListSpec<S, F>,
+): URLSearchParams {
   const params = new URLSearchParams();
   if (query.q) params.set("q", query.q);
   for (const [key, value] of Object.entries(query.filters) as [F, string][]) if (value) params.set(key, value);
@@ -75,13 +85,23 @@ export function listQueryParams<S extends string, F extends string>(query: ListQ
 }
 
 export function pageOf<T>(rows: T[], total: number, query: { page: number; perPage: number }): ListPage<T> {
-  return { rows, total, page: query.page, perPage: query.perPage, pages: Math.max(1, Math.ceil(total / query.perPage)) };
+  return {
+    rows,
+    total,
+    page: query.page,
+    perPage: query.perPage,
+    pages: Math.max(1, Math.ceil(total / query.perPage)),
+  };
 }
 
-export const skipTake = (query: { page: number; perPage: number }): { skip: number; take: number } => ({ skip: (query.page - 1) * query.perPage, take: query.perPage });
+export const skipTake = (query: { page: number; perPage: number }): { skip: number; take: number } => ({
+  skip: (query.page - 1) * query.perPage,
+  take: query.perPage,
+});
 
 /** Whole days between two instants, rounded down (0 = today). */
-export const daysBetween = (earlier: Date, later: Date): number => Math.max(0, Math.floor((later.getTime() - earlier.getTime()) / 86_400_000));
+export const daysBetween = (earlier: Date, later: Date): number =>
+  Math.max(0, Math.floor((later.getTime() - earlier.getTime()) / 86_400_000));
 
 /** django-lokdown's wording for a passkey's last use. */
 export function describeDaysSince(days: number | null): string {
@@ -104,7 +124,10 @@ export const MAX_SELECTED = 500;
 
 /** Selected row ids from a form's checkboxes; anything that is not a positive integer is dropped. */
 export function selectedIntIds(values: readonly unknown[]): number[] {
-  const ids = values.filter((v): v is string => typeof v === "string").map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+  const ids = values
+    .filter((v): v is string => typeof v === "string")
+    .map(Number)
+    .filter((n) => Number.isSafeInteger(n) && n > 0);
   return [...new Set(ids)].slice(0, MAX_SELECTED);
 }
 

@@ -14,7 +14,10 @@ export const oauthProvidersSpec = {
   filters: { source: ["database", "environment"], state: ["enabled", "disabled"], type: ["github", "google", "oidc"] },
 } as const satisfies ListSpec<string, string>;
 
-export type OAuthProvidersQuery = ListQuery<(typeof oauthProvidersSpec.sorts)[number], keyof typeof oauthProvidersSpec.filters>;
+export type OAuthProvidersQuery = ListQuery<
+  (typeof oauthProvidersSpec.sorts)[number],
+  keyof typeof oauthProvidersSpec.filters
+>;
 
 const sortValue = (p: OAuthProviderSummary, sort: OAuthProvidersQuery["sort"]): string | number => {
   switch (sort) {
@@ -29,7 +32,10 @@ const sortValue = (p: OAuthProviderSummary, sort: OAuthProvidersQuery["sort"]): 
   }
 };
 
-export async function listOAuthProvidersForAdmin(query: OAuthProvidersQuery, range = skipTake(query)): Promise<ListPage<OAuthProviderSummary>> {
+export async function listOAuthProvidersForAdmin(
+  query: OAuthProvidersQuery,
+  range = skipTake(query),
+): Promise<ListPage<OAuthProviderSummary>> {
   const q = query.q.toLowerCase();
   const { source, state, type } = query.filters;
   const all = (await listOAuthProviders()).filter(

@@ -4,7 +4,15 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { authenticatorName } from "../passkeys/authenticator-names";
 import { STALE_PASSKEY_DAYS } from "../maintenance/security-report";
 import type { CsvColumn } from "./csv";
-import { daysBetween, describeDaysSince, pageOf, skipTake, type ListPage, type ListQuery, type ListSpec } from "./listing";
+import {
+  daysBetween,
+  describeDaysSince,
+  pageOf,
+  skipTake,
+  type ListPage,
+  type ListQuery,
+  type ListSpec,
+} from "./listing";
 
 export const passkeysSpec = {
   sorts: ["username", "name", "created", "last_used"],
@@ -41,13 +49,21 @@ function where(query: PasskeysQuery, now: Date): Prisma.PasskeyCredentialWhereIn
       OR: [
         { name: { contains: query.q, mode: "insensitive" } },
         { credentialId: { startsWith: query.q } },
-        { user: { OR: [{ username: { contains: query.q, mode: "insensitive" } }, { email: { contains: query.q, mode: "insensitive" } }] } },
+        {
+          user: {
+            OR: [
+              { username: { contains: query.q, mode: "insensitive" } },
+              { email: { contains: query.q, mode: "insensitive" } },
+            ],
+          },
+        },
       ],
     });
   }
   const staleBefore = new Date(now.getTime() - STALE_PASSKEY_DAYS * DAY_MS);
   // Same rule as the security report: unused for 90 days, counting from creation when never used.
-  if (query.filters.usage === "stale") and.push({ OR: [{ lastUsedAt: { lt: staleBefore } }, { lastUsedAt: null, createdAt: { lt: staleBefore } }] });
+  if (query.filters.usage === "stale")
+    and.push({ OR: [{ lastUsedAt: { lt: staleBefore } }, { lastUsedAt: null, createdAt: { lt: staleBefore } }] });
   if (query.filters.usage === "never") and.push({ lastUsedAt: null });
   if (query.filters.usage === "recent") and.push({ lastUsedAt: { gte: staleBefore } });
   if (query.filters.sync === "synced") and.push({ backedUp: true });
@@ -69,13 +85,29 @@ function orderBy(query: PasskeysQuery): Prisma.PasskeyCredentialOrderByWithRelat
   }
 }
 
-export async function listPasskeys(query: PasskeysQuery, range = skipTake(query), now = new Date()): Promise<ListPage<AdminPasskeyRow>> {
+export async function listPasskeys(
+  query: PasskeysQuery,
+  range = skipTake(query),
+  now = new Date(),
+): Promise<ListPage<AdminPasskeyRow>> {
   const staleBefore = now.getTime() - STALE_PASSKEY_DAYS * DAY_MS;
   const [rows, total] = await Promise.all([
     db.passkeyCredential.findMany({
       where: where(query, now),
       orderBy: orderBy(query),
-      select: { id: true, userId: true, name: true, aaguid: true, credentialId: true, backedUp: true, transports: true, counter: true, createdAt: true, lastUsedAt: true, user: { select: { username: true } } },
+      select: {
+        id: true,
+        userId: true,
+        name: true,
+        aaguid: true,
+        credentialId: true,
+        backedUp: true,
+        transports: true,
+        counter: true,
+        createdAt: true,
+        lastUsedAt: true,
+        user: { select: { username: true } },
+      },
       ...range,
     }),
     db.passkeyCredential.count({ where: where(query, now) }),

@@ -18,7 +18,10 @@ export const pendingLoginsSpec = {
   filters: { status: ["pending", "setup", "completed", "locked", "expired"], recent: RECENT_CHOICES },
 } as const satisfies ListSpec<string, string>;
 
-export type PendingLoginsQuery = ListQuery<(typeof pendingLoginsSpec.sorts)[number], keyof typeof pendingLoginsSpec.filters>;
+export type PendingLoginsQuery = ListQuery<
+  (typeof pendingLoginsSpec.sorts)[number],
+  keyof typeof pendingLoginsSpec.filters
+>;
 
 export type PendingLoginStatus = "pending" | "setup" | "completed" | "locked" | "expired";
 
@@ -36,7 +39,10 @@ export type AdminPendingLoginRow = {
   expiresAt: Date;
 };
 
-export function pendingLoginStatus(row: { consumedAt: Date | null; failedAttempts: number; expiresAt: Date; requiresSetup: boolean }, now: Date): PendingLoginStatus {
+export function pendingLoginStatus(
+  row: { consumedAt: Date | null; failedAttempts: number; expiresAt: Date; requiresSetup: boolean },
+  now: Date,
+): PendingLoginStatus {
   if (row.consumedAt) return "completed";
   if (row.failedAttempts >= MAX_FAILED_ATTEMPTS) return "locked";
   if (row.expiresAt <= now) return "expired";
@@ -64,7 +70,13 @@ function statusWhere(status: string, now: Date): Prisma.LoginSessionWhereInput |
 function where(query: PendingLoginsQuery, now: Date): Prisma.LoginSessionWhereInput {
   const and: Prisma.LoginSessionWhereInput[] = [];
   if (query.q) {
-    and.push({ OR: [{ user: { username: { contains: query.q, mode: "insensitive" } } }, { user: { email: { contains: query.q, mode: "insensitive" } } }, { ipAddress: { startsWith: query.q } }] });
+    and.push({
+      OR: [
+        { user: { username: { contains: query.q, mode: "insensitive" } } },
+        { user: { email: { contains: query.q, mode: "insensitive" } } },
+        { ipAddress: { startsWith: query.q } },
+      ],
+    });
   }
   const status = statusWhere(query.filters.status, now);
   if (status) and.push(status);
@@ -85,7 +97,11 @@ function orderBy(query: PendingLoginsQuery): Prisma.LoginSessionOrderByWithRelat
   }
 }
 
-export async function listPendingLogins(query: PendingLoginsQuery, range = skipTake(query), now = new Date()): Promise<ListPage<AdminPendingLoginRow>> {
+export async function listPendingLogins(
+  query: PendingLoginsQuery,
+  range = skipTake(query),
+  now = new Date(),
+): Promise<ListPage<AdminPendingLoginRow>> {
   const [rows, total] = await Promise.all([
     db.loginSession.findMany({
       where: where(query, now),
@@ -142,20 +158,44 @@ export const pendingLoginCsv: CsvColumn<AdminPendingLoginRow>[] = [
 ];
 
 /** "Expire selected sessions": open ones end now; used or already expired ones are left alone. */
-export async function expirePendingLogins(actor: AccountActor, ids: string[], client: ClientInfo, now = new Date()): Promise<Result<number>> {
+export async function expirePendingLogins(
+  actor: AccountActor,
+  ids: string[],
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<number>> {
   if (ids.length === 0) return ok(0);
   const allowed = await authorize("staff.revoke_credentials", actor, {}, client, now);
   if (!allowed.ok) return allowed;
-  const { count } = await db.loginSession.updateMany({ where: { id: { in: ids }, consumedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
-  if (count > 0) await recordSecurityEvent({ type: "admin.login_sessions_expired", userId: actor.userId, client, details: { count } });
+  const { count } = await db.loginSession.updateMany({
+    where: { id: { in: ids }, consumedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
+  if (count > 0)
+    await recordSecurityEvent({
+      type: "admin.login_sessions_expired",
+      userId: actor.userId,
+      client,
+      details: { count },
+    });
   return ok(count);
 }
 
 /** "Delete expired sessions". */
-export async function deleteExpiredPendingLoginsByAdmin(actor: AccountActor, client: ClientInfo, now = new Date()): Promise<Result<number>> {
+export async function deleteExpiredPendingLoginsByAdmin(
+  actor: AccountActor,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<number>> {
   const allowed = await authorize("staff.revoke_credentials", actor, {}, client, now);
   if (!allowed.ok) return allowed;
   const count = await deleteExpiredPendingLogins(db, now);
-  if (count > 0) await recordSecurityEvent({ type: "admin.login_sessions_deleted", userId: actor.userId, client, details: { count } });
+  if (count > 0)
+    await recordSecurityEvent({
+      type: "admin.login_sessions_deleted",
+      userId: actor.userId,
+      client,
+      details: { count },
+    });
   return ok(count);
 }

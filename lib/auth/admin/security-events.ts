@@ -13,8 +13,16 @@ type EventsFilter = "type" | "recent" | "user";
 export type EventsQuery = ListQuery<EventsSort, EventsFilter>;
 
 /** The filter choices depend on which event types exist (and, for one user, on user ids). */
-export function eventsSpec(types: readonly string[], userIds: readonly string[] = []): ListSpec<EventsSort, EventsFilter> {
-  return { sorts: ["created", "type", "username"], defaultSort: "created", defaultDir: "desc", filters: { type: types, recent: RECENT_CHOICES, user: userIds } };
+export function eventsSpec(
+  types: readonly string[],
+  userIds: readonly string[] = [],
+): ListSpec<EventsSort, EventsFilter> {
+  return {
+    sorts: ["created", "type", "username"],
+    defaultSort: "created",
+    defaultDir: "desc",
+    filters: { type: types, recent: RECENT_CHOICES, user: userIds },
+  };
 }
 
 /** Event types present in the log (or, for the failed-attempts page, the failure types). */
@@ -52,7 +60,13 @@ function where(query: EventsQuery, scope: "all" | "failed", now: Date): Prisma.S
   const and: Prisma.SecurityEventWhereInput[] = [];
   if (scope === "failed") and.push({ type: { in: [...FAILED_ATTEMPT_EVENTS] } });
   if (query.q) {
-    and.push({ OR: [{ user: { username: { contains: query.q, mode: "insensitive" } } }, { ipAddress: { startsWith: query.q } }, { type: { contains: query.q } }] });
+    and.push({
+      OR: [
+        { user: { username: { contains: query.q, mode: "insensitive" } } },
+        { ipAddress: { startsWith: query.q } },
+        { type: { contains: query.q } },
+      ],
+    });
   }
   if (query.filters.type) and.push({ type: query.filters.type });
   if (query.filters.user) and.push({ userId: Number(query.filters.user) });
@@ -73,12 +87,26 @@ function orderBy(query: EventsQuery): Prisma.SecurityEventOrderByWithRelationInp
   }
 }
 
-export async function listSecurityEvents(query: EventsQuery, scope: "all" | "failed", range = skipTake(query), now = new Date()): Promise<ListPage<AdminEventRow>> {
+export async function listSecurityEvents(
+  query: EventsQuery,
+  scope: "all" | "failed",
+  range = skipTake(query),
+  now = new Date(),
+): Promise<ListPage<AdminEventRow>> {
   const [rows, total] = await Promise.all([
     db.securityEvent.findMany({
       where: where(query, scope, now),
       orderBy: orderBy(query),
-      select: { id: true, type: true, userId: true, ipAddress: true, userAgent: true, details: true, createdAt: true, user: { select: { username: true } } },
+      select: {
+        id: true,
+        type: true,
+        userId: true,
+        ipAddress: true,
+        userAgent: true,
+        details: true,
+        createdAt: true,
+        user: { select: { username: true } },
+      },
       ...range,
     }),
     db.securityEvent.count({ where: where(query, scope, now) }),

@@ -17,10 +17,18 @@ export const authSessionsSpec = {
   sorts: ["created", "last_seen", "expires", "username"],
   defaultSort: "last_seen",
   defaultDir: "desc",
-  filters: { status: ["active", "revoked", "expired"], kind: ["web", "api"], mfa: ["yes", "no"], recent: RECENT_CHOICES },
+  filters: {
+    status: ["active", "revoked", "expired"],
+    kind: ["web", "api"],
+    mfa: ["yes", "no"],
+    recent: RECENT_CHOICES,
+  },
 } as const satisfies ListSpec<string, string>;
 
-export type AuthSessionsQuery = ListQuery<(typeof authSessionsSpec.sorts)[number], keyof typeof authSessionsSpec.filters>;
+export type AuthSessionsQuery = ListQuery<
+  (typeof authSessionsSpec.sorts)[number],
+  keyof typeof authSessionsSpec.filters
+>;
 
 export type AdminAuthSessionRow = {
   id: string;
@@ -52,7 +60,13 @@ export function describeUserAgent(userAgent: string): string {
 function where(query: AuthSessionsQuery, now: Date): Prisma.AuthSessionWhereInput {
   const and: Prisma.AuthSessionWhereInput[] = [];
   if (query.q) {
-    and.push({ OR: [{ user: { username: { contains: query.q, mode: "insensitive" } } }, { user: { email: { contains: query.q, mode: "insensitive" } } }, { ipAddress: { startsWith: query.q } }] });
+    and.push({
+      OR: [
+        { user: { username: { contains: query.q, mode: "insensitive" } } },
+        { user: { email: { contains: query.q, mode: "insensitive" } } },
+        { ipAddress: { startsWith: query.q } },
+      ],
+    });
   }
   const { status, kind, mfa, recent } = query.filters;
   if (status === "active") and.push(liveSessionWhere(now));
@@ -80,7 +94,11 @@ function orderBy(query: AuthSessionsQuery): Prisma.AuthSessionOrderByWithRelatio
   }
 }
 
-export async function listAuthSessions(query: AuthSessionsQuery, range = skipTake(query), now = new Date()): Promise<ListPage<AdminAuthSessionRow>> {
+export async function listAuthSessions(
+  query: AuthSessionsQuery,
+  range = skipTake(query),
+  now = new Date(),
+): Promise<ListPage<AdminAuthSessionRow>> {
   const [rows, total] = await Promise.all([
     db.authSession.findMany({
       where: where(query, now),
@@ -133,11 +151,20 @@ export const authSessionCsv: CsvColumn<AdminAuthSessionRow>[] = [
 ];
 
 /** Ends the selected sessions now: cookies stop working and refresh tokens are refused. */
-export async function revokeAuthSessions(actor: AccountActor, ids: string[], client: ClientInfo, now = new Date()): Promise<Result<number>> {
+export async function revokeAuthSessions(
+  actor: AccountActor,
+  ids: string[],
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<number>> {
   if (ids.length === 0) return ok(0);
   const allowed = await authorize("staff.revoke_credentials", actor, {}, client, now);
   if (!allowed.ok) return allowed;
-  const { count } = await db.authSession.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: now, revokedReason: "admin" } });
-  if (count > 0) await recordSecurityEvent({ type: "admin.sessions_revoked", userId: actor.userId, client, details: { count } });
+  const { count } = await db.authSession.updateMany({
+    where: { id: { in: ids }, revokedAt: null },
+    data: { revokedAt: now, revokedReason: "admin" },
+  });
+  if (count > 0)
+    await recordSecurityEvent({ type: "admin.sessions_revoked", userId: actor.userId, client, details: { count } });
   return ok(count);
 }

@@ -27,7 +27,15 @@ export type AdminTotpRow = {
 
 function where(query: TotpQuery): Prisma.TotpDeviceWhereInput {
   const and: Prisma.TotpDeviceWhereInput[] = [];
-  if (query.q) and.push({ user: { OR: [{ username: { contains: query.q, mode: "insensitive" } }, { email: { contains: query.q, mode: "insensitive" } }] } });
+  if (query.q)
+    and.push({
+      user: {
+        OR: [
+          { username: { contains: query.q, mode: "insensitive" } },
+          { email: { contains: query.q, mode: "insensitive" } },
+        ],
+      },
+    });
   if (query.filters.status === "enabled") and.push({ secretEncrypted: { not: null } });
   if (query.filters.status === "pending") and.push({ secretEncrypted: null });
   return { AND: and };
@@ -52,7 +60,15 @@ export async function listTotpDevices(query: TotpQuery, range = skipTake(query))
     db.totpDevice.findMany({
       where: where(query),
       orderBy: orderBy(query),
-      select: { userId: true, secretEncrypted: true, confirmedAt: true, lastUsedAt: true, createdAt: true, updatedAt: true, user: { select: { username: true, email: true } } },
+      select: {
+        userId: true,
+        secretEncrypted: true,
+        confirmedAt: true,
+        lastUsedAt: true,
+        createdAt: true,
+        updatedAt: true,
+        user: { select: { username: true, email: true } },
+      },
       ...range,
     }),
     db.totpDevice.count({ where: where(query) }),

@@ -83,7 +83,9 @@ export async function wasUpgradedByEnrollment(user: WebUser, now = new Date()): 
  * the way back is the password, and dropping the cookie does not buy five more guesses.
  */
 async function ensureVerificationLogin(user: WebUser, client: ClientInfo, now: Date): Promise<Result<string>> {
-  const locked = await db.loginSession.count({ where: { userId: user.id, consumedAt: null, expiresAt: { gt: now }, failedAttempts: { gte: MAX_FAILED_ATTEMPTS } } });
+  const locked = await db.loginSession.count({
+    where: { userId: user.id, consumedAt: null, expiresAt: { gt: now }, failedAttempts: { gte: MAX_FAILED_ATTEMPTS } },
+  });
   if (locked > 0) {
     await revokeSession(user.sessionId, "second_factor_locked", now);
     await clearAdminVerification();
@@ -91,8 +93,19 @@ async function ensureVerificationLogin(user: WebUser, client: ClientInfo, now: D
   }
   const current = await readVerifyCookie();
   if (current) {
-    const row = await db.loginSession.findUnique({ where: { id: current }, select: { userId: true, consumedAt: true, expiresAt: true, ipAddress: true, userAgent: true } });
-    if (row && row.userId === user.id && !row.consumedAt && row.expiresAt > now && row.ipAddress === client.ip && row.userAgent === client.userAgent) return ok(current);
+    const row = await db.loginSession.findUnique({
+      where: { id: current },
+      select: { userId: true, consumedAt: true, expiresAt: true, ipAddress: true, userAgent: true },
+    });
+    if (
+      row &&
+      row.userId === user.id &&
+      !row.consumedAt &&
+      row.expiresAt > now &&
+      row.ipAddress === client.ip &&
+      row.userAgent === client.userAgent
+    )
+      return ok(current);
   }
   const factors = await getFactorSummary(user.id);
   const id = await createPendingLogin(
@@ -105,7 +118,10 @@ async function ensureVerificationLogin(user: WebUser, client: ClientInfo, now: D
     },
     now,
   );
-  (await cookies()).set(VERIFY_COOKIE, id, { ...cookieAttributes(VERIFY_COOKIE), expires: new Date(now.getTime() + settings.loginSessionMinutes * 60_000) });
+  (await cookies()).set(VERIFY_COOKIE, id, {
+    ...cookieAttributes(VERIFY_COOKIE),
+    expires: new Date(now.getTime() + settings.loginSessionMinutes * 60_000),
+  });
   return ok(id);
 }
 
@@ -121,15 +137,33 @@ export type UpgradedSession = { token: WebSessionToken; backupCodes?: string[] }
  */
 function replaceSession(user: WebUser, options: { newBackupCodes: boolean }): SessionIssuer<UpgradedSession> {
   return async (tx, input, now) => {
-    const rows = await tx.$queryRaw<{ user_id: number; kind: string; amr: string[]; revoked_at: Date | null; expires_at: Date }[]>`
+    const rows = await tx.$queryRaw<
+      { user_id: number; kind: string; amr: string[]; revoked_at: Date | null; expires_at: Date }[]
+    >`
       SELECT user_id, kind, amr, revoked_at, expires_at FROM auth_sessions WHERE id = ${user.sessionId}::uuid FOR UPDATE`;
     const row = rows[0];
-    if (!row || row.user_id !== input.userId || row.kind !== "web" || row.revoked_at || row.expires_at <= now) throw new SessionGone();
-    await tx.authSession.update({ where: { id: user.sessionId }, data: { revokedAt: now, revokedReason: "second_factor_upgrade" } });
+    if (!row || row.user_id !== input.userId || row.kind !== "web" || row.revoked_at || row.expires_at <= now)
+      throw new SessionGone();
+    await tx.authSession.update({
+      where: { id: user.sessionId },
+      data: { revokedAt: now, revokedReason: "second_factor_upgrade" },
+    });
     const proven = input.amr.filter((m) => m !== AMR.password && m !== AMR.oauth);
-    const token = await issueWebSession(tx, { userId: input.userId, amr: [...new Set([...row.amr, ...proven])], client: input.client }, now);
+    const token = await issueWebSession(
+      tx,
+      { userId: input.userId, amr: [...new Set([...row.amr, ...proven])], client: input.client },
+      now,
+    );
     const backupCodes = options.newBackupCodes ? await replaceBackupCodes(tx, input.userId) : undefined;
-    await recordSecurityEvent({ type: "session.second_factor_verified", userId: input.userId, client: input.client, details: { replaced_session: user.sessionId } }, tx);
+    await recordSecurityEvent(
+      {
+        type: "session.second_factor_verified",
+        userId: input.userId,
+        client: input.client,
+        details: { replaced_session: user.sessionId },
+      },
+      tx,
+    );
     return { token, backupCodes };
   };
 }
@@ -144,27 +178,54 @@ async function withSessionGone<T>(run: () => Promise<Result<T>>): Promise<Result
 }
 
 /** Verifies a TOTP code, a passkey assertion or a backup code and upgrades the browser session. */
-export async function upgradeSessionWithSecondFactor(user: WebUser, input: SecondFactorInput, client: ClientInfo, now = new Date()): Promise<Result<UpgradedSession>> {
+export async function upgradeSessionWithSecondFactor(
+  user: WebUser,
+  input: SecondFactorInput,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<UpgradedSession>> {
   const login = await ensureVerificationLogin(user, client, now);
   if (!login.ok) return login;
-  return withSessionGone(() => completePendingLogin(login.value, input, SECOND_FACTOR_ORDER, client, replaceSession(user, { newBackupCodes: false }), now));
+  return withSessionGone(() =>
+    completePendingLogin(
+      login.value,
+      input,
+      SECOND_FACTOR_ORDER,
+      client,
+      replaceSession(user, { newBackupCodes: false }),
+      now,
+    ),
+  );
 }
 
 /** Assertion options for the user's passkeys, tied to this browser's pending verification. */
-export async function beginAdminPasskeyVerification(user: WebUser, client: ClientInfo, now = new Date()): Promise<Result<AssertionOptions>> {
+export async function beginAdminPasskeyVerification(
+  user: WebUser,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<AssertionOptions>> {
   const login = await ensureVerificationLogin(user, client, now);
   if (!login.ok) return login;
   return beginPasskeyLoginStep(login.value, client, now);
 }
 
 /** First-time setup, only while the user has no factor (checked again inside each transaction, so a stolen password cannot add one beside it). */
-export async function beginAdminTotpEnrollment(user: WebUser, client: ClientInfo, now = new Date()): Promise<Result<TotpSetup>> {
+export async function beginAdminTotpEnrollment(
+  user: WebUser,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<TotpSetup>> {
   const login = await ensureVerificationLogin(user, client, now);
   if (!login.ok) return login;
   return beginLoginTotpSetup(login.value, client, now);
 }
 
-export async function confirmAdminTotpEnrollment(user: WebUser, token: string, client: ClientInfo, now = new Date()): Promise<Result<UpgradedSession>> {
+export async function confirmAdminTotpEnrollment(
+  user: WebUser,
+  token: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<UpgradedSession>> {
   const id = await readVerifyCookie();
   if (!id) return fail("invalid_session");
   return withSessionGone(async () => {
@@ -175,7 +236,11 @@ export async function confirmAdminTotpEnrollment(user: WebUser, token: string, c
 
 export type PasskeyEnrollmentStart = { challengeId: string; options: PublicKeyCredentialCreationOptionsJSON };
 
-export async function beginAdminPasskeyEnrollment(user: WebUser, client: ClientInfo, now = new Date()): Promise<Result<PasskeyEnrollmentStart>> {
+export async function beginAdminPasskeyEnrollment(
+  user: WebUser,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<PasskeyEnrollmentStart>> {
   const login = await ensureVerificationLogin(user, client, now);
   if (!login.ok) return login;
   const started = await beginLoginPasskeySetup(login.value, client, now);
@@ -191,7 +256,14 @@ export async function confirmAdminPasskeyEnrollment(
   now = new Date(),
 ): Promise<Result<UpgradedSession>> {
   return withSessionGone(async () => {
-    const done = await confirmLoginPasskeySetup(challengeId, response, undefined, client, replaceSession(user, { newBackupCodes: true }), now);
+    const done = await confirmLoginPasskeySetup(
+      challengeId,
+      response,
+      undefined,
+      client,
+      replaceSession(user, { newBackupCodes: true }),
+      now,
+    );
     return done.ok ? ok(done.value.session) : done;
   });
 }

@@ -63,7 +63,11 @@ type ApiKeyPolicy = Pick<Settings["apiKeys"], "allowIndefinite" | "maxLifespanDa
  * when omitted, only while indefinite keys are allowed. Unlike django-lokdown, a configured maximum
  * lifespan also rules out keys that never expire, or the maximum would be meaningless.
  */
-export function resolveApiKeyExpiry(expiresInDays: number | undefined, now: Date, policy: ApiKeyPolicy = settings.apiKeys): Result<Date | null> {
+export function resolveApiKeyExpiry(
+  expiresInDays: number | undefined,
+  now: Date,
+  policy: ApiKeyPolicy = settings.apiKeys,
+): Result<Date | null> {
   if (expiresInDays === undefined) {
     return policy.allowIndefinite && policy.maxLifespanDays === null ? ok(null) : fail("api_key_indefinite_disabled");
   }
@@ -71,7 +75,8 @@ export function resolveApiKeyExpiry(expiresInDays: number | undefined, now: Date
     const problem = `Ensure this value is a whole number from 1 to ${MAX_EXPIRES_IN_DAYS}.`;
     return fail("validation_error", { message: `expires_in_days: ${problem}`, body: { expires_in_days: [problem] } });
   }
-  if (policy.maxLifespanDays !== null && expiresInDays > policy.maxLifespanDays) return fail("api_key_lifespan_exceeded");
+  if (policy.maxLifespanDays !== null && expiresInDays > policy.maxLifespanDays)
+    return fail("api_key_lifespan_exceeded");
   return ok(new Date(now.getTime() + expiresInDays * 86_400_000));
 }
 
@@ -84,12 +89,24 @@ export function ensureApiKeysEnabled(): Result<void> {
   return settings.apiKeys.enabled ? ok(undefined) : fail("api_keys_disabled");
 }
 
-export type ApiKeyOptions = { enabled: boolean; allowIndefinite: boolean; maxLifespanDays: number | null; maxPerUser: number; authScheme: string };
+export type ApiKeyOptions = {
+  enabled: boolean;
+  allowIndefinite: boolean;
+  maxLifespanDays: number | null;
+  maxPerUser: number;
+  authScheme: string;
+};
 
 /** What the UI needs to offer valid choices and show how keys are sent. */
 export function apiKeyOptions(): ApiKeyOptions {
   const { enabled, allowIndefinite, maxLifespanDays, maxPerUser, authScheme } = settings.apiKeys;
-  return { enabled, allowIndefinite: allowIndefinite && maxLifespanDays === null, maxLifespanDays, maxPerUser, authScheme };
+  return {
+    enabled,
+    allowIndefinite: allowIndefinite && maxLifespanDays === null,
+    maxLifespanDays,
+    maxPerUser,
+    authScheme,
+  };
 }
 
 export type ApiKeySummary = {
@@ -102,24 +119,60 @@ export type ApiKeySummary = {
   isActive: boolean;
 };
 
-const isActive = (key: { revokedAt: Date | null; expiresAt: Date | null }, now: Date) => key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now);
+const isActive = (key: { revokedAt: Date | null; expiresAt: Date | null }, now: Date) =>
+  key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now);
 
-const summarySelect = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true } as const;
+const summarySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+} as const;
 
-function toSummary(row: { id: number; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }, now: Date): ApiKeySummary {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, expiresAt: row.expiresAt, isActive: isActive(row, now) };
+function toSummary(
+  row: {
+    id: number;
+    name: string;
+    prefix: string;
+    createdAt: Date;
+    lastUsedAt: Date | null;
+    expiresAt: Date | null;
+    revokedAt: Date | null;
+  },
+  now: Date,
+): ApiKeySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    expiresAt: row.expiresAt,
+    isActive: isActive(row, now),
+  };
 }
 
 /** A user's keys that are not revoked (expired ones included, inactive), newest first. Never the secret. */
 export async function listUserApiKeys(userId: number, now = new Date()): Promise<Result<ApiKeySummary[]>> {
   if (!settings.apiKeys.enabled) return fail("api_keys_disabled");
-  const rows = await db.apiKey.findMany({ where: { userId, revokedAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: summarySelect });
+  const rows = await db.apiKey.findMany({
+    where: { userId, revokedAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: summarySelect,
+  });
   return ok(rows.map((row) => toSummary(row, now)));
 }
 
 export type CreatedApiKey = ApiKeySummary & { key: string };
 
-const activeKeysOf = (userId: number, now: Date) => ({ userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+const activeKeysOf = (userId: number, now: Date) => ({
+  userId,
+  revokedAt: null,
+  OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+});
 
 /**
  * Creates a key after step-up. Input is checked before step-up so that a refused request never
@@ -138,29 +191,59 @@ export async function createUserApiKey(
   if (!expiresAt.ok) return expiresAt;
   const name = input.name.trim().slice(0, 255);
   const maxPerUser = settings.apiKeys.maxPerUser;
-  if ((await db.apiKey.count({ where: activeKeysOf(actor.userId, now) })) >= maxPerUser) return fail("api_key_limit_reached");
+  if ((await db.apiKey.count({ where: activeKeysOf(actor.userId, now) })) >= maxPerUser)
+    return fail("api_key_limit_reached");
   const stepUp = await authorize("api_key.create", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
 
   return db.$transaction(
     async (tx): Promise<Result<CreatedApiKey>> => {
-      const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE id = ${actor.userId} AND is_active FOR UPDATE`;
+      const locked = await tx.$queryRaw<
+        { id: number }[]
+      >`SELECT id FROM users WHERE id = ${actor.userId} AND is_active FOR UPDATE`;
       if (locked.length === 0) return fail("not_authenticated");
-      if ((await tx.apiKey.count({ where: activeKeysOf(actor.userId, now) })) >= maxPerUser) return fail("api_key_limit_reached");
+      if ((await tx.apiKey.count({ where: activeKeysOf(actor.userId, now) })) >= maxPerUser)
+        return fail("api_key_limit_reached");
       // The 32-bit lookup id can collide with an existing key: skip the duplicate and draw again.
       for (let attempt = 0; attempt < 5; attempt++) {
         const fresh = generateApiKey();
         const [row] = await tx.apiKey.createManyAndReturn({
-          data: [{ userId: actor.userId, name, prefix: fresh.lookup, secretHash: hashApiKeySecret(fresh.secret), createdAt: now, expiresAt: expiresAt.value }],
+          data: [
+            {
+              userId: actor.userId,
+              name,
+              prefix: fresh.lookup,
+              secretHash: hashApiKeySecret(fresh.secret),
+              createdAt: now,
+              expiresAt: expiresAt.value,
+            },
+          ],
           skipDuplicates: true,
           select: summarySelect,
         });
         if (!row) continue;
         const eventId = await recordSecurityEvent(
-          { type: "api_key.created", userId: actor.userId, client, details: { key_id: row.id, prefix: row.prefix, expires_at: row.expiresAt?.toISOString() ?? null } },
+          {
+            type: "api_key.created",
+            userId: actor.userId,
+            client,
+            details: { key_id: row.id, prefix: row.prefix, expires_at: row.expiresAt?.toISOString() ?? null },
+          },
           tx,
         );
-        await notifySecurityEvent({ kind: "api_key_created", apiKeyId: row.id, name: row.name, prefix: row.prefix, userId: actor.userId, ref: eventId, client, now }, tx);
+        await notifySecurityEvent(
+          {
+            kind: "api_key_created",
+            apiKeyId: row.id,
+            name: row.name,
+            prefix: row.prefix,
+            userId: actor.userId,
+            ref: eventId,
+            client,
+            now,
+          },
+          tx,
+        );
         return ok({ ...toSummary(row, now), key: fresh.key });
       }
       throw new Error("could not allocate a unique API key prefix");
@@ -174,11 +257,25 @@ export async function createUserApiKey(
  * in this session ("staff.revoke_credentials"). For everyone else unknown, foreign and already
  * revoked keys all answer api_key_not_found, so ids of other users' keys cannot be probed.
  */
-export async function revokeUserApiKey(actor: AccountActor, keyId: number, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function revokeUserApiKey(
+  actor: AccountActor,
+  keyId: number,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   if (!settings.apiKeys.enabled) return fail("api_keys_disabled");
-  const key = await db.apiKey.findFirst({ where: { id: keyId, revokedAt: null, ...(actor.isStaff ? {} : { userId: actor.userId }) }, select: { userId: true } });
+  const key = await db.apiKey.findFirst({
+    where: { id: keyId, revokedAt: null, ...(actor.isStaff ? {} : { userId: actor.userId }) },
+    select: { userId: true },
+  });
   if (!key) return fail("api_key_not_found");
-  const allowed = await authorize(key.userId === actor.userId ? "api_key.revoke" : "staff.revoke_credentials", actor, {}, client, now);
+  const allowed = await authorize(
+    key.userId === actor.userId ? "api_key.revoke" : "staff.revoke_credentials",
+    actor,
+    {},
+    client,
+    now,
+  );
   if (!allowed.ok) return allowed;
   const [revoked] = await db.apiKey.updateManyAndReturn({
     where: { id: keyId, userId: key.userId, revokedAt: null },
@@ -186,7 +283,12 @@ export async function revokeUserApiKey(actor: AccountActor, keyId: number, clien
     select: { id: true, prefix: true, userId: true },
   });
   if (!revoked) return fail("api_key_not_found");
-  await recordSecurityEvent({ type: "api_key.revoked", userId: revoked.userId, client, details: { key_id: revoked.id, prefix: revoked.prefix, revoked_by: actor.userId } });
+  await recordSecurityEvent({
+    type: "api_key.revoked",
+    userId: revoked.userId,
+    client,
+    details: { key_id: revoked.id, prefix: revoked.prefix, revoked_by: actor.userId },
+  });
   return ok(undefined);
 }
 
@@ -223,11 +325,15 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
   const row = await findApiKey(parsed.lookup);
   if (!row || !constantTimeEqual(hashApiKeySecret(parsed.secret), row.secret_hash)) return fail("api_key_invalid");
   // Deactivated users lose API access too (django-lokdown's keys kept working for them).
-  if (!row.is_active || !isActive({ revokedAt: row.revoked_at, expiresAt: row.expires_at }, now)) return fail("api_key_invalid");
+  if (!row.is_active || !isActive({ revokedAt: row.revoked_at, expiresAt: row.expires_at }, now))
+    return fail("api_key_invalid");
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_INTERVAL_MS) {
     // Conditional, so concurrent requests of one key write once per interval between them.
     await db.apiKey.updateMany({
-      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - LAST_USED_INTERVAL_MS) } }] },
+      where: {
+        id: row.id,
+        OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - LAST_USED_INTERVAL_MS) } }],
+      },
       data: { lastUsedAt: now },
     });
   }

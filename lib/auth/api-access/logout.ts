@@ -5,7 +5,10 @@ import { recordSecurityEvent } from "../audit";
 import { decodeAccessToken, revokeRefreshFamily, revokeSession } from "../sessions/tokens";
 
 /** Ends an API session, identified by a refresh token or a (possibly expired-soon) access token. */
-export async function endApiSession(input: { refresh?: string; authorization: string | null }, client: ClientInfo): Promise<Result<void>> {
+export async function endApiSession(
+  input: { refresh?: string; authorization: string | null },
+  client: ClientInfo,
+): Promise<Result<void>> {
   if (input.refresh) {
     const revoked = await revokeRefreshFamily(input.refresh);
     if (revoked) await recordSecurityEvent({ type: "logout", userId: revoked.userId, client });
@@ -19,5 +22,8 @@ export async function endApiSession(input: { refresh?: string; authorization: st
     await recordSecurityEvent({ type: "logout", userId: claims.userId, client });
     return ok(undefined);
   }
-  return fail("validation_error", { message: "refresh: This field is required.", body: { refresh: ["This field is required."] } });
+  return fail("validation_error", {
+    message: "refresh: This field is required.",
+    body: { refresh: ["This field is required."] },
+  });
 }

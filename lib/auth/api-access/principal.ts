@@ -31,7 +31,8 @@ function readCredential(request: Request): Credential {
   const lower = scheme.toLowerCase();
   if (lower === "bearer") return { scheme: "bearer", value };
   // While the feature is off an API key header is no credential at all, as for django-lokdown.
-  if (settings.apiKeys.enabled && lower === settings.apiKeys.authScheme.toLowerCase()) return { scheme: "api_key", value };
+  if (settings.apiKeys.enabled && lower === settings.apiKeys.authScheme.toLowerCase())
+    return { scheme: "api_key", value };
   return null;
 }
 
@@ -58,7 +59,10 @@ export async function authenticateRequest(request: Request, now = new Date()): P
  * A valid API key is refused with 403 api_key_not_allowed, so a leaked key cannot mint more keys
  * or strip 2FA (django-lokdown accepted keys there).
  */
-export async function authenticateSessionRequest(request: Request, now = new Date()): Promise<Result<SessionPrincipal>> {
+export async function authenticateSessionRequest(
+  request: Request,
+  now = new Date(),
+): Promise<Result<SessionPrincipal>> {
   const principal = await authenticateRequest(request, now);
   if (!principal.ok) return principal;
   return principal.value.kind === "access_token" ? ok(principal.value) : fail("api_key_not_allowed");

@@ -84,7 +84,12 @@ type Row = {
  * concurrent verifications exactly one can consume it. Sessions are bound to the IP and user agent
  * that started them; a mismatch reads as "invalid" so it reveals nothing.
  */
-export async function lockPendingLogin(tx: Tx, sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<PendingLogin>> {
+export async function lockPendingLogin(
+  tx: Tx,
+  sessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<PendingLogin>> {
   if (!isSessionId(sessionId)) return fail("invalid_session");
   const rows = await tx.$queryRaw<Row[]>`
     SELECT s.id, s.user_id, s.first_factor, s.requires_setup, s.ip_address, s.user_agent, s.failed_attempts,
@@ -118,10 +123,21 @@ export async function countFailedCode(tx: Tx, sessionId: string): Promise<boolea
 }
 
 /** Completes a pending login: its second step (or first-login enrollment) passed, a sign-in happened. */
-export async function consumePendingLogin(tx: Tx, login: PendingLogin, verifiedFactor: string, client: ClientInfo, now = new Date()): Promise<void> {
+export async function consumePendingLogin(
+  tx: Tx,
+  login: PendingLogin,
+  verifiedFactor: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<void> {
   await tx.loginSession.update({ where: { id: login.id }, data: { consumedAt: now, verifiedFactor } });
   await recordSecurityEvent(
-    { type: "login.succeeded", userId: login.userId, client, details: { method: login.firstFactor, second_factor: verifiedFactor, login_session: login.id } },
+    {
+      type: "login.succeeded",
+      userId: login.userId,
+      client,
+      details: { method: login.firstFactor, second_factor: verifiedFactor, login_session: login.id },
+    },
     tx,
   );
 }

@@ -64,14 +64,29 @@ export async function completePendingLogin<T>(
       if (!chosen) return fail("no_2fa_method");
       // The account-wide cap (../two-factor/lockout.ts): codes are refused once locked, a passkey is not.
       if (chosen.name !== "passkey" && (await isSecondFactorLocked(tx, login.userId))) {
-        await recordSecurityEvent({ type: chosen.failureEvent, userId: login.userId, client, details: { login_session: login.id, account_locked: true } }, tx);
+        await recordSecurityEvent(
+          {
+            type: chosen.failureEvent,
+            userId: login.userId,
+            client,
+            details: { login_session: login.id, account_locked: true },
+          },
+          tx,
+        );
         return fail("account_second_factor_locked");
       }
 
       const limited = await checkAttempt(chosen.scope, { ip: client.ip, account: login.username }, now, tx);
       if (!limited.ok) return limited;
 
-      const ctx: FactorContext = { tx, userId: login.userId, username: login.username, loginSessionId: login.id, client, now };
+      const ctx: FactorContext = {
+        tx,
+        userId: login.userId,
+        username: login.username,
+        loginSessionId: login.id,
+        client,
+        now,
+      };
       const verified = await chosen.verify(ctx, input);
       if (!verified.ok) return recordFailure(ctx, chosen, verified);
 
@@ -92,9 +107,25 @@ async function recordFailure(ctx: FactorContext, factor: SecondFactor, failure: 
   const locked = await countFailedCode(ctx.tx, ctx.loginSessionId);
   await recordFailedAttempt(factor.scope, { ip: ctx.client.ip, account: ctx.username }, ctx.now, ctx.tx);
   if (factor.name !== "passkey") await countSecondFactorFailure(ctx.tx, ctx.userId, ctx.client, ctx.now);
-  await recordSecurityEvent({ type: factor.failureEvent, userId: ctx.userId, client: ctx.client, details: { login_session: ctx.loginSessionId } }, ctx.tx);
+  await recordSecurityEvent(
+    {
+      type: factor.failureEvent,
+      userId: ctx.userId,
+      client: ctx.client,
+      details: { login_session: ctx.loginSessionId },
+    },
+    ctx.tx,
+  );
   if (locked) {
-    await recordSecurityEvent({ type: "login.session_locked", userId: ctx.userId, client: ctx.client, details: { login_session: ctx.loginSessionId } }, ctx.tx);
+    await recordSecurityEvent(
+      {
+        type: "login.session_locked",
+        userId: ctx.userId,
+        client: ctx.client,
+        details: { login_session: ctx.loginSessionId },
+      },
+      ctx.tx,
+    );
   }
   return failure;
 }

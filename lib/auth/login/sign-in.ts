@@ -18,7 +18,11 @@ import { findTrustedBrowser, mayTrustBrowser } from "./trusted-devices";
  * whatever it writes besides the session must not depend on it being rolled back, since the
  * credential it returns is the only way to use the session.
  */
-export type SessionIssuer<T> = (client: DbClient, input: { userId: number; amr: string[]; client: ClientInfo }, now: Date) => Promise<T>;
+export type SessionIssuer<T> = (
+  client: DbClient,
+  input: { userId: number; amr: string[]; client: ClientInfo },
+  now: Date,
+) => Promise<T>;
 
 /** django-lokdown's Pre2FA and Pre2FA-setup payloads (the second-factor step of a sign-in), keys in wire form. */
 export type SecondFactorChallenge = {
@@ -32,7 +36,9 @@ export type SecondFactorChallenge = {
   passkey_available?: boolean;
 };
 
-export type SignInResult<T> = { kind: "signed_in"; userId: number; session: T } | { kind: "second_factor"; challenge: SecondFactorChallenge };
+export type SignInResult<T> =
+  | { kind: "signed_in"; userId: number; session: T }
+  | { kind: "second_factor"; challenge: SecondFactorChallenge };
 
 export type SignInUser = { id: number; username: string; isStaff: boolean };
 
@@ -63,16 +69,30 @@ export async function beginSignIn<T>(
   const mustEnroll = settings.admin2faRequired && user.isStaff && !enrolled;
   const firstAmr = firstFactor === "oauth" ? AMR.oauth : AMR.password;
   if (!enrolled && !mustEnroll) {
-    const session = await issueAndRecord(issue, { userId: user.id, amr: [firstAmr], client }, { method: firstFactor }, now);
+    const session = await issueAndRecord(
+      issue,
+      { userId: user.id, amr: [firstAmr], client },
+      { method: firstFactor },
+      now,
+    );
     return { kind: "signed_in", userId: user.id, session };
   }
   // findTrustedBrowser refuses staff under ADMIN_2FA_REQUIRED, checked now rather than when trusted.
   const trusted = enrolled && !mustEnroll ? await findTrustedBrowser(options.trustedBrowser, user, now) : null;
   if (trusted) {
-    const session = await issueAndRecord(issue, { userId: user.id, amr: [firstAmr, AMR.trustedDevice], client }, { method: firstFactor, trusted_device: trusted }, now);
+    const session = await issueAndRecord(
+      issue,
+      { userId: user.id, amr: [firstAmr, AMR.trustedDevice], client },
+      { method: firstFactor, trusted_device: trusted },
+      now,
+    );
     return { kind: "signed_in", userId: user.id, session };
   }
-  const sessionId = await createPendingLogin(db, { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client }, now);
+  const sessionId = await createPendingLogin(
+    db,
+    { userId: user.id, firstFactor, requiresSetup: mustEnroll, clientInfo: client },
+    now,
+  );
   await recordSecurityEvent({ type: "login.2fa_required", userId: user.id, client, details: { setup: mustEnroll } });
   // Enrolled methods are always shown, whatever the enrollment switches say: hiding one could hide the only usable factor.
   const challenge: SecondFactorChallenge = {
@@ -95,7 +115,12 @@ export async function beginSignIn<T>(
  * Prisma's transaction machinery: each is one statement, and the caller hands the credential out
  * only after both, so a failure in between leaves a session nobody holds.
  */
-async function issueAndRecord<T>(issue: SessionIssuer<T>, input: { userId: number; amr: string[]; client: ClientInfo }, details: { method: FirstFactor; trusted_device?: string }, now: Date): Promise<T> {
+async function issueAndRecord<T>(
+  issue: SessionIssuer<T>,
+  input: { userId: number; amr: string[]; client: ClientInfo },
+  details: { method: FirstFactor; trusted_device?: string },
+  now: Date,
+): Promise<T> {
   const session = await issue(db, input, now);
   await recordSecurityEvent({ type: "login.succeeded", userId: input.userId, client: input.client, details });
   return session;
@@ -106,11 +131,25 @@ export type LoginUser = SignInUser & { isActive: boolean; passwordHash: string |
 /** Finds the account for a username or e-mail address. */
 export async function findLoginUser(identifier: string): Promise<LoginUser | null> {
   const value = identifier.trim().toLowerCase();
-  const [row] = await readRows<{ id: number; username: string; is_staff: boolean; is_active: boolean; password_hash: string | null }>(
+  const [row] = await readRows<{
+    id: number;
+    username: string;
+    is_staff: boolean;
+    is_active: boolean;
+    password_hash: string | null;
+  }>(
     `SELECT id, username, is_staff, is_active, password_hash FROM users WHERE username = $1 ${value.includes("@") ? "OR email = $1" : ""} LIMIT 1`,
     [value],
   );
-  return row ? { id: row.id, username: row.username, isStaff: row.is_staff, isActive: row.is_active, passwordHash: row.password_hash } : null;
+  return row
+    ? {
+        id: row.id,
+        username: row.username,
+        isStaff: row.is_staff,
+        isActive: row.is_active,
+        passwordHash: row.password_hash,
+      }
+    : null;
 }
 
 /**
@@ -127,7 +166,12 @@ export async function signInWithPassword<T>(
   const limited = await checkAttempt("password", { ip: client.ip, account }, now);
   if (!limited.ok) {
     // Without a client address nothing is counted or stored: there is no per-address window to log in.
-    if (limited.code !== "client_address_unknown") await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "password", username: account } }, settings.rateLimits.login.windowSeconds, now);
+    if (limited.code !== "client_address_unknown")
+      await recordRefusalOncePerWindow(
+        { type: "login.rate_limited", client, details: { method: "password", username: account } },
+        settings.rateLimits.login.windowSeconds,
+        now,
+      );
     return limited;
   }
   const user = await findLoginUser(account);
@@ -137,11 +181,17 @@ export async function signInWithPassword<T>(
   const valid = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
   if (!user || !valid || !user.isActive) {
     await recordFailedAttempt("password", { ip: client.ip, account }, now);
-    await recordSecurityEvent({ type: "login.failed", userId: user?.id ?? null, client, details: { username: account.slice(0, 150) } });
+    await recordSecurityEvent({
+      type: "login.failed",
+      userId: user?.id ?? null,
+      client,
+      details: { username: account.slice(0, 150) },
+    });
     return fail("invalid_credentials");
   }
   if (limited.value.accountFailures) await clearFailedAttempts("password", { ip: client.ip, account });
-  if (user.passwordHash && needsRehash(user.passwordHash)) await upgradePasswordHash(user.id, user.passwordHash, input.password);
+  if (user.passwordHash && needsRehash(user.passwordHash))
+    await upgradePasswordHash(user.id, user.passwordHash, input.password);
   // After the password: only the owner learns that the address still needs confirming.
   const verified = await checkEmailVerifiedForSignIn(user.id);
   if (!verified.ok) return verified;
@@ -171,14 +221,32 @@ export type PendingLoginView = {
   trustBrowserDays: number;
 };
 
-export async function describePendingLogin(sessionId: string, client: ClientInfo, now = new Date()): Promise<PendingLoginView | null> {
+export async function describePendingLogin(
+  sessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<PendingLoginView | null> {
   if (!isSessionId(sessionId)) return null;
   const session = await db.loginSession.findUnique({
     where: { id: sessionId },
-    select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true, failedAttempts: true, ipAddress: true, userAgent: true, user: { select: { username: true, isActive: true, isStaff: true } } },
+    select: {
+      userId: true,
+      requiresSetup: true,
+      consumedAt: true,
+      expiresAt: true,
+      failedAttempts: true,
+      ipAddress: true,
+      userAgent: true,
+      user: { select: { username: true, isActive: true, isStaff: true } },
+    },
   });
   if (!session || session.consumedAt || session.expiresAt <= now || !session.user.isActive) return null;
-  if (session.failedAttempts >= MAX_FAILED_ATTEMPTS || session.ipAddress !== client.ip || session.userAgent !== client.userAgent) return null;
+  if (
+    session.failedAttempts >= MAX_FAILED_ATTEMPTS ||
+    session.ipAddress !== client.ip ||
+    session.userAgent !== client.userAgent
+  )
+    return null;
   const factors = await getFactorSummary(session.userId);
   return {
     username: session.user.username,
@@ -207,6 +275,11 @@ export async function cancelPendingLogin(sessionId: string): Promise<void> {
  */
 export async function wasCompletedByEnrollment(sessionId: string, userId: number, now = new Date()): Promise<boolean> {
   if (!isSessionId(sessionId)) return false;
-  const session = await db.loginSession.findUnique({ where: { id: sessionId }, select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true } });
-  return Boolean(session && session.userId === userId && session.requiresSetup && session.consumedAt && session.expiresAt > now);
+  const session = await db.loginSession.findUnique({
+    where: { id: sessionId },
+    select: { userId: true, requiresSetup: true, consumedAt: true, expiresAt: true },
+  });
+  return Boolean(
+    session && session.userId === userId && session.requiresSetup && session.consumedAt && session.expiresAt > now,
+  );
 }

@@ -8,7 +8,13 @@ import { recordSecurityEvent } from "../audit";
 import { notifySecurityEvent } from "../notices/security-mail";
 import { checkEnrollmentAllowed } from "./staff-enrollment";
 import { consumePendingLogin, isSessionId, lockPendingLogin } from "./pending-logins";
-import { createRegistrationOptions, isDuplicateCredential, verifyAndStoreRegistration, type PasskeyView, type RegistrationStart } from "../passkeys/user-passkeys";
+import {
+  createRegistrationOptions,
+  isDuplicateCredential,
+  verifyAndStoreRegistration,
+  type PasskeyView,
+  type RegistrationStart,
+} from "../passkeys/user-passkeys";
 import type { SessionIssuer } from "./sign-in";
 import { consumeChallengeById } from "../passkeys/challenges";
 
@@ -18,7 +24,11 @@ import { consumeChallengeById } from "../passkeys/challenges";
  * account.
  * The registration challenge is tied to the login session, which is consumed on success.
  */
-export async function beginLoginPasskeySetup(loginSessionId: string, client: ClientInfo, now = new Date()): Promise<Result<RegistrationStart>> {
+export async function beginLoginPasskeySetup(
+  loginSessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<RegistrationStart>> {
   return db.$transaction(async (tx): Promise<Result<RegistrationStart>> => {
     const pending = await lockPendingLogin(tx, loginSessionId, client, now);
     if (!pending.ok) return pending;
@@ -41,22 +51,54 @@ export async function confirmLoginPasskeySetup<T>(
   try {
     return await db.$transaction(
       async (tx): Promise<Result<{ session: T; passkey: PasskeyView }>> => {
-        const link = await tx.webAuthnChallenge.findUnique({ where: { id: challengeId }, select: { purpose: true, loginSessionId: true } });
+        const link = await tx.webAuthnChallenge.findUnique({
+          where: { id: challengeId },
+          select: { purpose: true, loginSessionId: true },
+        });
         if (!link || link.purpose !== "registration" || !link.loginSessionId) return fail("invalid_session");
         const pending = await lockPendingLogin(tx, link.loginSessionId, client, now);
         if (!pending.ok) return pending;
         const login = pending.value;
         const allowed = await checkEnrollmentAllowed(tx, login, settings.passkeyEnabled, "passkey_disabled");
         if (!allowed.ok) return allowed;
-        const challenge = await consumeChallengeById(tx, challengeId, { purpose: "registration", userId: login.userId, loginSession: "any" }, now);
+        const challenge = await consumeChallengeById(
+          tx,
+          challengeId,
+          { purpose: "registration", userId: login.userId, loginSession: "any" },
+          now,
+        );
         if (!challenge.ok) return challenge;
         const stored = await verifyAndStoreRegistration(tx, challenge.value, login.userId, response, name, now);
         if (!stored.ok) return stored;
         await consumePendingLogin(tx, login, "passkey", client, now);
-        const eventId = await recordSecurityEvent({ type: "passkey.added", userId: login.userId, client, details: { passkey: stored.value.passkey.id, during_login: true } }, tx);
-        await notifySecurityEvent({ kind: "two_factor_enabled", method: "passkey", passkeyId: stored.value.passkey.id, userId: login.userId, ref: eventId, client, now }, tx);
+        const eventId = await recordSecurityEvent(
+          {
+            type: "passkey.added",
+            userId: login.userId,
+            client,
+            details: { passkey: stored.value.passkey.id, during_login: true },
+          },
+          tx,
+        );
+        await notifySecurityEvent(
+          {
+            kind: "two_factor_enabled",
+            method: "passkey",
+            passkeyId: stored.value.passkey.id,
+            userId: login.userId,
+            ref: eventId,
+            client,
+            now,
+          },
+          tx,
+        );
         const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
-        const amr = [firstFactor, AMR.passkey, ...(stored.value.userVerified ? [AMR.userVerified] : []), AMR.multiFactor];
+        const amr = [
+          firstFactor,
+          AMR.passkey,
+          ...(stored.value.userVerified ? [AMR.userVerified] : []),
+          AMR.multiFactor,
+        ];
         const session = await issue(tx, { userId: login.userId, amr, client }, now);
         return ok({ session, passkey: stored.value.passkey });
       },

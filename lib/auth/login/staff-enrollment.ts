@@ -17,7 +17,12 @@ import { notifySecurityEvent } from "../notices/security-mail";
  * getting a session. Allowed only while the user has no factor at all, so a stolen password can
  * never add a factor to an account that has one.
  */
-export async function checkEnrollmentAllowed(tx: Tx, login: PendingLogin, factorEnabled: boolean, disabledCode: "totp_disabled" | "passkey_disabled"): Promise<Result<void>> {
+export async function checkEnrollmentAllowed(
+  tx: Tx,
+  login: PendingLogin,
+  factorEnabled: boolean,
+  disabledCode: "totp_disabled" | "passkey_disabled",
+): Promise<Result<void>> {
   if (!login.isStaff) return fail("not_authorized_for_user");
   if (!settings.admin2faRequired) return fail("admin_2fa_not_required");
   if (hasSecondFactor(await getFactorSummary(login.userId, tx))) return fail("twofa_already_enabled");
@@ -25,7 +30,11 @@ export async function checkEnrollmentAllowed(tx: Tx, login: PendingLogin, factor
   return ok(undefined);
 }
 
-export async function beginLoginTotpSetup(sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<TotpSetup>> {
+export async function beginLoginTotpSetup(
+  sessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<TotpSetup>> {
   const allowed = await db.$transaction(async (tx): Promise<Result<PendingLogin>> => {
     const pending = await lockPendingLogin(tx, sessionId, client, now);
     if (!pending.ok) return pending;
@@ -59,17 +68,39 @@ export async function confirmLoginTotpSetup<T>(
         if (confirmed.code === "invalid_totp") {
           const locked = await countFailedCode(tx, login.id);
           await recordFailedAttempt("totp", who, now, tx);
-          await recordSecurityEvent({ type: "totp.failed", userId: login.userId, client, details: { login_session: login.id, during: "setup" } }, tx);
-          if (locked) await recordSecurityEvent({ type: "login.session_locked", userId: login.userId, client, details: { login_session: login.id } }, tx);
+          await recordSecurityEvent(
+            {
+              type: "totp.failed",
+              userId: login.userId,
+              client,
+              details: { login_session: login.id, during: "setup" },
+            },
+            tx,
+          );
+          if (locked)
+            await recordSecurityEvent(
+              { type: "login.session_locked", userId: login.userId, client, details: { login_session: login.id } },
+              tx,
+            );
         }
         return confirmed;
       }
       await clearFailedAttempts("totp", who, tx);
       await consumePendingLogin(tx, login, "totp", client, now);
-      const eventId = await recordSecurityEvent({ type: "totp.enabled", userId: login.userId, client, details: { during_login: true } }, tx);
-      await notifySecurityEvent({ kind: "two_factor_enabled", method: "totp", userId: login.userId, ref: eventId, client, now }, tx);
+      const eventId = await recordSecurityEvent(
+        { type: "totp.enabled", userId: login.userId, client, details: { during_login: true } },
+        tx,
+      );
+      await notifySecurityEvent(
+        { kind: "two_factor_enabled", method: "totp", userId: login.userId, ref: eventId, client, now },
+        tx,
+      );
       const firstFactor = login.firstFactor === "oauth" ? AMR.oauth : AMR.password;
-      const session = await issue(tx, { userId: login.userId, amr: [firstFactor, AMR.totp, AMR.multiFactor], client }, now);
+      const session = await issue(
+        tx,
+        { userId: login.userId, amr: [firstFactor, AMR.totp, AMR.multiFactor], client },
+        now,
+      );
       return ok({ session, backupCodes: confirmed.value.backupCodes });
     },
     { maxWait: 10_000, timeout: 15_000 },

@@ -32,7 +32,13 @@ export function mayTrustBrowser(user: { isStaff: boolean }): boolean {
   return trustedDevicesEnabled() && !(user.isStaff && settings.admin2faRequired);
 }
 
-const CookieClaims = z.object({ sub: z.string().regex(/^[1-9]\d{0,9}$/).transform(Number), tok: z.string().regex(/^[\w-]{43}$/) });
+const CookieClaims = z.object({
+  sub: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/)
+    .transform(Number),
+  tok: z.string().regex(/^[\w-]{43}$/),
+});
 
 export type TrustedBrowserCookie = { value: string; expiresAt: Date };
 
@@ -40,33 +46,73 @@ export type TrustedBrowserCookie = { value: string; expiresAt: Date };
  * Trusts the browser of a web session that has just passed a second factor. Refused (as
  * not_authorized_for_user) for sessions without "mfa" and for staff under ADMIN_2FA_REQUIRED.
  */
-export async function trustBrowser(input: { userId: number; sessionId: string }, client: ClientInfo, now = new Date()): Promise<Result<TrustedBrowserCookie>> {
+export async function trustBrowser(
+  input: { userId: number; sessionId: string },
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<TrustedBrowserCookie>> {
   const session = await db.authSession.findUnique({
     where: { id: input.sessionId },
-    select: { userId: true, kind: true, amr: true, revokedAt: true, expiresAt: true, user: { select: { isStaff: true, isActive: true } } },
+    select: {
+      userId: true,
+      kind: true,
+      amr: true,
+      revokedAt: true,
+      expiresAt: true,
+      user: { select: { isStaff: true, isActive: true } },
+    },
   });
-  if (!session || session.userId !== input.userId || session.kind !== "web" || session.revokedAt || session.expiresAt <= now || !session.user.isActive) {
+  if (
+    !session ||
+    session.userId !== input.userId ||
+    session.kind !== "web" ||
+    session.revokedAt ||
+    session.expiresAt <= now ||
+    !session.user.isActive
+  ) {
     return fail("not_authorized_for_user");
   }
   if (!mayTrustBrowser(session.user)) return fail("not_authorized_for_user");
   // Policy "trusted_browser.trust": a second factor proved in this session just now (at sign-in).
-  const caller = await loadPolicyCaller({ userId: input.userId, username: "", isStaff: session.user.isStaff, sessionId: input.sessionId }, now);
+  const caller = await loadPolicyCaller(
+    { userId: input.userId, username: "", isStaff: session.user.isStaff, sessionId: input.sessionId },
+    now,
+  );
   if (!requirePolicy("trusted_browser.trust", caller, now).ok) return fail("not_authorized_for_user");
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.trustedDeviceDays * 86_400_000);
   const row = await db.trustedDevice.create({
-    data: { userId: input.userId, tokenHash: sha256Hex(token), userAgent: client.userAgent, ipAddress: client.ip, createdAt: now, expiresAt },
+    data: {
+      userId: input.userId,
+      tokenHash: sha256Hex(token),
+      userAgent: client.userAgent,
+      ipAddress: client.ip,
+      createdAt: now,
+      expiresAt,
+    },
     select: { id: true },
   });
-  await recordSecurityEvent({ type: "trusted_device.created", userId: input.userId, client, details: { trusted_device: row.id, days: settings.trustedDeviceDays } });
-  return ok({ value: await signToken("trusted-browser", { sub: String(input.userId), tok: token }, expiresAt, now), expiresAt });
+  await recordSecurityEvent({
+    type: "trusted_device.created",
+    userId: input.userId,
+    client,
+    details: { trusted_device: row.id, days: settings.trustedDeviceDays },
+  });
+  return ok({
+    value: await signToken("trusted-browser", { sub: String(input.userId), tok: token }, expiresAt, now),
+    expiresAt,
+  });
 }
 
 /**
  * The id of the trusted-browser record a cookie proves for this user, or null: wrong signature,
  * another user's cookie, revoked, expired, feature off, or a user who may not skip 2FA.
  */
-export async function findTrustedBrowser(cookie: string | null | undefined, user: { id: number; isStaff: boolean }, now = new Date()): Promise<string | null> {
+export async function findTrustedBrowser(
+  cookie: string | null | undefined,
+  user: { id: number; isStaff: boolean },
+  now = new Date(),
+): Promise<string | null> {
   if (!cookie || !mayTrustBrowser(user)) return null;
   // The signature is checked before any database lookup, so forged cookies cost nothing.
   const claims = await verifyToken("trusted-browser", cookie, CookieClaims, now);
@@ -96,29 +142,59 @@ export async function listTrustedDevices(userId: number, now = new Date()): Prom
     select: { id: true, userAgent: true, ipAddress: true, createdAt: true, lastUsedAt: true, expiresAt: true },
     take: 200,
   });
-  return rows.map((r) => ({ id: r.id, device: describeDevice(r.userAgent), ipAddress: r.ipAddress, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt }));
+  return rows.map((r) => ({
+    id: r.id,
+    device: describeDevice(r.userAgent),
+    ipAddress: r.ipAddress,
+    createdAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+    expiresAt: r.expiresAt,
+  }));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Revokes one trusted browser of this user; anything else reads as trusted_device_not_found. */
-export async function revokeTrustedDevice(actor: { userId: number }, userId: number, deviceId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function revokeTrustedDevice(
+  actor: { userId: number },
+  userId: number,
+  deviceId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   if (!UUID.test(deviceId)) return fail("trusted_device_not_found");
-  const { count } = await db.trustedDevice.updateMany({ where: { id: deviceId, userId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } });
+  const { count } = await db.trustedDevice.updateMany({
+    where: { id: deviceId, userId, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
   if (count !== 1) return fail("trusted_device_not_found");
-  await recordSecurityEvent({ type: "trusted_device.revoked", userId, client, details: { trusted_device: deviceId, by: actor.userId } });
+  await recordSecurityEvent({
+    type: "trusted_device.revoked",
+    userId,
+    client,
+    details: { trusted_device: deviceId, by: actor.userId },
+  });
   return ok(undefined);
 }
 
 /** Revokes one of the caller's own trusted browsers (policy "trusted_browser.forget"). */
-export async function revokeOwnTrustedDevice(actor: StepUpActor, deviceId: string, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function revokeOwnTrustedDevice(
+  actor: StepUpActor,
+  deviceId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   const allowed = await authorize("trusted_browser.forget", actor, {}, client, now);
   if (!allowed.ok) return allowed;
   return revokeTrustedDevice(actor, actor.userId, deviceId, client, now);
 }
 
 /** Forgets every trusted browser of the caller (policy "trusted_browser.forget"). */
-export async function forgetAllTrustedDevices(actor: StepUpActor, client: ClientInfo, now = new Date()): Promise<Result<number>> {
+export async function forgetAllTrustedDevices(
+  actor: StepUpActor,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<number>> {
   const allowed = await authorize("trusted_browser.forget", actor, {}, client, now);
   if (!allowed.ok) return allowed;
   return ok(await revokeAllTrustedDevicesOf(actor, actor.userId, client, now));
@@ -126,13 +202,26 @@ export async function forgetAllTrustedDevices(actor: StepUpActor, client: Client
 
 /** Revokes every trusted browser of a user, inside the caller's transaction if given. Returns how many. */
 export async function revokeAllTrustedDevices(client: DbClient, userId: number, now = new Date()): Promise<number> {
-  const { count } = await client.trustedDevice.updateMany({ where: { userId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } });
+  const { count } = await client.trustedDevice.updateMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
   return count;
 }
 
 /** Revokes all of them on request (account page, admin area) and logs who did it. */
-export async function revokeAllTrustedDevicesOf(actor: { userId: number }, userId: number, client: ClientInfo, now = new Date()): Promise<number> {
+export async function revokeAllTrustedDevicesOf(
+  actor: { userId: number },
+  userId: number,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<number> {
   const count = await revokeAllTrustedDevices(db, userId, now);
-  await recordSecurityEvent({ type: "trusted_device.revoked", userId, client, details: { all: true, count, by: actor.userId } });
+  await recordSecurityEvent({
+    type: "trusted_device.revoked",
+    userId,
+    client,
+    details: { all: true, count, by: actor.userId },
+  });
   return count;
 }

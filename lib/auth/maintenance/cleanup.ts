@@ -29,7 +29,13 @@ export type CleanupCounts = Record<CleanupCategory, number> & {
   refreshTokensOfDeadSessions: number;
 };
 
-export type CleanupResult = { applied: boolean; retentionDays: number; cutoff: string; counts: CleanupCounts; total: number };
+export type CleanupResult = {
+  applied: boolean;
+  retentionDays: number;
+  cutoff: string;
+  counts: CleanupCounts;
+  total: number;
+};
 
 export const CLEANUP_DESCRIPTIONS: Record<keyof CleanupCounts, string> = {
   expiredLoginSessions: "expired pending logins",
@@ -51,11 +57,15 @@ const DAY_MS = 86_400_000;
 
 function predicates(now: Date, cutoff: Date) {
   const expiredLogin: Prisma.LoginSessionWhereInput = { expiresAt: { lt: now } };
-  const deadSession: Prisma.AuthSessionWhereInput = { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] };
+  const deadSession: Prisma.AuthSessionWhereInput = {
+    OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }],
+  };
   return {
     expiredLogin,
     // Includes challenges of expired logins, which the login delete would otherwise cascade uncounted.
-    spentChallenge: { OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }, { loginSession: { is: expiredLogin } }] } satisfies Prisma.WebAuthnChallengeWhereInput,
+    spentChallenge: {
+      OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }, { loginSession: { is: expiredLogin } }],
+    } satisfies Prisma.WebAuthnChallengeWhereInput,
     expiredBucket: { expiresAt: { lt: now } } satisfies Prisma.RateLimitBucketWhereInput,
     oldEvent: { createdAt: { lt: cutoff } } satisfies Prisma.SecurityEventWhereInput,
     // An API key or session that could still authenticate is never "dead", whatever its age.
@@ -63,17 +73,41 @@ function predicates(now: Date, cutoff: Date) {
     deadSession,
     deadRefresh: { session: { is: deadSession } } satisfies Prisma.RefreshTokenWhereInput,
     // Single-use links and hand-offs: once used or expired they can never be accepted again.
-    spentOAuthSignIn: { OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.OAuthSignInWhereInput,
-    spentResetToken: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.PasswordResetTokenWhereInput,
-    spentEmailChange: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.EmailChangeRequestWhereInput,
-    spentEmailVerification: { OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }] } satisfies Prisma.EmailVerificationTokenWhereInput,
-    deadTrustedDevice: { OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }] } satisfies Prisma.TrustedDeviceWhereInput,
+    spentOAuthSignIn: {
+      OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }],
+    } satisfies Prisma.OAuthSignInWhereInput,
+    spentResetToken: {
+      OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }],
+    } satisfies Prisma.PasswordResetTokenWhereInput,
+    spentEmailChange: {
+      OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }],
+    } satisfies Prisma.EmailChangeRequestWhereInput,
+    spentEmailVerification: {
+      OR: [{ usedAt: { not: null } }, { expiresAt: { lt: now } }],
+    } satisfies Prisma.EmailVerificationTokenWhereInput,
+    deadTrustedDevice: {
+      OR: [{ revokedAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }],
+    } satisfies Prisma.TrustedDeviceWhereInput,
     oldMail: { createdAt: { lt: cutoff } } satisfies Prisma.MailMessageWhereInput,
   };
 }
 
 async function countAll(client: DbClient, p: ReturnType<typeof predicates>): Promise<CleanupCounts> {
-  const [challenges, logins, buckets, events, keys, sessions, refresh, oauth, resets, emails, verifications, devices, mail] = await Promise.all([
+  const [
+    challenges,
+    logins,
+    buckets,
+    events,
+    keys,
+    sessions,
+    refresh,
+    oauth,
+    resets,
+    emails,
+    verifications,
+    devices,
+    mail,
+  ] = await Promise.all([
     client.webAuthnChallenge.count({ where: p.spentChallenge }),
     client.loginSession.count({ where: p.expiredLogin }),
     client.rateLimitBucket.count({ where: p.expiredBucket }),
@@ -172,12 +206,16 @@ export const CLEANUP_LOCK_KEY = 0x6c6b_636c;
  * (PgBouncer), where a session lock could stay behind on a pooled connection. An instance that
  * finds the lock taken skips (null) instead of waiting: the other one is doing the same work.
  */
-export async function applyCleanupExclusive(options: { now?: Date; retentionDays?: number } = {}): Promise<CleanupResult | null> {
+export async function applyCleanupExclusive(
+  options: { now?: Date; retentionDays?: number } = {},
+): Promise<CleanupResult | null> {
   const now = options.now ?? new Date();
   const retentionDays = options.retentionDays ?? settings.auditRetentionDays;
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   const counts = await db.$transaction(async (tx): Promise<CleanupCounts | null> => {
-    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${CLEANUP_LOCK_KEY}::bigint) AS locked`;
+    const [lock] = await tx.$queryRaw<
+      { locked: boolean }[]
+    >`SELECT pg_try_advisory_xact_lock(${CLEANUP_LOCK_KEY}::bigint) AS locked`;
     if (!lock?.locked) return null;
     return deleteAll(tx, predicates(now, cutoff));
   }, TRANSACTION);

@@ -24,7 +24,9 @@ export async function ensureFirstAdmin(): Promise<void> {
     return;
   }
   const shown = generated ? password : "(from ADMIN_PASSWORD)";
-  console.log(`\n[lokdown] created the first admin account\n  username: ${username}\n  password: ${shown}\n  Sign in at /login; you will be asked to set up two-factor authentication.\n`);
+  console.log(
+    `\n[lokdown] created the first admin account\n  username: ${username}\n  password: ${shown}\n  Sign in at /login; you will be asked to set up two-factor authentication.\n`,
+  );
 }
 
 /**
@@ -36,10 +38,16 @@ export async function ensureASuperuser(): Promise<void> {
     // Serialises instances starting together, so exactly one promotes.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x6c6b_7375}::bigint)`;
     if ((await tx.user.count({ where: { isSuperuser: true, isStaff: true, isActive: true } })) > 0) return;
-    const earliest = await tx.user.findFirst({ where: { isStaff: true, isActive: true }, orderBy: { id: "asc" }, select: { id: true, username: true } });
+    const earliest = await tx.user.findFirst({
+      where: { isStaff: true, isActive: true },
+      orderBy: { id: "asc" },
+      select: { id: true, username: true },
+    });
     if (!earliest) return;
     await tx.user.update({ where: { id: earliest.id }, data: { isSuperuser: true } });
     await recordSecurityEvent({ type: "admin.superuser_granted", userId: earliest.id, details: { by: "upgrade" } }, tx);
-    console.log(`[lokdown] "${earliest.username}" is now the superuser (the earliest active staff account): only superusers manage staff.`);
+    console.log(
+      `[lokdown] "${earliest.username}" is now the superuser (the earliest active staff account): only superusers manage staff.`,
+    );
   });
 }

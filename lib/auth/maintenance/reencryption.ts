@@ -56,7 +56,12 @@ const totpSecrets: EncryptedColumn<number> = {
   },
   async writeBatch(rows) {
     const done = await db.$transaction(
-      rows.map((r) => db.totpDevice.updateMany({ where: { userId: r.key, secretEncrypted: r.old }, data: { secretEncrypted: r.next } })),
+      rows.map((r) =>
+        db.totpDevice.updateMany({
+          where: { userId: r.key, secretEncrypted: r.old },
+          data: { secretEncrypted: r.next },
+        }),
+      ),
     );
     return done.map((d) => d.count);
   },
@@ -75,7 +80,10 @@ const pendingTotpSecrets: EncryptedColumn<number> = {
   async writeBatch(rows) {
     const done = await db.$transaction(
       rows.map((r) =>
-        db.totpDevice.updateMany({ where: { userId: r.key, pendingSecretEncrypted: r.old }, data: { pendingSecretEncrypted: r.next } }),
+        db.totpDevice.updateMany({
+          where: { userId: r.key, pendingSecretEncrypted: r.old },
+          data: { pendingSecretEncrypted: r.next },
+        }),
       ),
     );
     return done.map((d) => d.count);
@@ -94,13 +102,23 @@ const oauthClientSecrets: EncryptedColumn<string> = {
   },
   async writeBatch(rows) {
     const done = await db.$transaction(
-      rows.map((r) => db.oAuthProvider.updateMany({ where: { id: r.key, clientSecretEncrypted: r.old }, data: { clientSecretEncrypted: r.next } })),
+      rows.map((r) =>
+        db.oAuthProvider.updateMany({
+          where: { id: r.key, clientSecretEncrypted: r.old },
+          data: { clientSecretEncrypted: r.next },
+        }),
+      ),
     );
     return done.map((d) => d.count);
   },
 };
 
-async function reencryptColumn<K>(column: EncryptedColumn<K>, apply: boolean, keys: readonly Buffer[], batchSize: number): Promise<ColumnCounts> {
+async function reencryptColumn<K>(
+  column: EncryptedColumn<K>,
+  apply: boolean,
+  keys: readonly Buffer[],
+  batchSize: number,
+): Promise<ColumnCounts> {
   const counts: ColumnCounts = { total: 0, stale: 0, changedMeanwhile: 0, unreadable: 0 };
   let after: K | null = null;
   for (;;) {
@@ -130,7 +148,11 @@ async function reencryptColumn<K>(column: EncryptedColumn<K>, apply: boolean, ke
 }
 
 /** Counts (dry run) or re-encrypts (apply) every encrypted value that is not under the current key. */
-export async function reencryptSecrets(options: { apply: boolean; batchSize?: number; keys?: readonly Buffer[] }): Promise<ReencryptionResult> {
+export async function reencryptSecrets(options: {
+  apply: boolean;
+  batchSize?: number;
+  keys?: readonly Buffer[];
+}): Promise<ReencryptionResult> {
   const keys = options.keys ?? settings.encryptionKeys;
   const batchSize = options.batchSize ?? 200;
   return {

@@ -10,7 +10,12 @@ import { liveSessionWhere } from "../sessions/liveness";
  */
 
 /** Second-factor failures, by the event type lib/auth records for each. */
-export const FAILED_SECOND_FACTOR_EVENTS = ["totp.failed", "backup_code.failed", "passkey.failed", "login.2fa_failed"] as const;
+export const FAILED_SECOND_FACTOR_EVENTS = [
+  "totp.failed",
+  "backup_code.failed",
+  "passkey.failed",
+  "login.2fa_failed",
+] as const;
 const FAILED_PASSWORD_EVENT = "login.failed";
 
 /** Passkeys not used for this long are reported, never deleted (deleting them would silently turn 2FA off). */
@@ -109,17 +114,42 @@ export function alertsFor(report: Omit<SecurityReport, "alerts" | "score">): Sec
   const add = (code: string, level: AlertLevel, count: number, message: string) => {
     if (count > 0) alerts.push({ code, level, count, message });
   };
-  add("staff_without_2fa", "critical", report.users.staffWithoutTwoFactor, `${report.users.staffWithoutTwoFactor} staff account(s) have no second factor`);
+  add(
+    "staff_without_2fa",
+    "critical",
+    report.users.staffWithoutTwoFactor,
+    `${report.users.staffWithoutTwoFactor} staff account(s) have no second factor`,
+  );
   add(
     "high_failed_attempts",
     "critical",
     report.activity.failedSecondFactor > HIGH_FAILURE_THRESHOLD ? report.activity.failedSecondFactor : 0,
     `${report.activity.failedSecondFactor} failed second-factor attempts in the last ${windowText(report.windowDays)} (more than ${HIGH_FAILURE_THRESHOLD})`,
   );
-  add("2fa_without_backup_codes", "warning", report.users.twoFactorWithoutBackupCodes, `${report.users.twoFactorWithoutBackupCodes} user(s) with 2FA have no unused backup codes`);
-  add("stale_passkeys", "warning", report.passkeys.unusedFor90Days, `${report.passkeys.unusedFor90Days} passkey(s) not used for ${STALE_PASSKEY_DAYS}+ days`);
-  add("unused_api_keys", "warning", report.apiKeys.unusedInWindow, `${report.apiKeys.unusedInWindow} active API key(s) not used in the last ${windowText(report.windowDays)}`);
-  add("api_keys_expiring", "warning", report.apiKeys.expiringSoon, `${report.apiKeys.expiringSoon} API key(s) expire within ${EXPIRING_SOON_DAYS} days`);
+  add(
+    "2fa_without_backup_codes",
+    "warning",
+    report.users.twoFactorWithoutBackupCodes,
+    `${report.users.twoFactorWithoutBackupCodes} user(s) with 2FA have no unused backup codes`,
+  );
+  add(
+    "stale_passkeys",
+    "warning",
+    report.passkeys.unusedFor90Days,
+    `${report.passkeys.unusedFor90Days} passkey(s) not used for ${STALE_PASSKEY_DAYS}+ days`,
+  );
+  add(
+    "unused_api_keys",
+    "warning",
+    report.apiKeys.unusedInWindow,
+    `${report.apiKeys.unusedInWindow} active API key(s) not used in the last ${windowText(report.windowDays)}`,
+  );
+  add(
+    "api_keys_expiring",
+    "warning",
+    report.apiKeys.expiringSoon,
+    `${report.apiKeys.expiringSoon} API key(s) expire within ${EXPIRING_SOON_DAYS} days`,
+  );
   return alerts;
 }
 
@@ -127,7 +157,11 @@ export function alertsFor(report: Omit<SecurityReport, "alerts" | "score">): Sec
  * Builds the report from the database. Reads only. `onProgress` is told after each step, for a
  * progress bar on large databases.
  */
-export async function buildSecurityReport(options: { days: number; now?: Date; onProgress?: ReportProgress }): Promise<SecurityReport> {
+export async function buildSecurityReport(options: {
+  days: number;
+  now?: Date;
+  onProgress?: ReportProgress;
+}): Promise<SecurityReport> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.days * DAY_MS);
   const staleBefore = new Date(now.getTime() - STALE_PASSKEY_DAYS * DAY_MS);
@@ -144,18 +178,26 @@ export async function buildSecurityReport(options: { days: number; now?: Date; o
     ["users with both", () => db.user.count({ where: { ...active, AND: [hasTotp, hasPasskey] } })],
     ["staff", () => db.user.count({ where: { ...active, isStaff: true } })],
     ["staff with 2FA", () => db.user.count({ where: { ...active, isStaff: true, ...hasTwoFactor } })],
-    ["2FA users with backup codes", () => db.user.count({ where: { ...active, ...hasTwoFactor, backupCodes: { some: { usedAt: null } } } })],
+    [
+      "2FA users with backup codes",
+      () => db.user.count({ where: { ...active, ...hasTwoFactor, backupCodes: { some: { usedAt: null } } } }),
+    ],
     ["login sessions", () => db.loginSession.count({ where: { createdAt: { gte: since } } })],
     ["pending logins", () => db.loginSession.count({ where: { consumedAt: null, expiresAt: { gt: now } } })],
     ["signed-in sessions", () => db.authSession.count({ where: liveSessionWhere(now) })],
-    ["failed passwords", () => db.securityEvent.count({ where: { type: FAILED_PASSWORD_EVENT, createdAt: { gte: since } } })],
+    [
+      "failed passwords",
+      () => db.securityEvent.count({ where: { type: FAILED_PASSWORD_EVENT, createdAt: { gte: since } } }),
+    ],
     ["active API keys", () => db.apiKey.count({ where: activeKey })],
     ["never-used API keys", () => db.apiKey.count({ where: { ...activeKey, lastUsedAt: null } })],
     [
       "idle API keys",
       () =>
         db.apiKey.count({
-          where: { AND: [activeKey, { OR: [{ lastUsedAt: { lt: since } }, { lastUsedAt: null, createdAt: { lt: since } }] }] },
+          where: {
+            AND: [activeKey, { OR: [{ lastUsedAt: { lt: since } }, { lastUsedAt: null, createdAt: { lt: since } }] }],
+          },
         }),
     ],
     ["expiring API keys", () => db.apiKey.count({ where: { revokedAt: null, expiresAt: { gt: now, lte: soon } } })],
@@ -164,7 +206,10 @@ export async function buildSecurityReport(options: { days: number; now?: Date; o
     ["passkeys", () => db.passkeyCredential.count()],
     [
       "stale passkeys",
-      () => db.passkeyCredential.count({ where: { OR: [{ lastUsedAt: { lt: staleBefore } }, { lastUsedAt: null, createdAt: { lt: staleBefore } }] } }),
+      () =>
+        db.passkeyCredential.count({
+          where: { OR: [{ lastUsedAt: { lt: staleBefore } }, { lastUsedAt: null, createdAt: { lt: staleBefore } }] },
+        }),
     ],
   ];
   const total = steps.length + 2;
@@ -191,7 +236,9 @@ export async function buildSecurityReport(options: { days: number; now?: Date; o
   });
   options.onProgress?.(++done, total, "failed attempts by IP");
 
-  const byType = Object.fromEntries(FAILED_SECOND_FACTOR_EVENTS.map((t) => [t, 0])) as SecurityReport["activity"]["failedSecondFactorByType"];
+  const byType = Object.fromEntries(
+    FAILED_SECOND_FACTOR_EVENTS.map((t) => [t, 0]),
+  ) as SecurityReport["activity"]["failedSecondFactorByType"];
   const byIp = new Map<string, FailedAttemptsByIp>();
   for (const row of failures) {
     const ip = row.ipAddress ?? "unknown";
@@ -206,7 +253,9 @@ export async function buildSecurityReport(options: { days: number; now?: Date; o
     byIp.set(ip, entry);
   }
   const failedSecondFactor = Object.values(byType).reduce((a, b) => a + b, 0);
-  const failedByIp = [...byIp.values()].sort((a, b) => b.total - a.total || a.ip.localeCompare(b.ip)).slice(0, TOP_IP_COUNT);
+  const failedByIp = [...byIp.values()]
+    .sort((a, b) => b.total - a.total || a.ip.localeCompare(b.ip))
+    .slice(0, TOP_IP_COUNT);
 
   const activeUsers = n("active users");
   const withTwoFactor = n("users with 2FA");

@@ -16,18 +16,36 @@ export type CancelledLinks = { emailChanges: number; passwordResets: number };
 
 /** Spends every unused link of the account, inside the caller's transaction when given. */
 export async function cancelOutstandingLinks(client: DbClient, userId: number, now: Date): Promise<CancelledLinks> {
-  const emailChanges = await client.emailChangeRequest.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
-  const passwordResets = await client.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+  const emailChanges = await client.emailChangeRequest.updateMany({
+    where: { userId, usedAt: null },
+    data: { usedAt: now },
+  });
+  const passwordResets = await client.passwordResetToken.updateMany({
+    where: { userId, usedAt: null },
+    data: { usedAt: now },
+  });
   // Only ever moves forward, so a recovery run with an older clock cannot revive links.
-  await client.user.updateMany({ where: { id: userId, OR: [{ linksRevokedAt: null }, { linksRevokedAt: { lt: now } }] }, data: { linksRevokedAt: now } });
+  await client.user.updateMany({
+    where: { id: userId, OR: [{ linksRevokedAt: null }, { linksRevokedAt: { lt: now } }] },
+    data: { linksRevokedAt: now },
+  });
   return { emailChanges: emailChanges.count, passwordResets: passwordResets.count };
 }
 
 /** A new password reset link's token (random, 256 bits; stored as SHA-256), valid LOKDOWN_PASSWORD_RESET_MINUTES. */
-export async function createPasswordResetToken(client: DbClient, userId: number, now: Date): Promise<{ id: string; token: string }> {
+export async function createPasswordResetToken(
+  client: DbClient,
+  userId: number,
+  now: Date,
+): Promise<{ id: string; token: string }> {
   const token = randomToken(32);
   const row = await client.passwordResetToken.create({
-    data: { userId, tokenHash: sha256Hex(token), createdAt: now, expiresAt: new Date(now.getTime() + settings.passwordResetMinutes * 60_000) },
+    data: {
+      userId,
+      tokenHash: sha256Hex(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + settings.passwordResetMinutes * 60_000),
+    },
     select: { id: true },
   });
   return { id: row.id, token };
@@ -41,6 +59,9 @@ export async function createPasswordResetToken(client: DbClient, userId: number,
  * them. The owner sets a password with the undo link's reset token and confirms an address of
  * theirs by an e-mail change.
  */
-export function addressUntrustedAfterRecovery(user: { emailVerifiedAt: Date | null; emailUntrustedAt: Date | null }): boolean {
+export function addressUntrustedAfterRecovery(user: {
+  emailVerifiedAt: Date | null;
+  emailUntrustedAt: Date | null;
+}): boolean {
   return user.emailVerifiedAt === null && user.emailUntrustedAt !== null;
 }

@@ -45,7 +45,13 @@ export type SecurityNotice =
 export type SecurityNoticeKind = SecurityNotice["kind"];
 
 /** Changes after which a trusted browser must prove a second factor again. */
-const REVOKES_TRUSTED_BROWSERS = new Set<SecurityNoticeKind>(["two_factor_enabled", "two_factor_disabled", "factor_added", "factor_removed", "password_changed"]);
+const REVOKES_TRUSTED_BROWSERS = new Set<SecurityNoticeKind>([
+  "two_factor_enabled",
+  "two_factor_disabled",
+  "factor_added",
+  "factor_removed",
+  "password_changed",
+]);
 
 /** How long a "this wasn't me" link works. */
 export const SECURITY_LINK_DAYS = 7;
@@ -61,20 +67,47 @@ function formatWhen(now: Date): string {
 
 const quoted = (name: string | undefined) => (name ? ` “${singleLine(name).slice(0, 64)}”` : "");
 
-function describeNotice(notice: SecurityNotice, user: Recipient): { headline: string; paragraphs: string[]; action?: { label: string; path: string } } {
+function describeNotice(
+  notice: SecurityNotice,
+  user: Recipient,
+): { headline: string; paragraphs: string[]; action?: { label: string; path: string } } {
   switch (notice.kind) {
     case "new_device_sign_in":
-      return { headline: "New sign-in to your account", paragraphs: [`Someone signed in to ${user.username} from a device this account has not used before.`] };
+      return {
+        headline: "New sign-in to your account",
+        paragraphs: [`Someone signed in to ${user.username} from a device this account has not used before.`],
+      };
     case "two_factor_enabled":
-      return { headline: "Two-factor authentication is on", paragraphs: [`${METHOD_NAMES[notice.method]} now protects ${user.username} as a second step at sign-in.`] };
+      return {
+        headline: "Two-factor authentication is on",
+        paragraphs: [`${METHOD_NAMES[notice.method]} now protects ${user.username} as a second step at sign-in.`],
+      };
     case "two_factor_disabled":
-      return { headline: "Two-factor authentication is off", paragraphs: [`Two-factor authentication was turned off for ${user.username}. Only the password protects the account now.`] };
+      return {
+        headline: "Two-factor authentication is off",
+        paragraphs: [
+          `Two-factor authentication was turned off for ${user.username}. Only the password protects the account now.`,
+        ],
+      };
     case "factor_added":
-      return { headline: "A second factor was added", paragraphs: [`${METHOD_NAMES[notice.method]}${quoted(notice.name)} was added to ${user.username} as a second factor.`] };
+      return {
+        headline: "A second factor was added",
+        paragraphs: [
+          `${METHOD_NAMES[notice.method]}${quoted(notice.name)} was added to ${user.username} as a second factor.`,
+        ],
+      };
     case "factor_removed":
-      return { headline: "A second factor was removed", paragraphs: [`${METHOD_NAMES[notice.method]}${quoted(notice.name)} was removed from ${user.username}.`] };
+      return {
+        headline: "A second factor was removed",
+        paragraphs: [`${METHOD_NAMES[notice.method]}${quoted(notice.name)} was removed from ${user.username}.`],
+      };
     case "backup_codes_regenerated":
-      return { headline: "New backup codes were generated", paragraphs: [`A new set of backup codes was generated for ${user.username}. The previous codes no longer work.`] };
+      return {
+        headline: "New backup codes were generated",
+        paragraphs: [
+          `A new set of backup codes was generated for ${user.username}. The previous codes no longer work.`,
+        ],
+      };
     case "backup_codes_low":
       return {
         headline: notice.remaining === 0 ? "You have no backup codes left" : "You are running low on backup codes",
@@ -87,15 +120,21 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
     case "api_key_created":
       return {
         headline: "A new API key was created",
-        paragraphs: [`An API key${quoted(notice.name)} (${singleLine(notice.prefix)}…) was created for ${user.username}. Anyone holding it can call the API as you.`],
+        paragraphs: [
+          `An API key${quoted(notice.name)} (${singleLine(notice.prefix)}…) was created for ${user.username}. Anyone holding it can call the API as you.`,
+        ],
       };
     case "password_changed":
       return {
         headline: "Your password was changed",
         paragraphs: [
-          notice.via === "reset" ? `The password of ${user.username} was reset with a link sent to this address.` : `The password of ${user.username} was changed.`,
+          notice.via === "reset"
+            ? `The password of ${user.username} was reset with a link sent to this address.`
+            : `The password of ${user.username} was changed.`,
           ...(notice.via === "reset"
-            ? [`Every session and trusted browser was signed out${notice.apiKeysRevoked ? `, and every API key (${notice.apiKeysRevoked}) was revoked: create new ones where you need them` : ""}.`]
+            ? [
+                `Every session and trusted browser was signed out${notice.apiKeysRevoked ? `, and every API key (${notice.apiKeysRevoked}) was revoked: create new ones where you need them` : ""}.`,
+              ]
             : []),
         ],
       };
@@ -111,18 +150,26 @@ function describeNotice(notice: SecurityNotice, user: Recipient): { headline: st
     case "social_linked":
       return {
         headline: "A social account was linked",
-        paragraphs: [`An account at ${singleLine(notice.provider).slice(0, 64)} was linked to ${user.username}. Whoever holds that account at ${singleLine(notice.provider).slice(0, 64)} can now sign in to ${user.username} with it.`],
+        paragraphs: [
+          `An account at ${singleLine(notice.provider).slice(0, 64)} was linked to ${user.username}. Whoever holds that account at ${singleLine(notice.provider).slice(0, 64)} can now sign in to ${user.username} with it.`,
+        ],
       };
     case "email_changed":
       return {
         headline: "Your e-mail address was changed",
-        paragraphs: [`The e-mail address of ${user.username} was changed from ${singleLine(notice.previousEmail)} to ${singleLine(notice.newEmail)}. Security notices now go to the new address.`],
+        paragraphs: [
+          `The e-mail address of ${user.username} was changed from ${singleLine(notice.previousEmail)} to ${singleLine(notice.newEmail)}. Security notices now go to the new address.`,
+        ],
       };
   }
 }
 
 /** Renders a notice; `notMeUrl` null renders the copy kept in the database (no usable link). */
-function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: { client?: ClientInfo; now: Date; notMeUrl: string | null }): MailContent {
+function composeSecurityMail(
+  notice: SecurityNotice,
+  user: Recipient,
+  context: { client?: ClientInfo; now: Date; notMeUrl: string | null },
+): MailContent {
   const origin = siteOrigin();
   const described = describeNotice(notice, user);
   const facts: [string, string][] = [["When", formatWhen(context.now)]];
@@ -155,7 +202,14 @@ function composeSecurityMail(notice: SecurityNotice, user: Recipient, context: {
  */
 type LinkPayload = { u: number; k: string; e: number; i: number; a?: number; r?: SecurityUndo };
 
-const LinkClaims = z.object({ u: z.number().int().positive(), k: z.string(), exp: z.number(), i: z.number(), a: z.number().optional(), r: z.unknown().optional() });
+const LinkClaims = z.object({
+  u: z.number().int().positive(),
+  k: z.string(),
+  exp: z.number(),
+  i: z.number(),
+  a: z.number().optional(),
+  r: z.unknown().optional(),
+});
 
 async function signSecurityLink(payload: Omit<LinkPayload, "e">, now: Date): Promise<string> {
   const expiresAt = new Date((Math.floor(now.getTime() / 1000) + SECURITY_LINK_DAYS * 86_400) * 1000);
@@ -203,9 +257,16 @@ export async function notifySecurityEvent(input: NotifyInput, tx?: DbClient): Pr
     now,
   );
   const context = { client: input.client, now };
-  const full = composeSecurityMail(input, user, { ...context, notMeUrl: `${siteOrigin()}/secure-account?token=${link}` });
+  const full = composeSecurityMail(input, user, {
+    ...context,
+    notMeUrl: `${siteOrigin()}/secure-account?token=${link}`,
+  });
   const redacted = composeSecurityMail(input, user, { ...context, notMeUrl: null });
-  const queued = await enqueueMail(client, { dedupeKey, to, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
+  const queued = await enqueueMail(
+    client,
+    { dedupeKey, to, ...full, redacted: { text: redacted.text, html: redacted.html } },
+    now,
+  );
   if (!queued) return;
   if (inTransaction) await deliverAfterCommit(client, dedupeKey);
   else await deliverNow(dedupeKey);
@@ -215,13 +276,21 @@ export async function notifySecurityEvent(input: NotifyInput, tx?: DbClient): Pr
  * After a backup code was spent: warns when two or fewer are left, once per count per set of codes
  * (the set is named by its first row id, which regeneration replaces).
  */
-export async function notifyIfBackupCodesLow(client: DbClient, userId: number, info: ClientInfo, now = new Date()): Promise<void> {
+export async function notifyIfBackupCodesLow(
+  client: DbClient,
+  userId: number,
+  info: ClientInfo,
+  now = new Date(),
+): Promise<void> {
   const [remaining, first] = await Promise.all([
     client.backupCode.count({ where: { userId, usedAt: null } }),
     client.backupCode.aggregate({ where: { userId }, _min: { id: true } }),
   ]);
   if (remaining > 2 || first._min.id === null) return;
-  await notifySecurityEvent({ kind: "backup_codes_low", remaining, userId, ref: `${first._min.id}:${remaining}`, client: info, now }, client);
+  await notifySecurityEvent(
+    { kind: "backup_codes_low", remaining, userId, ref: `${first._min.id}:${remaining}`, client: info, now },
+    client,
+  );
 }
 
 /**
@@ -237,8 +306,26 @@ export async function noteSignInDevice(
   const device = describeDevice(input.client.userAgent).label;
   // The event and its e-mail together, also when a sign-in without a transaction calls this.
   await atomically(client, async (tx) => {
-    await recordSecurityEvent({ type: "session.new_device", userId: input.userId, client: input.client, details: { session: input.sessionId, device } }, tx);
-    await notifySecurityEvent({ kind: "new_device_sign_in", method: describeSignInMethod(input.amr).label, userId: input.userId, ref: input.sessionId, client: input.client, now }, tx);
+    await recordSecurityEvent(
+      {
+        type: "session.new_device",
+        userId: input.userId,
+        client: input.client,
+        details: { session: input.sessionId, device },
+      },
+      tx,
+    );
+    await notifySecurityEvent(
+      {
+        kind: "new_device_sign_in",
+        method: describeSignInMethod(input.amr).label,
+        userId: input.userId,
+        ref: input.sessionId,
+        client: input.client,
+        now,
+      },
+      tx,
+    );
   });
 }
 
@@ -263,7 +350,8 @@ export async function describeSecurityLink(token: string, now = new Date()): Pro
  * notice a recovery itself sends (e.g. "Your password was changed") carries the same instant and
  * must stay usable by the owner.
  */
-const revokedByRecovery = (payload: LinkPayload, linksRevokedAt: Date | null): boolean => linksRevokedAt !== null && payload.i < linksRevokedAt.getTime();
+const revokedByRecovery = (payload: LinkPayload, linksRevokedAt: Date | null): boolean =>
+  linksRevokedAt !== null && payload.i < linksRevokedAt.getTime();
 
 const securedKey = (noticeKey: string) => `account_secured:${noticeKey}`.slice(0, 250);
 
@@ -306,61 +394,74 @@ function securedMail(username: string, done: string[], client: ClientInfo, now: 
  * `users.links_revoked_at`, which following the link (a recovery) sets, keeps it spent once
  * cleanup has deleted that mail row, and ends every other link issued before it.
  */
-export async function secureAccountWithLink(token: string, client: ClientInfo, now = new Date()): Promise<Result<SecuredAccount>> {
+export async function secureAccountWithLink(
+  token: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<SecuredAccount>> {
   const payload = await readSecurityLink(token, now);
   if (!payload) return fail("invalid_security_link");
   const user = await db.user.findUnique({ where: { id: payload.u }, select: { id: true, username: true } });
   if (!user) return fail("invalid_security_link");
   const key = securedKey(payload.k);
   const reportedAt = new Date((payload.e - SECURITY_LINK_DAYS * 86_400 + 1) * 1000);
-  const secure = (restoreEmail: boolean) => db.$transaction(async (tx): Promise<Result<SecuredAccount & { to: string }>> => {
-    await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
-    if ((await tx.mailMessage.count({ where: { dedupeKey: key } })) > 0) return fail("security_link_used");
-    // Read under the lock: a recovery that committed first (this very link included) ends it.
-    const locked = await tx.user.findUnique({ where: { id: user.id }, select: { linksRevokedAt: true } });
-    if (revokedByRecovery(payload, locked?.linksRevokedAt ?? null)) return fail("invalid_security_link");
-    const done = await describeUndo(user.id, payload.r, tx);
-    done.unshift(...(await describeSocialLinkRemoval(user.id, payload.r, noticeTime(payload), tx)));
-    const undone = await applyUndo(tx, user.id, payload.r, reportedAt, { restoreEmail, now });
-    const socialLinksRemoved = await removeSocialLinks(tx, user.id, payload.r, noticeTime(payload), now);
-    const restoreLine = done.findIndex((line) => line.startsWith("Change the e-mail address back"));
-    if (undone.emailRestored === false && restoreLine >= 0) {
-      done[restoreLine] =
-        "The e-mail address could not be changed back: another account has confirmed the previous one. The account's current address is no longer trusted: it gets no reset links until you confirm an address of yours.";
-    }
-    const { count } = await revokeSessionsOf(tx, user.id, null, "not_me_link", now);
-    const devices = await revokeAllTrustedDevices(tx, user.id, now);
-    const keys = await tx.apiKey.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } });
-    const links = await cancelOutstandingLinks(tx, user.id, now);
-    const { email } = await tx.user.update({ where: { id: user.id }, data: { passwordHash: null }, select: { email: true } });
-    const reset = await createPasswordResetToken(tx, user.id, now);
-    await recordSecurityEvent(
-      {
-        type: "account.secured_by_link",
-        userId: user.id,
-        client,
-        details: {
-          notice: payload.k,
-          sessions: count,
-          trusted_devices: devices,
-          api_keys: keys.count,
-          api_key_reported: payload.a ?? null,
-          email_changes_cancelled: links.emailChanges,
-          passkey_removed: undone.passkeyRemoved,
-          totp_removed: undone.totpRemoved,
-          backup_codes_deleted: undone.backupCodesDeleted,
-          email_restored: undone.emailRestored,
-          social_links_removed: socialLinksRemoved,
-          email_released_from: undone.emailReleasedFrom,
+  const secure = (restoreEmail: boolean) =>
+    db.$transaction(async (tx): Promise<Result<SecuredAccount & { to: string }>> => {
+      await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
+      if ((await tx.mailMessage.count({ where: { dedupeKey: key } })) > 0) return fail("security_link_used");
+      // Read under the lock: a recovery that committed first (this very link included) ends it.
+      const locked = await tx.user.findUnique({ where: { id: user.id }, select: { linksRevokedAt: true } });
+      if (revokedByRecovery(payload, locked?.linksRevokedAt ?? null)) return fail("invalid_security_link");
+      const done = await describeUndo(user.id, payload.r, tx);
+      done.unshift(...(await describeSocialLinkRemoval(user.id, payload.r, noticeTime(payload), tx)));
+      const undone = await applyUndo(tx, user.id, payload.r, reportedAt, { restoreEmail, now });
+      const socialLinksRemoved = await removeSocialLinks(tx, user.id, payload.r, noticeTime(payload), now);
+      const restoreLine = done.findIndex((line) => line.startsWith("Change the e-mail address back"));
+      if (undone.emailRestored === false && restoreLine >= 0) {
+        done[restoreLine] =
+          "The e-mail address could not be changed back: another account has confirmed the previous one. The account's current address is no longer trusted: it gets no reset links until you confirm an address of yours.";
+      }
+      const { count } = await revokeSessionsOf(tx, user.id, null, "not_me_link", now);
+      const devices = await revokeAllTrustedDevices(tx, user.id, now);
+      const keys = await tx.apiKey.updateMany({
+        where: { userId: user.id, revokedAt: null },
+        data: { revokedAt: now },
+      });
+      const links = await cancelOutstandingLinks(tx, user.id, now);
+      const { email } = await tx.user.update({
+        where: { id: user.id },
+        data: { passwordHash: null },
+        select: { email: true },
+      });
+      const reset = await createPasswordResetToken(tx, user.id, now);
+      await recordSecurityEvent(
+        {
+          type: "account.secured_by_link",
+          userId: user.id,
+          client,
+          details: {
+            notice: payload.k,
+            sessions: count,
+            trusted_devices: devices,
+            api_keys: keys.count,
+            api_key_reported: payload.a ?? null,
+            email_changes_cancelled: links.emailChanges,
+            passkey_removed: undone.passkeyRemoved,
+            totp_removed: undone.totpRemoved,
+            backup_codes_deleted: undone.backupCodesDeleted,
+            email_restored: undone.emailRestored,
+            social_links_removed: socialLinksRemoved,
+            email_released_from: undone.emailReleasedFrom,
+          },
         },
-      },
-      tx,
-    );
-    // The confirmation goes where the notice went: the previous address after an e-mail change.
-    const to = payload.r?.t === "email" ? payload.r.from : email;
-    if (!(await enqueueMail(tx, { dedupeKey: key, to, ...securedMail(user.username, done, client, now) }, now))) throw new Error("security link mark taken under the user lock");
-    return ok({ username: user.username, sessionsEnded: count, done, resetToken: reset.token, to });
-  });
+        tx,
+      );
+      // The confirmation goes where the notice went: the previous address after an e-mail change.
+      const to = payload.r?.t === "email" ? payload.r.from : email;
+      if (!(await enqueueMail(tx, { dedupeKey: key, to, ...securedMail(user.username, done, client, now) }, now)))
+        throw new Error("security link mark taken under the user lock");
+      return ok({ username: user.username, sessionsEnded: count, done, resetToken: reset.token, to });
+    });
   let result: Result<SecuredAccount & { to: string }>;
   try {
     result = await secure(true);

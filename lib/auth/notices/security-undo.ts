@@ -41,7 +41,8 @@ export function undoFor(notice: UndoSource): SecurityUndo | undefined {
     return undefined;
   }
   if (notice.kind === "backup_codes_regenerated") return { t: "codes" };
-  if (notice.kind === "email_changed" && "previousEmail" in notice) return { t: "email", from: notice.previousEmail, to: notice.newEmail };
+  if (notice.kind === "email_changed" && "previousEmail" in notice)
+    return { t: "email", from: notice.previousEmail, to: notice.newEmail };
   if (notice.kind === "social_linked" && "oAuthAccountId" in notice) return { t: "social", id: notice.oAuthAccountId };
   return undefined;
 }
@@ -71,16 +72,26 @@ export function parseUndo(raw: unknown): SecurityUndo | undefined | null {
 }
 
 /** One line per thing the link will do, for the page that offers the button and the confirmation e-mail. */
-export async function describeUndo(userId: number, undo: SecurityUndo | undefined, client: DbClient = db): Promise<string[]> {
+export async function describeUndo(
+  userId: number,
+  undo: SecurityUndo | undefined,
+  client: DbClient = db,
+): Promise<string[]> {
   const lines: string[] = [];
   if (undo?.t === "passkey") {
-    const passkey = await client.passkeyCredential.findFirst({ where: { id: undo.id, userId }, select: { name: true } });
+    const passkey = await client.passkeyCredential.findFirst({
+      where: { id: undo.id, userId },
+      select: { name: true },
+    });
     if (passkey) lines.push(`Remove the passkey “${singleLine(passkey.name).slice(0, 64)}” that was added.`);
   }
   if (undo?.t === "totp") lines.push("Remove the authenticator app that was set up.");
-  if (undo && "codes" in undo && undo.codes) lines.push("Delete the backup codes (generate new ones after signing in).");
-  if (undo?.t === "codes") lines.push("Delete the backup codes that were generated (generate new ones after signing in).");
-  if (undo?.t === "email") lines.push(`Change the e-mail address back from ${singleLine(undo.to)} to ${singleLine(undo.from)}.`);
+  if (undo && "codes" in undo && undo.codes)
+    lines.push("Delete the backup codes (generate new ones after signing in).");
+  if (undo?.t === "codes")
+    lines.push("Delete the backup codes that were generated (generate new ones after signing in).");
+  if (undo?.t === "email")
+    lines.push(`Change the e-mail address back from ${singleLine(undo.to)} to ${singleLine(undo.from)}.`);
   lines.push(
     "Sign out every session and trusted browser.",
     "Revoke every API key.",
@@ -103,7 +114,8 @@ export type UndoOutcome = {
  * Where an account that squatted an address it never confirmed is moved to: a reserved domain
  * (RFC 2606 .invalid) that never receives mail, random so nobody can sign up with it first.
  */
-const releasedAddress = (userId: number): string => `released-${userId}-${randomToken(9).toLowerCase()}@address-released.invalid`;
+const releasedAddress = (userId: number): string =>
+  `released-${userId}-${randomToken(9).toLowerCase()}@address-released.invalid`;
 
 type EmailUndo = Extract<SecurityUndo, { t: "email" }>;
 
@@ -116,7 +128,13 @@ type EmailUndo = Extract<SecurityUndo, { t: "email" }>;
  * likely the intruder's) is marked unconfirmed, so it no longer receives reset or confirmation
  * links (lib/auth/password/reset.ts, lib/auth/account/email-verification.ts).
  */
-async function restorePreviousAddress(tx: DbClient, userId: number, undo: EmailUndo, outcome: UndoOutcome, options: { restoreEmail: boolean; now: Date }): Promise<void> {
+async function restorePreviousAddress(
+  tx: DbClient,
+  userId: number,
+  undo: EmailUndo,
+  outcome: UndoOutcome,
+  options: { restoreEmail: boolean; now: Date },
+): Promise<void> {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
   if (!user) return;
   if (user.email === undo.from) {
@@ -125,21 +143,35 @@ async function restorePreviousAddress(tx: DbClient, userId: number, undo: EmailU
   }
   let free = options.restoreEmail;
   if (free) {
-    const holder = await tx.user.findUnique({ where: { email: undo.from }, select: { id: true, emailVerifiedAt: true } });
+    const holder = await tx.user.findUnique({
+      where: { email: undo.from },
+      select: { id: true, emailVerifiedAt: true },
+    });
     if (holder?.emailVerifiedAt) free = false;
     else if (holder) {
       await tx.$queryRaw`SELECT id FROM users WHERE id = ${holder.id} FOR UPDATE`;
-      const released = await tx.user.updateMany({ where: { id: holder.id, email: undo.from, emailVerifiedAt: null }, data: { email: releasedAddress(holder.id) } });
+      const released = await tx.user.updateMany({
+        where: { id: holder.id, email: undo.from, emailVerifiedAt: null },
+        data: { email: releasedAddress(holder.id) },
+      });
       free = released.count === 1;
       if (free) {
         outcome.emailReleasedFrom = holder.id;
-        await tx.emailVerificationToken.updateMany({ where: { userId: holder.id, usedAt: null }, data: { usedAt: options.now } });
+        await tx.emailVerificationToken.updateMany({
+          where: { userId: holder.id, usedAt: null },
+          data: { usedAt: options.now },
+        });
         await cancelOutstandingLinks(tx, holder.id, options.now);
       }
     }
   }
   outcome.emailRestored = free;
-  await tx.user.update({ where: { id: userId }, data: free ? { email: undo.from, emailVerifiedAt: options.now, emailUntrustedAt: null } : { emailVerifiedAt: null, emailUntrustedAt: options.now } });
+  await tx.user.update({
+    where: { id: userId },
+    data: free
+      ? { email: undo.from, emailVerifiedAt: options.now, emailUntrustedAt: null }
+      : { emailVerifiedAt: null, emailUntrustedAt: options.now },
+  });
 }
 
 /**
@@ -155,22 +187,37 @@ export async function applyUndo(
   reportedAt: Date,
   options: { restoreEmail?: boolean; now?: Date } = {},
 ): Promise<UndoOutcome> {
-  const outcome: UndoOutcome = { passkeyRemoved: false, totpRemoved: false, backupCodesDeleted: 0, emailRestored: null, emailReleasedFrom: null };
+  const outcome: UndoOutcome = {
+    passkeyRemoved: false,
+    totpRemoved: false,
+    backupCodesDeleted: 0,
+    emailRestored: null,
+    emailReleasedFrom: null,
+  };
   if (!undo) return outcome;
   if (undo.t === "passkey") {
     outcome.passkeyRemoved = (await tx.passkeyCredential.deleteMany({ where: { id: undo.id, userId } })).count === 1;
   }
   if (undo.t === "totp") {
-    outcome.totpRemoved = (await tx.totpDevice.deleteMany({ where: { userId, confirmedAt: { lte: reportedAt } } })).count === 1;
+    outcome.totpRemoved =
+      (await tx.totpDevice.deleteMany({ where: { userId, confirmedAt: { lte: reportedAt } } })).count === 1;
   }
   if (undo.t === "codes" || ("codes" in undo && undo.codes)) {
     outcome.backupCodesDeleted = (await tx.backupCode.deleteMany({ where: { userId } })).count;
   }
-  if (undo.t === "email") await restorePreviousAddress(tx, userId, undo, outcome, { restoreEmail: options.restoreEmail ?? true, now: options.now ?? new Date() });
+  if (undo.t === "email")
+    await restorePreviousAddress(tx, userId, undo, outcome, {
+      restoreEmail: options.restoreEmail ?? true,
+      now: options.now ?? new Date(),
+    });
   if (outcome.passkeyRemoved || outcome.totpRemoved) {
     // With its last factor gone, leftover backup codes would be a second factor on their own.
-    const [totp, passkeys] = await Promise.all([tx.totpDevice.count({ where: { userId, secretEncrypted: { not: null } } }), tx.passkeyCredential.count({ where: { userId } })]);
-    if (totp === 0 && passkeys === 0) outcome.backupCodesDeleted += (await tx.backupCode.deleteMany({ where: { userId } })).count;
+    const [totp, passkeys] = await Promise.all([
+      tx.totpDevice.count({ where: { userId, secretEncrypted: { not: null } } }),
+      tx.passkeyCredential.count({ where: { userId } }),
+    ]);
+    if (totp === 0 && passkeys === 0)
+      outcome.backupCodesDeleted += (await tx.backupCode.deleteMany({ where: { userId } })).count;
     await tx.webAuthnChallenge.deleteMany({ where: { userId } });
   }
   return outcome;

@@ -24,20 +24,40 @@ function linksToRemove(userId: number, undo: SecurityUndo | undefined, since: Da
 }
 
 /** The line the page and the confirmation e-mail show for the social links the link removes (none: no line). */
-export async function describeSocialLinkRemoval(userId: number, undo: SecurityUndo | undefined, since: Date, client: DbClient = db): Promise<string[]> {
-  const links = await client.oAuthAccount.findMany({ where: linksToRemove(userId, undo, since), select: { provider: true, email: true }, orderBy: { id: "asc" } });
+export async function describeSocialLinkRemoval(
+  userId: number,
+  undo: SecurityUndo | undefined,
+  since: Date,
+  client: DbClient = db,
+): Promise<string[]> {
+  const links = await client.oAuthAccount.findMany({
+    where: linksToRemove(userId, undo, since),
+    select: { provider: true, email: true },
+    orderBy: { id: "asc" },
+  });
   if (links.length === 0) return [];
   const names = await Promise.all(
-    links.map(async (link) => `${singleLine(await providerDisplayName(link.provider)).slice(0, 64)}${link.email ? ` (${singleLine(link.email).slice(0, 254)})` : ""}`),
+    links.map(
+      async (link) =>
+        `${singleLine(await providerDisplayName(link.provider)).slice(0, 64)}${link.email ? ` (${singleLine(link.email).slice(0, 254)})` : ""}`,
+    ),
   );
-  return [`Remove the social ${links.length === 1 ? "account" : "accounts"} linked since the change: ${names.join(", ")}.`];
+  return [
+    `Remove the social ${links.length === 1 ? "account" : "accounts"} linked since the change: ${names.join(", ")}.`,
+  ];
 }
 
 /**
  * Deletes those links inside the caller's transaction, and spends the account's unfinished
  * provider hand-offs (one made through a removed link would still sign in); answers how many links went.
  */
-export async function removeSocialLinks(tx: DbClient, userId: number, undo: SecurityUndo | undefined, since: Date, now: Date): Promise<number> {
+export async function removeSocialLinks(
+  tx: DbClient,
+  userId: number,
+  undo: SecurityUndo | undefined,
+  since: Date,
+  now: Date,
+): Promise<number> {
   await tx.oAuthSignIn.updateMany({ where: { userId, consumedAt: null }, data: { consumedAt: now } });
   return (await tx.oAuthAccount.deleteMany({ where: linksToRemove(userId, undo, since) })).count;
 }

@@ -33,17 +33,31 @@ export type LinkIntent = { userId: number; sessionId: string; provider: string }
 const IntentClaims = z.object({ sub: z.string(), sid: z.string(), provider: z.string() });
 
 /** Step-up, then the cookie value that authorises one link to `provider` for LINK_INTENT_SECONDS. */
-export async function beginProviderLink(actor: AccountActor, provider: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ cookie: string; expiresAt: Date }>> {
+export async function beginProviderLink(
+  actor: AccountActor,
+  provider: string,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ cookie: string; expiresAt: Date }>> {
   const stepUp = await authorize("social.link", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const expiresAt = new Date(now.getTime() + LINK_INTENT_SECONDS * 1000);
-  const cookie = await signToken("oauth-link-intent", { sub: String(actor.userId), sid: actor.sessionId, provider }, expiresAt, now);
+  const cookie = await signToken(
+    "oauth-link-intent",
+    { sub: String(actor.userId), sid: actor.sessionId, provider },
+    expiresAt,
+    now,
+  );
   return ok({ cookie, expiresAt });
 }
 
 /** For the server action that starts the link: httpOnly, Lax (it must ride the provider's redirect back). */
 export async function setLinkIntentCookie(intent: { cookie: string; expiresAt: Date }): Promise<void> {
-  (await cookies()).set(LINK_INTENT_COOKIE, intent.cookie, { ...cookieAttributes(LINK_INTENT_COOKIE), expires: intent.expiresAt });
+  (await cookies()).set(LINK_INTENT_COOKIE, intent.cookie, {
+    ...cookieAttributes(LINK_INTENT_COOKIE),
+    expires: intent.expiresAt,
+  });
 }
 
 /** The Set-Cookie value that ends the intent, with the attributes it was set with. */
@@ -58,14 +72,31 @@ export async function readLinkIntent(headers: Headers, provider: string, now = n
   if (!intent || intent.provider !== provider) return null;
   const token = requestCookie(headers, SESSION_COOKIE);
   if (!token) return null;
-  const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(token) }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
-  if (!session || session.revokedAt || session.expiresAt <= now || session.id !== intent.sid || String(session.userId) !== intent.sub) return null;
+  const session = await db.authSession.findUnique({
+    where: { webTokenHash: sha256Hex(token) },
+    select: { id: true, userId: true, revokedAt: true, expiresAt: true },
+  });
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt <= now ||
+    session.id !== intent.sid ||
+    String(session.userId) !== intent.sub
+  )
+    return null;
   return { userId: session.userId, sessionId: intent.sid, provider };
 }
 
 /** Links the provider account to the intent's user; refused when it already belongs to someone else. */
-export async function linkProviderAccount(intent: LinkIntent, identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  const where = { provider_providerAccountId: { provider: identity.provider, providerAccountId: identity.providerAccountId } };
+export async function linkProviderAccount(
+  intent: LinkIntent,
+  identity: ProviderIdentity,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
+  const where = {
+    provider_providerAccountId: { provider: identity.provider, providerAccountId: identity.providerAccountId },
+  };
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await db.oAuthAccount.findUnique({ where, select: { userId: true } });
     if (existing) return existing.userId === intent.userId ? ok(undefined) : fail("oauth_already_linked");
@@ -75,11 +106,38 @@ export async function linkProviderAccount(intent: LinkIntent, identity: Provider
       // The link, its audit record and the owner's notice (sent once this commits) go together.
       await db.$transaction(async (tx) => {
         const link = await tx.oAuthAccount.create({
-          data: { userId: intent.userId, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: identity.emailVerified, createdAt: now, lastUsedAt: now },
+          data: {
+            userId: intent.userId,
+            provider: identity.provider,
+            providerAccountId: identity.providerAccountId,
+            email,
+            emailVerified: identity.emailVerified,
+            createdAt: now,
+            lastUsedAt: now,
+          },
           select: { id: true },
         });
-        await recordSecurityEvent({ type: "oauth.linked", userId: intent.userId, client, details: { provider: identity.provider, by: "account_page" } }, tx);
-        await notifySecurityEvent({ kind: "social_linked", provider: providerName, oAuthAccountId: link.id, userId: intent.userId, ref: String(link.id), client, now }, tx);
+        await recordSecurityEvent(
+          {
+            type: "oauth.linked",
+            userId: intent.userId,
+            client,
+            details: { provider: identity.provider, by: "account_page" },
+          },
+          tx,
+        );
+        await notifySecurityEvent(
+          {
+            kind: "social_linked",
+            provider: providerName,
+            oAuthAccountId: link.id,
+            userId: intent.userId,
+            ref: String(link.id),
+            client,
+            now,
+          },
+          tx,
+        );
       });
       return ok(undefined);
     } catch (error) {

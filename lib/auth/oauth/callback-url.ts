@@ -16,7 +16,8 @@ export function callbackOrigins(): string[] {
   return [...new Set([...appOrigins(), ...settings.socialAuth.allowedCallbackOrigins])];
 }
 
-const invalidCallback = () => fail("invalid_callback_url", { body: { callback_url: ["Invalid or disallowed callback_url"] } });
+const invalidCallback = () =>
+  fail("invalid_callback_url", { body: { callback_url: ["Invalid or disallowed callback_url"] } });
 
 /**
  * Where a provider sign-in returns to, as django-lokdown resolves it minus its open redirect: no

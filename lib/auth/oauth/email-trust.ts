@@ -20,7 +20,11 @@ export function emailDomain(email: string): string | null {
 }
 
 /** True when `email`, which the provider says it verified, may link to an account with that address. */
-export function providerEmailTrusted(policy: EmailTrustPolicy, email: string | null, providerVerified: boolean): boolean {
+export function providerEmailTrusted(
+  policy: EmailTrustPolicy,
+  email: string | null,
+  providerVerified: boolean,
+): boolean {
   if (!email || !providerVerified) return false;
   if (policy.type === "github" || policy.type === "google") return true;
   if (!policy.trustEmail) return false;

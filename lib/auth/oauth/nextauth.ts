@@ -12,7 +12,17 @@ import { deletionSetCookie, requestCookies } from "@/lib/http/cookies";
 import { clientFrom, type ClientInfo } from "../request/client";
 import { appOrigins, callbackOrigins, WEB_COMPLETE_PATH } from "./callback-url";
 import { loadEnabledProviders, NEXTAUTH_BASE_PATH, type OAuthProviderCredentials } from "./providers";
-import { BROWSER_NONCE_SECONDS, browserNonceCookieName, browserNonceCookieOptions, browserNonceHash, browserNonceSetCookie, endBrowserNonceCookie, newBrowserNonce, nonceForState, stateOfAuthorizationUrl } from "./browser-nonce";
+import {
+  BROWSER_NONCE_SECONDS,
+  browserNonceCookieName,
+  browserNonceCookieOptions,
+  browserNonceHash,
+  browserNonceSetCookie,
+  endBrowserNonceCookie,
+  newBrowserNonce,
+  nonceForState,
+  stateOfAuthorizationUrl,
+} from "./browser-nonce";
 import { endLinkIntentCookie, linkProviderAccount, readLinkIntent } from "./account-linking";
 import { providerEmailTrusted, type EmailTrustPolicy } from "./email-trust";
 import { recordSecurityEvent } from "../audit";
@@ -42,7 +52,11 @@ const GITHUB_API = "https://api.github.com";
 async function githubVerifiedEmail(accessToken: string | undefined): Promise<string | null> {
   if (!accessToken) return null;
   const response = await fetch(`${GITHUB_API}/user/emails`, {
-    headers: { authorization: `Bearer ${accessToken}`, accept: "application/vnd.github+json", "user-agent": "next-lokdown" },
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      accept: "application/vnd.github+json",
+      "user-agent": "next-lokdown",
+    },
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) return null;
@@ -54,11 +68,20 @@ async function githubVerifiedEmail(accessToken: string | undefined): Promise<str
   return null;
 }
 
-async function identityFrom(policy: EmailTrustPolicy, account: Account, profile: Profile | undefined): Promise<ProviderIdentity> {
+async function identityFrom(
+  policy: EmailTrustPolicy,
+  account: Account,
+  profile: Profile | undefined,
+): Promise<ProviderIdentity> {
   const base = { provider: account.provider, providerAccountId: account.providerAccountId };
   if (policy.type === "github") {
     const email = await githubVerifiedEmail(account.access_token);
-    return { ...base, email, emailVerified: email !== null, emailTrusted: providerEmailTrusted(policy, email, email !== null) };
+    return {
+      ...base,
+      email,
+      emailVerified: email !== null,
+      emailTrusted: providerEmailTrusted(policy, email, email !== null),
+    };
   }
   const claim: unknown = profile?.email_verified;
   const email = typeof profile?.email === "string" ? profile.email.trim().toLowerCase() : null;
@@ -74,7 +97,10 @@ async function identityFrom(policy: EmailTrustPolicy, account: Account, profile:
 function nextAuthCookies(): NextAuthConfig["cookies"] {
   if (!settings.production) return undefined;
   const options = { httpOnly: true, sameSite: "lax" as const, path: "/", secure: true };
-  const named = (name: string, maxAge?: number) => ({ name: `__Host-authjs.${name}`, options: maxAge ? { ...options, maxAge } : options });
+  const named = (name: string, maxAge?: number) => ({
+    name: `__Host-authjs.${name}`,
+    options: maxAge ? { ...options, maxAge } : options,
+  });
   return {
     sessionToken: named("session-token"),
     callbackUrl: named("callback-url"),
@@ -95,7 +121,14 @@ function providerConfig(p: OAuthProviderCredentials): Provider {
       return Google({ ...common, checks: ["pkce", "state", "nonce"] });
     case "oidc":
       // idToken: false reads the profile from userinfo: many issuers keep email claims out of the ID token.
-      return { ...common, type: "oidc", issuer: p.issuer ?? undefined, checks: ["pkce", "state", "nonce"], idToken: false, authorization: { params: { scope: "openid email profile" } } };
+      return {
+        ...common,
+        type: "oidc",
+        issuer: p.issuer ?? undefined,
+        checks: ["pkce", "state", "nonce"],
+        idToken: false,
+        authorization: { params: { scope: "openid email profile" } },
+      };
   }
 }
 
@@ -118,7 +151,12 @@ function redirectTarget(url: string, baseUrl: string): string {
 /** The per-request configuration: providers come from the database and the environment. */
 export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAuthConfig> {
   const providers = await loadEnabledProviders();
-  const policies = new Map<string, EmailTrustPolicy>(providers.map((p) => [p.id, { type: p.type, trustEmail: p.trustEmail, trustedEmailDomains: p.trustedEmailDomains }]));
+  const policies = new Map<string, EmailTrustPolicy>(
+    providers.map((p) => [
+      p.id,
+      { type: p.type, trustEmail: p.trustEmail, trustedEmailDomains: p.trustedEmailDomains },
+    ]),
+  );
   const client: ClientInfo = request ? clientFrom(request.headers) : { ip: null, userAgent: "" };
   return {
     basePath: NEXTAUTH_BASE_PATH,
@@ -143,16 +181,25 @@ export async function buildNextAuthConfig(request?: NextRequest): Promise<NextAu
         // The callback must come back to the browser that started this very authorization.
         const nonce = await nonceForState(request.headers, request.nextUrl.searchParams.get("state"));
         if (!nonce) {
-          await recordSecurityEvent({ type: "oauth.refused", client, details: { provider: account.provider, reason: "oauth_browser_mismatch" } });
+          await recordSecurityEvent({
+            type: "oauth.refused",
+            client,
+            details: { provider: account.provider, reason: "oauth_browser_mismatch" },
+          });
           return `${OAUTH_ERROR_PATH}?error=oauth_browser_mismatch`;
         }
-        const identity = { ...(await identityFrom(policy, account, profile)), browserNonceHash: browserNonceHash(nonce) };
+        const identity = {
+          ...(await identityFrom(policy, account, profile)),
+          browserNonceHash: browserNonceHash(nonce),
+        };
         // A signed-in user linking this provider from the account page: link, never sign in.
         const intent = await readLinkIntent(request.headers, account.provider);
         if (intent) {
           if (outcome) outcome.linkAttempted = true;
           const linked = await linkProviderAccount(intent, identity, client);
-          return linked.ok ? `${CONNECTIONS_PATH}?linked=${encodeURIComponent(account.provider)}` : `${OAUTH_ERROR_PATH}?error=${linked.code}`;
+          return linked.ok
+            ? `${CONNECTIONS_PATH}?linked=${encodeURIComponent(account.provider)}`
+            : `${OAUTH_ERROR_PATH}?error=${linked.code}`;
         }
         const result = await completeProviderSignIn(identity, client);
         if (!result.ok) return `${OAUTH_ERROR_PATH}?error=${result.code}`;
@@ -215,7 +262,8 @@ export async function handleNextAuthRequest(request: Request): Promise<Response>
   const pinned = await onAppOrigin(request instanceof NextRequest ? request : new NextRequest(request));
   const outcome: CallbackOutcome = { handedOff: false, linkAttempted: false };
   outcomes.set(pinned, outcome);
-  const response = pinned.method === "POST" ? await nextAuth.handlers.POST(pinned) : await nextAuth.handlers.GET(pinned);
+  const response =
+    pinned.method === "POST" ? await nextAuth.handlers.POST(pinned) : await nextAuth.handlers.GET(pinned);
   const path = pinned.nextUrl.pathname;
   if (SIGN_IN_START.test(path)) {
     const state = stateOfAuthorizationUrl(response.headers.get("location") ?? (await providerUrlFromJson(response)));
@@ -241,7 +289,11 @@ export async function redirectToProvider(providerId: string, returnTo: string): 
   const state = typeof url === "string" ? stateOfAuthorizationUrl(url) : null;
   if (typeof url !== "string" || !state) redirect(`${OAUTH_ERROR_PATH}?error=OAuthSignInError`);
   // This browser's proof that it started the authorization (lib/auth/oauth/browser-nonce.ts).
-  (await cookies()).set(browserNonceCookieName(), await newBrowserNonce(state), browserNonceCookieOptions(BROWSER_NONCE_SECONDS));
+  (await cookies()).set(
+    browserNonceCookieName(),
+    await newBrowserNonce(state),
+    browserNonceCookieOptions(BROWSER_NONCE_SECONDS),
+  );
   redirect(url);
 }
 

@@ -16,7 +16,13 @@ import { findEnabledProvider, listOAuthProviders } from "./providers";
 import { randomToken } from "../secrets";
 import { notifySecurityEvent } from "../notices/security-mail";
 import { providerDisplayName } from "../notices/social-link-undo";
-import { beginSignIn, type SessionIssuer, type SignInOptions, type SignInResult, type SignInUser } from "../login/sign-in";
+import {
+  beginSignIn,
+  type SessionIssuer,
+  type SignInOptions,
+  type SignInResult,
+  type SignInUser,
+} from "../login/sign-in";
 import { authorize, type StepUpProof } from "../policy/step-up";
 import { USERNAME_PATTERN } from "../account/users";
 
@@ -71,20 +77,50 @@ function usernameCandidate(base: string, attempt: number): string {
 }
 
 const uniqueViolation = (error: unknown): string | null =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002" ? JSON.stringify(error.meta ?? {}) : null;
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002"
+    ? JSON.stringify(error.meta ?? {})
+    : null;
 
-async function refuse(identity: ProviderIdentity, code: ErrorCode, client: ClientInfo, userId: number | null = null): Promise<Result<never>> {
-  await recordSecurityEvent({ type: "oauth.refused", userId, client, details: { provider: identity.provider, reason: code } });
+async function refuse(
+  identity: ProviderIdentity,
+  code: ErrorCode,
+  client: ClientInfo,
+  userId: number | null = null,
+): Promise<Result<never>> {
+  await recordSecurityEvent({
+    type: "oauth.refused",
+    userId,
+    client,
+    details: { provider: identity.provider, reason: code },
+  });
   return fail(code);
 }
 
-async function createSignIn(tx: Tx | typeof db, userId: number, identity: ProviderIdentity, now: Date): Promise<string> {
+async function createSignIn(
+  tx: Tx | typeof db,
+  userId: number,
+  identity: ProviderIdentity,
+  now: Date,
+): Promise<string> {
   // Bounded per account: spent hand-offs go as new ones come, and only the newest few stay usable.
-  await tx.oAuthSignIn.deleteMany({ where: { userId, OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }] } });
-  const surplus = await tx.oAuthSignIn.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, skip: MAX_LIVE_SIGN_INS_PER_USER - 1, select: { id: true } });
+  await tx.oAuthSignIn.deleteMany({
+    where: { userId, OR: [{ consumedAt: { not: null } }, { expiresAt: { lt: now } }] },
+  });
+  const surplus = await tx.oAuthSignIn.findMany({
+    where: { userId },
+    orderBy: { createdAt: "desc" },
+    skip: MAX_LIVE_SIGN_INS_PER_USER - 1,
+    select: { id: true },
+  });
   if (surplus.length > 0) await tx.oAuthSignIn.deleteMany({ where: { id: { in: surplus.map((row) => row.id) } } });
   const row = await tx.oAuthSignIn.create({
-    data: { userId, provider: identity.provider, browserNonceHash: identity.browserNonceHash ?? null, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_SIGN_IN_SECONDS * 1000) },
+    data: {
+      userId,
+      provider: identity.provider,
+      browserNonceHash: identity.browserNonceHash ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + OAUTH_SIGN_IN_SECONDS * 1000),
+    },
     select: { id: true },
   });
   return row.id;
@@ -96,7 +132,11 @@ async function createSignIn(tx: Tx | typeof db, userId: number, identity: Provid
  * without 2FA and not staff), or creates a user while sign-up is open. Records a single-use
  * OAuthSignIn for the bridge step. Never signs anyone in by itself.
  */
-export async function completeProviderSignIn(identity: ProviderIdentity, client: ClientInfo, now = new Date()): Promise<Result<ProviderSignIn>> {
+export async function completeProviderSignIn(
+  identity: ProviderIdentity,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<ProviderSignIn>> {
   if (!settings.socialAuth.enabled) return fail("social_auth_disabled");
   // Anyone can make provider accounts: without a limit each round trip stores a hand-off (or a user).
   const limited = await checkAnonymousRequest("oauth_sign_in", client.ip, now);
@@ -105,7 +145,9 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
   // Each round either finishes or lost a race on a unique constraint; the next round sees the winner.
   for (let attempt = 0; attempt < 8; attempt++) {
     const account = await db.oAuthAccount.findUnique({
-      where: { provider_providerAccountId: { provider: identity.provider, providerAccountId: identity.providerAccountId } },
+      where: {
+        provider_providerAccountId: { provider: identity.provider, providerAccountId: identity.providerAccountId },
+      },
       select: { id: true, user: { select: { id: true, isActive: true } } },
     });
     if (account) {
@@ -114,18 +156,27 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
         where: { id: account.id },
         data: { lastUsedAt: now, ...(email ? { email, emailVerified: identity.emailVerified } : {}) },
       });
-      return ok({ signInId: await createSignIn(db, account.user.id, identity, now), userId: account.user.id, created: false, linked: false });
+      return ok({
+        signInId: await createSignIn(db, account.user.id, identity, now),
+        userId: account.user.id,
+        created: false,
+        linked: false,
+      });
     }
     if (!email) return refuse(identity, "oauth_email_missing", client);
     if (!identity.emailVerified) return refuse(identity, "oauth_email_not_verified", client);
 
-    const existing = await db.user.findUnique({ where: { email }, select: { id: true, isActive: true, isStaff: true, emailVerifiedAt: true } });
+    const existing = await db.user.findUnique({
+      where: { email },
+      select: { id: true, isActive: true, isStaff: true, emailVerifiedAt: true },
+    });
     if (existing) {
       if (!existing.isActive) return refuse(identity, "oauth_account_inactive", client, existing.id);
       // Linking needs both sides to have proven the mailbox: the provider (trusted for this
       // address) and the account (its own confirmation), or whoever registered the address first
       // without owning it would gain the provider's identity (pre-account takeover).
-      if (!identity.emailTrusted || !existing.emailVerifiedAt) return refuse(identity, "oauth_account_not_linked", client, existing.id);
+      if (!identity.emailTrusted || !existing.emailVerifiedAt)
+        return refuse(identity, "oauth_account_not_linked", client, existing.id);
       // A verified address proves control of the mailbox, not of the account's second factor.
       if (existing.isStaff || hasSecondFactor(await getFactorSummary(existing.id))) {
         return refuse(identity, "oauth_account_not_linked", client, existing.id);
@@ -134,14 +185,38 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
         const providerName = await providerDisplayName(identity.provider);
         const signInId = await db.$transaction(async (tx) => {
           const link = await tx.oAuthAccount.create({
-            data: { userId: existing.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now },
+            data: {
+              userId: existing.id,
+              provider: identity.provider,
+              providerAccountId: identity.providerAccountId,
+              email,
+              emailVerified: true,
+              createdAt: now,
+              lastUsedAt: now,
+            },
             select: { id: true },
           });
           // The owner hears of the new way in once it commits, with a link that removes it.
-          await notifySecurityEvent({ kind: "social_linked", provider: providerName, oAuthAccountId: link.id, userId: existing.id, ref: String(link.id), client, now }, tx);
+          await notifySecurityEvent(
+            {
+              kind: "social_linked",
+              provider: providerName,
+              oAuthAccountId: link.id,
+              userId: existing.id,
+              ref: String(link.id),
+              client,
+              now,
+            },
+            tx,
+          );
           return createSignIn(tx, existing.id, identity, now);
         });
-        await recordSecurityEvent({ type: "oauth.linked", userId: existing.id, client, details: { provider: identity.provider, by: "verified_email" } });
+        await recordSecurityEvent({
+          type: "oauth.linked",
+          userId: existing.id,
+          client,
+          details: { provider: identity.provider, by: "verified_email" },
+        });
         return ok({ signInId, userId: existing.id, created: false, linked: true });
       } catch (error) {
         if (uniqueViolation(error)) continue;
@@ -156,13 +231,35 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
         const created = await db.$transaction(async (tx) => {
           const user = await tx.user.create({
             // The address counts as verified only on the word of a provider trusted for it.
-            data: { username: usernameCandidate(base, n), email, emailVerifiedAt: identity.emailTrusted ? now : null, passwordHash: null, webauthnUserHandle: randomToken(32), createdAt: now },
+            data: {
+              username: usernameCandidate(base, n),
+              email,
+              emailVerifiedAt: identity.emailTrusted ? now : null,
+              passwordHash: null,
+              webauthnUserHandle: randomToken(32),
+              createdAt: now,
+            },
             select: { id: true },
           });
-          await tx.oAuthAccount.create({ data: { userId: user.id, provider: identity.provider, providerAccountId: identity.providerAccountId, email, emailVerified: true, createdAt: now, lastUsedAt: now } });
+          await tx.oAuthAccount.create({
+            data: {
+              userId: user.id,
+              provider: identity.provider,
+              providerAccountId: identity.providerAccountId,
+              email,
+              emailVerified: true,
+              createdAt: now,
+              lastUsedAt: now,
+            },
+          });
           return { userId: user.id, signInId: await createSignIn(tx, user.id, identity, now) };
         });
-        await recordSecurityEvent({ type: "signup", userId: created.userId, client, details: { method: "oauth", provider: identity.provider } });
+        await recordSecurityEvent({
+          type: "signup",
+          userId: created.userId,
+          client,
+          details: { method: "oauth", provider: identity.provider },
+        });
         if (!identity.emailTrusted) await sendEmailVerification(created.userId, client, now);
         return ok({ ...created, created: true, linked: false });
       } catch (error) {
@@ -180,7 +277,11 @@ export async function completeProviderSignIn(identity: ProviderIdentity, client:
  * Uses up a finished provider sign-in, only in the browser that started it (its nonce cookie
  * hashes to the one recorded at the callback). Of two concurrent calls only one gets the user.
  */
-export async function consumeOAuthSignIn(signInId: string, browserNonce: string | null, now = new Date()): Promise<Result<SignInUser & { provider: string }>> {
+export async function consumeOAuthSignIn(
+  signInId: string,
+  browserNonce: string | null,
+  now = new Date(),
+): Promise<Result<SignInUser & { provider: string }>> {
   if (!isSessionId(signInId)) return fail("oauth_sign_in_invalid");
   if (!browserNonce) return fail("oauth_browser_mismatch");
   const claimed = await db.oAuthSignIn.updateMany({
@@ -232,7 +333,11 @@ export type LinkedAccount = {
 
 export async function listLinkedAccounts(userId: number): Promise<LinkedAccount[]> {
   const [accounts, providers] = await Promise.all([
-    db.oAuthAccount.findMany({ where: { userId }, select: { id: true, provider: true, email: true, createdAt: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } }),
+    db.oAuthAccount.findMany({
+      where: { userId },
+      select: { id: true, provider: true, email: true, createdAt: true, lastUsedAt: true },
+      orderBy: { createdAt: "asc" },
+    }),
     listOAuthProviders(),
   ]);
   const names = new Map(providers.filter((p) => !p.overriddenByEnvironment).map((p) => [p.id, p.displayName]));
@@ -243,14 +348,26 @@ export async function listLinkedAccounts(userId: number): Promise<LinkedAccount[
  * Removes a provider link after step-up. Refused when it is the last way in: no password, no
  * passkey and no other provider. The user row is locked so two unlinks cannot both pass the check.
  */
-export async function unlinkOAuthAccount(actor: AccountActor, accountId: number, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
-  const owned = await db.oAuthAccount.findFirst({ where: { id: accountId, userId: actor.userId }, select: { id: true } });
+export async function unlinkOAuthAccount(
+  actor: AccountActor,
+  accountId: number,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
+  const owned = await db.oAuthAccount.findFirst({
+    where: { id: accountId, userId: actor.userId },
+    select: { id: true },
+  });
   if (!owned) return fail("oauth_account_not_found");
   const stepUp = await authorize("social.unlink", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const result = await db.$transaction(async (tx): Promise<Result<string>> => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${actor.userId} FOR UPDATE`;
-    const account = await tx.oAuthAccount.findFirst({ where: { id: accountId, userId: actor.userId }, select: { provider: true } });
+    const account = await tx.oAuthAccount.findFirst({
+      where: { id: accountId, userId: actor.userId },
+      select: { provider: true },
+    });
     if (!account) return fail("oauth_account_not_found");
     const [user, passkeys, others] = await Promise.all([
       tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } }),
@@ -262,6 +379,11 @@ export async function unlinkOAuthAccount(actor: AccountActor, accountId: number,
     return ok(account.provider);
   });
   if (!result.ok) return result;
-  await recordSecurityEvent({ type: "oauth.unlinked", userId: actor.userId, client, details: { provider: result.value } });
+  await recordSecurityEvent({
+    type: "oauth.unlinked",
+    userId: actor.userId,
+    client,
+    details: { provider: result.value },
+  });
   return ok(undefined);
 }

@@ -98,9 +98,11 @@ export function oauthRedirectUri(providerId: string, origin = siteOrigin()): str
   return `${origin}${NEXTAUTH_BASE_PATH}/callback/${providerId}`;
 }
 
-const isProviderType = (value: string): value is OAuthProviderType => (OAUTH_PROVIDER_TYPES as readonly string[]).includes(value);
+const isProviderType = (value: string): value is OAuthProviderType =>
+  (OAUTH_PROVIDER_TYPES as readonly string[]).includes(value);
 
-const invalid = (field: string, message: string) => fail("validation_error", { message: `${field}: ${message}`, body: { [field]: [message] } });
+const invalid = (field: string, message: string) =>
+  fail("validation_error", { message: `${field}: ${message}`, body: { [field]: [message] } });
 
 const providerRow = {
   id: true,
@@ -148,7 +150,10 @@ function summaryOf(row: ProviderRow, counts: Map<string, number>): OAuthProvider
 
 /** Every provider, environment ones first; never a secret. */
 export async function listOAuthProviders(): Promise<OAuthProviderSummary[]> {
-  const [rows, counts] = await Promise.all([db.oAuthProvider.findMany({ select: providerRow, orderBy: { id: "asc" } }), linkedCounts()]);
+  const [rows, counts] = await Promise.all([
+    db.oAuthProvider.findMany({ select: providerRow, orderBy: { id: "asc" } }),
+    linkedCounts(),
+  ]);
   const fromEnv: OAuthProviderSummary[] = settings.socialAuth.envProviders.map((p) => ({
     id: p.id,
     type: p.type,
@@ -178,7 +183,8 @@ function checkCommon(input: { type: string; displayName: string; clientId: strin
   const name = input.displayName.trim();
   if (name.length < 1 || name.length > 60) return invalid("displayName", "Enter a name of 1-60 characters.");
   const clientId = input.clientId.trim();
-  if (clientId.length < 1 || clientId.length > 512 || /\s/.test(clientId)) return invalid("clientId", "Enter the client id from the provider's console.");
+  if (clientId.length < 1 || clientId.length > 512 || /\s/.test(clientId))
+    return invalid("clientId", "Enter the client id from the provider's console.");
   if (input.type === "oidc") {
     if (!input.issuer) return invalid("issuer", "OpenID Connect providers need the issuer URL.");
     const problem = issuerUrlProblem(input.issuer);
@@ -190,27 +196,51 @@ function checkCommon(input: { type: string; displayName: string; clientId: strin
 }
 
 /** The trust fields as stored: only generic OIDC providers carry them; domains only with trust on. */
-function trustFields(type: string, trustEmail: boolean, domains: string[]): Result<{ trustEmail: boolean; trustedEmailDomains: string[] }> {
+function trustFields(
+  type: string,
+  trustEmail: boolean,
+  domains: string[],
+): Result<{ trustEmail: boolean; trustedEmailDomains: string[] }> {
   if (type !== "oidc") return ok({ trustEmail: false, trustedEmailDomains: [] });
   const cleaned = [...new Set(domains.map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))];
   if (cleaned.length > 50) return invalid("trustedEmailDomains", "List at most 50 domains.");
   const bad = cleaned.find((d) => !EMAIL_DOMAIN.test(d));
-  if (bad !== undefined) return invalid("trustedEmailDomains", `"${bad.slice(0, 64)}" is not a domain name such as example.com.`);
+  if (bad !== undefined)
+    return invalid("trustedEmailDomains", `"${bad.slice(0, 64)}" is not a domain name such as example.com.`);
   return ok({ trustEmail, trustedEmailDomains: trustEmail ? cleaned : [] });
 }
 
 function checkSecret(secret: string) {
-  return secret.length < 1 || secret.length > 1024 || /^\s|\s$/.test(secret) ? invalid("clientSecret", "Enter the client secret from the provider's console.") : null;
+  return secret.length < 1 || secret.length > 1024 || /^\s|\s$/.test(secret)
+    ? invalid("clientSecret", "Enter the client secret from the provider's console.")
+    : null;
 }
 
-async function audit(type: "oauth_provider.created" | "oauth_provider.updated" | "oauth_provider.deleted", id: string, actor?: ProviderAuditActor, extra: Record<string, string | boolean> = {}) {
-  await recordSecurityEvent({ type, userId: actor?.userId ?? null, client: actor?.client, details: { provider: id, ...extra } });
+async function audit(
+  type: "oauth_provider.created" | "oauth_provider.updated" | "oauth_provider.deleted",
+  id: string,
+  actor?: ProviderAuditActor,
+  extra: Record<string, string | boolean> = {},
+) {
+  await recordSecurityEvent({
+    type,
+    userId: actor?.userId ?? null,
+    client: actor?.client,
+    details: { provider: id, ...extra },
+  });
 }
 
-export async function createOAuthProvider(input: NewOAuthProvider, actor?: ProviderAuditActor): Promise<Result<OAuthProviderSummary>> {
+export async function createOAuthProvider(
+  input: NewOAuthProvider,
+  actor?: ProviderAuditActor,
+): Promise<Result<OAuthProviderSummary>> {
   const id = input.id.trim().toLowerCase();
-  if (!PROVIDER_ID_PATTERN.test(id)) return invalid("id", "Use 1-40 lower-case letters, digits and inner hyphens, e.g. acme-sso.");
-  if (envIds().has(id)) return fail("oauth_provider_exists", { message: `A provider with the id "${id}" is configured in the environment` });
+  if (!PROVIDER_ID_PATTERN.test(id))
+    return invalid("id", "Use 1-40 lower-case letters, digits and inner hyphens, e.g. acme-sso.");
+  if (envIds().has(id))
+    return fail("oauth_provider_exists", {
+      message: `A provider with the id "${id}" is configured in the environment`,
+    });
   const issuer = input.issuer?.trim() || null;
   const problem = checkCommon({ ...input, issuer }) ?? checkSecret(input.clientSecret);
   if (problem) return problem;
@@ -222,28 +252,33 @@ export async function createOAuthProvider(input: NewOAuthProvider, actor?: Provi
       await tx.oAuthAccount.deleteMany({ where: { provider: id } });
       await tx.oAuthSignIn.deleteMany({ where: { provider: id } });
       return tx.oAuthProvider.create({
-      data: {
-        ...trust.value,
-        id,
-        type: input.type,
-        displayName: input.displayName.trim(),
-        clientId: input.clientId.trim(),
-        clientSecretEncrypted: encryptSecret(input.clientSecret),
-        issuer,
-        enabled: input.enabled ?? true,
-      },
-      select: providerRow,
+        data: {
+          ...trust.value,
+          id,
+          type: input.type,
+          displayName: input.displayName.trim(),
+          clientId: input.clientId.trim(),
+          clientSecretEncrypted: encryptSecret(input.clientSecret),
+          issuer,
+          enabled: input.enabled ?? true,
+        },
+        select: providerRow,
       });
     });
     await audit("oauth_provider.created", id, actor, { type: row.type });
     return ok(summaryOf(row, await linkedCounts()));
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return fail("oauth_provider_exists");
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      return fail("oauth_provider_exists");
     throw error;
   }
 }
 
-export async function updateOAuthProvider(id: string, patch: OAuthProviderPatch, actor?: ProviderAuditActor): Promise<Result<OAuthProviderSummary>> {
+export async function updateOAuthProvider(
+  id: string,
+  patch: OAuthProviderPatch,
+  actor?: ProviderAuditActor,
+): Promise<Result<OAuthProviderSummary>> {
   if (envIds().has(id)) return fail("oauth_provider_read_only");
   const current = await db.oAuthProvider.findUnique({ where: { id }, select: providerRow });
   if (!current) return fail("oauth_provider_not_found", { message: `Provider not configured: ${id}` });
@@ -255,7 +290,11 @@ export async function updateOAuthProvider(id: string, patch: OAuthProviderPatch,
   };
   const problem = checkCommon(next) ?? (patch.clientSecret ? checkSecret(patch.clientSecret) : null);
   if (problem) return problem;
-  const trust = trustFields(next.type, patch.trustEmail ?? current.trustEmail, patch.trustedEmailDomains ?? current.trustedEmailDomains);
+  const trust = trustFields(
+    next.type,
+    patch.trustEmail ?? current.trustEmail,
+    patch.trustedEmailDomains ?? current.trustedEmailDomains,
+  );
   if (!trust.ok) return trust;
   if (next.type !== current.type || next.issuer !== current.issuer) {
     // Account ids are only unique per issuer: another issuer's "sub" could match a linked user's.
@@ -275,11 +314,19 @@ export async function updateOAuthProvider(id: string, patch: OAuthProviderPatch,
     },
     select: providerRow,
   });
-  await audit("oauth_provider.updated", id, actor, { secretChanged: Boolean(patch.clientSecret), trustEmail: trust.value.trustEmail, trustedEmailDomains: trust.value.trustedEmailDomains.join(",") });
+  await audit("oauth_provider.updated", id, actor, {
+    secretChanged: Boolean(patch.clientSecret),
+    trustEmail: trust.value.trustEmail,
+    trustedEmailDomains: trust.value.trustedEmailDomains.join(","),
+  });
   return ok(summaryOf(row, await linkedCounts()));
 }
 
-export async function setOAuthProviderEnabled(id: string, enabled: boolean, actor?: ProviderAuditActor): Promise<Result<OAuthProviderSummary>> {
+export async function setOAuthProviderEnabled(
+  id: string,
+  enabled: boolean,
+  actor?: ProviderAuditActor,
+): Promise<Result<OAuthProviderSummary>> {
   if (envIds().has(id)) return fail("oauth_provider_read_only");
   const updated = await db.oAuthProvider.updateMany({ where: { id }, data: { enabled } });
   if (updated.count === 0) return fail("oauth_provider_not_found", { message: `Provider not configured: ${id}` });
@@ -320,7 +367,16 @@ export async function loadEnabledProviders(): Promise<OAuthProviderCredentials[]
   const taken = envIds();
   const rows = await db.oAuthProvider.findMany({
     where: { enabled: true, id: { notIn: [...taken] } },
-    select: { id: true, type: true, displayName: true, clientId: true, clientSecretEncrypted: true, issuer: true, trustEmail: true, trustedEmailDomains: true },
+    select: {
+      id: true,
+      type: true,
+      displayName: true,
+      clientId: true,
+      clientSecretEncrypted: true,
+      issuer: true,
+      trustEmail: true,
+      trustedEmailDomains: true,
+    },
     orderBy: { displayName: "asc" },
   });
   const fromDb: OAuthProviderCredentials[] = [];
@@ -340,7 +396,10 @@ export async function loadEnabledProviders(): Promise<OAuthProviderCredentials[]
       });
     } catch (error) {
       // A lost LOKDOWN_ENCRYPTION_KEY disables this provider, loudly, without taking the others down.
-      console.error(`[lokdown] cannot decrypt the client secret of OAuth provider "${row.id}":`, (error as Error).message);
+      console.error(
+        `[lokdown] cannot decrypt the client secret of OAuth provider "${row.id}":`,
+        (error as Error).message,
+      );
     }
   }
   return [...fromEnv, ...fromDb];

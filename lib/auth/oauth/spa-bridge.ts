@@ -12,7 +12,12 @@ import { siteOrigin } from "../site";
  */
 
 /** One provider's redirect metadata, keys as on the wire. */
-export type ProviderRedirect = { provider: string; redirect_url: string; callback_url: string; redirect_method: "POST" };
+export type ProviderRedirect = {
+  provider: string;
+  redirect_url: string;
+  callback_url: string;
+  redirect_method: "POST";
+};
 
 /** The header an SPA sends with POST /api/auth/oauth/callback; a plain HTML form cannot set it. */
 export const BRIDGE_CSRF_HEADER = "x-lokdown-csrf";
@@ -38,11 +43,15 @@ export async function listProviderRedirects(callbackUrl: string | null): Promise
   return ok(providers.value.map((p) => redirectFor(p, resolved.value)));
 }
 
-export async function describeProviderRedirect(providerId: string, callbackUrl: string | null): Promise<Result<ProviderRedirect>> {
+export async function describeProviderRedirect(
+  providerId: string,
+  callbackUrl: string | null,
+): Promise<Result<ProviderRedirect>> {
   const providers = await configuredProviders();
   if (!providers.ok) return providers;
   const provider = providers.value.find((p) => p.id === providerId);
-  if (!provider) return fail("oauth_provider_not_found", { message: `Provider not configured: ${providerId.slice(0, 64)}` });
+  if (!provider)
+    return fail("oauth_provider_not_found", { message: `Provider not configured: ${providerId.slice(0, 64)}` });
   const resolved = resolveCallbackUrl(callbackUrl);
   if (!resolved.ok) return resolved;
   return ok(redirectFor(provider, resolved.value));
@@ -56,7 +65,9 @@ export async function describeProviderRedirect(providerId: string, callbackUrl: 
  */
 export function checkBridgeCsrf(headers: Headers): Result<void> {
   const origin = headers.get("origin")?.toLowerCase();
-  if (!origin || !callbackOrigins().includes(origin)) return fail("csrf_failed", { message: "CSRF Failed: Origin checking failed" });
-  if (!headers.get(BRIDGE_CSRF_HEADER)) return fail("csrf_failed", { message: "CSRF Failed: the X-Lokdown-CSRF header is missing" });
+  if (!origin || !callbackOrigins().includes(origin))
+    return fail("csrf_failed", { message: "CSRF Failed: Origin checking failed" });
+  if (!headers.get(BRIDGE_CSRF_HEADER))
+    return fail("csrf_failed", { message: "CSRF Failed: the X-Lokdown-CSRF header is missing" });
   return ok(undefined);
 }

@@ -12,7 +12,14 @@ import type { ClientInfo } from "../request/client";
 import { AMR } from "../policy/amr";
 import { lockPendingLogin } from "../login/pending-logins";
 import type { SecondFactor } from "../login/second-factor-step";
-import { CEREMONY_TIMEOUT_MS, checkLiveChallenges, consumeLoginChallenge, createChallenge, type StoredChallenge, type UserVerification } from "./challenges";
+import {
+  CEREMONY_TIMEOUT_MS,
+  checkLiveChallenges,
+  consumeLoginChallenge,
+  createChallenge,
+  type StoredChallenge,
+  type UserVerification,
+} from "./challenges";
 import { challengeOf, parseAuthenticationResponse } from "./credential-responses";
 
 /**
@@ -21,15 +28,27 @@ import { challengeOf, parseAuthenticationResponse } from "./credential-responses
  */
 export const LOGIN_STEP_USER_VERIFICATION: UserVerification = "preferred";
 
-export type AssertionOptions = { challenge: string; rpId: string; timeout: number; options: PublicKeyCredentialRequestOptionsJSON };
+export type AssertionOptions = {
+  challenge: string;
+  rpId: string;
+  timeout: number;
+  options: PublicKeyCredentialRequestOptionsJSON;
+};
 
 /** Options for the 2FA step of a pending (unused, unexpired) login, listing the user's passkeys. */
-export async function beginPasskeyLoginStep(loginSessionId: string, client: ClientInfo, now = new Date()): Promise<Result<AssertionOptions>> {
+export async function beginPasskeyLoginStep(
+  loginSessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<AssertionOptions>> {
   return db.$transaction(async (tx): Promise<Result<AssertionOptions>> => {
     const pending = await lockPendingLogin(tx, loginSessionId, client, now);
     if (!pending.ok) return pending;
     const { userId, id } = pending.value;
-    const passkeys = await tx.passkeyCredential.findMany({ where: { userId, rpId: settings.webauthn.rpId }, select: { credentialId: true, transports: true } });
+    const passkeys = await tx.passkeyCredential.findMany({
+      where: { userId, rpId: settings.webauthn.rpId },
+      select: { credentialId: true, transports: true },
+    });
     if (passkeys.length === 0) return fail("passkey_not_enabled");
     const capped = await checkLiveChallenges(tx, { loginSessionId: id }, now);
     if (!capped.ok) return capped;
@@ -39,15 +58,39 @@ export async function beginPasskeyLoginStep(loginSessionId: string, client: Clie
       userVerification: LOGIN_STEP_USER_VERIFICATION,
       timeout: CEREMONY_TIMEOUT_MS,
     });
-    await createChallenge(tx, { purpose: "authentication", challenge: options.challenge, userVerification: LOGIN_STEP_USER_VERIFICATION, userId, loginSessionId: id }, now);
+    await createChallenge(
+      tx,
+      {
+        purpose: "authentication",
+        challenge: options.challenge,
+        userVerification: LOGIN_STEP_USER_VERIFICATION,
+        userId,
+        loginSessionId: id,
+      },
+      now,
+    );
     return ok({ challenge: options.challenge, rpId: settings.webauthn.rpId, timeout: CEREMONY_TIMEOUT_MS, options });
   });
 }
 
 /** `deviceType` holds backup eligibility (BE) as registered: "multiDevice" when BE was set. */
-export type AssertingCredential = { id: number; credentialId: string; publicKey: Uint8Array<ArrayBuffer>; counter: bigint; transports: string[]; deviceType: string };
+export type AssertingCredential = {
+  id: number;
+  credentialId: string;
+  publicKey: Uint8Array<ArrayBuffer>;
+  counter: bigint;
+  transports: string[];
+  deviceType: string;
+};
 
-export const assertingCredentialSelect = { id: true, credentialId: true, publicKey: true, counter: true, transports: true, deviceType: true } as const;
+export const assertingCredentialSelect = {
+  id: true,
+  credentialId: true,
+  publicKey: true,
+  counter: true,
+  transports: true,
+  deviceType: true,
+} as const;
 
 const sameHandle = (a: string, b: string) => Buffer.from(a, "base64url").equals(Buffer.from(b, "base64url"));
 
@@ -78,7 +121,12 @@ export async function verifyAssertion(
       expectedChallenge: challenge.challenge,
       expectedOrigin: settings.webauthn.origins,
       expectedRPID: settings.webauthn.rpId,
-      credential: { id: credential.credentialId, publicKey: credential.publicKey, counter: Number(credential.counter), transports: credential.transports },
+      credential: {
+        id: credential.credentialId,
+        publicKey: credential.publicKey,
+        counter: Number(credential.counter),
+        transports: credential.transports,
+      },
       requireUserVerification: challenge.userVerification === "required",
     });
   } catch {
@@ -114,10 +162,23 @@ export const passkeyFactor: SecondFactor = {
     // Selected by the id the authenticator answered with, and only among this user's passkeys.
     const credential = await ctx.tx.passkeyCredential.findUnique({
       where: { credentialId: response.id },
-      select: { ...assertingCredentialSelect, userId: true, rpId: true, user: { select: { webauthnUserHandle: true } } },
+      select: {
+        ...assertingCredentialSelect,
+        userId: true,
+        rpId: true,
+        user: { select: { webauthnUserHandle: true } },
+      },
     });
-    if (!credential || credential.userId !== ctx.userId || credential.rpId !== settings.webauthn.rpId) return fail("invalid_passkey");
-    const verified = await verifyAssertion(ctx.tx, challenge.value, credential, response, credential.user.webauthnUserHandle, ctx.now);
+    if (!credential || credential.userId !== ctx.userId || credential.rpId !== settings.webauthn.rpId)
+      return fail("invalid_passkey");
+    const verified = await verifyAssertion(
+      ctx.tx,
+      challenge.value,
+      credential,
+      response,
+      credential.user.webauthnUserHandle,
+      ctx.now,
+    );
     if (!verified.ok) return verified;
     return ok(verified.value.userVerified ? [AMR.passkey, AMR.userVerified] : [AMR.passkey]);
   },

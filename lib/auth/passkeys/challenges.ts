@@ -25,7 +25,14 @@ export type StoredChallenge = {
 
 export async function createChallenge(
   client: DbClient,
-  input: { purpose: ChallengePurpose; challenge: string; userVerification: UserVerification; userId?: number; loginSessionId?: string; authSessionId?: string },
+  input: {
+    purpose: ChallengePurpose;
+    challenge: string;
+    userVerification: UserVerification;
+    userId?: number;
+    loginSessionId?: string;
+    authSessionId?: string;
+  },
   now = new Date(),
 ): Promise<string> {
   const row = await client.webAuthnChallenge.create({
@@ -44,13 +51,39 @@ export async function createChallenge(
   return row.id;
 }
 
-const select = { id: true, purpose: true, userId: true, loginSessionId: true, challenge: true, userVerification: true, expiresAt: true, consumedAt: true } as const;
+const select = {
+  id: true,
+  purpose: true,
+  userId: true,
+  loginSessionId: true,
+  challenge: true,
+  userVerification: true,
+  expiresAt: true,
+  consumedAt: true,
+} as const;
 
-type Row = { id: string; purpose: string; userId: number | null; loginSessionId: string | null; challenge: string; userVerification: string; expiresAt: Date; consumedAt: Date | null };
+type Row = {
+  id: string;
+  purpose: string;
+  userId: number | null;
+  loginSessionId: string | null;
+  challenge: string;
+  userVerification: string;
+  expiresAt: Date;
+  consumedAt: Date | null;
+};
 
 function toStored(row: Row): StoredChallenge {
-  const uv = row.userVerification === "required" || row.userVerification === "discouraged" ? row.userVerification : "preferred";
-  return { id: row.id, purpose: row.purpose as ChallengePurpose, userId: row.userId, loginSessionId: row.loginSessionId, challenge: row.challenge, userVerification: uv };
+  const uv =
+    row.userVerification === "required" || row.userVerification === "discouraged" ? row.userVerification : "preferred";
+  return {
+    id: row.id,
+    purpose: row.purpose as ChallengePurpose,
+    userId: row.userId,
+    loginSessionId: row.loginSessionId,
+    challenge: row.challenge,
+    userVerification: uv,
+  };
 }
 
 /**
@@ -88,19 +121,41 @@ export async function consumeChallengeById(
  * Consumes the login-step challenge a response answers: the one issued for this login session
  * with exactly the value the authenticator signed.
  */
-export async function consumeLoginChallenge(client: DbClient, loginSessionId: string, value: string, now = new Date()): Promise<Result<StoredChallenge>> {
-  const row = await client.webAuthnChallenge.findFirst({ where: { loginSessionId, purpose: "authentication", challenge: value }, select });
+export async function consumeLoginChallenge(
+  client: DbClient,
+  loginSessionId: string,
+  value: string,
+  now = new Date(),
+): Promise<Result<StoredChallenge>> {
+  const row = await client.webAuthnChallenge.findFirst({
+    where: { loginSessionId, purpose: "authentication", challenge: value },
+    select,
+  });
   return consume(client, row, now);
 }
 
 /** Consumes the step-up challenge a response answers: issued for this signed-in session, with this value. */
-export async function consumeReauthChallenge(client: DbClient, authSessionId: string, value: string, now = new Date()): Promise<Result<StoredChallenge>> {
-  const row = await client.webAuthnChallenge.findFirst({ where: { authSessionId, purpose: "reauthentication", challenge: value }, select });
+export async function consumeReauthChallenge(
+  client: DbClient,
+  authSessionId: string,
+  value: string,
+  now = new Date(),
+): Promise<Result<StoredChallenge>> {
+  const row = await client.webAuthnChallenge.findFirst({
+    where: { authSessionId, purpose: "reauthentication", challenge: value },
+    select,
+  });
   return consume(client, row, now);
 }
 
 /** Refuses a new challenge while the user or login already holds MAX_LIVE_CHALLENGES live ones. */
-export async function checkLiveChallenges(client: DbClient, owner: { userId: number } | { loginSessionId: string }, now = new Date()): Promise<Result<void>> {
+export async function checkLiveChallenges(
+  client: DbClient,
+  owner: { userId: number } | { loginSessionId: string },
+  now = new Date(),
+): Promise<Result<void>> {
   const live = await client.webAuthnChallenge.count({ where: { ...owner, consumedAt: null, expiresAt: { gt: now } } });
-  return live >= MAX_LIVE_CHALLENGES ? fail("rate_limited", { retryAfter: Math.ceil(CHALLENGE_TTL_MS / 1000) }) : ok(undefined);
+  return live >= MAX_LIVE_CHALLENGES
+    ? fail("rate_limited", { retryAfter: Math.ceil(CHALLENGE_TTL_MS / 1000) })
+    : ok(undefined);
 }

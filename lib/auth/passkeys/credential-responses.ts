@@ -6,7 +6,11 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simp
  * Browser PublicKeyCredential JSON, checked before any cryptography runs. Like django-lokdown it
  * fills in `rawId` and `type` when a client leaves them out and accepts snake_case field names.
  */
-const b64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]+={0,2}$/);
+const b64url = z
+  .string()
+  .min(1)
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]+={0,2}$/);
 
 const TRANSPORTS = ["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -52,7 +56,11 @@ export function parseRegistrationResponse(value: unknown): RegistrationResponseJ
   const parts = normalize(value);
   if (!parts) return null;
   const { outer, inner } = parts;
-  const head = envelope.safeParse({ ...outer, rawId: outer.rawId ?? outer.raw_id ?? outer.id, type: outer.type ?? "public-key" });
+  const head = envelope.safeParse({
+    ...outer,
+    rawId: outer.rawId ?? outer.raw_id ?? outer.id,
+    type: outer.type ?? "public-key",
+  });
   const body = attestation.safeParse({
     clientDataJSON: pick(inner, "clientDataJSON", "client_data_json"),
     attestationObject: pick(inner, "attestationObject", "attestation_object"),
@@ -70,7 +78,11 @@ export function parseAuthenticationResponse(value: unknown): AuthenticationRespo
   const parts = normalize(value);
   if (!parts) return null;
   const { outer, inner } = parts;
-  const head = envelope.safeParse({ ...outer, rawId: outer.rawId ?? outer.raw_id ?? outer.id, type: outer.type ?? "public-key" });
+  const head = envelope.safeParse({
+    ...outer,
+    rawId: outer.rawId ?? outer.raw_id ?? outer.id,
+    type: outer.type ?? "public-key",
+  });
   const userHandle = pick(inner, "userHandle", "user_handle");
   const body = assertion.safeParse({
     clientDataJSON: pick(inner, "clientDataJSON", "client_data_json"),
@@ -86,7 +98,8 @@ export function parseAuthenticationResponse(value: unknown): AuthenticationRespo
 export function challengeOf(response: { response: { clientDataJSON: string } }): string | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8"));
-    const challenge = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>).challenge : undefined;
+    const challenge =
+      typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>).challenge : undefined;
     return typeof challenge === "string" && challenge.length > 0 && challenge.length <= 512 ? challenge : null;
   } catch {
     return null;

@@ -27,14 +27,25 @@ export type PasswordlessStart = { sessionId: string; options: PublicKeyCredentia
  * address may ask ANONYMOUS_POLICIES.passkey_options times a minute, so live challenges stay bounded
  * per address.
  */
-export async function beginPasswordlessSignIn(client: ClientInfo, now = new Date()): Promise<Result<PasswordlessStart>> {
+export async function beginPasswordlessSignIn(
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<PasswordlessStart>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
   // Limited per address: each call stores a row, and nothing secret is needed to make one.
   const limited = await checkAnonymousRequest("passkey_options", client.ip, now);
   if (!limited.ok) return limited;
-  const options = await generateAuthenticationOptions({ rpID: settings.webauthn.rpId, userVerification: "required", timeout: CEREMONY_TIMEOUT_MS });
+  const options = await generateAuthenticationOptions({
+    rpID: settings.webauthn.rpId,
+    userVerification: "required",
+    timeout: CEREMONY_TIMEOUT_MS,
+  });
   await db.webAuthnChallenge.deleteMany({ where: { purpose: "passwordless", expiresAt: { lt: now } } });
-  const sessionId = await createChallenge(db, { purpose: "passwordless", challenge: options.challenge, userVerification: "required" }, now);
+  const sessionId = await createChallenge(
+    db,
+    { purpose: "passwordless", challenge: options.challenge, userVerification: "required" },
+    now,
+  );
   return ok({ sessionId, options });
 }
 
@@ -52,7 +63,12 @@ export async function signInWithPasskey<T>(
   const limited = await checkAttempt("passkey", { ip: client.ip }, now);
   if (!limited.ok) {
     // Without a client address nothing is counted or stored: there is no per-address window to log in.
-    if (limited.code !== "client_address_unknown") await recordRefusalOncePerWindow({ type: "login.rate_limited", client, details: { method: "passkey" } }, settings.rateLimits.login.windowSeconds, now);
+    if (limited.code !== "client_address_unknown")
+      await recordRefusalOncePerWindow(
+        { type: "login.rate_limited", client, details: { method: "passkey" } },
+        settings.rateLimits.login.windowSeconds,
+        now,
+      );
     return limited;
   }
   return db.$transaction(
@@ -63,7 +79,11 @@ export async function signInWithPasskey<T>(
       if (!response) return fail("invalid_passkey");
       const credential = await tx.passkeyCredential.findUnique({
         where: { credentialId: response.id },
-        select: { ...assertingCredentialSelect, rpId: true, user: { select: { id: true, isActive: true, webauthnUserHandle: true } } },
+        select: {
+          ...assertingCredentialSelect,
+          rpId: true,
+          user: { select: { id: true, isActive: true, webauthnUserHandle: true } },
+        },
       });
       // Unknown passkey, inactive account and a bad signature all answer alike.
       const verified =
@@ -71,7 +91,10 @@ export async function signInWithPasskey<T>(
           ? await verifyAssertion(tx, challenge.value, credential, response, credential.user.webauthnUserHandle, now)
           : fail("invalid_passkey");
       if (!verified.ok || !credential) {
-        await recordSecurityEvent({ type: "passkey.failed", userId: credential?.user.id ?? null, client, details: { method: "passwordless" } }, tx);
+        await recordSecurityEvent(
+          { type: "passkey.failed", userId: credential?.user.id ?? null, client, details: { method: "passwordless" } },
+          tx,
+        );
         return fail("invalid_passkey");
       }
       const userId = credential.user.id;

@@ -1,5 +1,9 @@
 import "server-only";
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type PublicKeyCredentialCreationOptionsJSON,
+} from "@simplewebauthn/server";
 import { db, type DbClient, type Tx } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -11,7 +15,13 @@ import { getFactorSummary, isLastRequiredPasskey } from "../two-factor/factor-su
 import { authenticatorName, defaultPasskeyName } from "./authenticator-names";
 import { authorize, type StepUpProof } from "../policy/step-up";
 import { notifySecurityEvent } from "../notices/security-mail";
-import { CEREMONY_TIMEOUT_MS, checkLiveChallenges, consumeChallengeById, createChallenge, type StoredChallenge } from "./challenges";
+import {
+  CEREMONY_TIMEOUT_MS,
+  checkLiveChallenges,
+  consumeChallengeById,
+  createChallenge,
+  type StoredChallenge,
+} from "./challenges";
 import { knownTransports, parseRegistrationResponse } from "./credential-responses";
 
 /** COSE algorithms offered at registration: ES256, EdDSA, RS256. */
@@ -51,7 +61,10 @@ const viewSelect = {
   user: { select: { webauthnUserHandle: true } },
 } as const;
 
-type ViewRow = Omit<PasskeyView, "authenticator" | "counter" | "userHandle"> & { counter: bigint; user: { webauthnUserHandle: string } };
+type ViewRow = Omit<PasskeyView, "authenticator" | "counter" | "userHandle"> & {
+  counter: bigint;
+  user: { webauthnUserHandle: string };
+};
 
 const toView = ({ user, ...row }: ViewRow): PasskeyView => ({
   ...row,
@@ -76,12 +89,21 @@ export type RegistrationStart = { sessionId: string; options: PublicKeyCredentia
  * user's random handle, never the sequential database id; excludeCredentials stops an
  * authenticator from being registered twice.
  */
-export async function createRegistrationOptions(client: DbClient, userId: number, loginSessionId: string | null, now = new Date()): Promise<Result<RegistrationStart>> {
+export async function createRegistrationOptions(
+  client: DbClient,
+  userId: number,
+  loginSessionId: string | null,
+  now = new Date(),
+): Promise<Result<RegistrationStart>> {
   const capped = await checkLiveChallenges(client, loginSessionId ? { loginSessionId } : { userId }, now);
   if (!capped.ok) return capped;
   const user = await client.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { username: true, webauthnUserHandle: true, passkeys: { select: { credentialId: true, transports: true } } },
+    select: {
+      username: true,
+      webauthnUserHandle: true,
+      passkeys: { select: { credentialId: true, transports: true } },
+    },
   });
   const options = await generateRegistrationOptions({
     rpName: settings.webauthn.rpName,
@@ -97,14 +119,24 @@ export async function createRegistrationOptions(client: DbClient, userId: number
   });
   const sessionId = await createChallenge(
     client,
-    { purpose: "registration", challenge: options.challenge, userVerification: "preferred", userId, loginSessionId: loginSessionId ?? undefined },
+    {
+      purpose: "registration",
+      challenge: options.challenge,
+      userVerification: "preferred",
+      userId,
+      loginSessionId: loginSessionId ?? undefined,
+    },
     now,
   );
   return ok({ sessionId, options });
 }
 
 /** Starts adding a passkey to a signed-in account (policy "passkey.add", asked again at the end). */
-export async function beginPasskeyRegistration(actor: AccountActor, client: ClientInfo, now = new Date()): Promise<Result<RegistrationStart>> {
+export async function beginPasskeyRegistration(
+  actor: AccountActor,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<RegistrationStart>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
   const allowed = await authorize("passkey.add", actor, {}, client, now);
   if (!allowed.ok) return allowed;
@@ -184,14 +216,39 @@ export async function registerPasskey(
   const userId = actor.userId;
   try {
     return await db.$transaction(async (tx): Promise<Result<PasskeyView>> => {
-      const challenge = await consumeChallengeById(tx, sessionId, { purpose: "registration", userId, loginSession: "none" }, now);
+      const challenge = await consumeChallengeById(
+        tx,
+        sessionId,
+        { purpose: "registration", userId, loginSession: "none" },
+        now,
+      );
       if (!challenge.ok) return challenge;
       const stored = await verifyAndStoreRegistration(tx, challenge.value, userId, response, name, now);
       if (!stored.ok) return stored;
-      const eventId = await recordSecurityEvent({ type: "passkey.added", userId, client, details: { passkey: stored.value.passkey.id, name: stored.value.passkey.name } }, tx);
+      const eventId = await recordSecurityEvent(
+        {
+          type: "passkey.added",
+          userId,
+          client,
+          details: { passkey: stored.value.passkey.id, name: stored.value.passkey.name },
+        },
+        tx,
+      );
       const factors = await getFactorSummary(userId, tx);
       const kind = factors.totp || factors.passkeys > 1 ? "factor_added" : "two_factor_enabled";
-      await notifySecurityEvent({ kind, method: "passkey", name: stored.value.passkey.name, passkeyId: stored.value.passkey.id, userId, ref: eventId, client, now }, tx);
+      await notifySecurityEvent(
+        {
+          kind,
+          method: "passkey",
+          name: stored.value.passkey.name,
+          passkeyId: stored.value.passkey.id,
+          userId,
+          ref: eventId,
+          client,
+          now,
+        },
+        tx,
+      );
       return ok(stored.value.passkey);
     });
   } catch (error) {
@@ -201,14 +258,27 @@ export async function registerPasskey(
 }
 
 export async function listUserPasskeys(userId: number, client: DbClient = db): Promise<PasskeyView[]> {
-  const rows = await client.passkeyCredential.findMany({ where: { userId }, select: viewSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const rows = await client.passkeyCredential.findMany({
+    where: { userId },
+    select: viewSelect,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
   return rows.map(toView);
 }
 
 /** Renames one of the user's own passkeys; anyone else's reads as not found. */
-export async function renameUserPasskey(userId: number, passkeyId: number, name: string, client: ClientInfo): Promise<Result<PasskeyView>> {
+export async function renameUserPasskey(
+  userId: number,
+  passkeyId: number,
+  name: string,
+  client: ClientInfo,
+): Promise<Result<PasskeyView>> {
   const clean = cleanPasskeyName(name);
-  if (!clean) return fail("validation_error", { message: "name: This field may not be blank.", body: { name: ["This field may not be blank."] } });
+  if (!clean)
+    return fail("validation_error", {
+      message: "name: This field may not be blank.",
+      body: { name: ["This field may not be blank."] },
+    });
   if (!Number.isSafeInteger(passkeyId) || passkeyId < 1) return fail("credential_not_found");
   const { count } = await db.passkeyCredential.updateMany({ where: { id: passkeyId, userId }, data: { name: clean } });
   if (count !== 1) return fail("credential_not_found");
@@ -220,10 +290,20 @@ export async function renameUserPasskey(userId: number, passkeyId: number, name:
  * Removes one of the user's own passkeys after step-up. Staff under ADMIN_2FA_REQUIRED cannot
  * remove their last factor; the user row lock makes two concurrent removals see each other.
  */
-export async function removeUserPasskey(actor: AccountActor, credentialId: string, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function removeUserPasskey(
+  actor: AccountActor,
+  credentialId: string,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   const mustKeepFactor = actor.isStaff && settings.admin2faRequired;
-  const keepsAFactor = async (tx: DbClient) => !isLastRequiredPasskey(mustKeepFactor, await getFactorSummary(actor.userId, tx));
-  const target = await db.passkeyCredential.findFirst({ where: { credentialId, userId: actor.userId }, select: { id: true, name: true } });
+  const keepsAFactor = async (tx: DbClient) =>
+    !isLastRequiredPasskey(mustKeepFactor, await getFactorSummary(actor.userId, tx));
+  const target = await db.passkeyCredential.findFirst({
+    where: { credentialId, userId: actor.userId },
+    select: { id: true, name: true },
+  });
   if (!target) return fail("credential_not_found");
   // Checked before step-up so that a refused removal never spends a backup code.
   if (!(await keepsAFactor(db))) return fail("staff_last_factor");
@@ -234,9 +314,15 @@ export async function removeUserPasskey(actor: AccountActor, credentialId: strin
     if (!(await keepsAFactor(tx))) return fail("staff_last_factor");
     const { count } = await tx.passkeyCredential.deleteMany({ where: { id: target.id, userId: actor.userId } });
     if (count !== 1) return fail("credential_not_found");
-    const eventId = await recordSecurityEvent({ type: "passkey.removed", userId: actor.userId, client, details: { passkey: target.id } }, tx);
+    const eventId = await recordSecurityEvent(
+      { type: "passkey.removed", userId: actor.userId, client, details: { passkey: target.id } },
+      tx,
+    );
     const left = await getFactorSummary(actor.userId, tx);
-    const notice = left.totp || left.passkeys > 0 ? ({ kind: "factor_removed", method: "passkey", name: target.name } as const) : ({ kind: "two_factor_disabled" } as const);
+    const notice =
+      left.totp || left.passkeys > 0
+        ? ({ kind: "factor_removed", method: "passkey", name: target.name } as const)
+        : ({ kind: "two_factor_disabled" } as const);
     await notifySecurityEvent({ ...notice, userId: actor.userId, ref: eventId, client, now }, tx);
     return ok(undefined);
   });

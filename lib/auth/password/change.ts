@@ -43,11 +43,19 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.userId }, data: { passwordHash } });
-    const { count } = input.keepOtherSessions ? { count: 0 } : await revokeSessionsOf(tx, actor.userId, actor.sessionId, "password_changed", now);
+    const { count } = input.keepOtherSessions
+      ? { count: 0 }
+      : await revokeSessionsOf(tx, actor.userId, actor.sessionId, "password_changed", now);
     // A reset link or an e-mail change someone asked for before the change must not outlive it.
     await cancelOutstandingLinks(tx, actor.userId, now);
-    const eventId = await recordSecurityEvent({ type: "password.changed", userId: actor.userId, client, details: { sessions_ended: count } }, tx);
-    await notifySecurityEvent({ kind: "password_changed", via: "change", userId: actor.userId, ref: eventId, client, now }, tx);
+    const eventId = await recordSecurityEvent(
+      { type: "password.changed", userId: actor.userId, client, details: { sessions_ended: count } },
+      tx,
+    );
+    await notifySecurityEvent(
+      { kind: "password_changed", via: "change", userId: actor.userId, ref: eventId, client, now },
+      tx,
+    );
     return ok({ sessionsEnded: count });
   });
 }

@@ -1,13 +1,25 @@
 import "server-only";
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { hash as argon2Hash, parseOptions as argon2Options, verify as argon2Verify, type Algorithm, type Options as Argon2Options } from "@node-rs/argon2";
+import {
+  hash as argon2Hash,
+  parseOptions as argon2Options,
+  verify as argon2Verify,
+  type Algorithm,
+  type Options as Argon2Options,
+} from "@node-rs/argon2";
 import { COMMON_PASSWORDS } from "./common-passwords";
 
 // argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1). `Algorithm` is a const enum that
 // isolated modules cannot read, so its value is spelled here: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
-const ARGON2 = { algorithm: ARGON2ID, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1, outputLen: 32 } satisfies Argon2Options;
+const ARGON2 = {
+  algorithm: ARGON2ID,
+  memoryCost: 19 * 1024,
+  timeCost: 2,
+  parallelism: 1,
+  outputLen: 32,
+} satisfies Argon2Options;
 
 /**
  * How many password hashes run at once: one per CPU this process may use, and always one of libuv's
@@ -15,7 +27,10 @@ const ARGON2 = { algorithm: ARGON2ID, memoryCost: 19 * 1024, timeCost: 2, parall
  * lookups, WebCrypto, file reads). More in parallel would not finish sooner, and each holds 19 MiB
  * while it runs; the others wait their turn here, in order.
  */
-export const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1));
+export const HASH_SLOTS = Math.max(
+  1,
+  Math.min(availableParallelism(), (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1),
+);
 let hashing = 0;
 const waitingForSlot: (() => void)[] = [];
 
@@ -77,7 +92,9 @@ const SCRYPT_KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize("NFKC"), salt, SCRYPT_KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+    scryptCallback(password.normalize("NFKC"), salt, SCRYPT_KEY_LENGTH, options, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 
@@ -86,7 +103,12 @@ async function verifyScrypt(password: string, stored: string): Promise<boolean> 
   if (!n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
   try {
-    const key = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT_MAX_MEMORY });
+    const key = await scrypt(password, Buffer.from(salt, "base64url"), {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: SCRYPT_MAX_MEMORY,
+    });
     return key.length === expected.length && timingSafeEqual(key, expected);
   } catch {
     return false; // parameters the stored value names that scrypt refuses

@@ -10,7 +10,11 @@ import { hashPassword } from "./password";
 import { checkNewPassword } from "./change";
 import { checkAttempt } from "../rate-limit";
 import { sha256Hex } from "../secrets";
-import { addressUntrustedAfterRecovery, cancelOutstandingLinks, createPasswordResetToken } from "../notices/outstanding-links";
+import {
+  addressUntrustedAfterRecovery,
+  cancelOutstandingLinks,
+  createPasswordResetToken,
+} from "../notices/outstanding-links";
 import { notifySecurityEvent } from "../notices/security-mail";
 import { revokeSessionsOf } from "../sessions/user-sessions";
 import { revokeAllTrustedDevices } from "../login/trusted-devices";
@@ -53,35 +57,58 @@ function resetMail(username: string, url: string | null): MailContent {
       `Someone asked to reset the password of ${username}. The link works once, for ${settings.passwordResetMinutes} minutes.`,
       "If it wasn't you, ignore this e-mail: your password stays as it is. Two-factor authentication still applies after a reset.",
     ],
-    action: { label: "Choose a new password", url: url ?? `${origin}/reset-password (link removed from the stored copy)` },
+    action: {
+      label: "Choose a new password",
+      url: url ?? `${origin}/reset-password (link removed from the stored copy)`,
+    },
     footer: `${siteName()} · ${origin}`,
   });
 }
 
 async function sendPasswordResetLink(address: string, client: ClientInfo, now: Date): Promise<void> {
-  const user = await db.user.findUnique({ where: { email: address }, select: { id: true, username: true, email: true, isActive: true, emailVerifiedAt: true, emailUntrustedAt: true } });
+  const user = await db.user.findUnique({
+    where: { email: address },
+    select: { id: true, username: true, email: true, isActive: true, emailVerifiedAt: true, emailUntrustedAt: true },
+  });
   if (!user?.isActive) {
     await recordSecurityEvent({ type: "password.reset_requested", client, details: { account_found: false } });
     return;
   }
   if (addressUntrustedAfterRecovery(user)) {
-    await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false, address_untrusted: true } });
+    await recordSecurityEvent({
+      type: "password.reset_requested",
+      userId: user.id,
+      client,
+      details: { account_found: true, sent: false, address_untrusted: true },
+    });
     return;
   }
   const redacted = resetMail(user.username, null);
   const dedupeKey = await db.$transaction(async (tx) => {
     // The user row lock serialises concurrent requests, so the hourly cap holds under a burst.
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id} FOR UPDATE`;
-    const recent = await tx.passwordResetToken.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+    const recent = await tx.passwordResetToken.count({
+      where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } },
+    });
     if (recent >= MAX_RESET_LINKS_PER_HOUR) {
-      await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false } }, tx);
+      await recordSecurityEvent(
+        { type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: false } },
+        tx,
+      );
       return null;
     }
     const row = await createPasswordResetToken(tx, user.id, now);
     const full = resetMail(user.username, `${siteOrigin()}/reset-password?token=${row.token}`);
-    await recordSecurityEvent({ type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: true } }, tx);
+    await recordSecurityEvent(
+      { type: "password.reset_requested", userId: user.id, client, details: { account_found: true, sent: true } },
+      tx,
+    );
     const key = `password_reset_link:${user.id}:${row.id}`;
-    await enqueueMail(tx, { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } }, now);
+    await enqueueMail(
+      tx,
+      { dedupeKey: key, to: user.email, ...full, redacted: { text: redacted.text, html: redacted.html } },
+      now,
+    );
     return key;
   });
   if (dedupeKey) await deliverNow(dedupeKey);
@@ -112,7 +139,12 @@ export async function describePasswordReset(token: string, now = new Date()): Pr
  * other outstanding link (reset links, pending e-mail changes) is cancelled. No session is started
  * (the user signs in again, second factor included).
  */
-export async function resetPassword(token: string, newPassword: string, client: ClientInfo, now = new Date()): Promise<Result<{ username: string }>> {
+export async function resetPassword(
+  token: string,
+  newPassword: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ username: string }>> {
   const limited = await checkAttempt("password_reset", { ip: client.ip }, now);
   if (!limited.ok) return limited;
   const found = await findUsableToken(token, now);
@@ -121,23 +153,45 @@ export async function resetPassword(token: string, newPassword: string, client: 
   if (!weak.ok) return weak;
   const passwordHash = await hashPassword(newPassword);
   return db.$transaction(async (tx): Promise<Result<{ username: string }>> => {
-    const spent = await tx.passwordResetToken.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    const spent = await tx.passwordResetToken.updateMany({
+      where: { id: found.id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
     if (spent.count !== 1) return fail("invalid_reset_token");
     await tx.user.update({ where: { id: found.userId }, data: { passwordHash } });
     const links = await cancelOutstandingLinks(tx, found.userId, now);
     const { count } = await revokeSessionsOf(tx, found.userId, null, "password_reset", now);
     const devices = await revokeAllTrustedDevices(tx, found.userId, now);
-    const keys = await tx.apiKey.updateMany({ where: { userId: found.userId, revokedAt: null }, data: { revokedAt: now } });
+    const keys = await tx.apiKey.updateMany({
+      where: { userId: found.userId, revokedAt: null },
+      data: { revokedAt: now },
+    });
     const eventId = await recordSecurityEvent(
       {
         type: "password.reset",
         userId: found.userId,
         client,
-        details: { sessions_ended: count, trusted_devices: devices, api_keys_revoked: keys.count, email_changes_cancelled: links.emailChanges },
+        details: {
+          sessions_ended: count,
+          trusted_devices: devices,
+          api_keys_revoked: keys.count,
+          email_changes_cancelled: links.emailChanges,
+        },
       },
       tx,
     );
-    await notifySecurityEvent({ kind: "password_changed", via: "reset", apiKeysRevoked: keys.count, userId: found.userId, ref: eventId, client, now }, tx);
+    await notifySecurityEvent(
+      {
+        kind: "password_changed",
+        via: "reset",
+        apiKeysRevoked: keys.count,
+        userId: found.userId,
+        ref: eventId,
+        client,
+        now,
+      },
+      tx,
+    );
     return ok({ username: found.username });
   });
 }

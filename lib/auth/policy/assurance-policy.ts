@@ -19,23 +19,48 @@ import { assuranceOf, latestProof, SECOND_FACTORS, type FactorName, type FactorT
  */
 export const POLICY = {
   //  action                       who       assurance   recent       what it is
-  "totp.add":                  { who: "self",  assurance: "account", recent: "step_up", label: "Add an authenticator app" },
-  "passkey.add":               { who: "self",  assurance: "account", recent: "step_up", label: "Add a passkey" },
-  "passkey.remove":            { who: "self",  assurance: "account", recent: "step_up", label: "Remove a passkey" },
-  "two_factor.disable":        { who: "self",  assurance: "account", recent: "step_up", label: "Turn two-factor authentication off" },
-  "backup_codes.regenerate":   { who: "self",  assurance: "account", recent: "step_up", label: "Regenerate backup codes" },
-  "api_key.create":            { who: "self",  assurance: "account", recent: "step_up", label: "Create an API key" },
-  "api_key.revoke":            { who: "self",  assurance: "aal1",    recent: "session", label: "Revoke one of your API keys" },
-  "password.change":           { who: "self",  assurance: "account", recent: "step_up", label: "Change or set the password" },
-  "email.change":              { who: "self",  assurance: "account", recent: "step_up", label: "Change the e-mail address" },
-  "sessions.revoke":           { who: "self",  assurance: "aal1",    recent: "session", label: "Sign out one or all other sessions" },
-  "trusted_browser.trust":     { who: "self",  assurance: "aal2",    recent: "step_up", label: "Trust this browser (skip 2FA here)" },
-  "trusted_browser.forget":    { who: "self",  assurance: "aal1",    recent: "session", label: "Forget trusted browsers" },
-  "social.link":               { who: "self",  assurance: "account", recent: "step_up", label: "Link a social account" },
-  "social.unlink":             { who: "self",  assurance: "account", recent: "step_up", label: "Unlink a social account" },
-  "staff.revoke_credentials":  { who: "staff", assurance: "aal2",    recent: "session", label: "Staff: revoke another user's API keys, sessions, browsers or logins" },
-  "staff.manage_user":         { who: "staff", assurance: "aal2",    recent: "step_up", label: "Staff: reset 2FA, backup codes, active or staff flag of another user" },
-  "staff.manage_providers":    { who: "staff", assurance: "aal2",    recent: "step_up", label: "Staff: create, change or delete OAuth providers" },
+  "totp.add": { who: "self", assurance: "account", recent: "step_up", label: "Add an authenticator app" },
+  "passkey.add": { who: "self", assurance: "account", recent: "step_up", label: "Add a passkey" },
+  "passkey.remove": { who: "self", assurance: "account", recent: "step_up", label: "Remove a passkey" },
+  "two_factor.disable": {
+    who: "self",
+    assurance: "account",
+    recent: "step_up",
+    label: "Turn two-factor authentication off",
+  },
+  "backup_codes.regenerate": { who: "self", assurance: "account", recent: "step_up", label: "Regenerate backup codes" },
+  "api_key.create": { who: "self", assurance: "account", recent: "step_up", label: "Create an API key" },
+  "api_key.revoke": { who: "self", assurance: "aal1", recent: "session", label: "Revoke one of your API keys" },
+  "password.change": { who: "self", assurance: "account", recent: "step_up", label: "Change or set the password" },
+  "email.change": { who: "self", assurance: "account", recent: "step_up", label: "Change the e-mail address" },
+  "sessions.revoke": { who: "self", assurance: "aal1", recent: "session", label: "Sign out one or all other sessions" },
+  "trusted_browser.trust": {
+    who: "self",
+    assurance: "aal2",
+    recent: "step_up",
+    label: "Trust this browser (skip 2FA here)",
+  },
+  "trusted_browser.forget": { who: "self", assurance: "aal1", recent: "session", label: "Forget trusted browsers" },
+  "social.link": { who: "self", assurance: "account", recent: "step_up", label: "Link a social account" },
+  "social.unlink": { who: "self", assurance: "account", recent: "step_up", label: "Unlink a social account" },
+  "staff.revoke_credentials": {
+    who: "staff",
+    assurance: "aal2",
+    recent: "session",
+    label: "Staff: revoke another user's API keys, sessions, browsers or logins",
+  },
+  "staff.manage_user": {
+    who: "staff",
+    assurance: "aal2",
+    recent: "step_up",
+    label: "Staff: reset 2FA, backup codes, active or staff flag of another user",
+  },
+  "staff.manage_providers": {
+    who: "staff",
+    assurance: "aal2",
+    recent: "step_up",
+    label: "Staff: create, change or delete OAuth providers",
+  },
 } as const satisfies Record<string, PolicyRule>;
 
 export type PolicyRule = {
@@ -72,7 +97,14 @@ export type AccountFactors = { hasSecondFactor: boolean; hasPassword: boolean };
 export type PolicyCaller =
   | { kind: "none" }
   | { kind: "api_key"; userId: number; isStaff: boolean }
-  | { kind: "session"; userId: number; isStaff: boolean; sessionId: string; times: FactorTimes; account: AccountFactors };
+  | {
+      kind: "session";
+      userId: number;
+      isStaff: boolean;
+      sessionId: string;
+      times: FactorTimes;
+      account: AccountFactors;
+    };
 
 /** The proof an account gives at step-up: its strongest. */
 export function proofFor(account: AccountFactors): StepUpKind {
@@ -93,7 +125,8 @@ export function requirePolicy(action: PolicyAction, caller: PolicyCaller, now: D
   if (rule.who === "staff" && !caller.isStaff) return fail("not_authorized_for_user");
   const level = assuranceOf(caller.times);
   // Staff power over others needs a second factor in this session; "enroll one" is the answer.
-  if (rule.who === "staff" && level !== "aal2") return fail("staff_aal2_required", { body: { proof: "second_factor" } });
+  if (rule.who === "staff" && level !== "aal2")
+    return fail("staff_aal2_required", { body: { proof: "second_factor" } });
   const kind: StepUpKind = rule.assurance === "aal2" ? "second_factor" : proofFor(caller.account);
   const needsAal2 = rule.assurance === "aal2" || (rule.assurance === "account" && caller.account.hasSecondFactor);
   if (rule.recent === "session" && (!needsAal2 || level === "aal2")) return ok(undefined);

@@ -14,9 +14,24 @@ import { checkAttempt, clearFailedAttempts, recordFailedAttempt } from "../rate-
 import { getFactorSummary, hasSecondFactor } from "../two-factor/factor-summary";
 import { notifyIfBackupCodesLow } from "../notices/security-mail";
 import { factorColumn, type FactorName, type FactorTimes } from "./session-assurance";
-import { proofFor, requirePolicy, STEP_UP_CODES, stepUpWindowMs, type AccountFactors, type PolicyAction, type PolicyCaller, type StepUpKind } from "./assurance-policy";
+import {
+  proofFor,
+  requirePolicy,
+  STEP_UP_CODES,
+  stepUpWindowMs,
+  type AccountFactors,
+  type PolicyAction,
+  type PolicyCaller,
+  type StepUpKind,
+} from "./assurance-policy";
 import { assertingCredentialSelect, verifyAssertion, type AssertionOptions } from "../passkeys/assertions";
-import { CEREMONY_TIMEOUT_MS, checkLiveChallenges, consumeReauthChallenge, createChallenge, type UserVerification } from "../passkeys/challenges";
+import {
+  CEREMONY_TIMEOUT_MS,
+  checkLiveChallenges,
+  consumeReauthChallenge,
+  createChallenge,
+  type UserVerification,
+} from "../passkeys/challenges";
 import { challengeOf, parseAuthenticationResponse } from "../passkeys/credential-responses";
 
 /** What a client may send to re-prove who it is before a sensitive action. */
@@ -26,12 +41,20 @@ export type StepUpProof = { password?: string; totpToken?: string; backupCode?: 
 export type StepUpActor = { userId: number; username: string; isStaff: boolean; sessionId: string };
 
 export const hasStepUpProof = (proof: StepUpProof): boolean =>
-  Boolean(proof.password || proof.totpToken || proof.backupCode || (typeof proof.passkeyResponse === "object" && proof.passkeyResponse !== null));
+  Boolean(
+    proof.password ||
+      proof.totpToken ||
+      proof.backupCode ||
+      (typeof proof.passkeyResponse === "object" && proof.passkeyResponse !== null),
+  );
 
 const timesSelect = { passwordAt: true, providerAt: true, totpAt: true, passkeyAt: true, backupCodeAt: true } as const;
 
 export async function accountFactorsOf(userId: number, client: DbClient = db): Promise<AccountFactors> {
-  const [user, factors] = await Promise.all([client.user.findUnique({ where: { id: userId }, select: { passwordHash: true } }), getFactorSummary(userId, client)]);
+  const [user, factors] = await Promise.all([
+    client.user.findUnique({ where: { id: userId }, select: { passwordHash: true } }),
+    getFactorSummary(userId, client),
+  ]);
   return { hasSecondFactor: hasSecondFactor(factors), hasPassword: Boolean(user?.passwordHash) };
 }
 
@@ -39,17 +62,30 @@ export async function accountFactorsOf(userId: number, client: DbClient = db): P
 export async function loadPolicyCaller(actor: StepUpActor, now: Date, client: DbClient = db): Promise<PolicyCaller> {
   const [session, account] = await Promise.all([
     // Not a session id at all (a CLI or test actor): no session, so no assurance; never a query error.
-    isSessionId(actor.sessionId) ? client.authSession.findUnique({ where: { id: actor.sessionId }, select: { userId: true, revokedAt: true, expiresAt: true, ...timesSelect } }) : null,
+    isSessionId(actor.sessionId)
+      ? client.authSession.findUnique({
+          where: { id: actor.sessionId },
+          select: { userId: true, revokedAt: true, expiresAt: true, ...timesSelect },
+        })
+      : null,
     accountFactorsOf(actor.userId, client),
   ]);
-  if (!session || session.userId !== actor.userId || session.revokedAt || session.expiresAt <= now) return { kind: "none" };
-  const times: FactorTimes = { passwordAt: session.passwordAt, providerAt: session.providerAt, totpAt: session.totpAt, passkeyAt: session.passkeyAt, backupCodeAt: session.backupCodeAt };
+  if (!session || session.userId !== actor.userId || session.revokedAt || session.expiresAt <= now)
+    return { kind: "none" };
+  const times: FactorTimes = {
+    passwordAt: session.passwordAt,
+    providerAt: session.providerAt,
+    totpAt: session.totpAt,
+    passkeyAt: session.passkeyAt,
+    backupCodeAt: session.backupCodeAt,
+  };
   return { kind: "session", userId: actor.userId, isStaff: actor.isStaff, sessionId: actor.sessionId, times, account };
 }
 
 /** Which step-up kind a refusal asks for, if it is a step-up refusal at all. */
 function askedProof(failure: Failure): StepUpKind | null {
-  for (const [kind, code] of Object.entries(STEP_UP_CODES) as [StepUpKind, string][]) if (failure.code === code) return kind;
+  for (const [kind, code] of Object.entries(STEP_UP_CODES) as [StepUpKind, string][])
+    if (failure.code === code) return kind;
   return null;
 }
 
@@ -57,7 +93,8 @@ function askedProof(failure: Failure): StepUpKind | null {
 function proofOfKind(kind: StepUpKind, proof: StepUpProof): StepUpProof | null {
   if (kind === "password") return proof.password ? { password: proof.password } : null;
   if (kind === "second_factor") {
-    if (typeof proof.passkeyResponse === "object" && proof.passkeyResponse !== null) return { passkeyResponse: proof.passkeyResponse };
+    if (typeof proof.passkeyResponse === "object" && proof.passkeyResponse !== null)
+      return { passkeyResponse: proof.passkeyResponse };
     if (proof.totpToken) return { totpToken: proof.totpToken };
     if (proof.backupCode) return { backupCode: proof.backupCode };
   }
@@ -69,7 +106,13 @@ function proofOfKind(kind: StepUpKind, proof: StepUpProof): StepUpProof | null {
  * request carries one of the kind it names, checks that proof (which refreshes the session) and
  * asks again. Nothing is spent (no backup code) when the policy is already satisfied.
  */
-export async function authorize(action: PolicyAction, actor: StepUpActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function authorize(
+  action: PolicyAction,
+  actor: StepUpActor,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   const first = requirePolicy(action, await loadPolicyCaller(actor, now), now);
   if (first.ok || !hasStepUpProof(proof)) return first;
   const kind = askedProof(first);
@@ -85,17 +128,30 @@ export async function authorize(action: PolicyAction, actor: StepUpActor, proof:
  * account (a second factor when it has one, else the password) refreshes the session's window.
  * A password from an account with a second factor is refused as second_factor_required.
  */
-export async function reauthenticate(actor: StepUpActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<{ validUntil: Date; proved: FactorName }>> {
+export async function reauthenticate(
+  actor: StepUpActor,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ validUntil: Date; proved: FactorName }>> {
   const kind = proofFor(await accountFactorsOf(actor.userId));
   if (!hasStepUpProof(proof)) {
     const problem = "Send password, totp_token, backup_code or passkey_response.";
-    return fail("validation_error", { message: `non_field_errors: ${problem}`, body: { non_field_errors: [problem], proof: kind } });
+    return fail("validation_error", {
+      message: `non_field_errors: ${problem}`,
+      body: { non_field_errors: [problem], proof: kind },
+    });
   }
   const usable = proofOfKind(kind, proof);
   if (!usable) return fail(STEP_UP_CODES[kind], { body: { proof: kind } });
   const proved = await proveFactor(actor, usable, client, now);
   if (!proved.ok) return proved;
-  await recordSecurityEvent({ type: "reauth.succeeded", userId: actor.userId, client, details: { session: actor.sessionId, factor: proved.value } });
+  await recordSecurityEvent({
+    type: "reauth.succeeded",
+    userId: actor.userId,
+    client,
+    details: { session: actor.sessionId, factor: proved.value },
+  });
   return ok({ validUntil: new Date(now.getTime() + stepUpWindowMs()), proved: proved.value });
 }
 
@@ -103,7 +159,12 @@ export async function reauthenticate(actor: StepUpActor, proof: StepUpProof, cli
  * The current password a password change demands whenever the account has one (ASVS 6.2.3),
  * whatever else step-up asks for. Rate-limited like step-up; it writes nothing but the counters.
  */
-export async function verifyCurrentPassword(actor: StepUpActor, password: string | undefined, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function verifyCurrentPassword(
+  actor: StepUpActor,
+  password: string | undefined,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   const user = await db.user.findUnique({ where: { id: actor.userId }, select: { passwordHash: true } });
   if (!user?.passwordHash) return ok(undefined);
   if (!password) return fail("current_password_required", { body: { password: ["Enter your current password."] } });
@@ -117,14 +178,20 @@ export async function verifyCurrentPassword(actor: StepUpActor, password: string
 }
 
 /** Checks one proof (rate-limited like sign-in) and records its factor's time on the session. */
-async function proveFactor(actor: StepUpActor, proof: StepUpProof, client: ClientInfo, now: Date): Promise<Result<FactorName>> {
+async function proveFactor(
+  actor: StepUpActor,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now: Date,
+): Promise<Result<FactorName>> {
   const who = { ip: client.ip, account: actor.username };
   const limited = await checkAttempt("reauth", who, now);
   if (!limited.ok) return limited;
   // Codes sent as step-up proof are second-factor guesses too: the account-wide cap that guards
   // sign-in counts them, and refuses them once locked (an AAL1 session must not guess its way to AAL2).
   const code = Boolean(proof.totpToken || proof.backupCode) && !proof.password;
-  if (code && (await db.$transaction((tx) => isSecondFactorLocked(tx, actor.userId)))) return fail("account_second_factor_locked");
+  if (code && (await db.$transaction((tx) => isSecondFactorLocked(tx, actor.userId))))
+    return fail("account_second_factor_locked");
   const factor = await checkProof(actor, proof, now);
   if (!factor) {
     await recordFailedAttempt("reauth", who, now);
@@ -162,7 +229,10 @@ async function stepUpVerification(userId: number): Promise<UserVerification> {
 /** Assertion options for step-up with one of the caller's passkeys, bound to this session. */
 export async function beginPasskeyStepUp(actor: StepUpActor, now = new Date()): Promise<Result<AssertionOptions>> {
   if (!settings.passkeyEnabled) return fail("passkey_disabled");
-  const passkeys = await db.passkeyCredential.findMany({ where: { userId: actor.userId, rpId: settings.webauthn.rpId }, select: { credentialId: true, transports: true } });
+  const passkeys = await db.passkeyCredential.findMany({
+    where: { userId: actor.userId, rpId: settings.webauthn.rpId },
+    select: { credentialId: true, transports: true },
+  });
   if (passkeys.length === 0) return fail("passkey_not_enabled");
   const capped = await checkLiveChallenges(db, { userId: actor.userId }, now);
   if (!capped.ok) return capped;
@@ -173,7 +243,17 @@ export async function beginPasskeyStepUp(actor: StepUpActor, now = new Date()): 
     userVerification,
     timeout: CEREMONY_TIMEOUT_MS,
   });
-  await createChallenge(db, { purpose: "reauthentication", challenge: options.challenge, userVerification, userId: actor.userId, authSessionId: actor.sessionId }, now);
+  await createChallenge(
+    db,
+    {
+      purpose: "reauthentication",
+      challenge: options.challenge,
+      userVerification,
+      userId: actor.userId,
+      authSessionId: actor.sessionId,
+    },
+    now,
+  );
   return ok({ challenge: options.challenge, rpId: settings.webauthn.rpId, timeout: CEREMONY_TIMEOUT_MS, options });
 }
 
@@ -188,15 +268,27 @@ async function checkPasskeyProof(actor: StepUpActor, raw: unknown, now: Date): P
     if (!challenge.ok || challenge.value.userId !== actor.userId) return false;
     const credential = await tx.passkeyCredential.findUnique({
       where: { credentialId: response.id },
-      select: { ...assertingCredentialSelect, userId: true, rpId: true, user: { select: { webauthnUserHandle: true } } },
+      select: {
+        ...assertingCredentialSelect,
+        userId: true,
+        rpId: true,
+        user: { select: { webauthnUserHandle: true } },
+      },
     });
     if (!credential || credential.userId !== actor.userId || credential.rpId !== settings.webauthn.rpId) return false;
-    return (await verifyAssertion(tx, challenge.value, credential, response, credential.user.webauthnUserHandle, now)).ok;
+    return (await verifyAssertion(tx, challenge.value, credential, response, credential.user.webauthnUserHandle, now))
+      .ok;
   });
 }
 
 /** Which proofs the step-up dialog offers this user: exactly the kind the policy asks for. */
-export type StepUpMethods = { proof: StepUpKind; password: boolean; totp: boolean; passkey: boolean; backupCodes: boolean };
+export type StepUpMethods = {
+  proof: StepUpKind;
+  password: boolean;
+  totp: boolean;
+  passkey: boolean;
+  backupCodes: boolean;
+};
 
 export async function getStepUpMethods(userId: number): Promise<StepUpMethods> {
   const [account, factors] = await Promise.all([accountFactorsOf(userId), getFactorSummary(userId)]);

@@ -42,10 +42,14 @@ function forwardedChain(headers: Headers): string[] {
 function trustedEntry(chain: string[], fromRight: number, proxies: number): AddressResolution {
   const entry = chain[chain.length - 1 - fromRight];
   if (entry === undefined) {
-    return none(`X-Forwarded-For has ${chain.length} usable entr${chain.length === 1 ? "y" : "ies"}, fewer than the ${proxies} trusted prox${proxies === 1 ? "y" : "ies"} (LOKDOWN_TRUSTED_PROXIES) append: the request bypassed them`);
+    return none(
+      `X-Forwarded-For has ${chain.length} usable entr${chain.length === 1 ? "y" : "ies"}, fewer than the ${proxies} trusted prox${proxies === 1 ? "y" : "ies"} (LOKDOWN_TRUSTED_PROXIES) append: the request bypassed them`,
+    );
   }
   const ip = normalizeIp(entry);
-  return ip ? { ip, reason: null } : none("the X-Forwarded-For entry the outermost trusted proxy wrote is not an IP address");
+  return ip
+    ? { ip, reason: null }
+    : none("the X-Forwarded-For entry the outermost trusted proxy wrote is not an IP address");
 }
 
 /**
@@ -58,7 +62,10 @@ function trustedEntry(chain: string[], fromRight: number, proxies: number): Addr
  *    proxies appended;
  *  - any other header: its value, which the trusted edge overwrites, as exactly one address.
  */
-export function resolveClientAddress(headers: Headers, config: ClientAddressConfig = configuredSource()): AddressResolution {
+export function resolveClientAddress(
+  headers: Headers,
+  config: ClientAddressConfig = configuredSource(),
+): AddressResolution {
   const { header, trustedProxies } = config;
   if (header === null) {
     if (!config.peerHeaderTrusted) {
@@ -75,12 +82,19 @@ export function resolveClientAddress(headers: Headers, config: ClientAddressConf
     return trustedEntry([...forwardedChain(headers), peer ?? ""], trustedProxies, trustedProxies);
   }
   if (header === "x-forwarded-for") {
-    if (trustedProxies === 0) return none("LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for needs LOKDOWN_TRUSTED_PROXIES (how many proxies append to it)");
+    if (trustedProxies === 0)
+      return none(
+        "LOKDOWN_CLIENT_IP_HEADER=x-forwarded-for needs LOKDOWN_TRUSTED_PROXIES (how many proxies append to it)",
+      );
     return trustedEntry(forwardedChain(headers), trustedProxies - 1, trustedProxies);
   }
   const value = headers.get(header);
-  if (value === null || value.trim() === "") return none(`the request has no ${header} header (LOKDOWN_CLIENT_IP_HEADER): it did not come through the edge that sets it`);
-  if (value.includes(",")) return none(`${header} carries several addresses; the trusted edge must overwrite it with exactly one`);
+  if (value === null || value.trim() === "")
+    return none(
+      `the request has no ${header} header (LOKDOWN_CLIENT_IP_HEADER): it did not come through the edge that sets it`,
+    );
+  if (value.includes(","))
+    return none(`${header} carries several addresses; the trusted edge must overwrite it with exactly one`);
   const ip = normalizeIp(value);
   return ip ? { ip, reason: null } : none(`${header} is not an IP address`);
 }

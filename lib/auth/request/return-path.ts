@@ -45,7 +45,8 @@ export function safeReturnPath(value: unknown, fallback = "/account"): string {
  */
 function isSafeNormalisedPath(pathname: string, search: string): boolean {
   const path = `${pathname}${search}`;
-  if (!pathname.startsWith("/") || pathname.startsWith("//") || UNSAFE_RAW.test(path) || UNSAFE_ENCODED.test(pathname)) return false;
+  if (!pathname.startsWith("/") || pathname.startsWith("//") || UNSAFE_RAW.test(path) || UNSAFE_ENCODED.test(pathname))
+    return false;
   // Re-parsed, the output must be itself: a browser that normalises again lands where we checked.
   try {
     const again = new URL(path, PROBE_ORIGIN);

@@ -33,7 +33,10 @@ export function timedOutSessionWhere(now: Date): Prisma.AuthSessionWhereInput {
   return { revokedAt: null, OR: [{ expiresAt: { lte: now } }, ...(cutoff ? [{ lastSeenAt: { lt: cutoff } }] : [])] };
 }
 
-export function sessionStatus(row: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, now: Date): "active" | "revoked" | "expired" {
+export function sessionStatus(
+  row: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date },
+  now: Date,
+): "active" | "revoked" | "expired" {
   if (row.revokedAt) return "revoked";
   return row.expiresAt <= now || isIdle(row.lastSeenAt, now) ? "expired" : "active";
 }

@@ -104,7 +104,8 @@ export async function decodeAccessToken(token: string, now = new Date()): Promis
   if (!accepted || seconds < accepted.issuedAt || seconds >= accepted.expiresAt) {
     const verified = await verifyTokenSignature(token, now);
     if (!verified) return null;
-    if (acceptedTokens.size >= ACCEPTED_TOKENS_LIMIT) acceptedTokens.delete(acceptedTokens.keys().next().value as string);
+    if (acceptedTokens.size >= ACCEPTED_TOKENS_LIMIT)
+      acceptedTokens.delete(acceptedTokens.keys().next().value as string);
     acceptedTokens.set(token, verified);
     accepted = verified;
   }
@@ -112,7 +113,10 @@ export async function decodeAccessToken(token: string, now = new Date()): Promis
   return { ...accepted.claims, amr: [...accepted.claims.amr] };
 }
 
-async function verifyTokenSignature(token: string, now: Date): Promise<{ claims: AccessClaims; issuedAt: number; expiresAt: number } | null> {
+async function verifyTokenSignature(
+  token: string,
+  now: Date,
+): Promise<{ claims: AccessClaims; issuedAt: number; expiresAt: number } | null> {
   try {
     const { payload } = await jwtVerify(token, await jwtKey(), {
       algorithms: [ALGORITHM],
@@ -122,10 +126,20 @@ async function verifyTokenSignature(token: string, now: Date): Promise<{ claims:
       requiredClaims: ["sub", "exp", "iat"],
     });
     const userId = Number(payload.sub);
-    if (payload.token_type !== "access" || !Number.isInteger(userId) || typeof payload.sid !== "string" || !UUID.test(payload.sid)) return null;
+    if (
+      payload.token_type !== "access" ||
+      !Number.isInteger(userId) ||
+      typeof payload.sid !== "string" ||
+      !UUID.test(payload.sid)
+    )
+      return null;
     const amr = Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === "string") : [];
     // requiredClaims made jose check that both are numbers.
-    return { claims: { userId, sessionId: payload.sid, amr }, issuedAt: payload.iat as number, expiresAt: payload.exp as number };
+    return {
+      claims: { userId, sessionId: payload.sid, amr },
+      issuedAt: payload.iat as number,
+      expiresAt: payload.exp as number,
+    };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
     throw error;
@@ -134,7 +148,16 @@ async function verifyTokenSignature(token: string, now: Date): Promise<{ claims:
 
 export type VerifiedAccess = AccessClaims & { username: string; isStaff: boolean };
 
-const findAccessSession = batchedLookup<{ id: string; user_id: number; revoked_at: Date | null; expires_at: Date; last_seen_at: Date; is_active: boolean; username: string; is_staff: boolean }>(
+const findAccessSession = batchedLookup<{
+  id: string;
+  user_id: number;
+  revoked_at: Date | null;
+  expires_at: Date;
+  last_seen_at: Date;
+  is_active: boolean;
+  username: string;
+  is_staff: boolean;
+}>(
   `SELECT s.id::text AS id, s.user_id, s.revoked_at, s.expires_at, s.last_seen_at, u.is_active, u.username, u.is_staff
    FROM auth_sessions s JOIN users u ON u.id = s.user_id
    WHERE s.id = ANY($1::uuid[])`,
@@ -164,7 +187,10 @@ export async function keepSessionAlive(sessionId: string, lastSeenAt: Date, now:
     return false;
   }
   if (now.getTime() - lastSeenAt.getTime() > LAST_SEEN_INTERVAL_MS) {
-    await db.authSession.updateMany({ where: { id: sessionId, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_INTERVAL_MS) } }, data: { lastSeenAt: now } });
+    await db.authSession.updateMany({
+      where: { id: sessionId, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_INTERVAL_MS) } },
+      data: { lastSeenAt: now },
+    });
   }
   return true;
 }
@@ -189,10 +215,21 @@ export async function issueTokenPair(
   const refresh = await signRefreshToken(input.userId, refreshExpiry(now, endsAt), now);
   const { sessionId, earlierAgents } = await startSession(
     client,
-    { userId: input.userId, kind: "api", amr: input.amr, client: input.client, expiresAt: endsAt, refreshToken: { hash: sha256Hex(refresh), expiresAt: refreshExpiry(now, endsAt) } },
+    {
+      userId: input.userId,
+      kind: "api",
+      amr: input.amr,
+      client: input.client,
+      expiresAt: endsAt,
+      refreshToken: { hash: sha256Hex(refresh), expiresAt: refreshExpiry(now, endsAt) },
+    },
     now,
   );
-  await noteSignInDevice(client, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
+  await noteSignInDevice(
+    client,
+    { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents },
+    now,
+  );
   const access = await signAccessToken({ userId: input.userId, sessionId, amr: input.amr }, now);
   return { access, refresh, sessionId };
 }
@@ -216,7 +253,11 @@ type RefreshRow = {
  * up: the first rotates it, every later one sees it used and revokes the family. The new token
  * never outlives the session: rotation does not move the session's end.
  */
-export async function rotateRefreshToken(refresh: string, client: ClientInfo, now = new Date()): Promise<Result<TokenPair>> {
+export async function rotateRefreshToken(
+  refresh: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<TokenPair>> {
   const claims = await decodeRefreshToken(refresh, now);
   if (!claims) return fail("token_not_valid");
   return db.$transaction(
@@ -233,21 +274,36 @@ export async function rotateRefreshToken(refresh: string, client: ClientInfo, no
       if (!row || row.user_id !== claims.userId) return fail("token_not_valid");
       if (row.used_at) {
         if (!row.revoked_at) {
-          await tx.authSession.update({ where: { id: row.session_id }, data: { revokedAt: now, revokedReason: "refresh_token_reuse" } });
-          await recordSecurityEvent({ type: "token.refresh_reuse", userId: row.user_id, client, details: { session: row.session_id } }, tx);
+          await tx.authSession.update({
+            where: { id: row.session_id },
+            data: { revokedAt: now, revokedReason: "refresh_token_reuse" },
+          });
+          await recordSecurityEvent(
+            { type: "token.refresh_reuse", userId: row.user_id, client, details: { session: row.session_id } },
+            tx,
+          );
         }
         return fail("token_not_valid");
       }
-      if (row.revoked_at || row.expires_at <= now || row.session_expires_at <= now || !row.is_active) return fail("token_not_valid");
+      if (row.revoked_at || row.expires_at <= now || row.session_expires_at <= now || !row.is_active)
+        return fail("token_not_valid");
       if (isIdle(row.last_seen_at, now)) {
-        await tx.authSession.update({ where: { id: row.session_id }, data: { revokedAt: now, revokedReason: "idle_timeout" } });
+        await tx.authSession.update({
+          where: { id: row.session_id },
+          data: { revokedAt: now, revokedReason: "idle_timeout" },
+        });
         return fail("token_not_valid");
       }
       const nextExpiry = refreshExpiry(now, row.session_expires_at);
       const next = await signRefreshToken(row.user_id, nextExpiry, now);
       await tx.refreshToken.update({ where: { id: row.id }, data: { usedAt: now } });
-      await tx.refreshToken.create({ data: { sessionId: row.session_id, tokenHash: sha256Hex(next), expiresAt: nextExpiry, createdAt: now } });
-      await tx.authSession.update({ where: { id: row.session_id }, data: { lastSeenAt: now, ipAddress: client.ip, userAgent: client.userAgent } });
+      await tx.refreshToken.create({
+        data: { sessionId: row.session_id, tokenHash: sha256Hex(next), expiresAt: nextExpiry, createdAt: now },
+      });
+      await tx.authSession.update({
+        where: { id: row.session_id },
+        data: { lastSeenAt: now, ipAddress: client.ip, userAgent: client.userAgent },
+      });
       const access = await signAccessToken({ userId: row.user_id, sessionId: row.session_id, amr: row.amr }, now);
       return ok({ access, refresh: next, sessionId: row.session_id });
     },
@@ -257,12 +313,18 @@ export async function rotateRefreshToken(refresh: string, client: ClientInfo, no
 
 /** Revokes the family a refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
 export async function revokeRefreshFamily(refresh: string, now = new Date()): Promise<{ userId: number } | null> {
-  const token = await db.refreshToken.findUnique({ where: { tokenHash: sha256Hex(refresh) }, select: { session: { select: { id: true, userId: true } } } });
+  const token = await db.refreshToken.findUnique({
+    where: { tokenHash: sha256Hex(refresh) },
+    select: { session: { select: { id: true, userId: true } } },
+  });
   if (!token) return null;
   await revokeSession(token.session.id, "logout", now);
   return { userId: token.session.userId };
 }
 
 export async function revokeSession(sessionId: string, reason: string, now = new Date()): Promise<void> {
-  await db.authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+  await db.authSession.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
 }

@@ -82,13 +82,29 @@ export type SignInMethod = {
   label: string;
 };
 
-const FIRST_LABELS = { password: "Password", passkey: "Passkey", oauth: "Social sign-in", unknown: "Unknown method" } as const;
-const SECOND_LABELS = { totp: "authenticator app", passkey: "passkey", backup_code: "backup code", trusted_browser: "trusted browser" } as const;
+const FIRST_LABELS = {
+  password: "Password",
+  passkey: "Passkey",
+  oauth: "Social sign-in",
+  unknown: "Unknown method",
+} as const;
+const SECOND_LABELS = {
+  totp: "authenticator app",
+  passkey: "passkey",
+  backup_code: "backup code",
+  trusted_browser: "trusted browser",
+} as const;
 
 /** Reads a session's AMR values (lib/auth/policy/amr.ts) as the first and second factor it used. */
 export function describeSignInMethod(amr: readonly string[]): SignInMethod {
   const has = (value: string) => amr.includes(value);
-  const firstFactor = has(AMR.oauth) ? "oauth" : has(AMR.password) ? "password" : has(AMR.passkey) ? "passkey" : "unknown";
+  const firstFactor = has(AMR.oauth)
+    ? "oauth"
+    : has(AMR.password)
+      ? "password"
+      : has(AMR.passkey)
+        ? "passkey"
+        : "unknown";
   const secondFactor = has(AMR.totp)
     ? "totp"
     : has(AMR.backupCode)
@@ -99,7 +115,11 @@ export function describeSignInMethod(amr: readonly string[]): SignInMethod {
           ? "trusted_browser"
           : null;
   const base = FIRST_LABELS[firstFactor];
-  const label = secondFactor ? `${base} + ${SECOND_LABELS[secondFactor]}` : firstFactor === "passkey" && has(AMR.userVerified) ? "Passkey with PIN or biometrics" : base;
+  const label = secondFactor
+    ? `${base} + ${SECOND_LABELS[secondFactor]}`
+    : firstFactor === "passkey" && has(AMR.userVerified)
+      ? "Passkey with PIN or biometrics"
+      : base;
   return { firstFactor, secondFactor, passedSecondFactor: passedSecondFactor(amr), label };
 }
 
@@ -116,9 +136,27 @@ export type SessionView = {
   amr: string[];
 };
 
-const sessionSelect = { id: true, kind: true, amr: true, ipAddress: true, userAgent: true, createdAt: true, lastSeenAt: true, expiresAt: true } as const;
+const sessionSelect = {
+  id: true,
+  kind: true,
+  amr: true,
+  ipAddress: true,
+  userAgent: true,
+  createdAt: true,
+  lastSeenAt: true,
+  expiresAt: true,
+} as const;
 
-type SessionRow = { id: string; kind: string; amr: string[]; ipAddress: string | null; userAgent: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date };
+type SessionRow = {
+  id: string;
+  kind: string;
+  amr: string[];
+  ipAddress: string | null;
+  userAgent: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+};
 
 function toView(row: SessionRow, currentId: string | null): SessionView {
   return {
@@ -138,8 +176,17 @@ function toView(row: SessionRow, currentId: string | null): SessionView {
 const liveSessionsOf = (userId: number, now: Date) => ({ userId, ...liveSessionWhere(now) });
 
 /** A user's live sessions, web and API, the current one first, then by last activity. */
-export async function listUserSessions(userId: number, currentSessionId: string | null, now = new Date()): Promise<SessionView[]> {
-  const rows = await db.authSession.findMany({ where: liveSessionsOf(userId, now), select: sessionSelect, orderBy: [{ lastSeenAt: "desc" }, { createdAt: "desc" }], take: 500 });
+export async function listUserSessions(
+  userId: number,
+  currentSessionId: string | null,
+  now = new Date(),
+): Promise<SessionView[]> {
+  const rows = await db.authSession.findMany({
+    where: liveSessionsOf(userId, now),
+    select: sessionSelect,
+    orderBy: [{ lastSeenAt: "desc" }, { createdAt: "desc" }],
+    take: 500,
+  });
   const views = rows.map((row) => toView(row, currentSessionId));
   return [...views.filter((v) => v.current), ...views.filter((v) => !v.current)];
 }
@@ -150,7 +197,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Signs out one of the user's own live sessions (the current one too: that is signing out).
  * Another user's session, an unknown id and an ended session all read as session_not_found.
  */
-export async function revokeUserSession(actor: StepUpActor, sessionId: string, client: ClientInfo, now = new Date()): Promise<Result<{ current: boolean }>> {
+export async function revokeUserSession(
+  actor: StepUpActor,
+  sessionId: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ current: boolean }>> {
   const allowed = await authorize("sessions.revoke", actor, {}, client, now);
   if (!allowed.ok) return allowed;
   if (!UUID.test(sessionId)) return fail("session_not_found");
@@ -159,7 +211,12 @@ export async function revokeUserSession(actor: StepUpActor, sessionId: string, c
     data: { revokedAt: now, revokedReason: "revoked_by_user" },
   });
   if (count !== 1) return fail("session_not_found");
-  await recordSecurityEvent({ type: "session.revoked", userId: actor.userId, client, details: { session: sessionId, by: actor.userId } });
+  await recordSecurityEvent({
+    type: "session.revoked",
+    userId: actor.userId,
+    client,
+    details: { session: sessionId, by: actor.userId },
+  });
   return ok({ current: sessionId === actor.sessionId });
 }
 
@@ -168,19 +225,41 @@ export async function revokeUserSession(actor: StepUpActor, sessionId: string, c
  * how many ended. Every outstanding link (reset, e-mail change) is cancelled too: one of the ended
  * sessions may have been an intruder's that asked for it.
  */
-export async function revokeOtherSessions(actor: StepUpActor, client: ClientInfo, now = new Date(), reason = "revoked_by_user"): Promise<Result<number>> {
+export async function revokeOtherSessions(
+  actor: StepUpActor,
+  client: ClientInfo,
+  now = new Date(),
+  reason = "revoked_by_user",
+): Promise<Result<number>> {
   const allowed = await authorize("sessions.revoke", actor, {}, client, now);
   if (!allowed.ok) return allowed;
   const { count, links } = await db.$transaction(async (tx) => ({
     count: (await revokeSessionsOf(tx, actor.userId, actor.sessionId, reason, now)).count,
     links: await cancelOutstandingLinks(tx, actor.userId, now),
   }));
-  await recordSecurityEvent({ type: "session.revoked_others", userId: actor.userId, client, details: { count, kept: actor.sessionId, reason, email_changes_cancelled: links.emailChanges, reset_links_cancelled: links.passwordResets } });
+  await recordSecurityEvent({
+    type: "session.revoked_others",
+    userId: actor.userId,
+    client,
+    details: {
+      count,
+      kept: actor.sessionId,
+      reason,
+      email_changes_cancelled: links.emailChanges,
+      reset_links_cancelled: links.passwordResets,
+    },
+  });
   return ok(count);
 }
 
 /** Ends every live session of a user except `keep` (null: all of them), inside a caller's transaction if given. */
-export async function revokeSessionsOf(client: DbClient, userId: number, keep: string | null, reason: string, now = new Date()): Promise<{ count: number }> {
+export async function revokeSessionsOf(
+  client: DbClient,
+  userId: number,
+  keep: string | null,
+  reason: string,
+  now = new Date(),
+): Promise<{ count: number }> {
   return client.authSession.updateMany({
     where: { userId, revokedAt: null, expiresAt: { gt: now }, ...(keep ? { id: { not: keep } } : {}) },
     data: { revokedAt: now, revokedReason: reason },
@@ -221,7 +300,11 @@ const START_SESSION = `
  * statement, on the pool or inside a transaction. Returns the session id and the user agents of the
  * user's earlier sessions, for isNewDevice.
  */
-export async function startSession(client: DbClient, input: NewSession, now: Date): Promise<{ sessionId: string; earlierAgents: string[] }> {
+export async function startSession(
+  client: DbClient,
+  input: NewSession,
+  now: Date,
+): Promise<{ sessionId: string; earlierAgents: string[] }> {
   const sessionId = randomUUID();
   const times = factorTimesFromAmr(input.amr, now);
   const [row] = await queryRows<{ earlier_agents: string[] }>(client, START_SESSION, [

@@ -35,20 +35,42 @@ export async function issueWebSession(
 ): Promise<WebSessionToken> {
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + settings.webSessionDays * 86_400_000);
-  const { sessionId, earlierAgents } = await startSession(client, { userId: input.userId, kind: "web", amr: input.amr, client: input.client, expiresAt, webTokenHash: sha256Hex(token) }, now);
-  await noteSignInDevice(client, { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents }, now);
+  const { sessionId, earlierAgents } = await startSession(
+    client,
+    {
+      userId: input.userId,
+      kind: "web",
+      amr: input.amr,
+      client: input.client,
+      expiresAt,
+      webTokenHash: sha256Hex(token),
+    },
+    now,
+  );
+  await noteSignInDevice(
+    client,
+    { userId: input.userId, sessionId, amr: input.amr, client: input.client, earlierAgents },
+    now,
+  );
   return { token, expiresAt, userId: input.userId, sessionId };
 }
 
 /** Signs the browser in. `keepPending` leaves the pending-login cookie for a page that still shows its result. */
-export async function setSessionCookie(session: WebSessionToken, options: { keepPending?: boolean } = {}): Promise<void> {
+export async function setSessionCookie(
+  session: WebSessionToken,
+  options: { keepPending?: boolean } = {},
+): Promise<void> {
   const jar = await cookies();
   jar.set(SESSION_COOKIE, session.token, cookieOptions(SESSION_COOKIE, session.expiresAt));
   if (!options.keepPending) await deleteCookie(PENDING_LOGIN_COOKIE);
 }
 
 export async function setPendingLoginCookie(loginSessionId: string): Promise<void> {
-  (await cookies()).set(PENDING_LOGIN_COOKIE, loginSessionId, cookieOptions(PENDING_LOGIN_COOKIE, new Date(Date.now() + settings.loginSessionMinutes * 60_000)));
+  (await cookies()).set(
+    PENDING_LOGIN_COOKIE,
+    loginSessionId,
+    cookieOptions(PENDING_LOGIN_COOKIE, new Date(Date.now() + settings.loginSessionMinutes * 60_000)),
+  );
 }
 
 export async function readPendingLoginCookie(): Promise<string | null> {
@@ -115,14 +137,26 @@ export const getWebUser = cache(async (): Promise<WebUser | null> => {
   if (!session || session.revokedAt || session.expiresAt <= now || !session.user.isActive) return null;
   if (!(await keepSessionAlive(session.id, session.lastSeenAt, now))) return null;
   const { user } = session;
-  return { id: user.id, username: user.username, email: user.email, isStaff: user.isStaff, sessionId: session.id, amr: session.amr, reauthAt: session.reauthAt, assurance: assuranceOf(session) };
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    isStaff: user.isStaff,
+    sessionId: session.id,
+    amr: session.amr,
+    reauthAt: session.reauthAt,
+    assurance: assuranceOf(session),
+  };
 });
 
 export async function endWebSession(): Promise<void> {
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE)?.value;
   if (token) {
-    const session = await db.authSession.findUnique({ where: { webTokenHash: sha256Hex(token) }, select: { id: true } });
+    const session = await db.authSession.findUnique({
+      where: { webTokenHash: sha256Hex(token) },
+      select: { id: true },
+    });
     if (session) await revokeSession(session.id, "logout");
   }
   await deleteCookie(SESSION_COOKIE);

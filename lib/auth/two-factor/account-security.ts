@@ -16,7 +16,12 @@ import { notifySecurityEvent } from "../notices/security-mail";
 export type AccountActor = { userId: number; username: string; isStaff: boolean; sessionId: string };
 
 /** Starts TOTP enrollment: asked of the policy first, so the dialog steps up before the QR code shows. */
-export async function beginTotpEnrollment(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<TotpSetup>> {
+export async function beginTotpEnrollment(
+  actor: AccountActor,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<TotpSetup>> {
   // Answers that change nothing and reveal nothing come before the policy, so they read the same for everyone.
   const early = await checkTotpAddable(actor.userId);
   if (!early.ok) return early;
@@ -30,7 +35,12 @@ export async function beginTotpEnrollment(actor: AccountActor, proof: StepUpProo
  * else a fresh password). Rate-limited and logged like every other code check. Unused
  * backup codes are kept; `backupCodes` is empty then.
  */
-export async function enableTotp(actor: AccountActor, token: string, client: ClientInfo, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
+export async function enableTotp(
+  actor: AccountActor,
+  token: string,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<{ backupCodes: string[] }>> {
   const early = await checkTotpAddable(actor.userId);
   if (!early.ok) return early;
   const allowed = await authorize("totp.add", actor, {}, client, now);
@@ -43,7 +53,14 @@ export async function enableTotp(actor: AccountActor, token: string, client: Cli
     await clearFailedAttempts("totp", who);
     const eventId = await recordSecurityEvent({ type: "totp.enabled", userId: actor.userId, client });
     const hadPasskeys = (await getFactorSummary(actor.userId)).passkeys > 0;
-    await notifySecurityEvent({ kind: hadPasskeys ? "factor_added" : "two_factor_enabled", method: "totp", userId: actor.userId, ref: eventId, client, now });
+    await notifySecurityEvent({
+      kind: hadPasskeys ? "factor_added" : "two_factor_enabled",
+      method: "totp",
+      userId: actor.userId,
+      ref: eventId,
+      client,
+      now,
+    });
   } else if (result.code === "invalid_totp") {
     await recordFailedAttempt("totp", who, now);
     await recordSecurityEvent({ type: "totp.failed", userId: actor.userId, client, details: { during: "setup" } });
@@ -58,14 +75,24 @@ async function checkTotpAddable(userId: number): Promise<Result<void>> {
   return device?.secretEncrypted ? fail("totp_already_enabled") : ok(undefined);
 }
 
-export async function disableTwoFactorWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<void>> {
+export async function disableTwoFactorWithStepUp(
+  actor: AccountActor,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<void>> {
   if (actor.isStaff && settings.admin2faRequired) return fail("twofa_required_for_staff");
   const stepUp = await authorize("two_factor.disable", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   return disableTwoFactor(actor, client);
 }
 
-export async function regenerateBackupCodesWithStepUp(actor: AccountActor, proof: StepUpProof, client: ClientInfo, now = new Date()): Promise<Result<string[]>> {
+export async function regenerateBackupCodesWithStepUp(
+  actor: AccountActor,
+  proof: StepUpProof,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<Result<string[]>> {
   const stepUp = await authorize("backup_codes.regenerate", actor, proof, client, now);
   if (!stepUp.ok) return stepUp;
   const codes = await regenerateBackupCodes(actor.userId);
@@ -94,7 +121,10 @@ export type SecurityOverview = {
 /** Everything the account security page shows, in one read. */
 export async function getSecurityOverview(userId: number): Promise<SecurityOverview> {
   const [user, factors] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: userId }, select: { isStaff: true, passwordHash: true, totpDevice: { select: { confirmedAt: true } } } }),
+    db.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { isStaff: true, passwordHash: true, totpDevice: { select: { confirmedAt: true } } },
+    }),
     getFactorSummary(userId),
   ]);
   const mustKeepTwoFactor = user.isStaff && settings.admin2faRequired;

@@ -19,7 +19,10 @@ export function normalizeBackupCode(input: string): string {
 
 const hashCode = (code: string) => keyedHash("backup-code", normalizeBackupCode(code));
 
-export function generateBackupCodeStrings(count = settings.backupCodes.count, length = settings.backupCodes.length): string[] {
+export function generateBackupCodeStrings(
+  count = settings.backupCodes.count,
+  length = settings.backupCodes.length,
+): string[] {
   const codes = new Set<string>();
   while (codes.size < count) {
     let code = "";
@@ -48,7 +51,12 @@ export async function ensureBackupCodes(client: DbClient, userId: number): Promi
 }
 
 /** Single use even under concurrency: only one conditional update can flip used_at. */
-export async function consumeBackupCode(client: DbClient, userId: number, code: string, now = new Date()): Promise<boolean> {
+export async function consumeBackupCode(
+  client: DbClient,
+  userId: number,
+  code: string,
+  now = new Date(),
+): Promise<boolean> {
   const normalized = normalizeBackupCode(code);
   if (normalized.length === 0 || normalized.length > 64) return false;
   const { count } = await client.backupCode.updateMany({

@@ -26,6 +26,9 @@ export function hasSecondFactor(factors: FactorSummary): boolean {
  * Whether removing a passkey would leave the user without a second factor they must keep (staff
  * under ADMIN_2FA_REQUIRED): they have no authenticator app and at most this one passkey.
  */
-export function isLastRequiredPasskey(mustKeepTwoFactor: boolean, factors: Pick<FactorSummary, "totp" | "passkeys">): boolean {
+export function isLastRequiredPasskey(
+  mustKeepTwoFactor: boolean,
+  factors: Pick<FactorSummary, "totp" | "passkeys">,
+): boolean {
   return mustKeepTwoFactor && !factors.totp && factors.passkeys <= 1;
 }

@@ -15,7 +15,10 @@ import { notifySecurityEvent } from "../notices/security-mail";
  */
 
 /** Pure: does this many consecutive failures lock the account? */
-export function reachesSecondFactorLockout(failures: number, cap: number = settings.secondFactorLockoutAttempts): boolean {
+export function reachesSecondFactorLockout(
+  failures: number,
+  cap: number = settings.secondFactorLockoutAttempts,
+): boolean {
   return failures >= cap;
 }
 
@@ -28,7 +31,12 @@ export async function isSecondFactorLocked(tx: Tx, userId: number): Promise<bool
  * Counts one wrong code, atomically (concurrent guesses from many addresses each count). The
  * attempt that reaches the cap locks the account, logs it and mails the owner, once.
  */
-export async function countSecondFactorFailure(tx: Tx, userId: number, client: ClientInfo, now: Date): Promise<{ locked: boolean }> {
+export async function countSecondFactorFailure(
+  tx: Tx,
+  userId: number,
+  client: ClientInfo,
+  now: Date,
+): Promise<{ locked: boolean }> {
   const rows = await tx.$queryRaw<{ failures: number; was_locked: boolean }[]>`
     WITH before AS (SELECT second_factor_locked_at IS NOT NULL AS was_locked FROM users WHERE id = ${userId} FOR UPDATE)
     UPDATE users SET second_factor_failures = second_factor_failures + 1
@@ -39,12 +47,21 @@ export async function countSecondFactorFailure(tx: Tx, userId: number, client: C
   if (row.was_locked) return { locked: true };
   if (!reachesSecondFactorLockout(Number(row.failures))) return { locked: false };
   await tx.user.update({ where: { id: userId }, data: { secondFactorLockedAt: now } });
-  await recordSecurityEvent({ type: "login.2fa_account_locked", userId, client, details: { failures: Number(row.failures) } }, tx);
-  await notifySecurityEvent({ kind: "second_factor_locked", failures: Number(row.failures), userId, ref: String(now.getTime()), client, now }, tx);
+  await recordSecurityEvent(
+    { type: "login.2fa_account_locked", userId, client, details: { failures: Number(row.failures) } },
+    tx,
+  );
+  await notifySecurityEvent(
+    { kind: "second_factor_locked", failures: Number(row.failures), userId, ref: String(now.getTime()), client, now },
+    tx,
+  );
   return { locked: true };
 }
 
 /** A second factor succeeded: the consecutive count starts again. */
 export async function clearSecondFactorFailures(tx: Tx, userId: number): Promise<void> {
-  await tx.user.updateMany({ where: { id: userId, secondFactorFailures: { gt: 0 } }, data: { secondFactorFailures: 0 } });
+  await tx.user.updateMany({
+    where: { id: userId, secondFactorFailures: { gt: 0 } },
+    data: { secondFactorFailures: 0 },
+  });
 }

@@ -30,7 +30,10 @@ export async function getTwoFactorStatus(userId: number): Promise<TwoFactorStatu
 }
 
 /** Removes every factor and backup code at once. The caller has checked step-up. */
-export async function disableTwoFactor(user: { userId: number; isStaff: boolean }, client: ClientInfo): Promise<Result<void>> {
+export async function disableTwoFactor(
+  user: { userId: number; isStaff: boolean },
+  client: ClientInfo,
+): Promise<Result<void>> {
   if (user.isStaff && settings.admin2faRequired) return fail("twofa_required_for_staff");
   await db.$transaction([
     db.totpDevice.deleteMany({ where: { userId: user.userId } }),

@@ -80,10 +80,16 @@ export type TotpSetup = { secret: string; qrCode: string; provisioningUri: strin
  */
 export async function beginTotpSetup(userId: number, now = new Date()): Promise<Result<TotpSetup>> {
   if (!settings.totpEnabled) return fail("totp_disabled");
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, username: true, totpDevice: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, username: true, totpDevice: true },
+  });
   if (user.totpDevice?.secretEncrypted) return fail("totp_already_enabled");
   const secret = generateTotpSecret();
-  const pending = { pendingSecretEncrypted: encryptSecret(secret), pendingExpiresAt: new Date(now.getTime() + PENDING_SETUP_MINUTES * 60_000) };
+  const pending = {
+    pendingSecretEncrypted: encryptSecret(secret),
+    pendingExpiresAt: new Date(now.getTime() + PENDING_SETUP_MINUTES * 60_000),
+  };
   await db.totpDevice.upsert({ where: { userId }, create: { userId, ...pending }, update: pending });
   const provisioningUri = totpProvisioningUri(secret, user.email || user.username);
   const png = await QRCode.toBuffer(provisioningUri, { type: "png", errorCorrectionLevel: "M", margin: 4, scale: 8 });
@@ -95,20 +101,32 @@ export async function beginTotpSetup(userId: number, now = new Date()): Promise<
  * the secret, records the step as used and creates backup codes if the user has none left unused
  * (saved codes keep working; django-lokdown replaced them silently).
  */
-export async function confirmTotpSetup(userId: number, token: string, now = new Date()): Promise<Result<{ backupCodes: string[] }>> {
+export async function confirmTotpSetup(
+  userId: number,
+  token: string,
+  now = new Date(),
+): Promise<Result<{ backupCodes: string[] }>> {
   return db.$transaction((tx) => confirmTotpSetupIn(tx, userId, token, now));
 }
 
 /** confirmTotpSetup inside a caller's transaction (staff enrollment during login). */
-export async function confirmTotpSetupIn(tx: Tx, userId: number, token: string, now: Date): Promise<Result<{ backupCodes: string[] }>> {
+export async function confirmTotpSetupIn(
+  tx: Tx,
+  userId: number,
+  token: string,
+  now: Date,
+): Promise<Result<{ backupCodes: string[] }>> {
   if (!settings.totpEnabled) return fail("totp_disabled");
   const code = token.trim();
   if (!code) return fail("totp_missing_token");
   {
-    const rows = await tx.$queryRaw<{ user_id: number }[]>`SELECT user_id FROM totp_devices WHERE user_id = ${userId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      { user_id: number }[]
+    >`SELECT user_id FROM totp_devices WHERE user_id = ${userId} FOR UPDATE`;
     const device = rows.length > 0 ? await tx.totpDevice.findUnique({ where: { userId } }) : null;
     if (device?.secretEncrypted) return fail("totp_already_enabled");
-    if (!device?.pendingSecretEncrypted || !device.pendingExpiresAt || device.pendingExpiresAt <= now) return fail("totp_no_pending_setup");
+    if (!device?.pendingSecretEncrypted || !device.pendingExpiresAt || device.pendingExpiresAt <= now)
+      return fail("totp_no_pending_setup");
     const secret = decryptSecret(device.pendingSecretEncrypted);
     const checked = await checkTotpCode(secret, code, now, null);
     if (!checked.valid) return fail("invalid_totp");
@@ -131,8 +149,16 @@ export async function confirmTotpSetupIn(tx: Tx, userId: number, token: string, 
  * Verifies a login code and records its step in one conditional update, so that one code can be
  * accepted once, even by two requests that arrive together.
  */
-export async function verifyAndConsumeTotp(client: DbClient, userId: number, token: string, now = new Date()): Promise<boolean> {
-  const device = await client.totpDevice.findUnique({ where: { userId }, select: { secretEncrypted: true, lastUsedStep: true } });
+export async function verifyAndConsumeTotp(
+  client: DbClient,
+  userId: number,
+  token: string,
+  now = new Date(),
+): Promise<boolean> {
+  const device = await client.totpDevice.findUnique({
+    where: { userId },
+    select: { secretEncrypted: true, lastUsedStep: true },
+  });
   if (!device?.secretEncrypted) return false;
   const last = device.lastUsedStep === null ? null : Number(device.lastUsedStep);
   const checked = await checkTotpCode(decryptSecret(device.secretEncrypted), token.trim(), now, last);
@@ -151,6 +177,8 @@ export const totpFactor: SecondFactor = {
   provided: (input) => typeof input.totpToken === "string" && input.totpToken.trim() !== "",
   enrolled: async (tx, userId) => (await getFactorSummary(userId, tx)).totp,
   async verify(ctx, input) {
-    return (await verifyAndConsumeTotp(ctx.tx, ctx.userId, input.totpToken ?? "", ctx.now)) ? ok([AMR.totp]) : fail("invalid_totp");
+    return (await verifyAndConsumeTotp(ctx.tx, ctx.userId, input.totpToken ?? "", ctx.now))
+      ? ok([AMR.totp])
+      : fail("invalid_totp");
   },
 };

@@ -7,7 +7,9 @@ import { CreateApiKeyBody, parseApiKeyId } from "@/lib/http/api-key-schemas";
 import { stepUpProof } from "@/lib/http/auth-responses";
 import { codeFailure, failureState, parseForm, type FormState } from "@/lib/http/form";
 
-export type CreateApiKeyState = FormState & { created?: { id: number; name: string; key: string; expiresAt: string | null } };
+export type CreateApiKeyState = FormState & {
+  created?: { id: number; name: string; key: string; expiresAt: string | null };
+};
 export type RevokeApiKeyState = FormState & { done?: boolean };
 
 const PAGE = "/account/api-keys";
@@ -22,7 +24,12 @@ export const createApiKeyAction = userAction.form(
     const parsed = parseForm(CreateApiKeyBody, input);
     if (!parsed.ok) return { ...parsed.state, values };
     const { name, expires_in_days } = parsed.value;
-    const created = await createUserApiKey(actor, { name, expiresInDays: expires_in_days }, stepUpProof(parsed.value), client);
+    const created = await createUserApiKey(
+      actor,
+      { name, expiresInDays: expires_in_days },
+      stepUpProof(parsed.value),
+      client,
+    );
     if (!created.ok) return failureState(created, values);
     revalidatePath(PAGE);
     const key = created.value;
@@ -30,11 +37,14 @@ export const createApiKeyAction = userAction.form(
   },
 );
 
-export const revokeApiKeyAction = userAction.form({ page: PAGE, form: ["id"] }, async ({ fields, actor, client }): Promise<RevokeApiKeyState> => {
-  const id = parseApiKeyId(fields.id);
-  if (id === null) return codeFailure("api_key_not_found");
-  const result = await revokeUserApiKey(actor, id, client);
-  if (!result.ok) return failureState(result);
-  revalidatePath(PAGE);
-  return { done: true };
-});
+export const revokeApiKeyAction = userAction.form(
+  { page: PAGE, form: ["id"] },
+  async ({ fields, actor, client }): Promise<RevokeApiKeyState> => {
+    const id = parseApiKeyId(fields.id);
+    if (id === null) return codeFailure("api_key_not_found");
+    const result = await revokeUserApiKey(actor, id, client);
+    if (!result.ok) return failureState(result);
+    revalidatePath(PAGE);
+    return { done: true };
+  },
+);

@@ -9,7 +9,8 @@ import { RevokeApiKeyButton } from "./revoke-api-key-button";
 
 export const metadata: Metadata = { title: "API keys" };
 
-const when = (d: Date | null, fallback: string) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : fallback);
+const when = (d: Date | null, fallback: string) =>
+  d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : fallback;
 
 function Heading({ scheme }: { scheme?: string }) {
   return (
@@ -19,7 +20,10 @@ function Heading({ scheme }: { scheme?: string }) {
         Keys let your scripts and services call this site&apos;s API as you
         {scheme && (
           <>
-            , sent as <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs dark:bg-zinc-800">Authorization: {scheme} &lt;key&gt;</code>
+            , sent as{" "}
+            <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs dark:bg-zinc-800">
+              Authorization: {scheme} &lt;key&gt;
+            </code>
           </>
         )}
         . A key cannot change your password, two-factor settings or other keys.
@@ -44,7 +48,10 @@ export default async function ApiKeysPage() {
   return (
     <div className="space-y-6">
       <Heading scheme={options.authScheme} />
-      <Card title="Create a key" description="If you signed in a while ago, you will be asked to confirm with your password or a code.">
+      <Card
+        title="Create a key"
+        description="If you signed in a while ago, you will be asked to confirm with your password or a code."
+      >
         <CreateApiKeyForm
           allowIndefinite={options.allowIndefinite}
           maxLifespanDays={options.maxLifespanDays}
@@ -54,8 +61,15 @@ export default async function ApiKeysPage() {
           maxPerUser={options.maxPerUser}
         />
       </Card>
-      <Card title="Your keys" description={`${active} active of at most ${options.maxPerUser}. Expired keys stay listed until you revoke them.`}>
-        {keys.value.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">You have no API keys yet.</p> : <KeyTable keys={keys.value} />}
+      <Card
+        title="Your keys"
+        description={`${active} active of at most ${options.maxPerUser}. Expired keys stay listed until you revoke them.`}
+      >
+        {keys.value.length === 0 ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">You have no API keys yet.</p>
+        ) : (
+          <KeyTable keys={keys.value} />
+        )}
       </Card>
     </div>
   );
@@ -82,17 +96,28 @@ function KeyTable({ keys }: { keys: ApiKeySummary[] }) {
         </thead>
         <tbody>
           {keys.map((k) => (
-            <tr key={k.id} data-testid="api-key-row" data-prefix={k.prefix} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60">
-              <td className={`${td} font-medium text-zinc-900 dark:text-zinc-100`}>{k.name || <span className="text-zinc-400">Unnamed</span>}</td>
+            <tr
+              key={k.id}
+              data-testid="api-key-row"
+              data-prefix={k.prefix}
+              className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60"
+            >
+              <td className={`${td} font-medium text-zinc-900 dark:text-zinc-100`}>
+                {k.name || <span className="text-zinc-400">Unnamed</span>}
+              </td>
               <td className={`${td} whitespace-nowrap font-mono text-xs`}>{k.prefix}.…</td>
               <td className={`${td} whitespace-nowrap`}>{when(k.createdAt, "")}</td>
               <td className={`${td} whitespace-nowrap`}>{when(k.lastUsedAt, "Never")}</td>
               <td className={`${td} whitespace-nowrap`}>{when(k.expiresAt, "Never")}</td>
               <td className={td}>
                 {k.isActive ? (
-                  <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-700 ring-1 ring-emerald-200 ring-inset dark:bg-emerald-950/50 dark:text-emerald-300 dark:ring-emerald-900">Active</span>
+                  <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-700 ring-1 ring-emerald-200 ring-inset dark:bg-emerald-950/50 dark:text-emerald-300 dark:ring-emerald-900">
+                    Active
+                  </span>
                 ) : (
-                  <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-semibold text-zinc-600 ring-1 ring-zinc-200 ring-inset dark:bg-zinc-800 dark:text-zinc-400 dark:ring-zinc-700">Expired</span>
+                  <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-semibold text-zinc-600 ring-1 ring-zinc-200 ring-inset dark:bg-zinc-800 dark:text-zinc-400 dark:ring-zinc-700">
+                    Expired
+                  </span>
                 )}
               </td>
               <td className={`${td} text-right`}>

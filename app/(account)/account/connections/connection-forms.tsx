@@ -9,7 +9,11 @@ import { linkProviderAction, unlinkProviderAction, type ConnectionState } from "
 
 type StepUp = { hasPassword: boolean; hasTotp: boolean };
 
-export function UnlinkForm({ accountId, providerName, ...stepUp }: StepUp & { accountId: number; providerName: string }) {
+export function UnlinkForm({
+  accountId,
+  providerName,
+  ...stepUp
+}: StepUp & { accountId: number; providerName: string }) {
   const [state, action, pending] = useActionState<ConnectionState, FormData>(useStepUpAction(unlinkProviderAction), {});
   if (state.done) return <Alert tone="success">{providerName} is no longer linked.</Alert>;
   return (

@@ -15,7 +15,11 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "never");
 
 export default async function ConnectionsPage({ searchParams }: Props) {
   const user = await requireWebUser("/account/connections");
-  const [linked, providers, overview] = await Promise.all([listLinkedAccounts(user.id), listEnabledProviders(), getSecurityOverview(user.id)]);
+  const [linked, providers, overview] = await Promise.all([
+    listLinkedAccounts(user.id),
+    listEnabledProviders(),
+    getSecurityOverview(user.id),
+  ]);
   const linkedNow = (await searchParams).linked;
   const linkedIds = new Set(linked.map((a) => a.provider));
   const available = providers.filter((p) => !linkedIds.has(p.id));
@@ -25,11 +29,16 @@ export default async function ConnectionsPage({ searchParams }: Props) {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Connected accounts</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Providers you can sign in with. Two-factor authentication still applies after them.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Providers you can sign in with. Two-factor authentication still applies after them.
+        </p>
       </div>
       {typeof linkedNow === "string" && <Alert tone="success">The provider is linked to your account.</Alert>}
 
-      <Card title="Linked providers" description="Unlinking needs your password or a code if you signed in a while ago. You cannot unlink your only way to sign in.">
+      <Card
+        title="Linked providers"
+        description="Unlinking needs your password or a code if you signed in a while ago. You cannot unlink your only way to sign in."
+      >
         {linked.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No provider is linked.</p>
         ) : (
@@ -52,7 +61,10 @@ export default async function ConnectionsPage({ searchParams }: Props) {
       </Card>
 
       {socialAuthEnabled() && available.length > 0 && (
-        <Card title="Link a provider" description="Confirm it is you, then sign in at the provider; you come back here.">
+        <Card
+          title="Link a provider"
+          description="Confirm it is you, then sign in at the provider; you come back here."
+        >
           <div className="space-y-6">
             {available.map((p) => (
               <LinkForm key={p.id} provider={p.id} providerName={p.displayName} {...stepUp} />

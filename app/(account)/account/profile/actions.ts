@@ -26,16 +26,20 @@ export const changePasswordAction = userAction.form(
     const current = fields.current_password.length > 1024 ? "" : fields.current_password;
     const result = await changePassword(actor, input, { password: current || undefined }, client);
     if (result.ok) return { done: result.value };
-    if (result.code === "current_password_required" || result.code === "invalid_reauth") return { ...failureState(result), fieldErrors: { current_password: [failureState(result).error ?? ""] } };
+    if (result.code === "current_password_required" || result.code === "invalid_reauth")
+      return { ...failureState(result), fieldErrors: { current_password: [failureState(result).error ?? ""] } };
     return failureState(result);
   },
 );
 
-export const requestEmailChangeAction = userAction.form({ page: PAGE, form: ["email"] }, async ({ fields: { email }, actor, client }): Promise<EmailState> => {
-  if (!email.trim()) return fieldFailure("email", FIELD_MESSAGES.blank);
-  const result = await requestEmailChange(actor, email, {}, client);
-  return result.ok ? { sentTo: result.value.newEmail } : failureState(result, { email: email.slice(0, 254) });
-});
+export const requestEmailChangeAction = userAction.form(
+  { page: PAGE, form: ["email"] },
+  async ({ fields: { email }, actor, client }): Promise<EmailState> => {
+    if (!email.trim()) return fieldFailure("email", FIELD_MESSAGES.blank);
+    const result = await requestEmailChange(actor, email, {}, client);
+    return result.ok ? { sentTo: result.value.newEmail } : failureState(result, { email: email.slice(0, 254) });
+  },
+);
 
 export const cancelEmailChangeAction = userAction.call({ page: PAGE }, async ({ user }): Promise<void> => {
   await cancelEmailChange(user.id);

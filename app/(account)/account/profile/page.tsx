@@ -22,10 +22,14 @@ export default async function ProfilePage({ searchParams }: Props) {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Profile</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Your e-mail address and password. Changes here may ask you to confirm it&apos;s you.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Your e-mail address and password. Changes here may ask you to confirm it&apos;s you.
+        </p>
       </div>
       {params.email_changed !== undefined && <Alert tone="success">Your e-mail address is changed.</Alert>}
-      {params.cancelled !== undefined && <Alert tone="success">The pending e-mail change is cancelled; its link no longer works.</Alert>}
+      {params.cancelled !== undefined && (
+        <Alert tone="success">The pending e-mail change is cancelled; its link no longer works.</Alert>
+      )}
 
       <Card title="Account">
         <dl className="grid gap-3 text-sm sm:grid-cols-[10rem_1fr]">
@@ -38,12 +42,16 @@ export default async function ProfilePage({ searchParams }: Props) {
         </dl>
       </Card>
 
-      <Card title="Change e-mail address" description="We send a link to the new address; the change happens when you open it. Security notices go to the address in use.">
+      <Card
+        title="Change e-mail address"
+        description="We send a link to the new address; the change happens when you open it. Security notices go to the address in use."
+      >
         <div className="space-y-4">
           {pending && (
             <Alert tone="info">
               <span className="block">
-                Waiting for confirmation of <strong>{pending.newEmail}</strong> (link valid until {stamp(pending.expiresAt)}).
+                Waiting for confirmation of <strong>{pending.newEmail}</strong> (link valid until{" "}
+                {stamp(pending.expiresAt)}).
               </span>
               <form action={cancelEmailChangeAction} className="mt-2">
                 <button type="submit" className="text-sm font-semibold underline">

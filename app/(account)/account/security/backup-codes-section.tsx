@@ -7,8 +7,19 @@ import { Button } from "@/components/ui/button";
 import { useStepUpAction } from "@/components/step-up/step-up-dialog";
 import { regenerateBackupCodesAction, type CodesState } from "./actions";
 
-export function BackupCodesSection({ remaining, username, site }: { remaining: number; username: string; site: string }) {
-  const [state, action, pending] = useActionState<CodesState, FormData>(useStepUpAction(regenerateBackupCodesAction), {});
+export function BackupCodesSection({
+  remaining,
+  username,
+  site,
+}: {
+  remaining: number;
+  username: string;
+  site: string;
+}) {
+  const [state, action, pending] = useActionState<CodesState, FormData>(
+    useStepUpAction(regenerateBackupCodesAction),
+    {},
+  );
   if (state.backupCodes) {
     return (
       <div className="space-y-4">

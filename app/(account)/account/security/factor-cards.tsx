@@ -34,11 +34,16 @@ type Props = {
 export function FactorCards({ username, overview, passkeys, site, passkeysDescription }: Props) {
   return (
     <>
-      <Card title="Authenticator app" description="Codes from an app such as Google Authenticator, Authy, 1Password or Microsoft Authenticator.">
+      <Card
+        title="Authenticator app"
+        description="Codes from an app such as Google Authenticator, Authy, 1Password or Microsoft Authenticator."
+      >
         {overview.totp ? (
           <p className="text-sm" data-testid="totp-enabled">
             <span className="font-semibold text-emerald-700 dark:text-emerald-400">On</span>
-            {overview.totpSince && <span className="text-zinc-600 dark:text-zinc-400"> · since {formatDate(overview.totpSince)}</span>}
+            {overview.totpSince && (
+              <span className="text-zinc-600 dark:text-zinc-400"> · since {formatDate(overview.totpSince)}</span>
+            )}
           </p>
         ) : overview.totpAvailable ? (
           <TotpSetupSection username={username} site={site} />
@@ -58,7 +63,10 @@ export function FactorCards({ username, overview, passkeys, site, passkeysDescri
       </Card>
 
       {overview.enabled && (
-        <Card title="Backup codes" description="Single-use codes for when you cannot reach your authenticator or passkey.">
+        <Card
+          title="Backup codes"
+          description="Single-use codes for when you cannot reach your authenticator or passkey."
+        >
           <BackupCodesSection remaining={overview.backupCodesRemaining} username={username} site={site} />
         </Card>
       )}

@@ -24,12 +24,17 @@ export default async function SecurityPage({ searchParams }: Props) {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Security</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Two-factor authentication, backup codes and how you sign in.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Two-factor authentication, backup codes and how you sign in.
+        </p>
       </div>
-      {welcome && <Alert tone="success">Welcome aboard! Turn on two-factor authentication to protect your new account.</Alert>}
+      {welcome && (
+        <Alert tone="success">Welcome aboard! Turn on two-factor authentication to protect your new account.</Alert>
+      )}
       {params.passkey_added !== undefined && (
         <Alert tone="success">
-          Your passkey is set up and you are signed in. Generate backup codes below so you can still sign in if you lose it, then{" "}
+          Your passkey is set up and you are signed in. Generate backup codes below so you can still sign in if you lose
+          it, then{" "}
           <Link href={safeReturnPath(params.next)} className="font-semibold underline">
             continue
           </Link>
@@ -46,7 +51,10 @@ export default async function SecurityPage({ searchParams }: Props) {
       />
 
       {overview.enabled && !overview.mustKeepTwoFactor && (
-        <Card title="Turn off two-factor authentication" description="Removes your authenticator app, passkeys and backup codes. You may be asked to confirm with your password or a code.">
+        <Card
+          title="Turn off two-factor authentication"
+          description="Removes your authenticator app, passkeys and backup codes. You may be asked to confirm with your password or a code."
+        >
           <DisableSection />
         </Card>
       )}

@@ -7,7 +7,13 @@ import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { beginAddPasskeyAction, finishAddPasskeyAction, removePasskeyAction, renamePasskeyAction, type PasskeyFormState } from "./passkey-actions";
+import {
+  beginAddPasskeyAction,
+  finishAddPasskeyAction,
+  removePasskeyAction,
+  renamePasskeyAction,
+  type PasskeyFormState,
+} from "./passkey-actions";
 import { isStepUpRefusal, useStepUp, useStepUpAction } from "@/components/step-up/step-up-dialog";
 
 /** What the page passes down for each passkey (dates already formatted on the server). */
@@ -34,17 +40,31 @@ export function PasskeysSection({ passkeys, available, hasPassword, hasTotp, las
   return (
     <div className="space-y-5">
       {passkeys.length > 0 ? (
-        <ul className="divide-y divide-zinc-200 rounded-lg ring-1 ring-zinc-200 dark:divide-zinc-800 dark:ring-zinc-800" aria-label="Your passkeys">
+        <ul
+          className="divide-y divide-zinc-200 rounded-lg ring-1 ring-zinc-200 dark:divide-zinc-800 dark:ring-zinc-800"
+          aria-label="Your passkeys"
+        >
           {passkeys.map((passkey) => (
-            <PasskeyRow key={passkey.id} passkey={passkey} hasPassword={hasPassword} hasTotp={hasTotp} locked={lastFactorLocked} />
+            <PasskeyRow
+              key={passkey.id}
+              passkey={passkey}
+              hasPassword={hasPassword}
+              hasTotp={hasTotp}
+              locked={lastFactorLocked}
+            />
           ))}
         </ul>
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          No passkeys yet. A passkey lets you sign in with your fingerprint, face or screen lock instead of a password, and counts as two-factor authentication.
+          No passkeys yet. A passkey lets you sign in with your fingerprint, face or screen lock instead of a password,
+          and counts as two-factor authentication.
         </p>
       )}
-      {available ? <AddPasskey /> : <p className="text-sm text-zinc-600 dark:text-zinc-400">Adding passkeys is turned off on this site.</p>}
+      {available ? (
+        <AddPasskey />
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Adding passkeys is turned off on this site.</p>
+      )}
     </div>
   );
 }
@@ -57,7 +77,9 @@ function AddPasskey() {
   const ask = useStepUp();
 
   /** Adding a passkey is a policy action ("passkey.add"): on a step-up refusal, prove and retry once. */
-  async function begin(): Promise<{ sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string }> {
+  async function begin(): Promise<
+    { sessionId: string; options: PublicKeyCredentialCreationOptionsJSON } | { error: string }
+  > {
     const first = await beginAddPasskeyAction();
     if (!("code" in first) || !isStepUpRefusal(first.code) || !ask) return first;
     return (await ask()) ? beginAddPasskeyAction() : { error: "Nothing was changed: confirm it's you to continue." };
@@ -105,19 +127,34 @@ function AddPasskey() {
           {pending ? "Waiting for your device…" : "Add a passkey"}
         </Button>
       </div>
-      <p className="text-xs text-zinc-500 dark:text-zinc-400">Without a name, it is named after your device or password manager.</p>
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        Without a name, it is named after your device or password manager.
+      </p>
     </form>
   );
 }
 
-function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: PasskeyItem; hasPassword: boolean; hasTotp: boolean; locked: boolean }) {
+function PasskeyRow({
+  passkey,
+  hasPassword,
+  hasTotp,
+  locked,
+}: {
+  passkey: PasskeyItem;
+  hasPassword: boolean;
+  hasTotp: boolean;
+  locked: boolean;
+}) {
   const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
   const [renamed, rename, renaming] = useActionState<PasskeyFormState, FormData>(async (state, formData) => {
     const result = await renamePasskeyAction(state, formData);
     if (result.done) setMode("view");
     return result;
   }, {});
-  const [removed, remove, removing] = useActionState<PasskeyFormState, FormData>(useStepUpAction(removePasskeyAction), {});
+  const [removed, remove, removing] = useActionState<PasskeyFormState, FormData>(
+    useStepUpAction(removePasskeyAction),
+    {},
+  );
   if (removed.done) return null;
 
   return (
@@ -131,7 +168,8 @@ function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: Passke
             {passkey.name}
           </p>
           <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
-            {passkey.authenticator ?? "Unknown authenticator"} · {passkey.synced ? "Synced across devices" : "On one device only"}
+            {passkey.authenticator ?? "Unknown authenticator"} ·{" "}
+            {passkey.synced ? "Synced across devices" : "On one device only"}
           </p>
           <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-500">
             Added {passkey.createdAt} · {passkey.lastUsedAt ? `Last used ${passkey.lastUsedAt}` : "Never used"}
@@ -142,7 +180,12 @@ function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: Passke
             <Button type="button" variant="ghost" onClick={() => setMode("rename")}>
               Rename
             </Button>
-            <Button type="button" variant="ghost" className="text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40" onClick={() => setMode("remove")}>
+            <Button
+              type="button"
+              variant="ghost"
+              className="text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40"
+              onClick={() => setMode("remove")}
+            >
               Remove
             </Button>
           </div>
@@ -153,11 +196,22 @@ function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: Passke
         <form action={rename} className="space-y-3 sm:pl-12" noValidate>
           {renamed.error && <Alert tone="error">{renamed.error}</Alert>}
           <input type="hidden" name="id" value={passkey.id} />
-          <label htmlFor={`rename-${passkey.id}`} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
+          <label
+            htmlFor={`rename-${passkey.id}`}
+            className="block text-sm font-medium text-zinc-800 dark:text-zinc-200"
+          >
             New name
           </label>
           <div className="flex flex-col gap-2 sm:flex-row">
-            <input id={`rename-${passkey.id}`} name="name" defaultValue={renamed.values?.name ?? passkey.name} maxLength={64} required autoFocus className={`${inputClass} sm:w-72`} />
+            <input
+              id={`rename-${passkey.id}`}
+              name="name"
+              defaultValue={renamed.values?.name ?? passkey.name}
+              maxLength={64}
+              required
+              autoFocus
+              className={`${inputClass} sm:w-72`}
+            />
             <div className="flex gap-2">
               <Button type="submit" disabled={renaming}>
                 {renaming ? "Saving…" : "Save"}
@@ -173,7 +227,10 @@ function PasskeyRow({ passkey, hasPassword, hasTotp, locked }: { passkey: Passke
       {mode === "remove" &&
         (locked ? (
           <div className="space-y-3 sm:pl-12">
-            <Alert tone="warning">Staff accounts must keep two-factor authentication. Add another passkey or an authenticator app before removing this one.</Alert>
+            <Alert tone="warning">
+              Staff accounts must keep two-factor authentication. Add another passkey or an authenticator app before
+              removing this one.
+            </Alert>
             <Button type="button" variant="secondary" onClick={() => setMode("view")}>
               Back
             </Button>

@@ -1,10 +1,29 @@
 import { Field } from "@/components/ui/field";
 
 /** Re-proving identity before a sensitive change: the password, or a code when there is none. */
-export function StepUpFields({ hasPassword, hasTotp, idPrefix, error }: { hasPassword: boolean; hasTotp: boolean; idPrefix: string; error?: string }) {
+export function StepUpFields({
+  hasPassword,
+  hasTotp,
+  idPrefix,
+  error,
+}: {
+  hasPassword: boolean;
+  hasTotp: boolean;
+  idPrefix: string;
+  error?: string;
+}) {
   return (
     <div className="grid gap-3 sm:grid-cols-2">
-      {hasPassword && <Field id={`${idPrefix}-password`} label="Current password" name="password" type="password" autoComplete="current-password" error={error} />}
+      {hasPassword && (
+        <Field
+          id={`${idPrefix}-password`}
+          label="Current password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          error={error}
+        />
+      )}
       {hasTotp && (
         <Field
           id={`${idPrefix}-totp`}

@@ -12,7 +12,10 @@ import { beginTotpSetupAction, confirmTotpSetupAction, type TotpSetupState } fro
 export function TotpSetupSection({ username, site }: { username: string; site: string }) {
   // Adding a factor is a policy action ("totp.add"): the dialog asks for the proof before the QR code shows.
   const [begun, begin, starting] = useActionState<TotpSetupState, FormData>(useStepUpAction(beginTotpSetupAction), {});
-  const [done, confirm, confirming] = useActionState<TotpSetupState, FormData>(useStepUpAction(confirmTotpSetupAction), {});
+  const [done, confirm, confirming] = useActionState<TotpSetupState, FormData>(
+    useStepUpAction(confirmTotpSetupAction),
+    {},
+  );
   const setup = done.setup ?? begun.setup;
 
   if (done.backupCodes && done.backupCodes.length === 0) {

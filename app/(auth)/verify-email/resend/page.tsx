@@ -17,12 +17,13 @@ export default async function ResendVerificationPage({ searchParams }: Props) {
       <AuthCard title="Check your inbox">
         <Alert tone="success">
           <span data-testid="verification-sent">
-            {params.registered !== undefined ? "Your account is created. " : ""}If an account with an unconfirmed address matches, we sent it a confirmation link. The link works once, for{" "}
-            {emailVerificationHours()} hours.
+            {params.registered !== undefined ? "Your account is created. " : ""}If an account with an unconfirmed
+            address matches, we sent it a confirmation link. The link works once, for {emailVerificationHours()} hours.
           </span>
         </Alert>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {emailVerificationRequired() ? "You can sign in once the address is confirmed. " : ""}Nothing arrived? Check the spam folder, or ask again in a few minutes.
+          {emailVerificationRequired() ? "You can sign in once the address is confirmed. " : ""}Nothing arrived? Check
+          the spam folder, or ask again in a few minutes.
         </p>
         <p className="text-center text-sm">
           <Link href="/login" className="font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">
@@ -33,7 +34,10 @@ export default async function ResendVerificationPage({ searchParams }: Props) {
     );
   }
   return (
-    <AuthCard title="Confirm your e-mail address" subtitle="Enter your e-mail address or username and we will send a new confirmation link.">
+    <AuthCard
+      title="Confirm your e-mail address"
+      subtitle="Enter your e-mail address or username and we will send a new confirmation link."
+    >
       <ResendVerificationForm />
     </AuthCard>
   );

@@ -13,7 +13,14 @@ export function ResendVerificationForm() {
   return (
     <form action={action} className="space-y-5" noValidate>
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <Field label="Email address or username" name="identifier" autoComplete="username" required defaultValue={state.values?.identifier} error={state.fieldErrors?.identifier?.[0]} />
+      <Field
+        label="Email address or username"
+        name="identifier"
+        autoComplete="username"
+        required
+        defaultValue={state.values?.identifier}
+        error={state.fieldErrors?.identifier?.[0]}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Sending…" : "Send a new link"}
       </Button>

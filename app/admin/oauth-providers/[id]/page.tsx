@@ -28,18 +28,41 @@ export default async function EditProviderPage({ params }: { params: Promise<{ i
           ← OAuth providers
         </Link>
       </p>
-      <PageHeader title={provider.displayName} description={`Provider "${provider.id}", ${provider.linkedAccounts} linked account(s). Added ${formatDateTime(provider.createdAt)}, changed ${formatDateTime(provider.updatedAt)}.`} />
+      <PageHeader
+        title={provider.displayName}
+        description={`Provider "${provider.id}", ${provider.linkedAccounts} linked account(s). Added ${formatDateTime(provider.createdAt)}, changed ${formatDateTime(provider.updatedAt)}.`}
+      />
       <Card>
         <ProviderForm
           action={updateProviderAction}
           mode="edit"
           stepUp={stepUp}
           redirectBase={base}
-          initial={{ id: provider.id, type: provider.type, displayName: provider.displayName, clientId: provider.clientId, issuer: provider.issuer ?? "", enabled: provider.enabled, trustEmail: provider.trustEmail, trustedEmailDomains: provider.trustedEmailDomains.join(", ") }}
+          initial={{
+            id: provider.id,
+            type: provider.type,
+            displayName: provider.displayName,
+            clientId: provider.clientId,
+            issuer: provider.issuer ?? "",
+            enabled: provider.enabled,
+            trustEmail: provider.trustEmail,
+            trustedEmailDomains: provider.trustedEmailDomains.join(", "),
+          }}
         />
       </Card>
-      <Card title="Delete provider" description={`Users can no longer sign in with it, and its ${provider.linkedAccounts} linked account(s) are removed: a provider added later under this id starts with none (account ids are only unique per issuer).`}>
-        <AdminActionForm idPrefix="delete" action={deleteProviderAction} hidden={{ id: provider.id }} submitLabel="Delete provider" variant="danger" stepUp={stepUp} site={siteOrigin()} />
+      <Card
+        title="Delete provider"
+        description={`Users can no longer sign in with it, and its ${provider.linkedAccounts} linked account(s) are removed: a provider added later under this id starts with none (account ids are only unique per issuer).`}
+      >
+        <AdminActionForm
+          idPrefix="delete"
+          action={deleteProviderAction}
+          hidden={{ id: provider.id }}
+          submitLabel="Delete provider"
+          variant="danger"
+          stepUp={stepUp}
+          site={siteOrigin()}
+        />
       </Card>
     </div>
   );

@@ -22,9 +22,27 @@ export default async function NewProviderPage() {
           ← OAuth providers
         </Link>
       </p>
-      <PageHeader title="Add OAuth provider" description="Register this site with the provider first, then copy its client id and secret here." />
+      <PageHeader
+        title="Add OAuth provider"
+        description="Register this site with the provider first, then copy its client id and secret here."
+      />
       <Card>
-        <ProviderForm action={createProviderAction} mode="create" stepUp={stepUp} redirectBase={base} initial={{ id: "", type: "github", displayName: "", clientId: "", issuer: "", enabled: true, trustEmail: false, trustedEmailDomains: "" }} />
+        <ProviderForm
+          action={createProviderAction}
+          mode="create"
+          stepUp={stepUp}
+          redirectBase={base}
+          initial={{
+            id: "",
+            type: "github",
+            displayName: "",
+            clientId: "",
+            issuer: "",
+            enabled: true,
+            trustEmail: false,
+            trustedEmailDomains: "",
+          }}
+        />
       </Card>
     </div>
   );

@@ -12,7 +12,14 @@ import { parseListQuery } from "@/lib/auth/admin/listing";
 import { eventsSpec, listSecurityEvents } from "@/lib/auth/admin/security-events";
 import { describeStepUp, getAdminUser } from "@/lib/auth/admin/users";
 import { siteOrigin } from "@/lib/auth/site";
-import { regenerateBackupCodesAction, resetTwoFactorAction, setActiveAction, setStaffAction, setSuperuserAction, unlockSecondFactorAction } from "../actions";
+import {
+  regenerateBackupCodesAction,
+  resetTwoFactorAction,
+  setActiveAction,
+  setStaffAction,
+  setSuperuserAction,
+  unlockSecondFactorAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -34,7 +41,11 @@ export default async function AdminUserPage({ params }: Props) {
   const target = await getAdminUser(userId);
   if (!target) notFound();
   const stepUp = await describeStepUp(admin);
-  const events = await listSecurityEvents(parseListQuery({ user: String(target.id), per_page: "25" }, eventsSpec([], [String(target.id)])), "all", { skip: 0, take: 10 });
+  const events = await listSecurityEvents(
+    parseListQuery({ user: String(target.id), per_page: "25" }, eventsSpec([], [String(target.id)])),
+    "all",
+    { skip: 0, take: 10 },
+  );
   const self = target.id === admin.id;
   const hasFactor = target.totp || target.passkeys > 0;
   const hidden = { user_id: String(target.id) };
@@ -62,25 +73,38 @@ export default async function AdminUserPage({ params }: Props) {
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="Account">
           <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            <Fact label="Roles">{target.isSuperuser ? "Staff, superuser (manages staff)" : target.isStaff ? "Staff" : "User"}</Fact>
+            <Fact label="Roles">
+              {target.isSuperuser ? "Staff, superuser (manages staff)" : target.isStaff ? "Staff" : "User"}
+            </Fact>
             <Fact label="Joined">{formatDateTime(target.createdAt)}</Fact>
             <Fact label="E-mail address">
               <span data-testid="email-verification">
-                {target.emailVerifiedAt ? `Verified ${formatDateTime(target.emailVerifiedAt)}` : <Badge tone="amber">Unverified</Badge>}
+                {target.emailVerifiedAt ? (
+                  `Verified ${formatDateTime(target.emailVerifiedAt)}`
+                ) : (
+                  <Badge tone="amber">Unverified</Badge>
+                )}
               </span>
             </Fact>
             <Fact label="Last sign-in">
-              {formatDateTime(target.lastLoginAt)} {target.lastLoginAt && <span className="text-zinc-500">({formatRelative(target.lastLoginAt)})</span>}
+              {formatDateTime(target.lastLoginAt)}{" "}
+              {target.lastLoginAt && <span className="text-zinc-500">({formatRelative(target.lastLoginAt)})</span>}
             </Fact>
             <Fact label="Password">{target.hasPassword ? "Set" : "None (passkey or social sign-in only)"}</Fact>
-            <Fact label="Authenticator app">{target.totp ? `On since ${formatDateTime(target.totpSince)}` : "Off"}</Fact>
+            <Fact label="Authenticator app">
+              {target.totp ? `On since ${formatDateTime(target.totpSince)}` : "Off"}
+            </Fact>
             <Fact label="Passkeys">
               <Link href={`/admin/passkeys?q=${encodeURIComponent(target.username)}`} className={link}>
                 {target.passkeys}
               </Link>
             </Fact>
             <Fact label="Backup codes left">{hasFactor ? target.backupCodesRemaining : "—"}</Fact>
-            {target.secondFactorLockedAt && <Fact label="Code sign-in">Locked since {formatDateTime(target.secondFactorLockedAt)} (too many wrong codes)</Fact>}
+            {target.secondFactorLockedAt && (
+              <Fact label="Code sign-in">
+                Locked since {formatDateTime(target.secondFactorLockedAt)} (too many wrong codes)
+              </Fact>
+            )}
             <Fact label="Signed-in sessions">
               <Link href={`/admin/sessions?q=${encodeURIComponent(target.username)}&status=active`} className={link}>
                 {target.activeSessions} active
@@ -129,25 +153,47 @@ export default async function AdminUserPage({ params }: Props) {
       ) : (
         <div className="grid gap-6 xl:grid-cols-2">
           {target.secondFactorLockedAt && (
-            <Card title="Unlock code sign-in" description="Too many wrong two-factor codes were entered after a correct password, so sign-in with a code is locked. Unlock once you know the owner is safe (they were told by e-mail; the password may be known to someone else).">
-              <AdminActionForm idPrefix="unlock" action={unlockSecondFactorAction} hidden={hidden} submitLabel="Unlock" stepUp={stepUp} site={site} />
+            <Card
+              title="Unlock code sign-in"
+              description="Too many wrong two-factor codes were entered after a correct password, so sign-in with a code is locked. Unlock once you know the owner is safe (they were told by e-mail; the password may be known to someone else)."
+            >
+              <AdminActionForm
+                idPrefix="unlock"
+                action={unlockSecondFactorAction}
+                hidden={hidden}
+                submitLabel="Unlock"
+                stepUp={stepUp}
+                site={site}
+              />
             </Card>
           )}
-          <Card title="Reset two-factor authentication" description="Removes the authenticator app, every passkey and all backup codes, and ends the user's sessions. They sign in with their password next time (staff then set up a new factor).">
+          <Card
+            title="Reset two-factor authentication"
+            description="Removes the authenticator app, every passkey and all backup codes, and ends the user's sessions. They sign in with their password next time (staff then set up a new factor)."
+          >
             <AdminActionForm
               idPrefix="reset"
               action={resetTwoFactorAction}
               hidden={hidden}
               submitLabel="Reset 2FA"
               variant="danger"
-              reason={{ label: "Reason", hint: "Required, 5–500 characters. Written to the security log with your name." }}
+              reason={{
+                label: "Reason",
+                hint: "Required, 5–500 characters. Written to the security log with your name.",
+              }}
               stepUp={stepUp}
               site={site}
             />
           </Card>
-          <Card title={<span id="backup-codes">Backup codes</span>} description="Makes a new set for the user and shows it to you once, to hand over; the old codes stop working. Needs an authenticator app or passkey.">
+          <Card
+            title={<span id="backup-codes">Backup codes</span>}
+            description="Makes a new set for the user and shows it to you once, to hand over; the old codes stop working. Needs an authenticator app or passkey."
+          >
             {target.isStaff ? (
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">Backup codes of a staff account are only ever shown to its owner: they make new ones on their own security page.</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                Backup codes of a staff account are only ever shown to its owner: they make new ones on their own
+                security page.
+              </p>
             ) : hasFactor ? (
               <AdminActionForm
                 idPrefix="codes"
@@ -159,10 +205,19 @@ export default async function AdminUserPage({ params }: Props) {
                 site={site}
               />
             ) : (
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">This user has no second factor, so backup codes would not work.</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                This user has no second factor, so backup codes would not work.
+              </p>
             )}
           </Card>
-          <Card title={target.isActive ? "Deactivate account" : "Activate account"} description={target.isActive ? "The user can no longer sign in; their sessions end now and their API keys stop working." : "The user can sign in again."}>
+          <Card
+            title={target.isActive ? "Deactivate account" : "Activate account"}
+            description={
+              target.isActive
+                ? "The user can no longer sign in; their sessions end now and their API keys stop working."
+                : "The user can sign in again."
+            }
+          >
             <AdminActionForm
               idPrefix="active"
               action={setActiveAction}
@@ -173,7 +228,14 @@ export default async function AdminUserPage({ params }: Props) {
               site={site}
             />
           </Card>
-          <Card title="Staff access" description={target.isStaff ? "Removing staff access closes the admin area to this user." : "Staff reach the admin area only after a second factor in their own session; without a factor they set one up first."}>
+          <Card
+            title="Staff access"
+            description={
+              target.isStaff
+                ? "Removing staff access closes the admin area to this user."
+                : "Staff reach the admin area only after a second factor in their own session; without a factor they set one up first."
+            }
+          >
             <AdminActionForm
               idPrefix="staff"
               action={setStaffAction}
@@ -185,7 +247,10 @@ export default async function AdminUserPage({ params }: Props) {
             />
           </Card>
           {target.isStaff && (
-            <Card title="Superuser" description="Only superusers grant or remove staff, and reset or deactivate staff accounts. The last active superuser cannot be removed.">
+            <Card
+              title="Superuser"
+              description="Only superusers grant or remove staff, and reset or deactivate staff accounts. The last active superuser cannot be removed."
+            >
               <AdminActionForm
                 idPrefix="superuser"
                 action={setSuperuserAction}

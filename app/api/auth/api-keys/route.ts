@@ -32,7 +32,13 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "createApiKey",
       summary: "Create a key (needs step-up); the full key is shown once",
       responses: { 201: { description: "Created.", body: CreatedApiKey } },
-      errors: ["api_keys_disabled", "api_key_indefinite_disabled", "api_key_lifespan_exceeded", "api_key_limit_reached", ...STEP_UP_ERRORS],
+      errors: [
+        "api_keys_disabled",
+        "api_key_indefinite_disabled",
+        "api_key_lifespan_exceeded",
+        "api_key_limit_reached",
+        ...STEP_UP_ERRORS,
+      ],
     },
     async ({ principal, body, request }) => {
       const input = { name: body.name, expiresInDays: body.expires_in_days };

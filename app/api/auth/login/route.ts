@@ -16,7 +16,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "login",
       summary: "Sign in with a password",
       description: "Answers a TokenPair, or a challenge when a second factor (or, for staff, enrollment) is needed.",
-      responses: { 200: { description: "Signed in, or a second factor is needed.", body: [TokenPair, SecondFactorChallenge] } },
+      responses: {
+        200: { description: "Signed in, or a second factor is needed.", body: [TokenPair, SecondFactorChallenge] },
+      },
       errors: ["invalid_credentials", "email_not_verified", "rate_limited"],
     },
     async ({ body, request }) => {

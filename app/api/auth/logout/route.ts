@@ -18,7 +18,10 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       errors: ["token_not_valid"],
     },
     async ({ body, request }) => {
-      const result = await endApiSession({ refresh: body.refresh ?? body.refresh_token, authorization: request.headers.get("authorization") }, clientFrom(request.headers));
+      const result = await endApiSession(
+        { refresh: body.refresh ?? body.refresh_token, authorization: request.headers.get("authorization") },
+        clientFrom(request.headers),
+      );
       return result.ok ? json({ message: "Logged out" }) : errorResponse(result);
     },
   ),

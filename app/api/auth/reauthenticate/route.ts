@@ -27,7 +27,11 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     async ({ principal, body, request }) => {
       const result = await reauthenticate(principal, stepUpProof(body), clientFrom(request.headers));
       if (!result.ok) return errorResponse(result);
-      return json({ message: "Reauthenticated", reauth_valid_until: result.value.validUntil.toISOString(), proved: result.value.proved });
+      return json({
+        message: "Reauthenticated",
+        reauth_valid_until: result.value.validUntil.toISOString(),
+        proved: result.value.proved,
+      });
     },
   ),
 });

@@ -18,7 +18,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     },
     async ({ body, request }) => {
       const result = await registerUser(body, clientFrom(request.headers));
-      return result.ok ? json({ id: result.value.id, username: result.value.username, email: result.value.email }, 201) : errorResponse(result);
+      return result.ok
+        ? json({ id: result.value.id, username: result.value.username, email: result.value.email }, 201)
+        : errorResponse(result);
     },
   ),
 });

@@ -33,7 +33,13 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     async ({ body, request }) => {
       const { session_id, totp_token, backup_code, passkey_response } = body;
       const input = { totpToken: totp_token, backupCode: backup_code, passkeyResponse: passkey_response ?? undefined };
-      const result = await completePendingLogin(session_id, input, SECOND_FACTOR_ORDER, clientFrom(request.headers), issueTokenPair);
+      const result = await completePendingLogin(
+        session_id,
+        input,
+        SECOND_FACTOR_ORDER,
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
       return result.ok ? json(restTokens(result.value)) : errorResponse(result);
     },
   ),

@@ -7,7 +7,9 @@ import { CleanupRan, CleanupSkipped } from "@/lib/openapi/responses";
 async function runCleanup(): Promise<Response> {
   const result = await applyCleanupExclusive();
   if (!result) return json({ ran: false, reason: "another cleanup is running" });
-  const counts = Object.fromEntries(Object.entries(result.counts).map(([name, n]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), n]));
+  const counts = Object.fromEntries(
+    Object.entries(result.counts).map(([name, n]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), n]),
+  );
   return json({ ran: true, retention_days: result.retentionDays, cutoff: result.cutoff, total: result.total, counts });
 }
 
@@ -17,10 +19,18 @@ const cleanup = (method: "GET" | "POST") =>
       caller: "cron",
       tag: "Meta",
       operationId: method === "POST" ? "cronCleanup" : "cronCleanupGet",
-      summary: method === "POST" ? "Run the scheduled cleanup (for a platform's cron)" : "Run the scheduled cleanup (for schedulers that can only send GET)",
+      summary:
+        method === "POST"
+          ? "Run the scheduled cleanup (for a platform's cron)"
+          : "Run the scheduled cleanup (for schedulers that can only send GET)",
       description:
         "What `security-audit --cleanup --force` does, one instance at a time. Requires `Authorization: Bearer <LOKDOWN_CRON_SECRET>`; while the setting is unset the route does not exist (404).",
-      responses: { 200: { description: "The cleanup ran, or another instance was already running it.", body: [CleanupRan, CleanupSkipped] } },
+      responses: {
+        200: {
+          description: "The cleanup ran, or another instance was already running it.",
+          body: [CleanupRan, CleanupSkipped],
+        },
+      },
     },
     runCleanup,
   );

@@ -20,7 +20,11 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       const asset = await readDocsAsset(params.asset);
       if (!asset) return errorResponse(fail("not_found"));
       return new Response(new Uint8Array(asset.body), {
-        headers: { "content-type": asset.type, "x-content-type-options": "nosniff", "cache-control": "public, max-age=3600" },
+        headers: {
+          "content-type": asset.type,
+          "x-content-type-options": "nosniff",
+          "cache-control": "public, max-age=3600",
+        },
       });
     },
   ),

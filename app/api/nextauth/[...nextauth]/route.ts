@@ -9,7 +9,9 @@ import { otherMethods, route } from "@/lib/http/route";
  * Not an apiRoute(): next-auth reads its own body, cookies and query and answers with redirects,
  * so there is nothing to declare, and these browser-driven routes are no part of the OpenAPI document.
  */
-const handler = route(async (request) => (socialAuthEnabled() ? handleNextAuthRequest(request) : errorResponse(fail("social_auth_disabled"))));
+const handler = route(async (request) =>
+  socialAuthEnabled() ? handleNextAuthRequest(request) : errorResponse(fail("social_auth_disabled")),
+);
 
 export const GET = handler;
 export const POST = handler;

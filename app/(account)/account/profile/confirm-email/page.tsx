@@ -16,19 +16,27 @@ export default async function ConfirmEmailPage({ searchParams }: Props) {
   if (change && "sessionEnded" in change) {
     return (
       <AuthCard title="This link does not work">
-        <Alert tone="warning">This confirmation link stopped working because the session that asked for the change has ended (signed out, or the account was secured). Sign in and ask for the change again.</Alert>
+        <Alert tone="warning">
+          This confirmation link stopped working because the session that asked for the change has ended (signed out, or
+          the account was secured). Sign in and ask for the change again.
+        </Alert>
       </AuthCard>
     );
   }
   if (!change) {
     return (
       <AuthCard title="This link does not work">
-        <Alert tone="warning">This confirmation link is invalid, was already used, was replaced by a newer one or has expired.</Alert>
+        <Alert tone="warning">
+          This confirmation link is invalid, was already used, was replaced by a newer one or has expired.
+        </Alert>
       </AuthCard>
     );
   }
   return (
-    <AuthCard title="Confirm your e-mail address" subtitle={`Make ${change.newEmail} the address of ${change.username}.`}>
+    <AuthCard
+      title="Confirm your e-mail address"
+      subtitle={`Make ${change.newEmail} the address of ${change.username}.`}
+    >
       <ConfirmEmailForm token={token} />
     </AuthCard>
   );

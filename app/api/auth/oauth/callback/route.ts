@@ -25,11 +25,21 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "oauthCallback",
       summary: "Turn the finished provider sign-in into a TokenPair or a 2FA challenge",
       description:
-        "Authenticated by the provider sign-in cookie set under /api/nextauth (sent with `credentials: \"include\"`), once. " +
+        'Authenticated by the provider sign-in cookie set under /api/nextauth (sent with `credentials: "include"`), once. ' +
         "CSRF: the Origin must be an allowed one and the X-Lokdown-CSRF header present. " +
         "Only the browser that started the provider sign-in (it holds the nonce cookie set then) can use it: 403 `oauth_browser_mismatch` elsewhere.",
-      responses: { 200: { description: "Signed in, or a second factor is needed.", body: [OAuthTokenPair, SecondFactorChallenge] } },
-      errors: ["social_auth_disabled", "csrf_failed", "not_authenticated", "oauth_sign_in_invalid", "oauth_browser_mismatch", "oauth_account_inactive", "email_not_verified"],
+      responses: {
+        200: { description: "Signed in, or a second factor is needed.", body: [OAuthTokenPair, SecondFactorChallenge] },
+      },
+      errors: [
+        "social_auth_disabled",
+        "csrf_failed",
+        "not_authenticated",
+        "oauth_sign_in_invalid",
+        "oauth_browser_mismatch",
+        "oauth_account_inactive",
+        "email_not_verified",
+      ],
     },
     async ({ request }) => {
       if (!socialAuthEnabled()) return errorResponse(fail("social_auth_disabled"));
@@ -37,10 +47,19 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       if (!csrf.ok) return errorResponse(csrf);
       const signInId = await readProviderSignIn(request.headers);
       if (!signInId) return errorResponse(fail("not_authenticated"));
-      const result = await finishOAuthSignIn(signInId, readBrowserNonce(request.headers), clientFrom(request.headers), issueTokenPair);
+      const result = await finishOAuthSignIn(
+        signInId,
+        readBrowserNonce(request.headers),
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
       const response = !result.ok
         ? errorResponse(result)
-        : json(result.value.kind === "signed_in" ? { ...restTokens(result.value.session), requires_2fa_setup: false } : result.value.challenge);
+        : json(
+            result.value.kind === "signed_in"
+              ? { ...restTokens(result.value.session), requires_2fa_setup: false }
+              : result.value.challenge,
+          );
       for (const cookie of endProviderSessionCookies(request.headers)) response.headers.append("set-cookie", cookie);
       response.headers.append("set-cookie", endBrowserNonceCookie());
       return response;

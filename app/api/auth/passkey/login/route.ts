@@ -21,7 +21,12 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       errors: [...PENDING_LOGIN_ERRORS, "invalid_passkey", "passkey_disabled", "email_not_verified", "rate_limited"],
     },
     async ({ body, request }) => {
-      const result = await signInWithPasskey(body.session_id, body.passkey_response, clientFrom(request.headers), issueTokenPair);
+      const result = await signInWithPasskey(
+        body.session_id,
+        body.passkey_response,
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
       return result.ok ? json(restTokens(result.value.session)) : errorResponse(result);
     },
   ),

@@ -23,7 +23,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     async ({ principal, body, request }) => {
       const input = { newPassword: body.new_password, keepOtherSessions: body.keep_other_sessions };
       const result = await changePassword(principal, input, stepUpProof(body), clientFrom(request.headers));
-      return result.ok ? json({ message: "Password changed", revoked_sessions: result.value.sessionsEnded }) : errorResponse(result);
+      return result.ok
+        ? json({ message: "Password changed", revoked_sessions: result.value.sessionsEnded })
+        : errorResponse(result);
     },
   ),
 });

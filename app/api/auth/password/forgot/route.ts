@@ -20,7 +20,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     },
     async ({ body, request }) => {
       const result = await requestPasswordReset(body.email, clientFrom(request.headers));
-      return result.ok ? json({ message: "If an account uses this address, we sent it a link to reset the password." }) : errorResponse(result);
+      return result.ok
+        ? json({ message: "If an account uses this address, we sent it a link to reset the password." })
+        : errorResponse(result);
     },
   ),
 });

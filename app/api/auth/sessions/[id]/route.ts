@@ -14,7 +14,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       tag: "Account",
       operationId: "revokeSession",
       summary: "Sign out one session (the caller's own is a logout)",
-      responses: { 200: { description: "Signed out; takes effect on that session's next request.", body: SessionRevoked } },
+      responses: {
+        200: { description: "Signed out; takes effect on that session's next request.", body: SessionRevoked },
+      },
       errors: ["session_not_found"],
     },
     async ({ principal, params, request }) => {

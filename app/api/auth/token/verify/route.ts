@@ -18,12 +18,17 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: endpoint(
     {
       caller: "anyone-but-api-key",
-      body: oneOf([VerifyBody, TokenVerifyBody], (raw) => (typeof raw.token === "string" && raw.session_id === undefined ? TokenVerifyBody : VerifyBody)),
+      body: oneOf([VerifyBody, TokenVerifyBody], (raw) =>
+        typeof raw.token === "string" && raw.session_id === undefined ? TokenVerifyBody : VerifyBody,
+      ),
       tag: "Sign-in",
       operationId: "verifyTokenOrSecondFactor",
       summary: "Second factor with SimpleJWT keys, or check an access token",
-      description: "With `session_id`: as /api/auth/verify, answering `access`/`refresh`. With only `token`: 200 {} when the access token is valid.",
-      responses: { 200: { description: "Signed in, or the token is valid.", body: [SimpleJwtPairWith2fa, EmptyObject] } },
+      description:
+        "With `session_id`: as /api/auth/verify, answering `access`/`refresh`. With only `token`: 200 {} when the access token is valid.",
+      responses: {
+        200: { description: "Signed in, or the token is valid.", body: [SimpleJwtPairWith2fa, EmptyObject] },
+      },
       errors: [
         ...PENDING_LOGIN_ERRORS,
         "token_not_valid",
@@ -44,7 +49,13 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       }
       const { session_id, totp_token, backup_code, passkey_response } = body;
       const input = { totpToken: totp_token, backupCode: backup_code, passkeyResponse: passkey_response ?? undefined };
-      const result = await completePendingLogin(session_id, input, SECOND_FACTOR_ORDER, clientFrom(request.headers), issueTokenPair);
+      const result = await completePendingLogin(
+        session_id,
+        input,
+        SECOND_FACTOR_ORDER,
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
       return result.ok ? json(simpleJwtTokens(result.value)) : errorResponse(result);
     },
   ),

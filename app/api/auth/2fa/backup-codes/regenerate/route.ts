@@ -20,7 +20,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     },
     async ({ principal, body, request }) => {
       const result = await regenerateBackupCodesWithStepUp(principal, stepUpProof(body), clientFrom(request.headers));
-      return result.ok ? json({ message: "Backup codes regenerated", backup_codes: result.value }) : errorResponse(result);
+      return result.ok
+        ? json({ message: "Backup codes regenerated", backup_codes: result.value })
+        : errorResponse(result);
     },
   ),
 });

@@ -14,7 +14,9 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       tag: "Passkeys",
       operationId: "passkeyRegistrationOptions",
       summary: "Registration options for a new passkey",
-      responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: RegistrationOptions } },
+      responses: {
+        200: { description: "Pass `options` to navigator.credentials.create().", body: RegistrationOptions },
+      },
       errors: ["passkey_disabled", ...STEP_UP_ERRORS],
     },
     async ({ principal, request }) => {

@@ -16,7 +16,13 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "registerPasskey",
       summary: "Finish registering a passkey",
       responses: { 200: { description: "Registered.", body: PasskeyRegistered } },
-      errors: [...PENDING_LOGIN_ERRORS, "passkey_disabled", "invalid_passkey", "passkey_already_registered", ...STEP_UP_ERRORS],
+      errors: [
+        ...PENDING_LOGIN_ERRORS,
+        "passkey_disabled",
+        "invalid_passkey",
+        "passkey_already_registered",
+        ...STEP_UP_ERRORS,
+      ],
     },
     async ({ principal, body, request }) => {
       const { session_id, passkey_response, name } = body;

@@ -24,7 +24,11 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       // Policy "totp.add": refused here already, so no secret is shown to a caller who may not enroll.
       const setup = await beginTotpEnrollment(principal, stepUpProof(body), clientFrom(request.headers));
       if (!setup.ok) return errorResponse(setup);
-      return json({ secret: setup.value.secret, qr_code: setup.value.qrCode, provisioning_uri: setup.value.provisioningUri });
+      return json({
+        secret: setup.value.secret,
+        qr_code: setup.value.qrCode,
+        provisioning_uri: setup.value.provisioningUri,
+      });
     },
   ),
 });

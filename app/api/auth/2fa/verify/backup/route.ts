@@ -18,12 +18,26 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "verifyBackupCode",
       summary: "Complete a sign-in with a backup code",
       responses: { 200: { description: "Signed in; the code is used up.", body: TokenPairWithMessage } },
-      errors: [...PENDING_LOGIN_ERRORS, "invalid_backup_code", "primary_2fa_required", "account_second_factor_locked", "backup_code_rate_limited"],
+      errors: [
+        ...PENDING_LOGIN_ERRORS,
+        "invalid_backup_code",
+        "primary_2fa_required",
+        "account_second_factor_locked",
+        "backup_code_rate_limited",
+      ],
     },
     async ({ body, request }) => {
       const input = { backupCode: body.backup_code };
-      const result = await completePendingLogin(body.session_id, input, [backupCodeFactor], clientFrom(request.headers), issueTokenPair);
-      return result.ok ? json({ ...restTokens(result.value), message: "Backup code verified successfully" }) : errorResponse(result);
+      const result = await completePendingLogin(
+        body.session_id,
+        input,
+        [backupCodeFactor],
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
+      return result.ok
+        ? json({ ...restTokens(result.value), message: "Backup code verified successfully" })
+        : errorResponse(result);
     },
   ),
 });

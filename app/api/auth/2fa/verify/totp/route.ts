@@ -15,7 +15,11 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "verifyTotpSetup",
       summary: "Confirm TOTP enrollment",
       responses: {
-        200: { description: "TOTP is on; a first set of backup codes, shown once, or [] when the account's unused codes were kept.", body: BackupCodes },
+        200: {
+          description:
+            "TOTP is on; a first set of backup codes, shown once, or [] when the account's unused codes were kept.",
+          body: BackupCodes,
+        },
       },
       errors: ["totp_disabled", "totp_already_enabled", "totp_no_pending_setup", "invalid_totp", ...STEP_UP_ERRORS],
     },

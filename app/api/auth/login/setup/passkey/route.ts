@@ -15,9 +15,19 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       tag: "Staff enrollment",
       operationId: "loginSetupPasskey",
       summary: "Passkey registration options during a staff first sign-in",
-      description: "The answer's session_id names the registration challenge; send it to /api/auth/login/verify/passkey.",
-      responses: { 200: { description: "Pass `options` to navigator.credentials.create().", body: RegistrationOptions } },
-      errors: [...PENDING_LOGIN_ERRORS, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "passkey_disabled", "rate_limited"],
+      description:
+        "The answer's session_id names the registration challenge; send it to /api/auth/login/verify/passkey.",
+      responses: {
+        200: { description: "Pass `options` to navigator.credentials.create().", body: RegistrationOptions },
+      },
+      errors: [
+        ...PENDING_LOGIN_ERRORS,
+        "not_authorized_for_user",
+        "admin_2fa_not_required",
+        "twofa_already_enabled",
+        "passkey_disabled",
+        "rate_limited",
+      ],
     },
     async ({ body, request }) => {
       const result = await beginLoginPasskeySetup(body.session_id, clientFrom(request.headers));

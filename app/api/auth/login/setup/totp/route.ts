@@ -15,12 +15,22 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       operationId: "loginSetupTotp",
       summary: "Start TOTP enrollment during a staff first sign-in",
       responses: { 200: { description: "Scan the QR code, then confirm with a code.", body: TotpSetup } },
-      errors: [...PENDING_LOGIN_ERRORS, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled"],
+      errors: [
+        ...PENDING_LOGIN_ERRORS,
+        "not_authorized_for_user",
+        "admin_2fa_not_required",
+        "twofa_already_enabled",
+        "totp_disabled",
+      ],
     },
     async ({ body, request }) => {
       const setup = await beginLoginTotpSetup(body.session_id, clientFrom(request.headers));
       if (!setup.ok) return errorResponse(setup);
-      return json({ secret: setup.value.secret, qr_code: setup.value.qrCode, provisioning_uri: setup.value.provisioningUri });
+      return json({
+        secret: setup.value.secret,
+        qr_code: setup.value.qrCode,
+        provisioning_uri: setup.value.provisioningUri,
+      });
     },
   ),
 });

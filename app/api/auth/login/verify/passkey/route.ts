@@ -30,7 +30,13 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     },
     async ({ body, request }) => {
       const { session_id, passkey_response, name } = body;
-      const result = await confirmLoginPasskeySetup(session_id, passkey_response, name, clientFrom(request.headers), issueTokenPair);
+      const result = await confirmLoginPasskeySetup(
+        session_id,
+        passkey_response,
+        name,
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
       if (!result.ok) return errorResponse(result);
       return json({ ...restTokens(result.value.session), message: "Passkey setup verified successfully" });
     },

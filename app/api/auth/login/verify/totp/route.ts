@@ -16,13 +16,32 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       tag: "Staff enrollment",
       operationId: "loginVerifyTotp",
       summary: "Confirm TOTP enrollment and sign in",
-      responses: { 200: { description: "Enrolled and signed in; backup codes shown once.", body: TokenPairWithBackupCodes } },
-      errors: [...PENDING_LOGIN_ERRORS, "not_authorized_for_user", "admin_2fa_not_required", "twofa_already_enabled", "totp_disabled", "totp_no_pending_setup", "invalid_totp"],
+      responses: {
+        200: { description: "Enrolled and signed in; backup codes shown once.", body: TokenPairWithBackupCodes },
+      },
+      errors: [
+        ...PENDING_LOGIN_ERRORS,
+        "not_authorized_for_user",
+        "admin_2fa_not_required",
+        "twofa_already_enabled",
+        "totp_disabled",
+        "totp_no_pending_setup",
+        "invalid_totp",
+      ],
     },
     async ({ body, request }) => {
-      const result = await confirmLoginTotpSetup(body.session_id, body.totp_token, clientFrom(request.headers), issueTokenPair);
+      const result = await confirmLoginTotpSetup(
+        body.session_id,
+        body.totp_token,
+        clientFrom(request.headers),
+        issueTokenPair,
+      );
       if (!result.ok) return errorResponse(result);
-      return json({ ...restTokens(result.value.session), message: "TOTP setup verified successfully", backup_codes: result.value.backupCodes });
+      return json({
+        ...restTokens(result.value.session),
+        message: "TOTP setup verified successfully",
+        backup_codes: result.value.backupCodes,
+      });
     },
   ),
 });

@@ -15,7 +15,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
       tag: "Account",
       operationId: "reauthenticatePasskeyOptions",
       summary: "Assertion options for stepping up with a passkey",
-      description: "The challenge is bound to the calling session; send the browser's answer as `passkey_response` to /api/auth/reauthenticate.",
+      description:
+        "The challenge is bound to the calling session; send the browser's answer as `passkey_response` to /api/auth/reauthenticate.",
       responses: { 200: { description: "Pass `options` to navigator.credentials.get().", body: StepUpPasskeyOptions } },
       errors: ["passkey_disabled", "passkey_not_enabled", "rate_limited"],
     },
