@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import DataLoader from "dataloader";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { settings } from "@/lib/env";
@@ -80,17 +81,13 @@ export async function queryRows<Row>(client: DbClient, text: string, values: unk
   return (client as Tx).$queryRawUnsafe<Row[]>(text, ...values.map(utcParameter));
 }
 
-type Waiter<Row> = { resolve: (row: Row | undefined) => void; reject: (error: unknown) => void };
-
-/** Most keys one batched statement carries; a longer queue is sent as several statements. */
-const BATCH_LIMIT = 100;
-
 /**
  * Point reads by key for the credential check every authenticated request makes. Lookups made in
- * the same turn of the event loop go out together as one statement whose `$1` is the array of
- * keys, so under load many requests share one round trip's client-side cost, and a lone lookup
- * waits only for the end of the current turn. Every lookup is still sent after it was asked for,
- * so a session or key revoked a moment earlier, on any instance, is seen as revoked.
+ * the same turn of the event loop go out together (DataLoader, dispatched on setImmediate) as one
+ * statement whose `$1` is the array of keys, at most 100 per statement, so under load many requests
+ * share one round trip's client-side cost, and a lone lookup waits only for the end of the current
+ * turn. Nothing is cached: every lookup is sent after it was asked for, so a session or key revoked
+ * a moment earlier, on any instance, is seen as revoked.
  * `text` must select `keyColumn`, whose values come back exactly as the keys were given. Callers
  * check a key's shape first: one that `$1`'s cast refuses would fail every lookup of its batch.
  */
@@ -98,36 +95,13 @@ export function batchedLookup<Row extends Record<string, unknown>>(
   text: string,
   keyColumn: keyof Row & string,
 ): (key: string) => Promise<Row | undefined> {
-  let waiting = new Map<string, Waiter<Row>[]>();
-  let scheduled = false;
-
-  async function send(batch: Map<string, Waiter<Row>[]>): Promise<void> {
-    try {
-      const rows = await readRows<Row>(text, [[...batch.keys()]]);
+  const loader = new DataLoader<string, Row | undefined>(
+    async (keys) => {
+      const rows = await readRows<Row>(text, [[...new Set(keys)]]);
       const byKey = new Map(rows.map((row) => [String(row[keyColumn]), row]));
-      for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(byKey.get(key));
-    } catch (error) {
-      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-    }
-  }
-
-  function flush(): void {
-    scheduled = false;
-    const queued = [...waiting];
-    waiting = new Map();
-    for (let i = 0; i < queued.length; i += BATCH_LIMIT) void send(new Map(queued.slice(i, i + BATCH_LIMIT)));
-  }
-
-  return (key) => {
-    const found = new Promise<Row | undefined>((resolve, reject) => {
-      const waiters = waiting.get(key);
-      if (waiters) waiters.push({ resolve, reject });
-      else waiting.set(key, [{ resolve, reject }]);
-    });
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-    return found;
-  };
+      return keys.map((key) => byKey.get(key));
+    },
+    { cache: false, maxBatchSize: 100, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+  return (key) => loader.load(key);
 }
