@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "@/lib/env";
 import { CHECKS, logConfigFindings, NOT_APPLICABLE, rpIdMatchesHost, runConfigChecks } from "@/lib/config-checks";
@@ -197,5 +199,13 @@ describe("npm run check", () => {
     expect(await checkCommand(["--list"], { stdout: out.stream, stderr: capture().stream }, GOOD)).toBe(0);
     for (const id of ["W001", "W002", "W003", "W004", "W005", "W006", "L101", "L109"])
       expect(out.text()).toContain(`lokdown.${id}`);
+  });
+
+  it("are all in docs/cli.md's table", () => {
+    const table = readFileSync(path.resolve("docs/cli.md"), "utf8");
+    const documented = new Set(
+      [...table.matchAll(/^\| ([WL]\d{3})(?: \/ ([WL]\d{3}))? \|/gm)].flatMap((m) => m.slice(1).filter(Boolean)),
+    );
+    expect(CHECKS.map((check) => check.id).filter((id) => !documented.has(id))).toEqual([]);
   });
 });
