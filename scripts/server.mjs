@@ -72,7 +72,8 @@ try {
   await migrate(process.env.DATABASE_URL);
   if (!dev && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("[lokdown] no production build yet: running next build");
-    await run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"]);
+    // With webpack, as `npm run build`: see the Dockerfile's build stage for why.
+    await run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build", "--webpack"]);
   }
   claimPeerHeader();
   const { default: next } = await import("next");

@@ -76,7 +76,8 @@ try {
       AUTH_SECRET: randomBytes(32).toString("base64"),
       LOKDOWN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     };
-    await run(process.execPath, [bin("next", "dist/bin/next"), "build"], {
+    // With webpack, as `npm run build`: see the Dockerfile's build stage for why.
+    await run(process.execPath, [bin("next", "dist/bin/next"), "build", "--webpack"], {
       env: { ...process.env, ...env, NODE_ENV: "production" },
     });
     await vitest(["--config", "vitest.e2e.config.ts"], env);

@@ -157,10 +157,13 @@ export function endpoint<
   return { spec, handle: handle as Endpoint["handle"] } as Endpoint;
 }
 
-/** How Next.js calls a route handler; the context is optional so a test may call it with a request alone. */
+/**
+ * How Next.js calls a route handler. The context is required: Next's build checks that each
+ * exported handler's second parameter accepts exactly its route context, and `| undefined` fails that.
+ */
 export type RouteHandler = (
   request: Request,
-  context?: { params: Promise<Record<string, string | string[] | undefined>> },
+  context: { params: Promise<Record<string, string | string[] | undefined>> },
 ) => Promise<Response>;
 
 /** What a route module declares: its endpoints in the order given, each with its method. */

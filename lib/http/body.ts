@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { fail, ok, type Result } from "@/lib/auth/errors";
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "./fields";
 

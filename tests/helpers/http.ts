@@ -9,6 +9,9 @@ export function newClient(userAgent = "vitest"): Client {
   return { ip: `10.${(counter >> 16) & 255}.${(counter >> 8) & 255}.${counter & 255}`, userAgent };
 }
 
+/** The route context of a route without dynamic segments, for a handler called directly. */
+export const noParams = () => ({ params: Promise.resolve({}) });
+
 type RouteHandler = (
   request: Request,
   context: { params: Promise<Record<string, string | string[]>> },

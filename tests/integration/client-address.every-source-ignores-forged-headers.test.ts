@@ -7,7 +7,7 @@ import { PEER_HEADER, type ClientAddressConfig } from "@/lib/auth/request/client
 import { db } from "@/lib/db";
 import { settings } from "@/lib/env";
 import { proxy } from "@/proxy";
-import { call, newClient } from "../helpers/http";
+import { call, newClient, noParams } from "../helpers/http";
 import { overrideSettings } from "../helpers/settings";
 
 /**
@@ -250,6 +250,6 @@ describe("production without a determinable address", () => {
       new NextRequest("https://example.com/api/auth/login", { headers: { "cf-connecting-ip": "198.51.100.1" } }),
     );
     expect(allowed.headers.get("x-middleware-next")).toBe("1");
-    expect((await health.GET(new Request("https://example.com/api/health"))).status).toBe(200);
+    expect((await health.GET(new Request("https://example.com/api/health"), noParams())).status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { noParams } from "../helpers/http";
 import * as health from "@/app/api/health/route";
 import * as ready from "@/app/api/health/ready/route";
 import { db } from "@/lib/db";
@@ -12,7 +13,7 @@ import { shippedMigrations } from "@/lib/health/readiness";
  */
 
 async function probe() {
-  const res = await ready.GET(new Request("http://localhost:3000/api/health/ready"));
+  const res = await ready.GET(new Request("http://localhost:3000/api/health/ready"), noParams());
   return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
@@ -79,7 +80,7 @@ describe("readiness", () => {
       expect(performance.now() - started).toBeLessThan(5_000);
       expect(res.status).toBe(503);
       expect(res.json).toEqual({ status: "not_ready", reason: "database_unavailable" });
-      expect((await health.GET(new Request("http://localhost:3000/api/health"))).status).toBe(200);
+      expect((await health.GET(new Request("http://localhost:3000/api/health"), noParams())).status).toBe(200);
     } finally {
       await blocker.query("ROLLBACK");
       await blocker.end();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { noParams } from "../helpers/http";
 import { db } from "@/lib/db";
 import { consumeOAuthSignIn, OAUTH_SIGN_IN_SECONDS } from "@/lib/auth/oauth/provider-sign-in";
 import { readBrowserNonce } from "@/lib/auth/oauth/browser-nonce";
@@ -86,7 +87,7 @@ describe("POST /api/auth/oauth/callback works once per provider sign-in", () => 
     forged.cookies.set("authjs.session-token", "not-a-jwe");
     expect((await callBridge(forged, { ip: "10.9.9.9", userAgent: "x" })).status).toBe(401);
     const { GET } = await import("@/app/api/auth/oauth/callback/route");
-    const res = await GET(new Request("http://localhost:3000/api/auth/oauth/callback"));
+    const res = await GET(new Request("http://localhost:3000/api/auth/oauth/callback"), noParams());
     expect(res.status).toBe(405);
   });
 });

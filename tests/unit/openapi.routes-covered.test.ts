@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { noParams } from "../helpers/http";
 import { HTTP_METHODS, type RouteHandler, routeDeclaration } from "@/lib/http/api-route";
 import { API_ROUTES } from "@/lib/openapi/api-routes";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
@@ -75,6 +76,7 @@ describe("the OpenAPI document covers every route under app/api", () => {
     for (const method of HTTP_METHODS.filter((m) => !route.methods.includes(m))) {
       const res = await (route.module[method] as RouteHandler)(
         new Request(`http://localhost:3000${route.path}`, { method }),
+        noParams(),
       );
       expect(res.status, `${method} ${route.path}`).toBe(405);
       expect(res.headers.get("allow")).toBe(route.methods.join(", "));
