@@ -313,8 +313,10 @@ async function main() {
 
   const ratio = (i, baseline) => median(results[i].perRound.map((rps, round) => rps / baseline[round]));
   const baseline = results[0].perRound;
+  // Wide enough for all rounds: a figure and its " / " take up to 9 characters ("1,957 / ", "141.0 / ").
+  const roundsWidth = Math.max(26, rounds * 9 + 2);
   console.log(
-    `${pad("target", 32)}${pad("req/s", 9)}${pad("rounds (req/s)", 26)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("CPU ms/req", 12)}${pad("ratio", 8)}goal`,
+    `${pad("target", 32)}${pad("req/s", 9)}${pad("rounds (req/s)", roundsWidth)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("CPU ms/req", 12)}${pad("ratio", 8)}goal`,
   );
   for (const [i, target] of targets.entries()) {
     const r = results[i];
@@ -326,12 +328,12 @@ async function main() {
         ? ""
         : `≥ ${goal.toFixed(2)}${target.signIn ? " × hash rate" : ""}: ${x >= goal ? "met" : "NOT met"}`;
     console.log(
-      `${pad(target.name, 32)}${pad(num(median(r.perRound), target.signIn ? 1 : 0), 9)}${pad(r.perRound.map((v) => num(v, target.signIn ? 1 : 0)).join(" / "), 26)}` +
+      `${pad(target.name, 32)}${pad(num(median(r.perRound), target.signIn ? 1 : 0), 9)}${pad(r.perRound.map((v) => num(v, target.signIn ? 1 : 0)).join(" / "), roundsWidth)}` +
         `${pad(median(r.p50), 8)}${pad(median(r.p99), 8)}${pad(num(median(r.cpuPerRequest) ?? null, 2), 12)}${pad(num(x, 2), 8)}${verdict}`,
     );
   }
   console.log(
-    `${pad("argon2id verify, same CPU", 32)}${pad(num(median(hashRounds), 1), 9)}${pad(hashRounds.map((v) => num(v, 1)).join(" / "), 26)}(the sign-in row's ratio is to this rate)`,
+    `${pad("argon2id verify, same CPU", 32)}${pad(num(median(hashRounds), 1), 9)}${pad(hashRounds.map((v) => num(v, 1)).join(" / "), roundsWidth)}(the sign-in row's ratio is to this rate)`,
   );
   const [plainPeak, appPeak] = [await peakRssMiB(plain.pid), await peakRssMiB(app.pid)];
   console.log(
