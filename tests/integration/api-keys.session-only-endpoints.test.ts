@@ -22,6 +22,7 @@ import * as passkeyOptions from "@/app/api/auth/2fa/passkey/options/route";
 import * as passkeyLoginOptions from "@/app/api/auth/passkey/login/options/route";
 import * as passkeyLogin from "@/app/api/auth/passkey/login/route";
 import * as loginSetupPasskey from "@/app/api/auth/login/setup/passkey/route";
+import * as loginSetupTotp from "@/app/api/auth/login/setup/totp/route";
 import * as loginVerifyPasskey from "@/app/api/auth/login/verify/passkey/route";
 import { snapshotCounts } from "../helpers/db";
 import { call } from "../helpers/http";
@@ -81,6 +82,7 @@ describe("where API keys may not act (W4)", () => {
       ["POST", passkeyLoginOptions.POST, "/api/auth/passkey/login/options", {}],
       ["POST", passkeyLogin.POST, "/api/auth/passkey/login", { passkey_response: {} }],
       ["POST", loginSetupPasskey.POST, "/api/auth/login/setup/passkey", pending],
+      ["POST", loginSetupTotp.POST, "/api/auth/login/setup/totp", pending],
       ["POST", loginVerifyPasskey.POST, "/api/auth/login/verify/passkey", { ...pending, passkey_response: {} }],
     ];
     const before = await snapshotCounts();

@@ -9,7 +9,7 @@ import { TotpSetup } from "@/lib/openapi/responses";
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: endpoint(
     {
-      caller: "anyone",
+      caller: "anyone-but-api-key",
       body: SessionIdBody,
       tag: "Staff enrollment",
       operationId: "loginSetupTotp",
