@@ -21,10 +21,10 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY . .
 ENV NODE_ENV=production
-# With webpack, as `npm run build`: a server built by Turbopack instantiates the modules every route
-# shares (lib/auth, Prisma's client) once per route, about 30 copies and twice the JavaScript heap;
-# webpack's server build shares one (docs/benchmark.md). `npm run dev` keeps Turbopack.
-RUN node node_modules/next/dist/bin/next build --webpack
+# `npm run build` builds with webpack: a server built by Turbopack instantiates the modules every
+# route shares (lib/auth, Prisma's client) once per route, about 30 copies and twice the JavaScript
+# heap; webpack's server build shares one (docs/benchmark.md). `npm run dev` keeps Turbopack.
+RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadDotEnv, migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
+import { buildApp, loadDotEnv, migrate, root, startEmbeddedPostgres } from "./lib/database.mjs";
 import { claimPeerHeader, recordPeer } from "./lib/peer.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -72,8 +72,7 @@ try {
   await migrate(process.env.DATABASE_URL);
   if (!dev && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("[lokdown] no production build yet: running next build");
-    // With webpack, as `npm run build`: see the Dockerfile's build stage for why.
-    await run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build", "--webpack"]);
+    await buildApp();
   }
   claimPeerHeader();
   const { default: next } = await import("next");

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
+import { buildApp, migrate, root, run, startEmbeddedPostgres } from "./lib/database.mjs";
 
 const onlyArg = process.argv.find((a) => a.startsWith("--only="));
 const suites = new Set((onlyArg ? onlyArg.slice("--only=".length) : "unit,integration,e2e").split(","));
@@ -76,10 +76,7 @@ try {
       AUTH_SECRET: randomBytes(32).toString("base64"),
       LOKDOWN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     };
-    // With webpack, as `npm run build`: see the Dockerfile's build stage for why.
-    await run(process.execPath, [bin("next", "dist/bin/next"), "build", "--webpack"], {
-      env: { ...process.env, ...env, NODE_ENV: "production" },
-    });
+    await buildApp({ env: { ...process.env, ...env, NODE_ENV: "production" } });
     await vitest(["--config", "vitest.e2e.config.ts"], env);
   }
 } catch (error) {

@@ -14,4 +14,5 @@ export function run(
   options?: { env?: NodeJS.ProcessEnv; cwd?: string },
 ): Promise<void>;
 export function migrate(databaseUrl: string): Promise<void>;
+export function buildApp(options?: { env?: NodeJS.ProcessEnv }): Promise<void>;
 export function loadDotEnv(): void;

@@ -89,6 +89,16 @@ export async function migrate(databaseUrl) {
   await run(process.execPath, [prismaCli, "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl } });
 }
 
+/**
+ * The production build, as `npm run build` makes it: with webpack (the Dockerfile's build stage
+ * says why), while `npm run dev` keeps Turbopack.
+ */
+export async function buildApp({ env = process.env } = {}) {
+  await run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build", "--webpack"], {
+    env,
+  });
+}
+
 /** Loads .env into process.env without overriding variables that are already set. */
 export function loadDotEnv() {
   const file = path.join(root, ".env");
