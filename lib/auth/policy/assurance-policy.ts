@@ -17,50 +17,26 @@ import { assuranceOf, latestProof, SECOND_FACTORS, type FactorName, type FactorT
  * factor proves with a second factor (TOTP, passkey, backup code); one without proves with its
  * password, or, with no password, by signing in again with its provider. API keys never qualify.
  */
+// biome-ignore format: the policy reads as a table, one action per row and one column per question.
 export const POLICY = {
   //  action                       who       assurance   recent       what it is
-  "totp.add": { who: "self", assurance: "account", recent: "step_up", label: "Add an authenticator app" },
-  "passkey.add": { who: "self", assurance: "account", recent: "step_up", label: "Add a passkey" },
-  "passkey.remove": { who: "self", assurance: "account", recent: "step_up", label: "Remove a passkey" },
-  "two_factor.disable": {
-    who: "self",
-    assurance: "account",
-    recent: "step_up",
-    label: "Turn two-factor authentication off",
-  },
-  "backup_codes.regenerate": { who: "self", assurance: "account", recent: "step_up", label: "Regenerate backup codes" },
-  "api_key.create": { who: "self", assurance: "account", recent: "step_up", label: "Create an API key" },
-  "api_key.revoke": { who: "self", assurance: "aal1", recent: "session", label: "Revoke one of your API keys" },
-  "password.change": { who: "self", assurance: "account", recent: "step_up", label: "Change or set the password" },
-  "email.change": { who: "self", assurance: "account", recent: "step_up", label: "Change the e-mail address" },
-  "sessions.revoke": { who: "self", assurance: "aal1", recent: "session", label: "Sign out one or all other sessions" },
-  "trusted_browser.trust": {
-    who: "self",
-    assurance: "aal2",
-    recent: "step_up",
-    label: "Trust this browser (skip 2FA here)",
-  },
-  "trusted_browser.forget": { who: "self", assurance: "aal1", recent: "session", label: "Forget trusted browsers" },
-  "social.link": { who: "self", assurance: "account", recent: "step_up", label: "Link a social account" },
-  "social.unlink": { who: "self", assurance: "account", recent: "step_up", label: "Unlink a social account" },
-  "staff.revoke_credentials": {
-    who: "staff",
-    assurance: "aal2",
-    recent: "session",
-    label: "Staff: revoke another user's API keys, sessions, browsers or logins",
-  },
-  "staff.manage_user": {
-    who: "staff",
-    assurance: "aal2",
-    recent: "step_up",
-    label: "Staff: reset 2FA, backup codes, active or staff flag of another user",
-  },
-  "staff.manage_providers": {
-    who: "staff",
-    assurance: "aal2",
-    recent: "step_up",
-    label: "Staff: create, change or delete OAuth providers",
-  },
+  "totp.add":                  { who: "self",  assurance: "account", recent: "step_up", label: "Add an authenticator app" },
+  "passkey.add":               { who: "self",  assurance: "account", recent: "step_up", label: "Add a passkey" },
+  "passkey.remove":            { who: "self",  assurance: "account", recent: "step_up", label: "Remove a passkey" },
+  "two_factor.disable":        { who: "self",  assurance: "account", recent: "step_up", label: "Turn two-factor authentication off" },
+  "backup_codes.regenerate":   { who: "self",  assurance: "account", recent: "step_up", label: "Regenerate backup codes" },
+  "api_key.create":            { who: "self",  assurance: "account", recent: "step_up", label: "Create an API key" },
+  "api_key.revoke":            { who: "self",  assurance: "aal1",    recent: "session", label: "Revoke one of your API keys" },
+  "password.change":           { who: "self",  assurance: "account", recent: "step_up", label: "Change or set the password" },
+  "email.change":              { who: "self",  assurance: "account", recent: "step_up", label: "Change the e-mail address" },
+  "sessions.revoke":           { who: "self",  assurance: "aal1",    recent: "session", label: "Sign out one or all other sessions" },
+  "trusted_browser.trust":     { who: "self",  assurance: "aal2",    recent: "step_up", label: "Trust this browser (skip 2FA here)" },
+  "trusted_browser.forget":    { who: "self",  assurance: "aal1",    recent: "session", label: "Forget trusted browsers" },
+  "social.link":               { who: "self",  assurance: "account", recent: "step_up", label: "Link a social account" },
+  "social.unlink":             { who: "self",  assurance: "account", recent: "step_up", label: "Unlink a social account" },
+  "staff.revoke_credentials":  { who: "staff", assurance: "aal2",    recent: "session", label: "Staff: revoke another user's API keys, sessions, browsers or logins" },
+  "staff.manage_user":         { who: "staff", assurance: "aal2",    recent: "step_up", label: "Staff: reset 2FA, backup codes, active or staff flag of another user" },
+  "staff.manage_providers":    { who: "staff", assurance: "aal2",    recent: "step_up", label: "Staff: create, change or delete OAuth providers" },
 } as const satisfies Record<string, PolicyRule>;
 
 export type PolicyRule = {
